@@ -1,0 +1,105 @@
+//! The command line: `serve` (default), `migrate`, `config`, `healthcheck`.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::startup::Application;
+use crate::storage::Database;
+
+#[derive(Debug, Parser)]
+#[command(name = "glidepath", version, about = "Will my money last? Monte Carlo retirement planning.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (the default).
+    Serve,
+    /// Apply pending database migrations and exit (for an init container).
+    Migrate,
+    /// Print the effective settings, secrets redacted.
+    Config,
+    /// Exit 0 if /health on the configured port answers 200, else 1.
+    Healthcheck,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("glidepath: {err}");
+            return ExitCode::from(78); // EX_CONFIG
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(settings),
+        Command::Config => {
+            print!("{}", settings.to_redacted_toml());
+            ExitCode::SUCCESS
+        }
+        Command::Healthcheck => match crate::healthcheck::check(settings.server.port, Duration::from_secs(1)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("unhealthy: {err}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    crate::telemetry::logging::init(&settings.log);
+    // Sentry first, before the runtime, so its hub is the parent of every thread's.
+    let sentry_guard = crate::telemetry::sentry::init(&settings);
+    let outcome = runtime().map_err(anyhow::Error::from).and_then(|rt| {
+        rt.block_on(async {
+            let app = Application::build(settings).await?;
+            app.run_until_stopped().await?;
+            Ok(())
+        })
+    });
+    let code = match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "service stopped with an error");
+            eprintln!("glidepath: {err:#}");
+            ExitCode::FAILURE
+        }
+    };
+    if let Some(guard) = sentry_guard {
+        guard.flush(Some(Duration::from_secs(2)));
+    }
+    code
+}
+
+fn migrate(settings: Settings) -> ExitCode {
+    crate::telemetry::logging::init(&settings.log);
+    let outcome = runtime().map_err(anyhow::Error::from).and_then(|rt| {
+        rt.block_on(async {
+            let db = Database::connect_lazy(&settings.database, &settings.breaker)?;
+            db.migrate().await?;
+            db.close().await;
+            anyhow::Ok(())
+        })
+    });
+    match outcome {
+        Ok(()) => {
+            tracing::info!("migrations applied");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("glidepath migrate: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

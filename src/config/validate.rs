@@ -1,0 +1,177 @@
+//! Start-up validation. A bad setting stops the service with a message that names
+//! the setting (and the variable that usually sets it), never a half-working start.
+
+use std::fmt;
+
+use tracing_subscriber::EnvFilter;
+
+use super::{Environment, Settings};
+
+/// Why the settings were refused.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The offending setting, e.g. `database.url`.
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Wraps an error of the `config` crate, whose messages already name the key.
+    pub(super) fn from_source(err: config::ConfigError) -> Self {
+        let key = match &err {
+            config::ConfigError::Type { key: Some(key), .. } => key.clone(),
+            config::ConfigError::NotFound(key) => key.clone(),
+            _ => "settings".to_string(),
+        };
+        Self::invalid(key, err.to_string())
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hint = match self.key.as_str() {
+            "database.url" => " (set DATABASE_URL or APP__DATABASE__URL)",
+            "redis.url" => " (set REDIS_URL or APP__REDIS__URL)",
+            "server.port" => " (set PORT or APP__SERVER__PORT)",
+            "sentry.dsn" => " (set SENTRY_DSN)",
+            _ => "",
+        };
+        write!(
+            f,
+            "invalid setting `{}`{hint}: {}",
+            self.key, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+type Check = Result<(), ConfigError>;
+
+fn ensure(ok: bool, key: &str, message: impl FnOnce() -> String) -> Check {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::invalid(key, message()))
+    }
+}
+
+impl Settings {
+    pub(super) fn validate(&self) -> Check {
+        self.validate_ranges()?;
+        self.validate_urls()?;
+        if self.environment == Environment::Production {
+            self.validate_production()?;
+        }
+        Ok(())
+    }
+
+    fn validate_ranges(&self) -> Check {
+        let s = self;
+        ensure((1..=1000).contains(&s.database.pool_size), "database.pool_size", || {
+            format!("{} is outside 1..=1000", s.database.pool_size)
+        })?;
+        ensure((1..=1000).contains(&s.redis.pool_size), "redis.pool_size", || {
+            format!("{} is outside 1..=1000", s.redis.pool_size)
+        })?;
+        ensure(s.redis.timeout_ms > 0, "redis.timeout_ms", || "must be positive".into())?;
+        ensure(s.database.query_timeout_ms > 0, "database.query_timeout_ms", || {
+            "must be positive".into()
+        })?;
+        ensure(s.probes.timeout_ms > 0, "probes.timeout_ms", || "must be positive".into())?;
+        ensure(s.server.request_timeout_seconds > 0, "server.request_timeout_seconds", || {
+            "must be positive".into()
+        })?;
+        ensure(
+            (1024..=16 * 1024 * 1024).contains(&s.server.body_limit_bytes),
+            "server.body_limit_bytes",
+            || format!("{} is outside 1 KiB..=16 MiB", s.server.body_limit_bytes),
+        )?;
+        ensure(
+            (10..=10_000).contains(&s.simulation.max_scenarios),
+            "simulation.max_scenarios",
+            || format!("{} is outside 10..=10000", s.simulation.max_scenarios),
+        )?;
+        ensure(s.simulation.timeout_ms > 0, "simulation.timeout_ms", || "must be positive".into())?;
+        ensure(s.cache.l1_capacity_mb > 0, "cache.l1_capacity_mb", || "must be positive".into())?;
+        ensure(s.breaker.failure_threshold > 0, "breaker.failure_threshold", || {
+            "must be positive".into()
+        })?;
+        ensure(
+            (0.0..=1.0).contains(&s.sentry.traces_sample_rate),
+            "sentry.traces_sample_rate",
+            || "must be between 0 and 1".into(),
+        )?;
+        ensure(
+            !s.redis.key_prefix.is_empty(),
+            "redis.key_prefix",
+            || "must not be empty".into(),
+        )?;
+        EnvFilter::try_new(&s.log.level)
+            .map_err(|err| ConfigError::invalid("log.level", format!("`{}`: {err}", s.log.level)))?;
+        for cidr in &s.rate_limit.trusted_proxies {
+            cidr.parse::<ipnet::IpNet>()
+                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError::invalid(
+                        "rate_limit.trusted_proxies",
+                        format!("`{cidr}` is not an IP address or CIDR"),
+                    )
+                })?;
+        }
+        Ok(())
+    }
+
+    fn validate_urls(&self) -> Check {
+        let db = self.database.url.expose();
+        ensure(!db.trim().is_empty(), "database.url", || {
+            format!("is required in {}", self.environment)
+        })?;
+        ensure(
+            ["sqlite:", "postgres:", "postgresql:"]
+                .iter()
+                .any(|scheme| db.starts_with(scheme)),
+            "database.url",
+            || "must start with sqlite:, postgres: or postgresql:".into(),
+        )?;
+        if self.redis.enabled {
+            let redis = self.redis.url.expose();
+            ensure(
+                redis.starts_with("redis://") || redis.starts_with("rediss://"),
+                "redis.url",
+                || "must start with redis:// or rediss:// when redis.enabled is true".into(),
+            )?;
+        }
+        let dsn = &self.sentry.dsn;
+        if !dsn.is_empty() {
+            dsn.expose()
+                .parse::<sentry::types::Dsn>()
+                .map_err(|err| ConfigError::invalid("sentry.dsn", err.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn validate_production(&self) -> Check {
+        ensure(!self.debug, "debug", || "must be false in production".into())?;
+        ensure(self.database.is_postgres(), "database.url", || {
+            "production requires PostgreSQL (postgres://...)".into()
+        })?;
+        ensure(self.redis.enabled, "redis.enabled", || {
+            "production requires Redis (shared cache and rate limits)".into()
+        })
+    }
+}
+
+impl super::DatabaseSettings {
+    pub fn is_postgres(&self) -> bool {
+        let url = self.url.expose();
+        url.starts_with("postgres:") || url.starts_with("postgresql:")
+    }
+}

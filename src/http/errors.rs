@@ -1,0 +1,343 @@
+//! The one app-wide error type and its table of stable codes.
+//!
+//! Every error leaves as `{"error": {"code", "message", "fields", "request_id"}}`.
+//! Codes are a contract with API clients: add new ones, never rename. Internal
+//! causes stay in the log (with their cause chain) and in Sentry, never in the body.
+
+use std::fmt;
+use std::time::Duration;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use super::request_id::RequestId;
+
+/// The only thing a client learns about a 500.
+pub const INTERNAL_MESSAGE: &str = "an internal error occurred; quote the request id when reporting it";
+
+/// Stable error codes, each with its HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not valid JSON or does not match the expected shape.
+    MalformedRequest,
+    /// 401: a missing, unknown or revoked API key.
+    Unauthorized,
+    /// 404: no such route or resource (or not yours).
+    NotFound,
+    /// 405: the route exists, the method does not.
+    MethodNotAllowed,
+    /// 413: the body exceeds `server.body_limit_bytes`.
+    PayloadTooLarge,
+    /// 415: a body with the wrong `Content-Type`.
+    UnsupportedMediaType,
+    /// 422: well-formed input that breaks the rules; `fields` lists every problem.
+    ValidationFailed,
+    /// 429: over the rate limit; see `Retry-After`.
+    RateLimited,
+    /// 500: a bug or an unexpected failure; details are in the log, keyed by request id.
+    Internal,
+    /// 503: a dependency (the database) is unavailable, or the service is draining.
+    Unavailable,
+    /// 503: every simulation slot is busy; see `Retry-After`.
+    Overloaded,
+    /// 504: the work did not finish within its deadline.
+    Timeout,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        Self::MalformedRequest,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::RateLimited,
+        Self::Internal,
+        Self::Unavailable,
+        Self::Overloaded,
+        Self::Timeout,
+    ];
+
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::MalformedRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    /// The code for a status produced outside our handlers (actix extractors, routing).
+    pub fn for_status(status: StatusCode) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|code| code.status() == status && *code != Self::Overloaded)
+            .unwrap_or(if status.is_server_error() {
+                Self::Internal
+            } else {
+                Self::MalformedRequest
+            })
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedRequest => "malformed_request",
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ValidationFailed => "validation_failed",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+            Self::Overloaded => "overloaded",
+            Self::Timeout => "timeout",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One bad input field: its JSON path (`spending.annual`, `income[0].start_age`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AppError {
+    code: ErrorCode,
+    message: String,
+    fields: Vec<FieldError>,
+    retry_after: Option<Duration>,
+    /// Logged, never sent.
+    cause: Option<anyhow::Error>,
+    /// Set when the error is rendered outside the request's task (see `telemetry.rs`).
+    request_id: Option<RequestId>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+            retry_after: None,
+            cause: None,
+            request_id: None,
+        }
+    }
+
+    /// 422 listing every bad field.
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        let message = match fields.len() {
+            1 => "1 field is invalid".to_string(),
+            n => format!("{n} fields are invalid"),
+        };
+        Self {
+            fields,
+            ..Self::new(ErrorCode::ValidationFailed, message)
+        }
+    }
+
+    /// 500 with a generic message; `cause` goes to the log and Sentry only.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self {
+            cause: Some(cause.into()),
+            ..Self::new(ErrorCode::Internal, INTERNAL_MESSAGE)
+        }
+    }
+
+    /// A coded copy of any actix error. Client errors keep actix's message (it
+    /// names the problem); server errors get the generic one.
+    pub fn from_actix(err: &actix_web::Error) -> Self {
+        if let Some(own) = err.as_error::<AppError>() {
+            return Self {
+                code: own.code,
+                message: own.message.clone(),
+                fields: own.fields.clone(),
+                retry_after: own.retry_after,
+                cause: own.cause.as_ref().map(|c| anyhow::anyhow!("{c:#}")),
+                request_id: own.request_id.clone(),
+            };
+        }
+        let code = ErrorCode::for_status(err.as_response_error().status_code());
+        let message = if code == ErrorCode::Internal {
+            INTERNAL_MESSAGE.to_string()
+        } else {
+            err.to_string()
+        };
+        Self::new(code, message).with_cause(anyhow::anyhow!("{err}"))
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
+    }
+
+    pub fn with_cause(mut self, cause: impl Into<anyhow::Error>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
+    pub fn with_request_id(mut self, id: RequestId) -> Self {
+        self.request_id = Some(id);
+        self
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn fields(&self) -> &[FieldError] {
+        &self.fields
+    }
+
+    /// The internal cause with its chain, for the log.
+    pub fn cause(&self) -> Option<&anyhow::Error> {
+        self.cause.as_ref()
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(cause) = &self.cause {
+            write!(f, ": {cause:#}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: BodyInner<'a>,
+}
+
+#[derive(Serialize)]
+struct BodyInner<'a> {
+    code: ErrorCode,
+    message: &'a str,
+    fields: &'a [FieldError],
+    request_id: Option<String>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let request_id = self.request_id.clone().or_else(RequestId::current);
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(id) = &request_id {
+            response.insert_header((super::request_id::HEADER, id.as_str()));
+        }
+        let body = Body {
+            error: BodyInner {
+                code: self.code,
+                message: &self.message,
+                fields: &self.fields,
+                request_id: request_id.map(|id| id.to_string()),
+            },
+        };
+        if let Some(after) = self.retry_after {
+            // Round up: "retry after 0 seconds" invites a tight loop.
+            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+            response.insert_header((header::RETRY_AFTER, seconds.max(1).to_string()));
+        }
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        response.json(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    async fn body_of(err: &AppError) -> serde_json::Value {
+        let bytes = to_bytes(err.error_response().into_body()).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[actix_web::test]
+    async fn every_code_renders_its_status_and_name() {
+        for code in ErrorCode::ALL {
+            let err = AppError::new(code, "something");
+            let response = err.error_response();
+            assert_eq!(response.status(), code.status(), "{code}");
+            let body = body_of(&err).await;
+            assert_eq!(body["error"]["code"], code.as_str());
+            assert_eq!(body["error"]["message"], "something");
+            assert!(body["error"]["fields"].as_array().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn foreign_statuses_map_to_the_nearest_code() {
+        assert_eq!(ErrorCode::for_status(StatusCode::PAYLOAD_TOO_LARGE), ErrorCode::PayloadTooLarge);
+        assert_eq!(ErrorCode::for_status(StatusCode::SERVICE_UNAVAILABLE), ErrorCode::Unavailable);
+        assert_eq!(ErrorCode::for_status(StatusCode::LENGTH_REQUIRED), ErrorCode::MalformedRequest);
+        assert_eq!(ErrorCode::for_status(StatusCode::BAD_GATEWAY), ErrorCode::Internal);
+    }
+
+    #[actix_web::test]
+    async fn internal_cause_never_reaches_the_body() {
+        let err = AppError::internal(anyhow::anyhow!("password authentication failed for user app"));
+        let body = body_of(&err).await.to_string();
+        assert!(!body.contains("password"), "{body}");
+        assert!(err.to_string().contains("password authentication failed"));
+    }
+
+    #[actix_web::test]
+    async fn retry_after_is_rounded_up_to_whole_seconds() {
+        let err = AppError::new(ErrorCode::Overloaded, "busy").with_retry_after(Duration::from_millis(1500));
+        let response = err.error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "2");
+    }
+
+    #[actix_web::test]
+    async fn validation_lists_every_field() {
+        let err = AppError::validation(vec![
+            FieldError::new("spending.annual", "must be at least 0"),
+            FieldError::new("end_age", "must be greater than current_age"),
+        ]);
+        let body = body_of(&err).await;
+        assert_eq!(body["error"]["code"], "validation_failed");
+        assert_eq!(body["error"]["fields"][1]["path"], "end_age");
+        assert_eq!(body["error"]["message"], "2 fields are invalid");
+    }
+}

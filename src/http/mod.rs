@@ -1,0 +1,96 @@
+//! The HTTP surface: one app factory for `main` and the tests, so tests exercise
+//! the real middleware, limits and error handlers.
+
+pub mod errors;
+mod extract;
+mod probes;
+pub mod request_id;
+mod telemetry;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, web};
+
+pub use errors::{AppError, ErrorCode, FieldError};
+pub use request_id::RequestId;
+
+use crate::state::AppState;
+
+/// Security headers on every response (DESIGN.md, Security).
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("x-content-type-options", "nosniff"))
+        .add(("referrer-policy", "no-referrer"))
+        .add(("x-frame-options", "DENY"))
+        .add((
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
+}
+
+/// Builds the application. Add routes in [`routes`]; tests may add more with
+/// `App::route`, and those get the same middleware and error handling.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.settings.server.body_limit_bytes;
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(extract::json_config(body_limit))
+        .app_data(extract::payload_config(body_limit))
+        .app_data(extract::form_config(body_limit))
+        .configure(routes)
+        .default_service(web::to(not_found))
+        // Outermost last: Sentry (per-request hub) → headers → telemetry → handlers.
+        .wrap(from_fn(telemetry::middleware))
+        .wrap(security_headers())
+        .wrap(sentry_actix::Sentry::new())
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_resource("/health", probes::health))
+        .service(get_resource("/startup", probes::startup))
+        .service(get_resource("/ready", probes::ready))
+        .service(get_resource("/metrics", metrics));
+}
+
+/// A resource answering GET and HEAD with `handler`, and a coded 405 otherwise.
+pub fn get_resource<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args> + Clone,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    resource(path)
+        .route(web::get().to(handler.clone()))
+        .route(web::head().to(handler))
+}
+
+/// A resource with a coded 405 for methods it has no route for.
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header(("cache-control", "no-store"))
+        .body(crate::telemetry::metrics::render())
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::new(ErrorCode::NotFound, "no such route"))
+}
+
+async fn method_not_allowed() -> Result<HttpResponse, AppError> {
+    Err(AppError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"))
+}

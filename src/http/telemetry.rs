@@ -1,0 +1,121 @@
+//! The per-request middleware: request id, tracing span, Sentry tags, the request
+//! deadline, panic containment, metrics and the completion log line.
+//!
+//! It sits inside the Sentry middleware (so tags land on the request's hub) and
+//! turns every failure below it into a coded error: inner `Err`s, panics (the
+//! panic itself is reported by Sentry's panic hook) and requests that outlive
+//! `server.request_timeout_seconds` (504 `timeout`). Those leave as `Err(AppError)`
+//! carrying the request id, because the `HttpRequest` was consumed by routing
+//! (actix panics if it is cloned before routing), and actix renders them.
+
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+use futures_util::FutureExt;
+use tracing::Instrument;
+
+use super::errors::{AppError, ErrorCode, INTERNAL_MESSAGE};
+use super::request_id::{self, RequestId};
+use crate::state::AppState;
+use crate::telemetry::metrics as m;
+
+/// Routes polled by machines; their requests log at debug, not info.
+const QUIET_ROUTES: [&str; 4] = ["/health", "/ready", "/startup", "/metrics"];
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let request_id = RequestId::from_headers(req.headers());
+    req.extensions_mut().insert(request_id.clone());
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().as_str().to_string();
+    let deadline = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.request_timeout());
+
+    sentry::configure_scope(|scope| {
+        scope.set_tag("request_id", request_id.as_str());
+        scope.set_tag("route", &route);
+    });
+    let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+
+    let in_flight = metrics::gauge!(m::HTTP_REQUESTS_IN_FLIGHT);
+    in_flight.increment(1.0);
+    let call = AssertUnwindSafe(next.call(req)).catch_unwind();
+    let outcome = request_id
+        .clone()
+        .scope(async {
+            match deadline {
+                Some(deadline) => tokio::time::timeout(deadline, call).await.ok(),
+                None => Some(call.await),
+            }
+        })
+        .instrument(span.clone())
+        .await;
+    in_flight.decrement(1.0);
+
+    let result = match outcome {
+        Some(Ok(Ok(res))) => Ok(request_id.clone().sync_scope(|| coded(res.map_into_boxed_body()))),
+        Some(Ok(Err(err))) => Err(AppError::from_actix(&err)),
+        Some(Err(_panic)) => Err(AppError::new(ErrorCode::Internal, INTERNAL_MESSAGE)),
+        None => Err(AppError::new(ErrorCode::Timeout, "the request did not finish in time")),
+    }
+    .map_err(|err| err.with_request_id(request_id.clone()));
+
+    let status = match &result {
+        Ok(res) => res.status(),
+        Err(err) => err.code().status(),
+    };
+    let elapsed = started.elapsed();
+    let labels = [
+        ("method", method),
+        ("route", route.clone()),
+        ("status", status.as_u16().to_string()),
+    ];
+    metrics::counter!(m::HTTP_REQUESTS_TOTAL, &labels).increment(1);
+    metrics::histogram!(m::HTTP_REQUEST_DURATION_SECONDS, &labels).record(elapsed.as_secs_f64());
+
+    let failure = match &result {
+        Ok(res) => res.response().error().map(|err| (err.to_string(), err.as_error::<AppError>())),
+        Err(err) => Some((err.to_string(), Some(err))),
+    };
+    span.in_scope(|| {
+        let status = status.as_u16();
+        let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+        match failure.filter(|_| status >= 500) {
+            Some((error, app_error)) => {
+                let cause = app_error.and_then(AppError::cause).map(|c| format!("{c:#}"));
+                tracing::error!(status, duration_ms, error, cause, "request failed");
+            }
+            None if QUIET_ROUTES.contains(&route.as_str()) => {
+                tracing::debug!(status, duration_ms, "request completed");
+            }
+            None => tracing::info!(status, duration_ms, "request completed"),
+        }
+    });
+
+    let mut res = result?;
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        res.headers_mut().insert(HeaderName::from_static(request_id::HEADER), value);
+    }
+    Ok(res)
+}
+
+/// Replaces an error response that did not come from [`AppError`] (actix's own
+/// extractor and routing errors, plain text) with the coded JSON body.
+fn coded(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    match res.response().error() {
+        Some(err) if err.as_error::<AppError>().is_none() => {
+            let replacement = AppError::from_actix(err);
+            res.into_response(HttpResponse::from_error(replacement))
+        }
+        _ => res,
+    }
+}

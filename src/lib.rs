@@ -1,0 +1,15 @@
+//! Glidepath: will my money last?
+//!
+//! A web service running Monte Carlo simulations of retirement plans. `docs/architecture.md`
+//! maps the modules; `startup` is where they meet.
+
+pub mod cli;
+pub mod config;
+pub mod healthcheck;
+pub mod http;
+pub mod lifecycle;
+pub mod resilience;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod telemetry;

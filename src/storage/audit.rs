@@ -1,0 +1,104 @@
+//! The audit log: who did what, when, with which outcome.
+//!
+//! Writes are retried (transient failures only, at most 3 tries). An entry that
+//! still cannot be written is logged in full at error level and counted as
+//! `audit_entries_total{outcome="failed"}`, so nothing disappears silently.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Database, StorageError, timestamp_now};
+use crate::resilience::Backoff;
+use crate::telemetry::metrics as m;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub request_id: Option<String>,
+    /// `anonymous`, `api_key:{id}` or `operator` (CLI).
+    pub actor: String,
+    /// Dotted verb, e.g. `api_key.create`, `simulation.create`.
+    pub action: String,
+    pub target: Option<String>,
+    /// `success`, `denied`, `failed`.
+    pub outcome: String,
+    pub client_ip_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAuditEntry {
+    pub id: String,
+    pub occurred_at: String,
+    pub entry: AuditEntry,
+}
+
+pub async fn record(db: &Database, entry: &AuditEntry) -> Result<String, StorageError> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let occurred_at = timestamp_now();
+    let result = Backoff::DEFAULT
+        .retry(
+            || {
+                db.run(
+                    sqlx::query(
+                        "INSERT INTO audit_log \
+                         (id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&id)
+                    .bind(&occurred_at)
+                    .bind(&entry.request_id)
+                    .bind(&entry.actor)
+                    .bind(&entry.action)
+                    .bind(&entry.target)
+                    .bind(&entry.outcome)
+                    .bind(&entry.client_ip_hash)
+                    .execute(db.pool()),
+                )
+            },
+            StorageError::is_transient,
+        )
+        .await;
+    match &result {
+        Ok(_) => metrics::counter!(m::AUDIT_ENTRIES_TOTAL, "outcome" => "written").increment(1),
+        Err(err) => {
+            metrics::counter!(m::AUDIT_ENTRIES_TOTAL, "outcome" => "failed").increment(1);
+            tracing::error!(
+                error = %err,
+                audit = %serde_json::to_string(entry).unwrap_or_default(),
+                occurred_at,
+                "audit entry could not be stored"
+            );
+        }
+    }
+    result.map(|_| id)
+}
+
+/// The newest entries first.
+pub async fn recent(db: &Database, limit: i64) -> Result<Vec<StoredAuditEntry>, StorageError> {
+    let rows = db
+        .run(
+            sqlx::query(
+                "SELECT id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash \
+                 FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(db.pool()),
+        )
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(StoredAuditEntry {
+                id: row.try_get("id")?,
+                occurred_at: row.try_get("occurred_at")?,
+                entry: AuditEntry {
+                    request_id: row.try_get("request_id")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    target: row.try_get("target")?,
+                    outcome: row.try_get("outcome")?,
+                    client_ip_hash: row.try_get("client_ip_hash")?,
+                },
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StorageError::from)
+}

@@ -1,0 +1,192 @@
+//! The SQL database behind one `AnyPool`, chosen by URL scheme.
+//!
+//! `sqlite://path` (the embedded default; the file and its folder are created, WAL
+//! mode) or `postgres://…`. Queries use `$1` placeholders, which both accept.
+//! The pool connects lazily, so the service starts (and answers `/health`) while
+//! the database is still down; `/startup` and `/ready` tell the truth meanwhile.
+//! Every call goes through [`Database::run`]: deadline plus circuit breaker.
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+
+use crate::config::{BreakerSettings, DatabaseSettings};
+use crate::resilience::{BreakerError, CircuitBreaker};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database unavailable: circuit open")]
+    CircuitOpen,
+    #[error("database call timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StorageError {
+    /// Worth another try: the database may come back. Constraint violations won't.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::CircuitOpen | Self::Timeout(_) => true,
+            Self::Sql(err) => matches!(
+                err,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
+            ),
+            Self::Migrate(_) => false,
+        }
+    }
+}
+
+impl<E: Into<StorageError>> From<BreakerError<E>> for StorageError {
+    fn from(err: BreakerError<E>) -> Self {
+        match err {
+            BreakerError::Open => Self::CircuitOpen,
+            BreakerError::Timeout(after) => Self::Timeout(after),
+            BreakerError::Inner(inner) => inner.into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+    breaker: Arc<CircuitBreaker>,
+    query_timeout: Duration,
+}
+
+impl Database {
+    /// Builds the pool without connecting. Fails only on a malformed URL or when
+    /// the SQLite folder cannot be created.
+    pub fn connect_lazy(settings: &DatabaseSettings, breaker: &BreakerSettings) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let raw = settings.url.expose();
+        let (backend, url) = if raw.starts_with("sqlite:") {
+            (Backend::Sqlite, prepare_sqlite_url(raw)?)
+        } else {
+            (Backend::Postgres, raw.to_string())
+        };
+        let query_timeout = Duration::from_millis(settings.query_timeout_ms);
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.pool_size)
+            .acquire_timeout(query_timeout)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the writer; busy_timeout makes writers queue.
+                        sqlx::raw_sql(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .execute(conn)
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_lazy(&url)?;
+        Ok(Self {
+            pool,
+            backend,
+            breaker: Arc::new(CircuitBreaker::new(
+                "database",
+                breaker.failure_threshold,
+                Duration::from_secs(breaker.open_seconds),
+            )),
+            query_timeout,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn breaker(&self) -> &CircuitBreaker {
+        &self.breaker
+    }
+
+    /// Runs a database call under the query deadline and the circuit breaker.
+    pub async fn run<T, E, F>(&self, fut: F) -> Result<T, StorageError>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: Into<StorageError>,
+    {
+        self.run_within(self.query_timeout, fut).await
+    }
+
+    pub async fn run_within<T, E, F>(&self, deadline: Duration, fut: F) -> Result<T, StorageError>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: Into<StorageError>,
+    {
+        self.breaker.call(deadline, fut).await.map_err(StorageError::from)
+    }
+
+    /// `SELECT 1` within `deadline`, for readiness.
+    pub async fn ping(&self, deadline: Duration) -> Result<(), StorageError> {
+        self.run_within(deadline, sqlx::query("SELECT 1").execute(&self.pool))
+            .await
+            .map(drop)
+    }
+
+    /// Applies pending migrations. Safe to run from several replicas at once:
+    /// sqlx takes an advisory lock on PostgreSQL.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        // Migrations may legitimately take longer than one query.
+        let deadline = self.query_timeout.max(Duration::from_secs(60));
+        self.run_within(deadline, MIGRATOR.run(&self.pool)).await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes sure the SQLite file's folder exists and that the file is created on first use.
+fn prepare_sqlite_url(raw: &str) -> anyhow::Result<String> {
+    let rest = raw.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                anyhow::anyhow!("cannot create the SQLite folder {}: {err}", parent.display())
+            })?;
+        }
+    }
+    let mode = if query.contains("mode=") { "" } else if query.is_empty() { "?mode=rwc" } else { "&mode=rwc" };
+    Ok(format!("{raw}{mode}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_url_gets_create_mode_and_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/nested/app.db", dir.path().display());
+        let prepared = prepare_sqlite_url(&url).unwrap();
+        assert!(prepared.ends_with("app.db?mode=rwc"), "{prepared}");
+        assert!(dir.path().join("nested").is_dir());
+        assert_eq!(prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
+    }
+}

@@ -1,0 +1,14 @@
+//! Persistence: the SQL database (SQLite or PostgreSQL, one portable schema) and
+//! Redis, each behind its own circuit breaker and deadline.
+
+pub mod audit;
+mod database;
+mod redis;
+
+pub use database::{Backend, Database, StorageError};
+pub use redis::{RedisError, RedisStore};
+
+/// Now as the schema's timestamp text: UTC, microseconds, lexically ordered.
+pub fn timestamp_now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}

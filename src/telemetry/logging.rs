@@ -1,0 +1,33 @@
+//! The global tracing subscriber: JSON lines or human-readable output, filtered by
+//! `log.level`, with Sentry breadcrumbs when Sentry is on.
+
+use std::io::IsTerminal;
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use super::JsonLayer;
+use crate::config::{LogFormat, LogSettings};
+
+/// Installs the global subscriber. Call once, before anything logs.
+pub fn init(settings: &LogSettings) {
+    // Validated at load time, so the fallback is only for programmatic callers.
+    let filter = EnvFilter::try_new(&settings.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let (json, pretty) = match settings.format {
+        LogFormat::Json => (Some(JsonLayer::new(std::io::stdout)), None),
+        LogFormat::Pretty => (
+            None,
+            Some(tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())),
+        ),
+    };
+    // Log lines become Sentry breadcrumbs only. Events come from sentry-actix (5xx)
+    // and the panic handler, so one failure is reported once.
+    let breadcrumbs = sentry::integrations::tracing::BreadcrumbLayer::new();
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(json)
+        .with(pretty)
+        .with(breadcrumbs)
+        .try_init();
+}

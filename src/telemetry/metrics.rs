@@ -1,0 +1,90 @@
+//! The process-wide Prometheus registry.
+//!
+//! Every metric name is a constant here and is described in [`describe`], so the
+//! exposition always has `# HELP` lines (promtool insists). Later parts (engine,
+//! cache, limiter) add their names to this list and record through the `metrics`
+//! macros. Labels use route *templates* (`/s/{id}`), never raw paths.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+pub const HTTP_REQUESTS_TOTAL: &str = "http_requests_total";
+pub const HTTP_REQUEST_DURATION_SECONDS: &str = "http_request_duration_seconds";
+pub const HTTP_REQUESTS_IN_FLIGHT: &str = "http_requests_in_flight";
+pub const CIRCUIT_BREAKER_OPEN: &str = "circuit_breaker_open";
+pub const DEPENDENCY_UP: &str = "dependency_up";
+pub const AUDIT_ENTRIES_TOTAL: &str = "audit_entries_total";
+pub const BUILD_INFO: &str = "build_info";
+
+/// Latency buckets in seconds: sub-millisecond probes up to the 60 s request deadline.
+const LATENCY_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0,
+];
+
+struct Registry {
+    handle: PrometheusHandle,
+    process: metrics_process::Collector,
+}
+
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+
+/// Installs the global recorder once per process; later calls are no-ops.
+pub fn install() {
+    registry();
+}
+
+fn registry() -> &'static Registry {
+    REGISTRY.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &LATENCY_BUCKETS)
+            .expect("bucket list is non-empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may exist when the library is embedded; ours still renders.
+        let _ = metrics::set_global_recorder(recorder);
+        let upkeep = handle.clone();
+        std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_secs(5));
+                    upkeep.run_upkeep();
+                }
+            })
+            .expect("spawning the metrics upkeep thread");
+        let process = metrics_process::Collector::default();
+        process.describe();
+        describe();
+        metrics::gauge!(
+            BUILD_INFO,
+            "version" => env!("CARGO_PKG_VERSION"),
+            "commit" => env!("GLIDEPATH_COMMIT"),
+        )
+        .set(1.0);
+        Registry { handle, process }
+    })
+}
+
+/// The Prometheus text exposition, with process metrics sampled now.
+pub fn render() -> String {
+    let registry = registry();
+    registry.process.collect();
+    registry.handle.render()
+}
+
+fn describe() {
+    describe_counter!(HTTP_REQUESTS_TOTAL, "HTTP requests by method, route template and status.");
+    describe_histogram!(
+        HTTP_REQUEST_DURATION_SECONDS,
+        Unit::Seconds,
+        "HTTP request latency by method, route template and status."
+    );
+    describe_gauge!(HTTP_REQUESTS_IN_FLIGHT, "HTTP requests being served now.");
+    describe_gauge!(CIRCUIT_BREAKER_OPEN, "1 while the dependency's circuit breaker is open.");
+    describe_gauge!(DEPENDENCY_UP, "1 if the dependency answered its last readiness check.");
+    describe_counter!(AUDIT_ENTRIES_TOTAL, "Audit log writes by outcome.");
+    describe_gauge!(BUILD_INFO, "Always 1; labels carry the version and commit.");
+}

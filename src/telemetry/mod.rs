@@ -1,0 +1,8 @@
+//! Logs, metrics and error reporting.
+
+mod json_layer;
+pub mod logging;
+pub mod metrics;
+pub mod sentry;
+
+pub use json_layer::JsonLayer;
