@@ -91,9 +91,9 @@ impl Application {
         state.lifecycle.start_draining();
         tokio::time::sleep(drain).await;
         tracing::info!("closing the listener; waiting for in-flight requests");
-        // `stop(true)` waits up to `shutdown_timeout` for in-flight requests.
-        handle.stop(true).await;
-        let result = server.await;
+        // `stop(true)` waits up to `shutdown_timeout` for in-flight requests. The
+        // server future must keep being polled meanwhile, hence the join.
+        let ((), result) = tokio::join!(handle.stop(true), server);
         state.close().await;
         tracing::info!("shutdown complete");
         result

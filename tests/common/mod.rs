@@ -1,0 +1,183 @@
+//! Shared test harness: `spawn_app` on a random port with its own SQLite file, and
+//! real PostgreSQL / Redis on 127.0.0.1 when they are there.
+//!
+//! Outside CI a test that needs PostgreSQL or Redis skips, loudly, when the
+//! service is down. Under `CI=true` a missing service fails the test.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::collections::HashMap;
+use std::net::TcpStream;
+use std::time::Duration;
+
+use glidepath::config::Settings;
+use glidepath::startup::Application;
+use glidepath::state::AppState;
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+/// A local port nothing listens on: the "dependency is down" case.
+pub const CLOSED_PORT: u16 = 1;
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Handles a missing service: fail under CI, skip (loudly) elsewhere.
+fn service_missing(service: &str, why: impl std::fmt::Display) {
+    if in_ci() {
+        panic!("{service} is required under CI=true but is unavailable: {why}");
+    }
+    eprintln!("\n*** SKIPPED: {service} is not reachable on 127.0.0.1 ({why}); start it to run this test ***\n");
+}
+
+/// Variables for a development instance on a random loopback port with its own SQLite file.
+pub fn test_vars(dir: &TempDir) -> HashMap<String, String> {
+    HashMap::from([
+        ("APP_ENV".into(), "development".into()),
+        ("APP__SERVER__HOST".into(), "127.0.0.1".into()),
+        ("APP__SERVER__PORT".into(), "0".into()),
+        (
+            "APP__DATABASE__URL".into(),
+            format!("sqlite://{}/glidepath.db", dir.path().display()),
+        ),
+        ("APP__LOG__LEVEL".into(), "warn".into()),
+    ])
+}
+
+pub fn settings_with(dir: &TempDir, customize: impl FnOnce(&mut HashMap<String, String>)) -> Settings {
+    let mut vars = test_vars(dir);
+    customize(&mut vars);
+    Settings::load(&vars).expect("test settings are valid")
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    /// Waits (up to 10 s) until `/startup` answers 200.
+    pub async fn wait_started(&self) {
+        for _ in 0..200 {
+            if self.get("/startup").await.status() == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the app did not finish starting in 10 s");
+    }
+
+    /// Triggers the shutdown sequence and waits for the server to exit.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.server.take().expect("server running").await.expect("server task joined")
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = settings_with(&dir, customize);
+    let app = Application::build(settings).await.expect("app builds");
+    let port = app.port();
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        state,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client"),
+        stop: Some(stop),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+/// A fresh PostgreSQL database for one test, dropped when the guard goes.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// `None` (after a loud skip notice) when PostgreSQL is not reachable outside CI.
+    pub async fn create() -> Option<Self> {
+        let mut admin = match sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
+            Ok(conn) => conn,
+            Err(err) => {
+                service_missing("PostgreSQL", err);
+                return None;
+            }
+        };
+        let name = format!("glidepath_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        Some(Self {
+            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            name,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside async; use a private runtime on a helper thread.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await.ok()?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&mut admin)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// The local Redis URL, or `None` (after a loud skip notice) outside CI when it is down.
+pub fn redis_url() -> Option<&'static str> {
+    match TcpStream::connect_timeout(&"127.0.0.1:6379".parse().unwrap(), Duration::from_secs(1)) {
+        Ok(_) => Some(REDIS_URL),
+        Err(err) => {
+            service_missing("Redis", err);
+            None
+        }
+    }
+}
+
+/// A key prefix no other test uses.
+pub fn unique_prefix() -> String {
+    format!("glidepath:test:{}:", uuid::Uuid::new_v4().simple())
+}

@@ -1,0 +1,236 @@
+//! The coded error body for every error the HTTP layer produces, through the real
+//! app factory (middleware, extractor configs, default services).
+//!
+//! The API's own JSON routes arrive with the simulations issue; until then a
+//! JSON echo route is added to the real app here, so the extractor errors run
+//! through exactly the configuration those routes will get.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, test, web};
+use glidepath::http::{AppError, ErrorCode, FieldError, app};
+use glidepath::state::AppState;
+use serde_json::Value;
+
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Echo {
+    n: u32,
+}
+
+async fn echo(body: web::Json<Echo>) -> HttpResponse {
+    HttpResponse::Ok().json(body.into_inner())
+}
+
+async fn invalid() -> Result<HttpResponse, AppError> {
+    Err(AppError::validation(vec![
+        FieldError::new("spending.annual", "must be at most 1000000"),
+        FieldError::new("end_age", "must be greater than current_age"),
+    ]))
+}
+
+async fn broken() -> Result<HttpResponse, AppError> {
+    Err(AppError::internal(anyhow::anyhow!("connection to 10.0.0.5 failed: password=hunter2")))
+}
+
+async fn panics() -> HttpResponse {
+    panic!("handler bug");
+}
+
+macro_rules! test_app {
+    () => {{
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(common::settings_with(&dir, |_| {})).unwrap();
+        let service = test::init_service(
+            app(state)
+                .route("/api/v1/echo", web::post().to(echo))
+                .route("/api/v1/invalid", web::get().to(invalid))
+                .route("/api/v1/broken", web::get().to(broken))
+                .route("/api/v1/panics", web::get().to(panics)),
+        )
+        .await;
+        (service, dir)
+    }};
+}
+
+/// Asserts the coded body and returns it.
+fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
+    assert_eq!(status, expected.status(), "{body}");
+    assert_eq!(body["error"]["code"], expected.as_str(), "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(body["error"]["fields"].is_array(), "{body}");
+    assert!(body["error"]["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+}
+
+#[actix_web::test]
+async fn malformed_json_is_a_400_malformed_request() {
+    let (app, _dir) = test_app!();
+    let req = test::TestRequest::post()
+        .uri("/api/v1/echo")
+        .insert_header(("content-type", "application/json"))
+        .set_payload("{\"n\": ")
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::MalformedRequest, &body);
+    assert!(body["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+}
+
+#[actix_web::test]
+async fn wrong_shape_is_a_400_naming_the_problem() {
+    let (app, _dir) = test_app!();
+    let req = test::TestRequest::post()
+        .uri("/api/v1/echo")
+        .set_json(serde_json::json!({"n": "seven"}))
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::MalformedRequest, &body);
+    assert!(body["error"]["message"].as_str().unwrap().contains("invalid type"), "{body}");
+}
+
+#[actix_web::test]
+async fn wrong_content_type_is_a_415() {
+    let (app, _dir) = test_app!();
+    let req = test::TestRequest::post()
+        .uri("/api/v1/echo")
+        .insert_header(("content-type", "text/plain"))
+        .set_payload("{\"n\": 1}")
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::UnsupportedMediaType, &body);
+}
+
+#[actix_web::test]
+async fn body_over_64_kib_is_a_413() {
+    let (app, _dir) = test_app!();
+    let padding = " ".repeat(64 * 1024);
+    let req = test::TestRequest::post()
+        .uri("/api/v1/echo")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(format!("{{\"n\": 1{padding}}}"))
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::PayloadTooLarge, &body);
+}
+
+#[actix_web::test]
+async fn body_just_under_the_limit_is_accepted() {
+    let (app, _dir) = test_app!();
+    let padding = " ".repeat(64 * 1024 - 20);
+    let req = test::TestRequest::post()
+        .uri("/api/v1/echo")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(format!("{{\"n\": 1{padding}}}"))
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    assert_eq!(res.status(), 200);
+}
+
+#[actix_web::test]
+async fn unknown_route_is_a_404() {
+    let (app, _dir) = test_app!();
+    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/nope").to_request()).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::NotFound, &body);
+}
+
+#[actix_web::test]
+async fn wrong_method_is_a_405() {
+    let (app, _dir) = test_app!();
+    let res = test::call_service(&app, test::TestRequest::delete().uri("/health").to_request()).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::MethodNotAllowed, &body);
+}
+
+#[actix_web::test]
+async fn validation_failure_is_a_422_listing_every_field() {
+    let (app, _dir) = test_app!();
+    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/invalid").to_request()).await;
+
+    let status = res.status();
+    let body: Value = test::read_body_json(res).await;
+    assert_coded(status, ErrorCode::ValidationFailed, &body);
+    let paths: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["spending.annual", "end_age"]);
+}
+
+#[actix_web::test]
+async fn internal_error_hides_its_cause() {
+    let (app, _dir) = test_app!();
+    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/broken").to_request()).await;
+
+    let status = res.status();
+    let bytes = test::read_body(res).await;
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("hunter2") && !text.contains("10.0.0.5"), "{text}");
+    assert_coded(status, ErrorCode::Internal, &serde_json::from_slice(&bytes).unwrap());
+}
+
+#[actix_web::test]
+async fn a_panicking_handler_becomes_a_coded_500() {
+    let (app, _dir) = test_app!();
+    let res = test::try_call_service(&app, test::TestRequest::get().uri("/api/v1/panics").to_request()).await;
+
+    // The panic leaves the middleware as a coded error that actix renders.
+    let Err(err) = res else { panic!("a panic must be an error response") };
+    let response = err.error_response();
+    let status = response.status();
+    let bytes = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_coded(status, ErrorCode::Internal, &body);
+    assert!(!body.to_string().contains("handler bug"));
+}
+
+#[actix_web::test]
+async fn request_id_is_echoed_in_header_and_error_body() {
+    let (app, _dir) = test_app!();
+    let req = test::TestRequest::get()
+        .uri("/api/v1/nope")
+        .insert_header(("x-request-id", "trace-me-123"))
+        .to_request();
+
+    let res = test::call_service(&app, req).await;
+
+    assert_eq!(res.headers().get("x-request-id").unwrap(), "trace-me-123");
+    let body: Value = test::read_body_json(res).await;
+    assert_eq!(body["error"]["request_id"], "trace-me-123");
+}
+
+#[actix_web::test]
+async fn security_headers_are_on_every_response() {
+    let (app, _dir) = test_app!();
+    for uri in ["/health", "/api/v1/nope"] {
+        let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+        let headers = res.headers();
+        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff", "{uri}");
+        assert_eq!(headers.get("referrer-policy").unwrap(), "no-referrer", "{uri}");
+        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+    }
+}
