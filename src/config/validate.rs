@@ -114,8 +114,7 @@ impl Settings {
             "redis.key_prefix",
             || "must not be empty".into(),
         )?;
-        EnvFilter::try_new(&s.log.level)
-            .map_err(|err| ConfigError::invalid("log.level", format!("`{}`: {err}", s.log.level)))?;
+        validate_log_level(&s.log.level)?;
         for cidr in &s.rate_limit.trusted_proxies {
             cidr.parse::<ipnet::IpNet>()
                 .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
@@ -166,6 +165,26 @@ impl Settings {
         ensure(self.redis.enabled, "redis.enabled", || {
             "production requires Redis (shared cache and rate limits)".into()
         })
+    }
+}
+
+/// A level (`info`) or directives (`info,sqlx=warn`). `EnvFilter` alone would take
+/// a typo such as `loud` as a target name and silently log nothing.
+fn validate_log_level(level: &str) -> Check {
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let is_level = |word: &str| LEVELS.contains(&word.trim().to_ascii_lowercase().as_str());
+    let well_formed = level.split(',').all(|directive| match directive.rsplit_once('=') {
+        Some((target, lvl)) => !target.trim().is_empty() && is_level(lvl),
+        None => is_level(directive),
+    });
+    let parsed = EnvFilter::try_new(level).map_err(|err| err.to_string());
+    match (well_formed, parsed) {
+        (true, Ok(_)) => Ok(()),
+        (_, Err(err)) => Err(ConfigError::invalid("log.level", format!("`{level}`: {err}"))),
+        (false, Ok(_)) => Err(ConfigError::invalid(
+            "log.level",
+            format!("`{level}` is not a level (off, error, warn, info, debug, trace) or target=level list"),
+        )),
     }
 }
 

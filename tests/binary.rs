@@ -1,0 +1,282 @@
+//! The real `glidepath` binary: signals, log lines, and the CLI commands.
+
+mod common;
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_glidepath");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A command with a clean environment: development, loopback, its own SQLite file.
+fn command(dir: &tempfile::TempDir, port: u16) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("APP_ENV", "development")
+        .env("APP__SERVER__HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("APP__DATABASE__URL", format!("sqlite://{}/glidepath.db", dir.path().display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// A running server whose output is collected as it comes.
+struct Server {
+    child: Child,
+    port: u16,
+    output: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(mut cmd: Command, port: u16) -> Self {
+        let mut child = cmd.spawn().expect("binary starts");
+        let output = Arc::new(Mutex::new(String::new()));
+        for mut stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let sink = Arc::clone(&output);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            });
+        }
+        Self { child, port, output }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    async fn wait_started(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(res) = reqwest::get(self.url("/startup")).await {
+                if res.status() == 200 {
+                    return;
+                }
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("server exited early with {status}: {}", self.output());
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("server did not start: {}", self.output());
+    }
+
+    fn signal(&self, signal: Signal) {
+        kill(Pid::from_raw(self.child.id() as i32), signal).expect("signal delivered");
+    }
+
+    async fn wait_exit(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader threads drain the pipes.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not exit: {}", self.output());
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn sigterm_turns_ready_503_then_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut cmd = command(&dir, port);
+    cmd.env("APP__SERVER__DRAIN_DELAY_MS", "1500");
+    let mut server = Server::start(cmd, port);
+    server.wait_started().await;
+    assert_eq!(reqwest::get(server.url("/ready")).await.unwrap().status(), 200);
+
+    server.signal(Signal::SIGTERM);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let ready = reqwest::get(server.url("/ready")).await.expect("still accepting while draining");
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
+    assert_eq!(reqwest::get(server.url("/health")).await.unwrap().status(), 200);
+
+    let status = server.wait_exit(Duration::from_secs(15)).await;
+    assert!(status.success(), "exit status {status}: {}", server.output());
+    assert!(server.output().contains("shutdown complete"), "{}", server.output());
+}
+
+#[tokio::test]
+async fn sigint_also_shuts_down_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = Server::start(command(&dir, port), port);
+    server.wait_started().await;
+
+    server.signal(Signal::SIGINT);
+
+    assert!(server.wait_exit(Duration::from_secs(15)).await.success());
+}
+
+#[tokio::test]
+async fn json_log_lines_carry_the_request_id_and_no_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut cmd = command(&dir, port);
+    cmd.env("APP__LOG__FORMAT", "json")
+        .env("APP__LOG__LEVEL", "info")
+        .env("SENTRY_DSN", "http://topsecretdsnkey@127.0.0.1:9/1")
+        .env("APP__REDIS__URL", "redis://:redispassword77@127.0.0.1:1");
+    let mut server = Server::start(cmd, port);
+    server.wait_started().await;
+
+    let response = reqwest::Client::new()
+        .get(server.url("/api/v1/nothing-here"))
+        .header("x-request-id", "log-shape-test-1")
+        .header("authorization", "Bearer gp_live_supersecretapikey")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    server.signal(Signal::SIGTERM);
+    server.wait_exit(Duration::from_secs(15)).await;
+
+    let output = server.output();
+    let lines: Vec<Value> = output
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}")))
+        .collect();
+    let request_line = lines
+        .iter()
+        .find(|line| line["request_id"] == "log-shape-test-1" && line["message"] == "request completed")
+        .unwrap_or_else(|| panic!("no completion line for the request: {output}"));
+    for key in ["timestamp", "level", "target", "message", "method", "route", "status", "duration_ms"] {
+        assert!(!request_line[key].is_null(), "{key} missing from {request_line}");
+    }
+    assert_eq!(request_line["status"], 404);
+    assert_eq!(request_line["level"], "info");
+    assert_eq!(request_line["route"], "unmatched", "raw paths never become labels or log routes");
+    for secret in ["topsecretdsnkey", "redispassword77", "supersecretapikey"] {
+        assert!(!output.contains(secret), "{secret} leaked into the logs");
+    }
+}
+
+#[tokio::test]
+async fn healthcheck_command_reports_the_server_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = Server::start(command(&dir, port), port);
+    server.wait_started().await;
+
+    let up = command(&dir, port).arg("healthcheck").output().unwrap();
+    drop(server);
+    let down = command(&dir, port).arg("healthcheck").output().unwrap();
+
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy"));
+}
+
+#[test]
+fn config_command_prints_settings_with_secrets_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(&dir, 8080)
+        .env("DATABASE_URL", "postgres://app:dbpassword1@db.internal:5432/glidepath")
+        .env_remove("APP__DATABASE__URL")
+        .arg("config")
+        .output()
+        .unwrap();
+
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    assert!(!printed.contains("dbpassword1"), "{printed}");
+    assert!(printed.contains("db.internal:5432/glidepath"), "{printed}");
+    assert!(printed.contains("environment = \"development\""), "{printed}");
+}
+
+#[test]
+fn invalid_config_refuses_to_start_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(&dir, 8080).env("APP_ENV", "production").arg("serve").output().unwrap();
+
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`database.url`"), "{stderr}");
+}
+
+#[tokio::test]
+async fn migrate_command_prepares_sqlite_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let first = command(&dir, 8080).arg("migrate").output().unwrap();
+    let second = command(&dir, 8080).arg("migrate").output().unwrap();
+
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(dir.path().join("glidepath.db").exists());
+}
+
+#[tokio::test]
+async fn migrate_command_prepares_postgres() {
+    let Some(db) = common::PgDatabase::create().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = command(&dir, 8080)
+        .env("APP__DATABASE__URL", &db.url)
+        .arg("migrate")
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for table in ["api_keys", "audit_log", "results", "simulations"] {
+        assert!(tables.iter().any(|t| t == table), "{table} missing: {tables:?}");
+    }
+}
+
+#[test]
+fn migrate_command_fails_when_the_database_is_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(&dir, 8080)
+        .env("APP__DATABASE__URL", format!("postgres://postgres@127.0.0.1:{}/none", common::CLOSED_PORT))
+        .env("APP__DATABASE__QUERY_TIMEOUT_MS", "1000")
+        .arg("migrate")
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(1));
+}
