@@ -53,7 +53,7 @@ pub fn app(
         // Outermost last: Sentry (per-request hub) → headers → telemetry → handlers.
         .wrap(from_fn(telemetry::middleware))
         .wrap(security_headers())
-        .wrap(sentry_actix::Sentry::new())
+        .wrap(sentry_actix::Sentry::builder().capture_server_errors(false).finish())
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {

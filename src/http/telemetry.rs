@@ -1,8 +1,9 @@
 //! The per-request middleware: request id, tracing span, Sentry tags, the request
 //! deadline, panic containment, metrics and the completion log line.
 //!
-//! It sits inside the Sentry middleware (so tags land on the request's hub) and
-//! turns every failure below it into a coded error: inner `Err`s, panics (the
+//! It sits inside the Sentry middleware (so tags land on the request's hub, which
+//! is configured not to capture errors itself) and reports each 5xx to Sentry
+//! once. It turns every failure below it into a coded error: inner `Err`s, panics (the
 //! panic itself is reported by Sentry's panic hook) and requests that outlive
 //! `server.request_timeout_seconds` (504 `timeout`). Those leave as `Err(AppError)`
 //! carrying the request id, because the `HttpRequest` was consumed by routing
@@ -61,6 +62,7 @@ pub async fn middleware(
         .await;
     in_flight.decrement(1.0);
 
+    let panicked = matches!(outcome, Some(Err(_)));
     let result = match outcome {
         Some(Ok(Ok(res))) => Ok(request_id.clone().sync_scope(|| coded(res.map_into_boxed_body()))),
         Some(Ok(Err(err))) => Err(AppError::from_actix(&err)),
@@ -86,6 +88,19 @@ pub async fn middleware(
         Ok(res) => res.response().error().map(|err| (err.to_string(), err.as_error::<AppError>())),
         Err(err) => Some((err.to_string(), Some(err))),
     };
+    // One Sentry event per failure: the panic hook already reported panics.
+    if status.is_server_error() && !panicked {
+        match &result {
+            Ok(res) => {
+                if let Some(err) = res.response().error() {
+                    sentry::Hub::current().capture_error(err);
+                }
+            }
+            Err(err) => {
+                sentry::Hub::current().capture_error(err);
+            }
+        }
+    }
     span.in_scope(|| {
         let status = status.as_u16();
         let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;

@@ -1,0 +1,79 @@
+//! Sentry capture through sentry-actix, with Sentry's own test transport.
+//! Its own test binary, because the Sentry client is process-global.
+
+mod common;
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, test, web};
+use glidepath::http::{AppError, app};
+use glidepath::state::AppState;
+use sentry::test::TestTransport;
+
+async fn broken() -> Result<HttpResponse, AppError> {
+    Err(AppError::internal(anyhow::anyhow!("disk on fire")))
+}
+
+async fn panics() -> HttpResponse {
+    panic!("bug in a handler");
+}
+
+async fn missing() -> Result<HttpResponse, AppError> {
+    Err(AppError::not_found("simulation"))
+}
+
+#[actix_web::test]
+async fn server_errors_and_panics_are_captured_with_request_id_route_environment_and_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = common::settings_with(&dir, |_| {});
+    let transport = TestTransport::new();
+    let mut options = glidepath::telemetry::sentry::options(&settings, Some("https://key@sentry.invalid/1".parse().unwrap()));
+    options.transport = Some(Arc::new(transport.clone()));
+    let _guard = sentry::init(options);
+    let service = test::init_service(
+        app(AppState::new(settings).unwrap())
+            .route("/api/v1/boom/{id}", web::get().to(broken))
+            .route("/api/v1/missing", web::get().to(missing))
+            .route("/api/v1/panics", web::get().to(panics)),
+    )
+    .await;
+
+    let boom = test::TestRequest::get()
+        .uri("/api/v1/boom/42")
+        .insert_header(("x-request-id", "sentry-test-1"))
+        .to_request();
+    assert_eq!(test::call_service(&service, boom).await.status(), 500);
+    let not_found = test::TestRequest::get().uri("/api/v1/missing").to_request();
+    assert_eq!(test::call_service(&service, not_found).await.status(), 404);
+
+    let events: Vec<_> = transport
+        .fetch_and_clear_envelopes()
+        .into_iter()
+        .filter_map(|envelope| envelope.event().cloned())
+        .collect();
+    assert_eq!(events.len(), 1, "only the 5xx is reported: {events:#?}");
+    let event = &events[0];
+    assert_eq!(event.tags.get("request_id").map(String::as_str), Some("sentry-test-1"));
+    assert_eq!(event.tags.get("route").map(String::as_str), Some("/api/v1/boom/{id}"));
+    assert_eq!(event.environment.as_deref(), Some("development"));
+    let release = event.release.as_deref().unwrap_or_default();
+    assert!(release.starts_with(concat!("glidepath@", env!("CARGO_PKG_VERSION"))), "{release}");
+
+    // A panic is reported once, by the panic handler, with the same tags.
+    let panic = test::TestRequest::get()
+        .uri("/api/v1/panics")
+        .insert_header(("x-request-id", "sentry-test-2"))
+        .to_request();
+    assert!(test::try_call_service(&service, panic).await.is_err());
+    let events: Vec<_> = transport
+        .fetch_and_clear_envelopes()
+        .into_iter()
+        .filter_map(|envelope| envelope.event().cloned())
+        .collect();
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let event = &events[0];
+    assert_eq!(event.level, sentry::Level::Fatal);
+    assert!(format!("{:?}", event.exception).contains("bug in a handler"), "{event:#?}");
+    assert_eq!(event.tags.get("request_id").map(String::as_str), Some("sentry-test-2"));
+    assert_eq!(event.tags.get("route").map(String::as_str), Some("/api/v1/panics"));
+}
