@@ -140,3 +140,28 @@ async fn graceful_shutdown_lets_the_server_exit_cleanly() {
 
     assert!(reqwest::get(address).await.is_err(), "listener is closed after shutdown");
 }
+
+#[tokio::test]
+async fn ready_with_a_live_redis_lists_both_checks_up() {
+    let Some(redis) = common::redis_url() else { return };
+    let app = spawn_app_with(|vars| {
+        vars.insert("APP__REDIS__ENABLED".into(), "true".into());
+        vars.insert("REDIS_URL".into(), redis.into());
+        vars.insert("APP__REDIS__KEY_PREFIX".into(), common::unique_prefix());
+    })
+    .await;
+    app.wait_started().await;
+
+    let response = app.get("/ready").await;
+
+    assert_eq!(response.status(), 200);
+    let body = json(response).await;
+    assert_eq!(body["status"], "ready");
+    let statuses: Vec<(&str, &str)> = body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses, [("database", "up"), ("redis", "up")]);
+}

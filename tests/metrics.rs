@@ -1,0 +1,36 @@
+//! `/metrics`: Prometheus text with route-template labels, process metrics and build info.
+
+mod common;
+
+use common::spawn_app;
+
+#[tokio::test]
+async fn metrics_expose_http_process_and_build_series() {
+    let app = spawn_app().await;
+    app.wait_started().await;
+    app.get("/health").await;
+    app.get("/api/v1/simulations/3f2a9c").await;
+
+    let response = app.get("/metrics").await;
+
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"),
+    );
+    let text = response.text().await.unwrap();
+    let expected = [
+        r#"http_requests_total{method="GET",route="/health",status="200"}"#,
+        r#"http_requests_total{method="GET",route="unmatched",status="404"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/health",status="200",le="0.001"}"#,
+        "# TYPE http_request_duration_seconds histogram",
+        "# HELP http_requests_total ",
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+        "process_cpu_seconds_total ",
+        concat!(r#"build_info{version=""#, env!("CARGO_PKG_VERSION"), r#"",commit=""#),
+    ];
+    for series in expected {
+        assert!(text.contains(series), "missing {series} in:\n{text}");
+    }
+    assert!(!text.contains("3f2a9c"), "raw paths must never become labels");
+}
