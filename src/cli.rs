@@ -10,7 +10,11 @@ use crate::startup::Application;
 use crate::storage::Database;
 
 #[derive(Debug, Parser)]
-#[command(name = "glidepath", version, about = "Will my money last? Monte Carlo retirement planning.")]
+#[command(
+    name = "glidepath",
+    version,
+    about = "Will my money last? Monte Carlo retirement planning."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -43,18 +47,22 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", settings.to_redacted_toml());
             ExitCode::SUCCESS
         }
-        Command::Healthcheck => match crate::healthcheck::check(settings.server.port, Duration::from_secs(1)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("unhealthy: {err}");
-                ExitCode::FAILURE
+        Command::Healthcheck => {
+            match crate::healthcheck::check(settings.server.port, Duration::from_secs(1)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("unhealthy: {err}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
     }
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
 }
 
 fn serve(settings: Settings) -> ExitCode {

@@ -9,19 +9,29 @@ use std::time::Duration;
 /// True when `/health` on `port` answers 200 within `timeout`.
 pub fn check(port: u16, timeout: Duration) -> Result<(), String> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|err| format!("connect {addr}: {err}"))?;
-    stream.set_read_timeout(Some(timeout)).map_err(|err| err.to_string())?;
-    stream.set_write_timeout(Some(timeout)).map_err(|err| err.to_string())?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|err| format!("connect {addr}: {err}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|err| err.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|err| err.to_string())?;
     stream
         .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nUser-Agent: glidepath-healthcheck\r\nConnection: close\r\n\r\n")
         .map_err(|err| format!("send: {err}"))?;
     let mut head = [0u8; 64];
-    let read = stream.read(&mut head).map_err(|err| format!("read: {err}"))?;
+    let read = stream
+        .read(&mut head)
+        .map_err(|err| format!("read: {err}"))?;
     let status_line = String::from_utf8_lossy(&head[..read]);
     let status = status_line.split_whitespace().nth(1).unwrap_or("");
     if status == "200" {
         Ok(())
     } else {
-        Err(format!("unexpected answer: {}", status_line.lines().next().unwrap_or("")))
+        Err(format!(
+            "unexpected answer: {}",
+            status_line.lines().next().unwrap_or("")
+        ))
     }
 }

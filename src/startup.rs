@@ -58,7 +58,11 @@ impl Application {
             version = env!("CARGO_PKG_VERSION"),
             "listening"
         );
-        Ok(Self { port, server, state })
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -87,7 +91,10 @@ impl Application {
             () = stop => {}
         }
         let drain = Duration::from_millis(state.settings.server.drain_delay_ms);
-        tracing::info!(drain_ms = drain.as_millis() as u64, "shutdown requested; draining");
+        tracing::info!(
+            drain_ms = drain.as_millis() as u64,
+            "shutdown requested; draining"
+        );
         state.lifecycle.start_draining();
         tokio::time::sleep(drain).await;
         tracing::info!("closing the listener; waiting for in-flight requests");

@@ -15,7 +15,11 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_glidepath");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A command with a clean environment: development, loopback, its own SQLite file.
@@ -25,7 +29,10 @@ fn command(dir: &tempfile::TempDir, port: u16) -> Command {
         .env("APP_ENV", "development")
         .env("APP__SERVER__HOST", "127.0.0.1")
         .env("PORT", port.to_string())
-        .env("APP__DATABASE__URL", format!("sqlite://{}/glidepath.db", dir.path().display()))
+        .env(
+            "APP__DATABASE__URL",
+            format!("sqlite://{}/glidepath.db", dir.path().display()),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -54,11 +61,17 @@ impl Server {
                     if n == 0 {
                         break;
                     }
-                    sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                    sink.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
             });
         }
-        Self { child, port, output }
+        Self {
+            child,
+            port,
+            output,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -68,10 +81,9 @@ impl Server {
     async fn wait_started(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Ok(res) = reqwest::get(self.url("/startup")).await {
-                if res.status() == 200 {
-                    return;
-                }
+            let started = reqwest::get(self.url("/startup")).await;
+            if started.is_ok_and(|res| res.status() == 200) {
+                return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("server exited early with {status}: {}", self.output());
@@ -93,7 +105,11 @@ impl Server {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 return status;
             }
-            assert!(Instant::now() < deadline, "server did not exit: {}", self.output());
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit: {}",
+                self.output()
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -118,19 +134,35 @@ async fn sigterm_turns_ready_503_then_exits_0() {
     cmd.env("APP__SERVER__DRAIN_DELAY_MS", "1500");
     let mut server = Server::start(cmd, port);
     server.wait_started().await;
-    assert_eq!(reqwest::get(server.url("/ready")).await.unwrap().status(), 200);
+    assert_eq!(
+        reqwest::get(server.url("/ready")).await.unwrap().status(),
+        200
+    );
 
     server.signal(Signal::SIGTERM);
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let ready = reqwest::get(server.url("/ready")).await.expect("still accepting while draining");
+    let ready = reqwest::get(server.url("/ready"))
+        .await
+        .expect("still accepting while draining");
     assert_eq!(ready.status(), 503);
     assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
-    assert_eq!(reqwest::get(server.url("/health")).await.unwrap().status(), 200);
+    assert_eq!(
+        reqwest::get(server.url("/health")).await.unwrap().status(),
+        200
+    );
 
     let status = server.wait_exit(Duration::from_secs(15)).await;
-    assert!(status.success(), "exit status {status}: {}", server.output());
-    assert!(server.output().contains("shutdown complete"), "{}", server.output());
+    assert!(
+        status.success(),
+        "exit status {status}: {}",
+        server.output()
+    );
+    assert!(
+        server.output().contains("shutdown complete"),
+        "{}",
+        server.output()
+    );
 }
 
 #[tokio::test]
@@ -171,18 +203,37 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
     let output = server.output();
     let lines: Vec<Value> = output
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}")))
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}"))
+        })
         .collect();
     let request_line = lines
         .iter()
-        .find(|line| line["request_id"] == "log-shape-test-1" && line["message"] == "request completed")
+        .find(|line| {
+            line["request_id"] == "log-shape-test-1" && line["message"] == "request completed"
+        })
         .unwrap_or_else(|| panic!("no completion line for the request: {output}"));
-    for key in ["timestamp", "level", "target", "message", "method", "route", "status", "duration_ms"] {
-        assert!(!request_line[key].is_null(), "{key} missing from {request_line}");
+    for key in [
+        "timestamp",
+        "level",
+        "target",
+        "message",
+        "method",
+        "route",
+        "status",
+        "duration_ms",
+    ] {
+        assert!(
+            !request_line[key].is_null(),
+            "{key} missing from {request_line}"
+        );
     }
     assert_eq!(request_line["status"], 404);
     assert_eq!(request_line["level"], "info");
-    assert_eq!(request_line["route"], "unmatched", "raw paths never become labels or log routes");
+    assert_eq!(
+        request_line["route"], "unmatched",
+        "raw paths never become labels or log routes"
+    );
     for secret in ["topsecretdsnkey", "redispassword77", "supersecretapikey"] {
         assert!(!output.contains(secret), "{secret} leaked into the logs");
     }
@@ -199,7 +250,11 @@ async fn healthcheck_command_reports_the_server_state() {
     drop(server);
     let down = command(&dir, port).arg("healthcheck").output().unwrap();
 
-    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy"));
 }
@@ -208,7 +263,10 @@ async fn healthcheck_command_reports_the_server_state() {
 fn config_command_prints_settings_with_secrets_redacted() {
     let dir = tempfile::tempdir().unwrap();
     let output = command(&dir, 8080)
-        .env("DATABASE_URL", "postgres://app:dbpassword1@db.internal:5432/glidepath")
+        .env(
+            "DATABASE_URL",
+            "postgres://app:dbpassword1@db.internal:5432/glidepath",
+        )
         .env_remove("APP__DATABASE__URL")
         .arg("config")
         .output()
@@ -218,13 +276,20 @@ fn config_command_prints_settings_with_secrets_redacted() {
     assert!(output.status.success());
     assert!(!printed.contains("dbpassword1"), "{printed}");
     assert!(printed.contains("db.internal:5432/glidepath"), "{printed}");
-    assert!(printed.contains("environment = \"development\""), "{printed}");
+    assert!(
+        printed.contains("environment = \"development\""),
+        "{printed}"
+    );
 }
 
 #[test]
 fn invalid_config_refuses_to_start_naming_the_setting() {
     let dir = tempfile::tempdir().unwrap();
-    let output = command(&dir, 8080).env("APP_ENV", "production").arg("serve").output().unwrap();
+    let output = command(&dir, 8080)
+        .env("APP_ENV", "production")
+        .arg("serve")
+        .output()
+        .unwrap();
 
     assert_eq!(output.status.code(), Some(78));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -238,14 +303,24 @@ async fn migrate_command_prepares_sqlite_and_is_idempotent() {
     let first = command(&dir, 8080).arg("migrate").output().unwrap();
     let second = command(&dir, 8080).arg("migrate").output().unwrap();
 
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     assert!(dir.path().join("glidepath.db").exists());
 }
 
 #[tokio::test]
 async fn migrate_command_prepares_postgres() {
-    let Some(db) = common::PgDatabase::create().await else { return };
+    let Some(db) = common::PgDatabase::create().await else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
 
     let output = command(&dir, 8080)
@@ -254,7 +329,11 @@ async fn migrate_command_prepares_postgres() {
         .output()
         .unwrap();
 
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
@@ -264,7 +343,10 @@ async fn migrate_command_prepares_postgres() {
     .await
     .unwrap();
     for table in ["api_keys", "audit_log", "results", "simulations"] {
-        assert!(tables.iter().any(|t| t == table), "{table} missing: {tables:?}");
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} missing: {tables:?}"
+        );
     }
 }
 
@@ -272,7 +354,10 @@ async fn migrate_command_prepares_postgres() {
 fn migrate_command_fails_when_the_database_is_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let output = command(&dir, 8080)
-        .env("APP__DATABASE__URL", format!("postgres://postgres@127.0.0.1:{}/none", common::CLOSED_PORT))
+        .env(
+            "APP__DATABASE__URL",
+            format!("postgres://postgres@127.0.0.1:{}/none", common::CLOSED_PORT),
+        )
         .env("APP__DATABASE__QUERY_TIMEOUT_MS", "1000")
         .arg("migrate")
         .output()

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use glidepath::config::{Environment, LogFormat, Settings};
 
 fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn load(pairs: &[(&str, &str)]) -> Settings {
@@ -80,34 +83,57 @@ fn app_variables_override_files_and_conventional_variables() {
 
     assert_eq!(settings.server.port, 9000);
     assert_eq!(settings.database.pool_size, 7);
-    assert_eq!(settings.rate_limit.trusted_proxies, ["10.0.0.0/8", "192.168.1.1"]);
+    assert_eq!(
+        settings.rate_limit.trusted_proxies,
+        ["10.0.0.0/8", "192.168.1.1"]
+    );
     assert_eq!(settings.redis.url.expose(), "redis://cache:6379");
 
     let both = load(&[("PORT", "9000"), ("APP__SERVER__PORT", "9100")]);
-    assert_eq!(both.server.port, 9100, "APP__ wins over the conventional variable");
+    assert_eq!(
+        both.server.port, 9100,
+        "APP__ wins over the conventional variable"
+    );
 }
 
 #[test]
 fn production_refuses_sqlite() {
-    let message = refusal(&[("APP_ENV", "production"), ("DATABASE_URL", "sqlite://data/x.db")]);
-    assert!(message.contains("`database.url`") && message.contains("PostgreSQL"), "{message}");
+    let message = refusal(&[
+        ("APP_ENV", "production"),
+        ("DATABASE_URL", "sqlite://data/x.db"),
+    ]);
+    assert!(
+        message.contains("`database.url`") && message.contains("PostgreSQL"),
+        "{message}"
+    );
 }
 
 #[test]
 fn production_refuses_a_missing_database_url() {
     let message = refusal(&[("APP_ENV", "production")]);
-    assert!(message.contains("`database.url`") && message.contains("DATABASE_URL"), "{message}");
+    assert!(
+        message.contains("`database.url`") && message.contains("DATABASE_URL"),
+        "{message}"
+    );
 }
 
 #[test]
 fn production_refuses_redis_disabled() {
-    let message = refusal(&[("APP_ENV", "production"), ("DATABASE_URL", PG), ("APP__REDIS__ENABLED", "false")]);
+    let message = refusal(&[
+        ("APP_ENV", "production"),
+        ("DATABASE_URL", PG),
+        ("APP__REDIS__ENABLED", "false"),
+    ]);
     assert!(message.contains("`redis.enabled`"), "{message}");
 }
 
 #[test]
 fn production_refuses_debug() {
-    let message = refusal(&[("APP_ENV", "production"), ("DATABASE_URL", PG), ("APP__DEBUG", "true")]);
+    let message = refusal(&[
+        ("APP_ENV", "production"),
+        ("DATABASE_URL", PG),
+        ("APP__DEBUG", "true"),
+    ]);
     assert!(message.contains("`debug`"), "{message}");
 }
 
@@ -119,7 +145,10 @@ fn bad_values_are_refused_with_the_setting_named() {
         (&[("APP__DATABASE__POOL_SIZE", "0")], "database.pool_size"),
         (&[("DATABASE_URL", "mysql://x")], "database.url"),
         (&[("APP__LOG__LEVEL", "loud")], "log.level"),
-        (&[("APP__RATE_LIMIT__TRUSTED_PROXIES", "10.0.0.0/99")], "rate_limit.trusted_proxies"),
+        (
+            &[("APP__RATE_LIMIT__TRUSTED_PROXIES", "10.0.0.0/99")],
+            "rate_limit.trusted_proxies",
+        ),
         (&[("SENTRY_DSN", "not a dsn")], "sentry.dsn"),
     ];
     for (pairs, key) in cases {
@@ -144,6 +173,12 @@ fn secrets_are_redacted_in_debug_and_in_the_printed_config() {
             assert!(!shown.contains(secret), "{secret} leaked: {shown}");
         }
     }
-    assert!(printed.contains("db:5432/glidepath"), "hosts stay visible: {printed}");
-    assert_eq!(settings.database.url.expose(), "postgres://app:s3cret@db:5432/glidepath");
+    assert!(
+        printed.contains("db:5432/glidepath"),
+        "hosts stay visible: {printed}"
+    );
+    assert_eq!(
+        settings.database.url.expose(),
+        "postgres://app:s3cret@db:5432/glidepath"
+    );
 }

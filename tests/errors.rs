@@ -30,7 +30,9 @@ async fn invalid() -> Result<HttpResponse, AppError> {
 }
 
 async fn broken() -> Result<HttpResponse, AppError> {
-    Err(AppError::internal(anyhow::anyhow!("connection to 10.0.0.5 failed: password=hunter2")))
+    Err(AppError::internal(anyhow::anyhow!(
+        "connection to 10.0.0.5 failed: password=hunter2"
+    )))
 }
 
 async fn panics() -> HttpResponse {
@@ -57,9 +59,19 @@ macro_rules! test_app {
 fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
     assert_eq!(status, expected.status(), "{body}");
     assert_eq!(body["error"]["code"], expected.as_str(), "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     assert!(body["error"]["fields"].is_array(), "{body}");
-    assert!(body["error"]["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+    assert!(
+        body["error"]["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{body}"
+    );
 }
 
 #[actix_web::test]
@@ -76,7 +88,12 @@ async fn malformed_json_is_a_400_malformed_request() {
     let status = res.status();
     let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::MalformedRequest, &body);
-    assert!(body["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
 }
 
 #[actix_web::test]
@@ -92,7 +109,13 @@ async fn wrong_shape_is_a_400_naming_the_problem() {
     let status = res.status();
     let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::MalformedRequest, &body);
-    assert!(body["error"]["message"].as_str().unwrap().contains("invalid type"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid type"),
+        "{body}"
+    );
 }
 
 #[actix_web::test]
@@ -146,7 +169,11 @@ async fn body_just_under_the_limit_is_accepted() {
 #[actix_web::test]
 async fn unknown_route_is_a_404() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/nope").to_request()).await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/v1/nope").to_request(),
+    )
+    .await;
 
     let status = res.status();
     let body: Value = test::read_body_json(res).await;
@@ -156,7 +183,11 @@ async fn unknown_route_is_a_404() {
 #[actix_web::test]
 async fn wrong_method_is_a_405() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(&app, test::TestRequest::delete().uri("/health").to_request()).await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::delete().uri("/health").to_request(),
+    )
+    .await;
 
     let status = res.status();
     let body: Value = test::read_body_json(res).await;
@@ -166,7 +197,11 @@ async fn wrong_method_is_a_405() {
 #[actix_web::test]
 async fn validation_failure_is_a_422_listing_every_field() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/invalid").to_request()).await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/v1/invalid").to_request(),
+    )
+    .await;
 
     let status = res.status();
     let body: Value = test::read_body_json(res).await;
@@ -183,25 +218,44 @@ async fn validation_failure_is_a_422_listing_every_field() {
 #[actix_web::test]
 async fn internal_error_hides_its_cause() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(&app, test::TestRequest::get().uri("/api/v1/broken").to_request()).await;
+    let res = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/api/v1/broken").to_request(),
+    )
+    .await;
 
     let status = res.status();
     let bytes = test::read_body(res).await;
     let text = String::from_utf8_lossy(&bytes);
-    assert!(!text.contains("hunter2") && !text.contains("10.0.0.5"), "{text}");
-    assert_coded(status, ErrorCode::Internal, &serde_json::from_slice(&bytes).unwrap());
+    assert!(
+        !text.contains("hunter2") && !text.contains("10.0.0.5"),
+        "{text}"
+    );
+    assert_coded(
+        status,
+        ErrorCode::Internal,
+        &serde_json::from_slice(&bytes).unwrap(),
+    );
 }
 
 #[actix_web::test]
 async fn a_panicking_handler_becomes_a_coded_500() {
     let (app, _dir) = test_app!();
-    let res = test::try_call_service(&app, test::TestRequest::get().uri("/api/v1/panics").to_request()).await;
+    let res = test::try_call_service(
+        &app,
+        test::TestRequest::get().uri("/api/v1/panics").to_request(),
+    )
+    .await;
 
     // The panic leaves the middleware as a coded error that actix renders.
-    let Err(err) = res else { panic!("a panic must be an error response") };
+    let Err(err) = res else {
+        panic!("a panic must be an error response")
+    };
     let response = err.error_response();
     let status = response.status();
-    let bytes = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+    let bytes = actix_web::body::to_bytes(response.into_body())
+        .await
+        .unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap();
     assert_coded(status, ErrorCode::Internal, &body);
     assert!(!body.to_string().contains("handler bug"));
@@ -228,9 +282,24 @@ async fn security_headers_are_on_every_response() {
     for uri in ["/health", "/api/v1/nope"] {
         let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
         let headers = res.headers();
-        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff", "{uri}");
-        assert_eq!(headers.get("referrer-policy").unwrap(), "no-referrer", "{uri}");
-        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert_eq!(
+            headers.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{uri}"
+        );
+        assert_eq!(
+            headers.get("referrer-policy").unwrap(),
+            "no-referrer",
+            "{uri}"
+        );
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{uri}: {csp}"
+        );
     }
 }

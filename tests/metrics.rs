@@ -15,7 +15,10 @@ async fn metrics_expose_http_process_and_build_series() {
 
     assert_eq!(response.status(), 200);
     assert!(
-        response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"),
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"),
     );
     let text = response.text().await.unwrap();
     let expected = [
@@ -27,10 +30,17 @@ async fn metrics_expose_http_process_and_build_series() {
         "process_resident_memory_bytes ",
         "process_open_fds ",
         "process_cpu_seconds_total ",
-        concat!(r#"build_info{version=""#, env!("CARGO_PKG_VERSION"), r#"",commit=""#),
+        concat!(
+            r#"build_info{version=""#,
+            env!("CARGO_PKG_VERSION"),
+            r#"",commit=""#
+        ),
     ];
     for series in expected {
         assert!(text.contains(series), "missing {series} in:\n{text}");
     }
-    assert!(!text.contains("3f2a9c"), "raw paths must never become labels");
+    assert!(
+        !text.contains("3f2a9c"),
+        "raw paths must never become labels"
+    );
 }

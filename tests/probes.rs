@@ -13,9 +13,15 @@ async fn json(response: reqwest::Response) -> Value {
 async fn health_answers_ok_without_touching_dependencies() {
     // Database and Redis both unreachable: liveness must not care.
     let app = spawn_app_with(|vars| {
-        vars.insert("APP__DATABASE__URL".into(), format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/none"));
+        vars.insert(
+            "APP__DATABASE__URL".into(),
+            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/none"),
+        );
         vars.insert("APP__REDIS__ENABLED".into(), "true".into());
-        vars.insert("APP__REDIS__URL".into(), format!("redis://127.0.0.1:{CLOSED_PORT}"));
+        vars.insert(
+            "APP__REDIS__URL".into(),
+            format!("redis://127.0.0.1:{CLOSED_PORT}"),
+        );
     })
     .await;
 
@@ -34,12 +40,16 @@ async fn startup_turns_200_once_sqlite_migrations_have_run() {
 
     assert_eq!(response.status(), 200);
     assert_eq!(json(response).await["status"], "started");
-    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .fetch_all(app.state.db.pool())
-        .await
-        .unwrap();
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
     for table in ["api_keys", "audit_log", "results", "simulations"] {
-        assert!(tables.iter().any(|t| t == table), "{table} missing from {tables:?}");
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} missing from {tables:?}"
+        );
     }
 }
 
@@ -56,14 +66,21 @@ async fn ready_lists_the_database_check_with_latency() {
     assert_eq!(body["checks"][0]["name"], "database");
     assert_eq!(body["checks"][0]["status"], "up");
     assert!(body["checks"][0]["latency_ms"].as_f64().unwrap() >= 0.0);
-    assert_eq!(body["checks"].as_array().unwrap().len(), 1, "redis is off in development");
+    assert_eq!(
+        body["checks"].as_array().unwrap().len(),
+        1,
+        "redis is off in development"
+    );
 }
 
 #[tokio::test]
 async fn redis_down_means_degraded_but_still_ready() {
     let app = spawn_app_with(|vars| {
         vars.insert("APP__REDIS__ENABLED".into(), "true".into());
-        vars.insert("REDIS_URL".into(), format!("redis://127.0.0.1:{CLOSED_PORT}"));
+        vars.insert(
+            "REDIS_URL".into(),
+            format!("redis://127.0.0.1:{CLOSED_PORT}"),
+        );
     })
     .await;
     app.wait_started().await;
@@ -73,7 +90,12 @@ async fn redis_down_means_degraded_but_still_ready() {
     assert_eq!(response.status(), 200);
     let body = json(response).await;
     assert_eq!(body["status"], "degraded");
-    let redis = body["checks"].as_array().unwrap().iter().find(|c| c["name"] == "redis").unwrap();
+    let redis = body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "redis")
+        .unwrap();
     assert_eq!(redis["status"], "down");
     assert!(redis["error"].as_str().is_some_and(|e| !e.is_empty()));
 }
@@ -81,7 +103,10 @@ async fn redis_down_means_degraded_but_still_ready() {
 #[tokio::test]
 async fn database_down_means_not_ready_and_not_started() {
     let app = spawn_app_with(|vars| {
-        vars.insert("DATABASE_URL".into(), format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/none"));
+        vars.insert(
+            "DATABASE_URL".into(),
+            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/none"),
+        );
         vars.remove("APP__DATABASE__URL");
     })
     .await;
@@ -98,7 +123,9 @@ async fn database_down_means_not_ready_and_not_started() {
 
 #[tokio::test]
 async fn database_down_after_start_turns_ready_503() {
-    let Some(db) = PgDatabase::create().await else { return };
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
     let app = spawn_app_with(|vars| {
         vars.insert("APP__DATABASE__URL".into(), db.url.clone());
     })
@@ -138,12 +165,17 @@ async fn graceful_shutdown_lets_the_server_exit_cleanly() {
 
     app.shutdown().await.expect("server exits without error");
 
-    assert!(reqwest::get(address).await.is_err(), "listener is closed after shutdown");
+    assert!(
+        reqwest::get(address).await.is_err(),
+        "listener is closed after shutdown"
+    );
 }
 
 #[tokio::test]
 async fn ready_with_a_live_redis_lists_both_checks_up() {
-    let Some(redis) = common::redis_url() else { return };
+    let Some(redis) = common::redis_url() else {
+        return;
+    };
     let app = spawn_app_with(|vars| {
         vars.insert("APP__REDIS__ENABLED".into(), "true".into());
         vars.insert("REDIS_URL".into(), redis.into());

@@ -27,7 +27,10 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
     let dir = tempfile::tempdir().unwrap();
     let settings = common::settings_with(&dir, |_| {});
     let transport = TestTransport::new();
-    let mut options = glidepath::telemetry::sentry::options(&settings, Some("https://key@sentry.invalid/1".parse().unwrap()));
+    let mut options = glidepath::telemetry::sentry::options(
+        &settings,
+        Some("https://key@sentry.invalid/1".parse().unwrap()),
+    );
     options.transport = Some(Arc::new(transport.clone()));
     let _guard = sentry::init(options);
     let service = test::init_service(
@@ -53,11 +56,20 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
         .collect();
     assert_eq!(events.len(), 1, "only the 5xx is reported: {events:#?}");
     let event = &events[0];
-    assert_eq!(event.tags.get("request_id").map(String::as_str), Some("sentry-test-1"));
-    assert_eq!(event.tags.get("route").map(String::as_str), Some("/api/v1/boom/{id}"));
+    assert_eq!(
+        event.tags.get("request_id").map(String::as_str),
+        Some("sentry-test-1")
+    );
+    assert_eq!(
+        event.tags.get("route").map(String::as_str),
+        Some("/api/v1/boom/{id}")
+    );
     assert_eq!(event.environment.as_deref(), Some("development"));
     let release = event.release.as_deref().unwrap_or_default();
-    assert!(release.starts_with(concat!("glidepath@", env!("CARGO_PKG_VERSION"))), "{release}");
+    assert!(
+        release.starts_with(concat!("glidepath@", env!("CARGO_PKG_VERSION"))),
+        "{release}"
+    );
 
     // A panic is reported once, by the panic handler, with the same tags.
     let panic = test::TestRequest::get()
@@ -73,7 +85,16 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
     assert_eq!(events.len(), 1, "{events:#?}");
     let event = &events[0];
     assert_eq!(event.level, sentry::Level::Fatal);
-    assert!(format!("{:?}", event.exception).contains("bug in a handler"), "{event:#?}");
-    assert_eq!(event.tags.get("request_id").map(String::as_str), Some("sentry-test-2"));
-    assert_eq!(event.tags.get("route").map(String::as_str), Some("/api/v1/panics"));
+    assert!(
+        format!("{:?}", event.exception).contains("bug in a handler"),
+        "{event:#?}"
+    );
+    assert_eq!(
+        event.tags.get("request_id").map(String::as_str),
+        Some("sentry-test-2")
+    );
+    assert_eq!(
+        event.tags.get("route").map(String::as_str),
+        Some("/api/v1/panics")
+    );
 }

@@ -68,13 +68,18 @@ async fn sqlite_applies_migrations_and_round_trips_audit_entries() {
 
     audit_round_trip(&db).await;
 
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(db.pool()).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
 #[tokio::test]
 async fn postgres_applies_migrations_and_round_trips_audit_entries() {
-    let Some(pg) = PgDatabase::create().await else { return };
+    let Some(pg) = PgDatabase::create().await else {
+        return;
+    };
     let db = Database::connect_lazy(&database_settings(&pg.url), &BREAKER).unwrap();
     assert_eq!(db.backend(), Backend::Postgres);
 
@@ -84,17 +89,21 @@ async fn postgres_applies_migrations_and_round_trips_audit_entries() {
 
 #[tokio::test]
 async fn postgres_enforces_the_schema_constraints() {
-    let Some(pg) = PgDatabase::create().await else { return };
+    let Some(pg) = PgDatabase::create().await else {
+        return;
+    };
     let db = Database::connect_lazy(&database_settings(&pg.url), &BREAKER).unwrap();
     db.migrate().await.unwrap();
 
     let orphan = db
         .run(
-            sqlx::query("INSERT INTO simulations (id, created_at, result_hash) VALUES ($1, $2, $3)")
-                .bind("sim-1")
-                .bind("2026-11-21T00:00:00.000000Z")
-                .bind("no-such-result")
-                .execute(db.pool()),
+            sqlx::query(
+                "INSERT INTO simulations (id, created_at, result_hash) VALUES ($1, $2, $3)",
+            )
+            .bind("sim-1")
+            .bind("2026-11-21T00:00:00.000000Z")
+            .bind("no-such-result")
+            .execute(db.pool()),
         )
         .await;
 
@@ -114,7 +123,10 @@ async fn dead_database_opens_the_circuit_and_then_fails_fast() {
     let started = Instant::now();
     let refused = db.ping(Duration::from_secs(1)).await;
 
-    assert!(matches!(refused, Err(StorageError::CircuitOpen)), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StorageError::CircuitOpen)),
+        "{refused:?}"
+    );
     assert!(started.elapsed() < Duration::from_millis(50));
 }
 
@@ -124,12 +136,18 @@ async fn redis_round_trips_values_with_ttl_under_the_key_prefix() {
     let prefix = unique_prefix();
     let redis = RedisStore::new(&redis_settings(url, &prefix), &BREAKER).unwrap();
 
-    redis.set_ex("v1:result:abc", b"payload", Duration::from_secs(60)).await.unwrap();
+    redis
+        .set_ex("v1:result:abc", b"payload", Duration::from_secs(60))
+        .await
+        .unwrap();
     let value = redis.get("v1:result:abc").await.unwrap();
     let key = redis.key("v1:result:abc");
     let ttl: i64 = redis
         .guarded(Duration::from_secs(1), async |conn| {
-            deadpool_redis::redis::cmd("TTL").arg(&key).query_async(conn).await
+            deadpool_redis::redis::cmd("TTL")
+                .arg(&key)
+                .query_async(conn)
+                .await
         })
         .await
         .unwrap();
@@ -148,9 +166,15 @@ async fn two_stores_share_values_through_one_redis() {
     let replica_a = RedisStore::new(&redis_settings(url, &prefix), &BREAKER).unwrap();
     let replica_b = RedisStore::new(&redis_settings(url, &prefix), &BREAKER).unwrap();
 
-    replica_a.set_ex("shared", b"42", Duration::from_secs(30)).await.unwrap();
+    replica_a
+        .set_ex("shared", b"42", Duration::from_secs(30))
+        .await
+        .unwrap();
 
-    assert_eq!(replica_b.get("shared").await.unwrap().as_deref(), Some(&b"42"[..]));
+    assert_eq!(
+        replica_b.get("shared").await.unwrap().as_deref(),
+        Some(&b"42"[..])
+    );
     replica_b.delete("shared").await.unwrap();
 }
 
@@ -162,9 +186,16 @@ async fn dead_redis_costs_one_deadline_per_call_until_the_circuit_opens() {
     for _ in 0..BREAKER.failure_threshold {
         let started = Instant::now();
         assert!(redis.get("anything").await.is_err());
-        assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            started.elapsed()
+        );
     }
     let refused = redis.get("anything").await;
 
-    assert!(matches!(refused, Err(RedisError::CircuitOpen)), "{refused:?}");
+    assert!(
+        matches!(refused, Err(RedisError::CircuitOpen)),
+        "{refused:?}"
+    );
 }

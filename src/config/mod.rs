@@ -215,7 +215,10 @@ impl Settings {
         }
 
         let raw = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
             .add_source(config::File::from_str(
                 environment.overlay(),
                 config::FileFormat::Toml,

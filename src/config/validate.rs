@@ -43,11 +43,7 @@ impl fmt::Display for ConfigError {
             "sentry.dsn" => " (set SENTRY_DSN)",
             _ => "",
         };
-        write!(
-            f,
-            "invalid setting `{}`{hint}: {}",
-            self.key, self.message
-        )
+        write!(f, "invalid setting `{}`{hint}: {}", self.key, self.message)
     }
 }
 
@@ -75,20 +71,32 @@ impl Settings {
 
     fn validate_ranges(&self) -> Check {
         let s = self;
-        ensure((1..=1000).contains(&s.database.pool_size), "database.pool_size", || {
-            format!("{} is outside 1..=1000", s.database.pool_size)
-        })?;
-        ensure((1..=1000).contains(&s.redis.pool_size), "redis.pool_size", || {
-            format!("{} is outside 1..=1000", s.redis.pool_size)
-        })?;
-        ensure(s.redis.timeout_ms > 0, "redis.timeout_ms", || "must be positive".into())?;
-        ensure(s.database.query_timeout_ms > 0, "database.query_timeout_ms", || {
+        ensure(
+            (1..=1000).contains(&s.database.pool_size),
+            "database.pool_size",
+            || format!("{} is outside 1..=1000", s.database.pool_size),
+        )?;
+        ensure(
+            (1..=1000).contains(&s.redis.pool_size),
+            "redis.pool_size",
+            || format!("{} is outside 1..=1000", s.redis.pool_size),
+        )?;
+        ensure(s.redis.timeout_ms > 0, "redis.timeout_ms", || {
             "must be positive".into()
         })?;
-        ensure(s.probes.timeout_ms > 0, "probes.timeout_ms", || "must be positive".into())?;
-        ensure(s.server.request_timeout_seconds > 0, "server.request_timeout_seconds", || {
+        ensure(
+            s.database.query_timeout_ms > 0,
+            "database.query_timeout_ms",
+            || "must be positive".into(),
+        )?;
+        ensure(s.probes.timeout_ms > 0, "probes.timeout_ms", || {
             "must be positive".into()
         })?;
+        ensure(
+            s.server.request_timeout_seconds > 0,
+            "server.request_timeout_seconds",
+            || "must be positive".into(),
+        )?;
         ensure(
             (1024..=16 * 1024 * 1024).contains(&s.server.body_limit_bytes),
             "server.body_limit_bytes",
@@ -99,21 +107,25 @@ impl Settings {
             "simulation.max_scenarios",
             || format!("{} is outside 10..=10000", s.simulation.max_scenarios),
         )?;
-        ensure(s.simulation.timeout_ms > 0, "simulation.timeout_ms", || "must be positive".into())?;
-        ensure(s.cache.l1_capacity_mb > 0, "cache.l1_capacity_mb", || "must be positive".into())?;
-        ensure(s.breaker.failure_threshold > 0, "breaker.failure_threshold", || {
+        ensure(s.simulation.timeout_ms > 0, "simulation.timeout_ms", || {
             "must be positive".into()
         })?;
+        ensure(s.cache.l1_capacity_mb > 0, "cache.l1_capacity_mb", || {
+            "must be positive".into()
+        })?;
+        ensure(
+            s.breaker.failure_threshold > 0,
+            "breaker.failure_threshold",
+            || "must be positive".into(),
+        )?;
         ensure(
             (0.0..=1.0).contains(&s.sentry.traces_sample_rate),
             "sentry.traces_sample_rate",
             || "must be between 0 and 1".into(),
         )?;
-        ensure(
-            !s.redis.key_prefix.is_empty(),
-            "redis.key_prefix",
-            || "must not be empty".into(),
-        )?;
+        ensure(!s.redis.key_prefix.is_empty(), "redis.key_prefix", || {
+            "must not be empty".into()
+        })?;
         validate_log_level(&s.log.level)?;
         for cidr in &s.rate_limit.trusted_proxies {
             cidr.parse::<ipnet::IpNet>()
@@ -158,7 +170,9 @@ impl Settings {
     }
 
     fn validate_production(&self) -> Check {
-        ensure(!self.debug, "debug", || "must be false in production".into())?;
+        ensure(!self.debug, "debug", || {
+            "must be false in production".into()
+        })?;
         ensure(self.database.is_postgres(), "database.url", || {
             "production requires PostgreSQL (postgres://...)".into()
         })?;
@@ -173,17 +187,24 @@ impl Settings {
 fn validate_log_level(level: &str) -> Check {
     const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
     let is_level = |word: &str| LEVELS.contains(&word.trim().to_ascii_lowercase().as_str());
-    let well_formed = level.split(',').all(|directive| match directive.rsplit_once('=') {
-        Some((target, lvl)) => !target.trim().is_empty() && is_level(lvl),
-        None => is_level(directive),
-    });
+    let well_formed = level
+        .split(',')
+        .all(|directive| match directive.rsplit_once('=') {
+            Some((target, lvl)) => !target.trim().is_empty() && is_level(lvl),
+            None => is_level(directive),
+        });
     let parsed = EnvFilter::try_new(level).map_err(|err| err.to_string());
     match (well_formed, parsed) {
         (true, Ok(_)) => Ok(()),
-        (_, Err(err)) => Err(ConfigError::invalid("log.level", format!("`{level}`: {err}"))),
+        (_, Err(err)) => Err(ConfigError::invalid(
+            "log.level",
+            format!("`{level}`: {err}"),
+        )),
         (false, Ok(_)) => Err(ConfigError::invalid(
             "log.level",
-            format!("`{level}` is not a level (off, error, warn, info, debug, trace) or target=level list"),
+            format!(
+                "`{level}` is not a level (off, error, warn, info, debug, trace) or target=level list"
+            ),
         )),
     }
 }

@@ -14,7 +14,8 @@ use serde::Serialize;
 use super::request_id::RequestId;
 
 /// The only thing a client learns about a 500.
-pub const INTERNAL_MESSAGE: &str = "an internal error occurred; quote the request id when reporting it";
+pub const INTERNAL_MESSAGE: &str =
+    "an internal error occurred; quote the request id when reporting it";
 
 /// Stable error codes, each with its HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -308,15 +309,29 @@ mod tests {
 
     #[test]
     fn foreign_statuses_map_to_the_nearest_code() {
-        assert_eq!(ErrorCode::for_status(StatusCode::PAYLOAD_TOO_LARGE), ErrorCode::PayloadTooLarge);
-        assert_eq!(ErrorCode::for_status(StatusCode::SERVICE_UNAVAILABLE), ErrorCode::Unavailable);
-        assert_eq!(ErrorCode::for_status(StatusCode::LENGTH_REQUIRED), ErrorCode::MalformedRequest);
-        assert_eq!(ErrorCode::for_status(StatusCode::BAD_GATEWAY), ErrorCode::Internal);
+        assert_eq!(
+            ErrorCode::for_status(StatusCode::PAYLOAD_TOO_LARGE),
+            ErrorCode::PayloadTooLarge
+        );
+        assert_eq!(
+            ErrorCode::for_status(StatusCode::SERVICE_UNAVAILABLE),
+            ErrorCode::Unavailable
+        );
+        assert_eq!(
+            ErrorCode::for_status(StatusCode::LENGTH_REQUIRED),
+            ErrorCode::MalformedRequest
+        );
+        assert_eq!(
+            ErrorCode::for_status(StatusCode::BAD_GATEWAY),
+            ErrorCode::Internal
+        );
     }
 
     #[actix_web::test]
     async fn internal_cause_never_reaches_the_body() {
-        let err = AppError::internal(anyhow::anyhow!("password authentication failed for user app"));
+        let err = AppError::internal(anyhow::anyhow!(
+            "password authentication failed for user app"
+        ));
         let body = body_of(&err).await.to_string();
         assert!(!body.contains("password"), "{body}");
         assert!(err.to_string().contains("password authentication failed"));
@@ -324,7 +339,8 @@ mod tests {
 
     #[actix_web::test]
     async fn retry_after_is_rounded_up_to_whole_seconds() {
-        let err = AppError::new(ErrorCode::Overloaded, "busy").with_retry_after(Duration::from_millis(1500));
+        let err = AppError::new(ErrorCode::Overloaded, "busy")
+            .with_retry_after(Duration::from_millis(1500));
         let response = err.error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "2");
     }

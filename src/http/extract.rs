@@ -29,12 +29,11 @@ fn json_error(err: JsonPayloadError) -> AppError {
             ErrorCode::UnsupportedMediaType,
             "expected a JSON body with Content-Type: application/json",
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            AppError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("the body is larger than the {limit}-byte limit"),
-            )
-        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => AppError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than the {limit}-byte limit"),
+        ),
         JsonPayloadError::Deserialize(err) if err.is_data() => AppError::new(
             ErrorCode::MalformedRequest,
             format!("the JSON does not have the expected shape: {err}"),

@@ -53,7 +53,11 @@ pub fn app(
         // Outermost last: Sentry (per-request hub) → headers → telemetry → handlers.
         .wrap(from_fn(telemetry::middleware))
         .wrap(security_headers())
-        .wrap(sentry_actix::Sentry::builder().capture_server_errors(false).finish())
+        .wrap(
+            sentry_actix::Sentry::builder()
+                .capture_server_errors(false)
+                .finish(),
+        )
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {
@@ -92,5 +96,8 @@ async fn not_found() -> Result<HttpResponse, AppError> {
 }
 
 async fn method_not_allowed() -> Result<HttpResponse, AppError> {
-    Err(AppError::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"))
+    Err(AppError::new(
+        ErrorCode::MethodNotAllowed,
+        "method not allowed on this route",
+    ))
 }

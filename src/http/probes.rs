@@ -91,10 +91,24 @@ async fn timed<E: std::fmt::Display>(
     let started = Instant::now();
     let outcome = check.await;
     let latency_ms = round_ms(started.elapsed());
-    metrics::gauge!(m::DEPENDENCY_UP, "dependency" => name).set(if outcome.is_ok() { 1.0 } else { 0.0 });
+    metrics::gauge!(m::DEPENDENCY_UP, "dependency" => name).set(if outcome.is_ok() {
+        1.0
+    } else {
+        0.0
+    });
     match outcome {
-        Ok(()) => Check { name, status: "up", latency_ms, error: None },
-        Err(err) => Check { name, status: "down", latency_ms, error: Some(err.to_string()) },
+        Ok(()) => Check {
+            name,
+            status: "up",
+            latency_ms,
+            error: None,
+        },
+        Err(err) => Check {
+            name,
+            status: "down",
+            latency_ms,
+            error: Some(err.to_string()),
+        },
     }
 }
 

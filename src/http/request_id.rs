@@ -75,7 +75,10 @@ mod tests {
 
     fn headers_with(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(HeaderName::from_static(HEADER), HeaderValue::from_str(value).unwrap());
+        headers.insert(
+            HeaderName::from_static(HEADER),
+            HeaderValue::from_str(value).unwrap(),
+        );
         headers
     }
 

@@ -35,7 +35,9 @@ pub async fn middleware(
     let started = Instant::now();
     let request_id = RequestId::from_headers(req.headers());
     req.extensions_mut().insert(request_id.clone());
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
     let method = req.method().as_str().to_string();
     let deadline = req
         .app_data::<web::Data<AppState>>()
@@ -45,7 +47,8 @@ pub async fn middleware(
         scope.set_tag("request_id", request_id.as_str());
         scope.set_tag("route", &route);
     });
-    let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
 
     let in_flight = metrics::gauge!(m::HTTP_REQUESTS_IN_FLIGHT);
     in_flight.increment(1.0);
@@ -64,10 +67,15 @@ pub async fn middleware(
 
     let panicked = matches!(outcome, Some(Err(_)));
     let result = match outcome {
-        Some(Ok(Ok(res))) => Ok(request_id.clone().sync_scope(|| coded(res.map_into_boxed_body()))),
+        Some(Ok(Ok(res))) => Ok(request_id
+            .clone()
+            .sync_scope(|| coded(res.map_into_boxed_body()))),
         Some(Ok(Err(err))) => Err(AppError::from_actix(&err)),
         Some(Err(_panic)) => Err(AppError::new(ErrorCode::Internal, INTERNAL_MESSAGE)),
-        None => Err(AppError::new(ErrorCode::Timeout, "the request did not finish in time")),
+        None => Err(AppError::new(
+            ErrorCode::Timeout,
+            "the request did not finish in time",
+        )),
     }
     .map_err(|err| err.with_request_id(request_id.clone()));
 
@@ -85,7 +93,10 @@ pub async fn middleware(
     metrics::histogram!(m::HTTP_REQUEST_DURATION_SECONDS, &labels).record(elapsed.as_secs_f64());
 
     let failure = match &result {
-        Ok(res) => res.response().error().map(|err| (err.to_string(), err.as_error::<AppError>())),
+        Ok(res) => res
+            .response()
+            .error()
+            .map(|err| (err.to_string(), err.as_error::<AppError>())),
         Err(err) => Some((err.to_string(), Some(err))),
     };
     // One Sentry event per failure: the panic hook already reported panics.
@@ -106,7 +117,9 @@ pub async fn middleware(
         let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
         match failure.filter(|_| status >= 500) {
             Some((error, app_error)) => {
-                let cause = app_error.and_then(AppError::cause).map(|c| format!("{c:#}"));
+                let cause = app_error
+                    .and_then(AppError::cause)
+                    .map(|c| format!("{c:#}"));
                 tracing::error!(status, duration_ms, error, cause, "request failed");
             }
             None if QUIET_ROUTES.contains(&route.as_str()) => {
@@ -118,7 +131,8 @@ pub async fn middleware(
 
     let mut res = result?;
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
-        res.headers_mut().insert(HeaderName::from_static(request_id::HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(request_id::HEADER), value);
     }
     Ok(res)
 }

@@ -84,7 +84,9 @@ impl CircuitBreaker {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A poisoned lock only means a panic elsewhere; the state itself is always valid.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn admit<E>(&self) -> Result<Permit<'_>, BreakerError<E>> {
@@ -129,7 +131,11 @@ impl CircuitBreaker {
             metrics::gauge!(m::CIRCUIT_BREAKER_OPEN, "dependency" => self.dependency)
                 .set(if is_open { 1.0 } else { 0.0 });
             if is_open {
-                tracing::warn!(dependency = self.dependency, open_for_s = self.open_for.as_secs(), "circuit opened");
+                tracing::warn!(
+                    dependency = self.dependency,
+                    open_for_s = self.open_for.as_secs(),
+                    "circuit opened"
+                );
             } else {
                 tracing::info!(dependency = self.dependency, "circuit closed");
             }
@@ -176,7 +182,10 @@ mod tests {
     async fn opens_after_threshold_consecutive_failures() {
         let breaker = CircuitBreaker::new("test", 5, Duration::from_secs(30));
         for _ in 0..4 {
-            assert!(matches!(fail(&breaker).await, Err(BreakerError::Inner("down"))));
+            assert!(matches!(
+                fail(&breaker).await,
+                Err(BreakerError::Inner("down"))
+            ));
         }
         assert_eq!(breaker.state(), CircuitState::Closed);
         assert!(fail(&breaker).await.is_err());
@@ -240,8 +249,15 @@ mod tests {
         let breaker = CircuitBreaker::new("test", 1, Duration::from_millis(10));
         fail(&breaker).await.ok();
         tokio::time::sleep(Duration::from_millis(15)).await;
-        let trial = breaker.call(Duration::from_secs(5), std::future::pending::<Result<(), &str>>());
-        assert!(tokio::time::timeout(Duration::from_millis(5), trial).await.is_err());
+        let trial = breaker.call(
+            Duration::from_secs(5),
+            std::future::pending::<Result<(), &str>>(),
+        );
+        assert!(
+            tokio::time::timeout(Duration::from_millis(5), trial)
+                .await
+                .is_err()
+        );
         assert_eq!(breaker.state(), CircuitState::Open);
         tokio::time::sleep(Duration::from_millis(15)).await;
         assert_eq!(succeed(&breaker).await.ok(), Some(7));

@@ -22,12 +22,18 @@ impl Backoff {
 
     /// The ceiling of the wait after `failures` failed tries (before jitter).
     pub fn ceiling(&self, failures: u32) -> Duration {
-        let factor = 1u32.checked_shl(failures.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(failures.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(self.max_delay)
     }
 
     /// Runs `op` until it succeeds, `retryable` says no, or the tries are used up.
-    pub async fn retry<T, E, F, Fut>(&self, mut op: F, retryable: impl Fn(&E) -> bool) -> Result<T, E>
+    pub async fn retry<T, E, F, Fut>(
+        &self,
+        mut op: F,
+        retryable: impl Fn(&E) -> bool,
+    ) -> Result<T, E>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, E>>,

@@ -45,7 +45,10 @@ impl StorageError {
             Self::CircuitOpen | Self::Timeout(_) => true,
             Self::Sql(err) => matches!(
                 err,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
             ),
             Self::Migrate(_) => false,
         }
@@ -73,7 +76,10 @@ pub struct Database {
 impl Database {
     /// Builds the pool without connecting. Fails only on a malformed URL or when
     /// the SQLite folder cannot be created.
-    pub fn connect_lazy(settings: &DatabaseSettings, breaker: &BreakerSettings) -> anyhow::Result<Self> {
+    pub fn connect_lazy(
+        settings: &DatabaseSettings,
+        breaker: &BreakerSettings,
+    ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let raw = settings.url.expose();
         let (backend, url) = if raw.starts_with("sqlite:") {
@@ -138,7 +144,10 @@ impl Database {
         F: Future<Output = Result<T, E>>,
         E: Into<StorageError>,
     {
-        self.breaker.call(deadline, fut).await.map_err(StorageError::from)
+        self.breaker
+            .call(deadline, fut)
+            .await
+            .map_err(StorageError::from)
     }
 
     /// `SELECT 1` within `deadline`, for readiness.
@@ -165,14 +174,24 @@ impl Database {
 fn prepare_sqlite_url(raw: &str) -> anyhow::Result<String> {
     let rest = raw.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty() {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|err| {
-                anyhow::anyhow!("cannot create the SQLite folder {}: {err}", parent.display())
-            })?;
-        }
+    let parent = Path::new(path)
+        .parent()
+        .filter(|p| path != ":memory:" && !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            anyhow::anyhow!(
+                "cannot create the SQLite folder {}: {err}",
+                parent.display()
+            )
+        })?;
     }
-    let mode = if query.contains("mode=") { "" } else if query.is_empty() { "?mode=rwc" } else { "&mode=rwc" };
+    let mode = if query.contains("mode=") {
+        ""
+    } else if query.is_empty() {
+        "?mode=rwc"
+    } else {
+        "&mode=rwc"
+    };
     Ok(format!("{raw}{mode}"))
 }
 
@@ -187,6 +206,9 @@ mod tests {
         let prepared = prepare_sqlite_url(&url).unwrap();
         assert!(prepared.ends_with("app.db?mode=rwc"), "{prepared}");
         assert!(dir.path().join("nested").is_dir());
-        assert_eq!(prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap(), "sqlite://x.db?mode=ro");
+        assert_eq!(
+            prepare_sqlite_url("sqlite://x.db?mode=ro").unwrap(),
+            "sqlite://x.db?mode=ro"
+        );
     }
 }

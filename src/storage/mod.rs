@@ -10,5 +10,7 @@ pub use redis::{RedisError, RedisStore};
 
 /// Now as the schema's timestamp text: UTC, microseconds, lexically ordered.
 pub fn timestamp_now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
 }

@@ -92,32 +92,46 @@ impl RedisStore {
 
     pub async fn get(&self, suffix: &str) -> Result<Option<Vec<u8>>, RedisError> {
         let key = self.key(suffix);
-        self.guarded(self.timeout, async |conn| conn.get(&key).await).await
+        self.guarded(self.timeout, async |conn| conn.get(&key).await)
+            .await
     }
 
-    pub async fn set_ex(&self, suffix: &str, value: &[u8], ttl: Duration) -> Result<(), RedisError> {
+    pub async fn set_ex(
+        &self,
+        suffix: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<(), RedisError> {
         let key = self.key(suffix);
         let seconds = ttl.as_secs().max(1);
-        self.guarded(self.timeout, async |conn| conn.set_ex(&key, value, seconds).await)
-            .await
+        self.guarded(self.timeout, async |conn| {
+            conn.set_ex(&key, value, seconds).await
+        })
+        .await
     }
 
     pub async fn delete(&self, suffix: &str) -> Result<(), RedisError> {
         let key = self.key(suffix);
-        self.guarded(self.timeout, async |conn| conn.del(&key).await).await
+        self.guarded(self.timeout, async |conn| conn.del(&key).await)
+            .await
     }
 
     /// Runs one command on a pooled connection under `deadline` and the breaker.
     /// Public so the cache and the limiter can run their own scripts.
     pub async fn guarded<T, F>(&self, deadline: Duration, command: F) -> Result<T, RedisError>
     where
-        F: AsyncFnOnce(&mut deadpool_redis::Connection) -> Result<T, deadpool_redis::redis::RedisError>,
+        F: AsyncFnOnce(
+            &mut deadpool_redis::Connection,
+        ) -> Result<T, deadpool_redis::redis::RedisError>,
     {
         let call = async {
             let mut conn = self.pool.get().await?;
             Ok::<T, RedisError>(command(&mut conn).await?)
         };
-        self.breaker.call(deadline, call).await.map_err(RedisError::from)
+        self.breaker
+            .call(deadline, call)
+            .await
+            .map_err(RedisError::from)
     }
 
     pub fn close(&self) {

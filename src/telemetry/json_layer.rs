@@ -50,10 +50,12 @@ impl Visit for Visitor<'_> {
         self.0.insert(field.name().into(), Value::from(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.0.insert(field.name().into(), Value::from(format!("{value:#}")));
+        self.0
+            .insert(field.name().into(), Value::from(format!("{value:#}")));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().into(), Value::from(format!("{value:?}")));
+        self.0
+            .insert(field.name().into(), Value::from(format!("{value:?}")));
     }
 }
 
@@ -83,7 +85,10 @@ where
             "timestamp".into(),
             Value::from(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
         );
-        line.insert("level".into(), Value::from(meta.level().as_str().to_ascii_lowercase()));
+        line.insert(
+            "level".into(),
+            Value::from(meta.level().as_str().to_ascii_lowercase()),
+        );
         line.insert("target".into(), Value::from(meta.target()));
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope.from_root() {
@@ -93,7 +98,9 @@ where
             }
         }
         event.record(&mut Visitor(&mut line));
-        let Ok(mut bytes) = serde_json::to_vec(&line) else { return };
+        let Ok(mut bytes) = serde_json::to_vec(&line) else {
+            return;
+        };
         bytes.push(b'\n');
         // One write per line keeps lines whole when threads log at once.
         let _ = self.make_writer.make_writer_for(meta).write_all(&bytes);

@@ -76,15 +76,24 @@ pub fn render() -> String {
 }
 
 fn describe() {
-    describe_counter!(HTTP_REQUESTS_TOTAL, "HTTP requests by method, route template and status.");
+    describe_counter!(
+        HTTP_REQUESTS_TOTAL,
+        "HTTP requests by method, route template and status."
+    );
     describe_histogram!(
         HTTP_REQUEST_DURATION_SECONDS,
         Unit::Seconds,
         "HTTP request latency by method, route template and status."
     );
     describe_gauge!(HTTP_REQUESTS_IN_FLIGHT, "HTTP requests being served now.");
-    describe_gauge!(CIRCUIT_BREAKER_OPEN, "1 while the dependency's circuit breaker is open.");
-    describe_gauge!(DEPENDENCY_UP, "1 if the dependency answered its last readiness check.");
+    describe_gauge!(
+        CIRCUIT_BREAKER_OPEN,
+        "1 while the dependency's circuit breaker is open."
+    );
+    describe_gauge!(
+        DEPENDENCY_UP,
+        "1 if the dependency answered its last readiness check."
+    );
     describe_counter!(AUDIT_ENTRIES_TOTAL, "Audit log writes by outcome.");
     describe_gauge!(BUILD_INFO, "Always 1; labels carry the version and commit.");
 }

@@ -30,7 +30,9 @@ fn service_missing(service: &str, why: impl std::fmt::Display) {
     if in_ci() {
         panic!("{service} is required under CI=true but is unavailable: {why}");
     }
-    eprintln!("\n*** SKIPPED: {service} is not reachable on 127.0.0.1 ({why}); start it to run this test ***\n");
+    eprintln!(
+        "\n*** SKIPPED: {service} is not reachable on 127.0.0.1 ({why}); start it to run this test ***\n"
+    );
 }
 
 /// Variables for a development instance on a random loopback port with its own SQLite file.
@@ -47,7 +49,10 @@ pub fn test_vars(dir: &TempDir) -> HashMap<String, String> {
     ])
 }
 
-pub fn settings_with(dir: &TempDir, customize: impl FnOnce(&mut HashMap<String, String>)) -> Settings {
+pub fn settings_with(
+    dir: &TempDir,
+    customize: impl FnOnce(&mut HashMap<String, String>),
+) -> Settings {
     let mut vars = test_vars(dir);
     customize(&mut vars);
     Settings::load(&vars).expect("test settings are valid")
@@ -69,7 +74,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Waits (up to 10 s) until `/startup` answers 200.
@@ -88,7 +97,11 @@ impl TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.server.take().expect("server running").await.expect("server task joined")
+        self.server
+            .take()
+            .expect("server running")
+            .await
+            .expect("server task joined")
     }
 }
 
@@ -153,13 +166,18 @@ impl Drop for PgDatabase {
         let name = self.name.clone();
         // Drop runs outside async; use a private runtime on a helper thread.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             rt.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await.ok()?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .ok()
             })
         })
         .join();
