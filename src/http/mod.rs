@@ -9,7 +9,7 @@ mod telemetry;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
 use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, web};
 
 pub use errors::{AppError, ErrorCode, FieldError};
@@ -43,6 +43,10 @@ pub fn app(
     >,
 > {
     let body_limit = state.settings.server.body_limit_bytes;
+    // A per-request hub costs a few allocations; skip it when Sentry is off.
+    let sentry_enabled = sentry::Hub::main()
+        .client()
+        .is_some_and(|client| client.is_enabled());
     App::new()
         .app_data(web::Data::new(state))
         .app_data(extract::json_config(body_limit))
@@ -53,11 +57,12 @@ pub fn app(
         // Outermost last: Sentry (per-request hub) → headers → telemetry → handlers.
         .wrap(from_fn(telemetry::middleware))
         .wrap(security_headers())
-        .wrap(
+        .wrap(Condition::new(
+            sentry_enabled,
             sentry_actix::Sentry::builder()
                 .capture_server_errors(false)
                 .finish(),
-        )
+        ))
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {

@@ -38,9 +38,13 @@ pub async fn middleware(
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_string());
-    let method = req.method().as_str().to_string();
+    let method = req.method().clone();
+    let quiet = QUIET_ROUTES.contains(&route.as_str());
+    // Probes and /metrics bound their own work (probes.timeout_ms), so they skip
+    // the request deadline and its timer.
     let deadline = req
         .app_data::<web::Data<AppState>>()
+        .filter(|_| !quiet)
         .map(|state| state.settings.request_timeout());
 
     sentry::configure_scope(|scope| {
@@ -50,8 +54,7 @@ pub async fn middleware(
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
 
-    let in_flight = metrics::gauge!(m::HTTP_REQUESTS_IN_FLIGHT);
-    in_flight.increment(1.0);
+    m::http_in_flight(1.0);
     let call = AssertUnwindSafe(next.call(req)).catch_unwind();
     let outcome = request_id
         .clone()
@@ -63,7 +66,7 @@ pub async fn middleware(
         })
         .instrument(span.clone())
         .await;
-    in_flight.decrement(1.0);
+    m::http_in_flight(-1.0);
 
     let panicked = matches!(outcome, Some(Err(_)));
     let result = match outcome {
@@ -84,13 +87,12 @@ pub async fn middleware(
         Err(err) => err.code().status(),
     };
     let elapsed = started.elapsed();
-    let labels = [
-        ("method", method),
-        ("route", route.clone()),
-        ("status", status.as_u16().to_string()),
-    ];
-    metrics::counter!(m::HTTP_REQUESTS_TOTAL, &labels).increment(1);
-    metrics::histogram!(m::HTTP_REQUEST_DURATION_SECONDS, &labels).record(elapsed.as_secs_f64());
+    m::http_request_done(
+        method.as_str(),
+        &route,
+        status.as_u16(),
+        elapsed.as_secs_f64(),
+    );
 
     let failure = match &result {
         Ok(res) => res
@@ -122,7 +124,7 @@ pub async fn middleware(
                     .map(|c| format!("{c:#}"));
                 tracing::error!(status, duration_ms, error, cause, "request failed");
             }
-            None if QUIET_ROUTES.contains(&route.as_str()) => {
+            None if quiet => {
                 tracing::debug!(status, duration_ms, "request completed");
             }
             None => tracing::info!(status, duration_ms, "request completed"),

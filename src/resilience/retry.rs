@@ -48,8 +48,7 @@ impl Backoff {
                         return Err(err);
                     }
                     let ceiling = self.ceiling(failures);
-                    let jitter = uuid::Uuid::new_v4().as_u128() as f64 / u128::MAX as f64;
-                    tokio::time::sleep(ceiling.mul_f64(jitter)).await;
+                    tokio::time::sleep(ceiling.mul_f64(fastrand::f64())).await;
                 }
             }
         }

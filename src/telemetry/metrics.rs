@@ -5,10 +5,14 @@
 //! cache, limiter) add their names to this list and record through the `metrics`
 //! macros. Labels use route *templates* (`/s/{id}`), never raw paths.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+use metrics::{
+    Counter, Gauge, Histogram, Unit, describe_counter, describe_gauge, describe_histogram,
+};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const HTTP_REQUESTS_TOTAL: &str = "http_requests_total";
@@ -96,4 +100,67 @@ fn describe() {
     );
     describe_counter!(AUDIT_ENTRIES_TOTAL, "Audit log writes by outcome.");
     describe_gauge!(BUILD_INFO, "Always 1; labels carry the version and commit.");
+}
+
+/// Per-thread handles for the per-request HTTP series, so the hot path does one
+/// small map lookup instead of building and hashing a labelled key per metric.
+/// Label cardinality is bounded: route templates × methods × statuses.
+#[derive(Default)]
+struct HttpSeries {
+    in_flight: Option<Gauge>,
+    /// Route template → the few (method, status) pairs seen on it.
+    by_route: HashMap<String, Vec<RouteSeries>>,
+}
+
+struct RouteSeries {
+    method: String,
+    status: u16,
+    requests: Counter,
+    latency: Histogram,
+}
+
+thread_local! {
+    static HTTP_SERIES: RefCell<HttpSeries> = RefCell::new(HttpSeries::default());
+}
+
+/// Adds `delta` to `http_requests_in_flight`.
+pub fn http_in_flight(delta: f64) {
+    HTTP_SERIES.with_borrow_mut(|series| {
+        series
+            .in_flight
+            .get_or_insert_with(|| metrics::gauge!(HTTP_REQUESTS_IN_FLIGHT))
+            .increment(delta);
+    });
+}
+
+/// Counts one finished request and records its latency.
+pub fn http_request_done(method: &str, route: &str, status: u16, seconds: f64) {
+    HTTP_SERIES.with_borrow_mut(|series| {
+        let seen = match series.by_route.get_mut(route) {
+            Some(seen) => seen,
+            None => series.by_route.entry(route.to_string()).or_default(),
+        };
+        let index = match seen
+            .iter()
+            .position(|s| s.status == status && s.method == method)
+        {
+            Some(index) => index,
+            None => {
+                let labels = [
+                    ("method", method.to_string()),
+                    ("route", route.to_string()),
+                    ("status", status.to_string()),
+                ];
+                seen.push(RouteSeries {
+                    method: method.to_string(),
+                    status,
+                    requests: metrics::counter!(HTTP_REQUESTS_TOTAL, &labels),
+                    latency: metrics::histogram!(HTTP_REQUEST_DURATION_SECONDS, &labels),
+                });
+                seen.len() - 1
+            }
+        };
+        seen[index].requests.increment(1);
+        seen[index].latency.record(seconds);
+    });
 }
