@@ -72,6 +72,6 @@ measure() { # label workers wrk-threads rounds
 }
 
 # The target setup: the server on one core (1 worker), wrk on the other.
-measure "1 worker, wrk -t1 -c32 -d10s /health (target setup)" 1 1 3
+measure "1 worker, wrk -t1 -c32 -d10s /health (target setup)" 1 1 4
 # Both on both cores: the scheduler, not the server, sets the tail here.
 measure "2 workers, wrk -t2 -c32 -d10s /health (shared cores)" 2 2 1

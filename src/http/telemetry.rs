@@ -16,7 +16,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use futures_util::FutureExt;
 use tracing::Instrument;
 
@@ -34,7 +34,6 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let request_id = RequestId::from_headers(req.headers());
-    req.extensions_mut().insert(request_id.clone());
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_string());

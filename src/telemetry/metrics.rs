@@ -7,12 +7,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use metrics::{
-    Counter, Gauge, Histogram, Unit, describe_counter, describe_gauge, describe_histogram,
-};
+use metrics::{Counter, Gauge, describe_counter, describe_gauge};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const HTTP_REQUESTS_TOTAL: &str = "http_requests_total";
@@ -22,11 +20,6 @@ pub const CIRCUIT_BREAKER_OPEN: &str = "circuit_breaker_open";
 pub const DEPENDENCY_UP: &str = "dependency_up";
 pub const AUDIT_ENTRIES_TOTAL: &str = "audit_entries_total";
 pub const BUILD_INFO: &str = "build_info";
-
-/// Latency buckets in seconds: sub-millisecond probes up to the 60 s request deadline.
-const LATENCY_BUCKETS: [f64; 14] = [
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0,
-];
 
 struct Registry {
     handle: PrometheusHandle,
@@ -43,7 +36,7 @@ pub fn install() {
 fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &LATENCY_BUCKETS)
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &super::latency::BUCKETS)
             .expect("bucket list is non-empty")
             .build_recorder();
         let handle = recorder.handle();
@@ -76,18 +69,15 @@ fn registry() -> &'static Registry {
 pub fn render() -> String {
     let registry = registry();
     registry.process.collect();
-    registry.handle.render()
+    let mut out = registry.handle.render();
+    super::latency::render_into(&mut out);
+    out
 }
 
 fn describe() {
     describe_counter!(
         HTTP_REQUESTS_TOTAL,
         "HTTP requests by method, route template and status."
-    );
-    describe_histogram!(
-        HTTP_REQUEST_DURATION_SECONDS,
-        Unit::Seconds,
-        "HTTP request latency by method, route template and status."
     );
     describe_gauge!(HTTP_REQUESTS_IN_FLIGHT, "HTTP requests being served now.");
     describe_gauge!(
@@ -116,7 +106,7 @@ struct RouteSeries {
     method: String,
     status: u16,
     requests: Counter,
-    latency: Histogram,
+    latency: Arc<super::latency::Series>,
 }
 
 thread_local! {
@@ -155,7 +145,7 @@ pub fn http_request_done(method: &str, route: &str, status: u16, seconds: f64) {
                     method: method.to_string(),
                     status,
                     requests: metrics::counter!(HTTP_REQUESTS_TOTAL, &labels),
-                    latency: metrics::histogram!(HTTP_REQUEST_DURATION_SECONDS, &labels),
+                    latency: super::latency::series(method, route, status),
                 });
                 seen.len() - 1
             }

@@ -1,6 +1,7 @@
 //! Logs, metrics and error reporting.
 
 mod json_layer;
+pub mod latency;
 pub mod logging;
 pub mod metrics;
 pub mod sentry;
