@@ -7,7 +7,10 @@
 
 mod common;
 
+use actix_http::Request;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
 use actix_web::{HttpResponse, test, web};
 use glidepath::http::{AppError, ErrorCode, FieldError, app};
 use glidepath::state::AppState;
@@ -55,7 +58,18 @@ macro_rules! test_app {
     }};
 }
 
-/// Asserts the coded body and returns it.
+/// Calls the app and returns the status and JSON body.
+async fn call_json<S, B>(app: &S, req: Request) -> (StatusCode, Value)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+{
+    let res = test::call_service(app, req).await;
+    let status = res.status();
+    (status, test::read_body_json(res).await)
+}
+
+/// Asserts the shape of a coded error body.
 fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
     assert_eq!(status, expected.status(), "{body}");
     assert_eq!(body["error"]["code"], expected.as_str(), "{body}");
@@ -77,16 +91,14 @@ fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
 #[actix_web::test]
 async fn malformed_json_is_a_400_malformed_request() {
     let (app, _dir) = test_app!();
-    let req = test::TestRequest::post()
+    let req = TestRequest::post()
         .uri("/api/v1/echo")
         .insert_header(("content-type", "application/json"))
         .set_payload("{\"n\": ")
         .to_request();
 
-    let res = test::call_service(&app, req).await;
+    let (status, body) = call_json(&app, req).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::MalformedRequest, &body);
     assert!(
         body["error"]["message"]
@@ -99,15 +111,13 @@ async fn malformed_json_is_a_400_malformed_request() {
 #[actix_web::test]
 async fn wrong_shape_is_a_400_naming_the_problem() {
     let (app, _dir) = test_app!();
-    let req = test::TestRequest::post()
+    let req = TestRequest::post()
         .uri("/api/v1/echo")
         .set_json(serde_json::json!({"n": "seven"}))
         .to_request();
 
-    let res = test::call_service(&app, req).await;
+    let (status, body) = call_json(&app, req).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::MalformedRequest, &body);
     assert!(
         body["error"]["message"]
@@ -121,16 +131,14 @@ async fn wrong_shape_is_a_400_naming_the_problem() {
 #[actix_web::test]
 async fn wrong_content_type_is_a_415() {
     let (app, _dir) = test_app!();
-    let req = test::TestRequest::post()
+    let req = TestRequest::post()
         .uri("/api/v1/echo")
         .insert_header(("content-type", "text/plain"))
         .set_payload("{\"n\": 1}")
         .to_request();
 
-    let res = test::call_service(&app, req).await;
+    let (status, body) = call_json(&app, req).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::UnsupportedMediaType, &body);
 }
 
@@ -138,16 +146,14 @@ async fn wrong_content_type_is_a_415() {
 async fn body_over_64_kib_is_a_413() {
     let (app, _dir) = test_app!();
     let padding = " ".repeat(64 * 1024);
-    let req = test::TestRequest::post()
+    let req = TestRequest::post()
         .uri("/api/v1/echo")
         .insert_header(("content-type", "application/json"))
         .set_payload(format!("{{\"n\": 1{padding}}}"))
         .to_request();
 
-    let res = test::call_service(&app, req).await;
+    let (status, body) = call_json(&app, req).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::PayloadTooLarge, &body);
 }
 
@@ -155,7 +161,7 @@ async fn body_over_64_kib_is_a_413() {
 async fn body_just_under_the_limit_is_accepted() {
     let (app, _dir) = test_app!();
     let padding = " ".repeat(64 * 1024 - 20);
-    let req = test::TestRequest::post()
+    let req = TestRequest::post()
         .uri("/api/v1/echo")
         .insert_header(("content-type", "application/json"))
         .set_payload(format!("{{\"n\": 1{padding}}}"))
@@ -169,42 +175,25 @@ async fn body_just_under_the_limit_is_accepted() {
 #[actix_web::test]
 async fn unknown_route_is_a_404() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get().uri("/api/v1/nope").to_request(),
-    )
-    .await;
+    let (status, body) = call_json(&app, TestRequest::get().uri("/api/v1/nope").to_request()).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::NotFound, &body);
 }
 
 #[actix_web::test]
 async fn wrong_method_is_a_405() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(
-        &app,
-        test::TestRequest::delete().uri("/health").to_request(),
-    )
-    .await;
+    let (status, body) = call_json(&app, TestRequest::delete().uri("/health").to_request()).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::MethodNotAllowed, &body);
 }
 
 #[actix_web::test]
 async fn validation_failure_is_a_422_listing_every_field() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get().uri("/api/v1/invalid").to_request(),
-    )
-    .await;
+    let (status, body) =
+        call_json(&app, TestRequest::get().uri("/api/v1/invalid").to_request()).await;
 
-    let status = res.status();
-    let body: Value = test::read_body_json(res).await;
     assert_coded(status, ErrorCode::ValidationFailed, &body);
     let paths: Vec<&str> = body["error"]["fields"]
         .as_array()
@@ -218,11 +207,7 @@ async fn validation_failure_is_a_422_listing_every_field() {
 #[actix_web::test]
 async fn internal_error_hides_its_cause() {
     let (app, _dir) = test_app!();
-    let res = test::call_service(
-        &app,
-        test::TestRequest::get().uri("/api/v1/broken").to_request(),
-    )
-    .await;
+    let res = test::call_service(&app, TestRequest::get().uri("/api/v1/broken").to_request()).await;
 
     let status = res.status();
     let bytes = test::read_body(res).await;
@@ -241,11 +226,8 @@ async fn internal_error_hides_its_cause() {
 #[actix_web::test]
 async fn a_panicking_handler_becomes_a_coded_500() {
     let (app, _dir) = test_app!();
-    let res = test::try_call_service(
-        &app,
-        test::TestRequest::get().uri("/api/v1/panics").to_request(),
-    )
-    .await;
+    let res =
+        test::try_call_service(&app, TestRequest::get().uri("/api/v1/panics").to_request()).await;
 
     // The panic leaves the middleware as a coded error that actix renders.
     let Err(err) = res else {
@@ -264,7 +246,7 @@ async fn a_panicking_handler_becomes_a_coded_500() {
 #[actix_web::test]
 async fn request_id_is_echoed_in_header_and_error_body() {
     let (app, _dir) = test_app!();
-    let req = test::TestRequest::get()
+    let req = TestRequest::get()
         .uri("/api/v1/nope")
         .insert_header(("x-request-id", "trace-me-123"))
         .to_request();
@@ -280,7 +262,7 @@ async fn request_id_is_echoed_in_header_and_error_body() {
 async fn security_headers_are_on_every_response() {
     let (app, _dir) = test_app!();
     for uri in ["/health", "/api/v1/nope"] {
-        let res = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+        let res = test::call_service(&app, TestRequest::get().uri(uri).to_request()).await;
         let headers = res.headers();
         assert_eq!(
             headers.get("x-content-type-options").unwrap(),

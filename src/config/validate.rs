@@ -51,6 +51,20 @@ impl std::error::Error for ConfigError {}
 
 type Check = Result<(), ConfigError>;
 
+fn in_range<T: PartialOrd + std::fmt::Debug>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Check {
+    ensure(range.contains(&value), key, || {
+        format!(
+            "{value:?} is outside {:?}..={:?}",
+            range.start(),
+            range.end()
+        )
+    })
+}
+
 fn ensure(ok: bool, key: &str, message: impl FnOnce() -> String) -> Check {
     if ok {
         Ok(())
@@ -71,58 +85,40 @@ impl Settings {
 
     fn validate_ranges(&self) -> Check {
         let s = self;
-        ensure(
-            (1..=1000).contains(&s.database.pool_size),
-            "database.pool_size",
-            || format!("{} is outside 1..=1000", s.database.pool_size),
-        )?;
-        ensure(
-            (1..=1000).contains(&s.redis.pool_size),
-            "redis.pool_size",
-            || format!("{} is outside 1..=1000", s.redis.pool_size),
-        )?;
-        ensure(s.redis.timeout_ms > 0, "redis.timeout_ms", || {
-            "must be positive".into()
-        })?;
-        ensure(
-            s.database.query_timeout_ms > 0,
-            "database.query_timeout_ms",
-            || "must be positive".into(),
-        )?;
-        ensure(s.probes.timeout_ms > 0, "probes.timeout_ms", || {
-            "must be positive".into()
-        })?;
-        ensure(
-            s.server.request_timeout_seconds > 0,
-            "server.request_timeout_seconds",
-            || "must be positive".into(),
-        )?;
-        ensure(
-            (1024..=16 * 1024 * 1024).contains(&s.server.body_limit_bytes),
+        in_range("database.pool_size", s.database.pool_size, 1..=1000)?;
+        in_range("redis.pool_size", s.redis.pool_size, 1..=1000)?;
+        in_range(
             "server.body_limit_bytes",
-            || format!("{} is outside 1 KiB..=16 MiB", s.server.body_limit_bytes),
+            s.server.body_limit_bytes,
+            1024..=16 * 1024 * 1024,
         )?;
-        ensure(
-            (10..=10_000).contains(&s.simulation.max_scenarios),
+        in_range(
             "simulation.max_scenarios",
-            || format!("{} is outside 10..=10000", s.simulation.max_scenarios),
+            s.simulation.max_scenarios,
+            10..=10_000,
         )?;
-        ensure(s.simulation.timeout_ms > 0, "simulation.timeout_ms", || {
-            "must be positive".into()
-        })?;
-        ensure(s.cache.l1_capacity_mb > 0, "cache.l1_capacity_mb", || {
-            "must be positive".into()
-        })?;
-        ensure(
-            s.breaker.failure_threshold > 0,
-            "breaker.failure_threshold",
-            || "must be positive".into(),
-        )?;
-        ensure(
-            (0.0..=1.0).contains(&s.sentry.traces_sample_rate),
+        in_range(
             "sentry.traces_sample_rate",
-            || "must be between 0 and 1".into(),
+            s.sentry.traces_sample_rate,
+            0.0..=1.0,
         )?;
+        for (key, value) in [
+            ("redis.timeout_ms", s.redis.timeout_ms),
+            ("database.query_timeout_ms", s.database.query_timeout_ms),
+            ("probes.timeout_ms", s.probes.timeout_ms),
+            (
+                "server.request_timeout_seconds",
+                s.server.request_timeout_seconds,
+            ),
+            ("simulation.timeout_ms", s.simulation.timeout_ms),
+            ("cache.l1_capacity_mb", s.cache.l1_capacity_mb),
+            (
+                "breaker.failure_threshold",
+                u64::from(s.breaker.failure_threshold),
+            ),
+        ] {
+            ensure(value > 0, key, || "must be positive".into())?;
+        }
         ensure(!s.redis.key_prefix.is_empty(), "redis.key_prefix", || {
             "must not be empty".into()
         })?;

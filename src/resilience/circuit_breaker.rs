@@ -58,6 +58,17 @@ impl CircuitBreaker {
         }
     }
 
+    pub fn from_settings(
+        dependency: &'static str,
+        settings: &crate::config::BreakerSettings,
+    ) -> Self {
+        Self::new(
+            dependency,
+            settings.failure_threshold,
+            Duration::from_secs(settings.open_seconds),
+        )
+    }
+
     pub fn state(&self) -> CircuitState {
         match *self.lock() {
             State::Closed { .. } => CircuitState::Closed,

@@ -109,11 +109,7 @@ impl Database {
         Ok(Self {
             pool,
             backend,
-            breaker: Arc::new(CircuitBreaker::new(
-                "database",
-                breaker.failure_threshold,
-                Duration::from_secs(breaker.open_seconds),
-            )),
+            breaker: Arc::new(CircuitBreaker::from_settings("database", breaker)),
             query_timeout,
         })
     }

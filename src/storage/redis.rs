@@ -64,11 +64,7 @@ impl RedisStore {
             .map_err(|err| anyhow::anyhow!("invalid redis settings: {err}"))?;
         Ok(Self {
             pool,
-            breaker: Arc::new(CircuitBreaker::new(
-                "redis",
-                breaker.failure_threshold,
-                Duration::from_secs(breaker.open_seconds),
-            )),
+            breaker: Arc::new(CircuitBreaker::from_settings("redis", breaker)),
             timeout,
             prefix: Arc::from(settings.key_prefix.as_str()),
         })
