@@ -47,6 +47,8 @@ pub fn app(
     let sentry_enabled = sentry::Hub::main()
         .client()
         .is_some_and(|client| client.is_enabled());
+    // Performance transactions (which also continue incoming traces) only when sampled.
+    let traces = state.settings.sentry.traces_sample_rate > 0.0;
     App::new()
         .app_data(web::Data::new(state))
         .app_data(extract::json_config(body_limit))
@@ -61,6 +63,7 @@ pub fn app(
             sentry_enabled,
             sentry_actix::Sentry::builder()
                 .capture_server_errors(false)
+                .start_transaction(traces)
                 .finish(),
         ))
 }
