@@ -56,6 +56,8 @@ impl Application {
             port,
             environment = %state.settings.environment,
             version = env!("CARGO_PKG_VERSION"),
+            database = ?state.db.backend(),
+            redis = state.redis.is_some(),
             "listening"
         );
         Ok(Self {
