@@ -93,39 +93,30 @@ pub async fn middleware(
         elapsed.as_secs_f64(),
     );
 
-    let failure = match &result {
+    // A 5xx's error, and our own error type when it is one (for its cause).
+    let failure: Option<(&(dyn std::error::Error + 'static), Option<&AppError>)> = match &result {
+        _ if !status.is_server_error() => None,
         Ok(res) => res
             .response()
             .error()
-            .map(|err| (err.to_string(), err.as_error::<AppError>())),
-        Err(err) => Some((err.to_string(), Some(err))),
+            .map(|err| (err as _, err.as_error::<AppError>())),
+        Err(err) => Some((err as _, Some(err))),
     };
-    // One Sentry event per failure: the panic hook already reported panics.
-    if status.is_server_error() && !panicked {
-        match &result {
-            Ok(res) => {
-                if let Some(err) = res.response().error() {
-                    sentry::Hub::current().capture_error(err);
-                }
-            }
-            Err(err) => {
-                sentry::Hub::current().capture_error(err);
-            }
-        }
+    if let Some((error, _)) = failure.filter(|_| !panicked) {
+        // One Sentry event per failure: the panic hook has already reported panics.
+        sentry::Hub::current().capture_error(error);
     }
     span.in_scope(|| {
         let status = status.as_u16();
         let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
-        match failure.filter(|_| status >= 500) {
+        match failure {
             Some((error, app_error)) => {
                 let cause = app_error
                     .and_then(AppError::cause)
                     .map(|c| format!("{c:#}"));
-                tracing::error!(status, duration_ms, error, cause, "request failed");
+                tracing::error!(status, duration_ms, error = %error, cause, "request failed");
             }
-            None if quiet => {
-                tracing::debug!(status, duration_ms, "request completed");
-            }
+            None if quiet => tracing::debug!(status, duration_ms, "request completed"),
             None => tracing::info!(status, duration_ms, "request completed"),
         }
     });

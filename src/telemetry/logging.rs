@@ -15,7 +15,10 @@ pub fn init(settings: &LogSettings) {
     // Validated at load time, so the fallback is only for programmatic callers.
     let filter = EnvFilter::try_new(&settings.level).unwrap_or_else(|_| EnvFilter::new("info"));
     let (json, pretty) = match settings.format {
-        LogFormat::Json => (Some(JsonLayer::new(std::io::stdout)), None),
+        LogFormat::Json => {
+            log_panics_as_json();
+            (Some(JsonLayer::new(std::io::stdout)), None)
+        }
         LogFormat::Pretty => (
             None,
             Some(tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())),
@@ -30,4 +33,23 @@ pub fn init(settings: &LogSettings) {
         .with(pretty)
         .with(breadcrumbs)
         .try_init();
+}
+
+/// Replaces the default panic printout (several plain-text lines on stderr, which
+/// break JSON log parsing) with one error line. Sentry's panic hook, installed
+/// later, still runs first and then hands over to this one.
+fn log_panics_as_json() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        let backtrace = std::backtrace::Backtrace::capture().to_string();
+        tracing::error!(panic = message, location, backtrace, "panicked");
+    }));
 }
