@@ -235,12 +235,18 @@ async fn a_panicking_handler_becomes_a_coded_500() {
     };
     let response = err.error_response();
     let status = response.status();
+    let headers = response.headers().clone();
     let bytes = actix_web::body::to_bytes(response.into_body())
         .await
         .unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap();
     assert_coded(status, ErrorCode::Internal, &body);
     assert!(!body.to_string().contains("handler bug"));
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(
+        headers.get("x-request-id").unwrap(),
+        body["error"]["request_id"].as_str().unwrap()
+    );
 }
 
 #[actix_web::test]

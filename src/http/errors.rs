@@ -263,6 +263,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let request_id = self.request_id.clone().or_else(RequestId::current);
         let mut response = HttpResponse::build(self.status_code());
+        for header in super::SECURITY_HEADERS {
+            response.insert_header(header);
+        }
         if let Some(id) = &request_id {
             response.insert_header((super::request_id::HEADER, id.as_str()));
         }

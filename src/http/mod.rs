@@ -17,16 +17,22 @@ pub use request_id::RequestId;
 
 use crate::state::AppState;
 
-/// Security headers on every response (DESIGN.md, Security).
+/// Security headers on every response (DESIGN.md, Security). Error responses
+/// rendered outside the middleware (panics, deadlines) add them themselves.
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    ),
+];
+
 fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("x-content-type-options", "nosniff"))
-        .add(("referrer-policy", "no-referrer"))
-        .add(("x-frame-options", "DENY"))
-        .add((
-            "content-security-policy",
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        ))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |headers, &pair| headers.add(pair))
 }
 
 /// Builds the application. Add routes in [`routes`]; tests may add more with
