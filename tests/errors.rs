@@ -291,3 +291,37 @@ async fn security_headers_are_on_every_response() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_request_past_its_deadline_is_a_coded_504() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = common::settings_with(&dir, |vars| {
+        vars.insert("APP__SERVER__REQUEST_TIMEOUT_SECONDS".into(), "1".into());
+    });
+    let slow = || async {
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        HttpResponse::Ok().finish()
+    };
+    let app = test::init_service(
+        app(AppState::new(settings).unwrap()).route("/api/v1/slow", web::get().to(slow)),
+    )
+    .await;
+    let started = std::time::Instant::now();
+
+    let res =
+        test::try_call_service(&app, TestRequest::get().uri("/api/v1/slow").to_request()).await;
+
+    let Err(err) = res else {
+        panic!("a timed-out request must be an error response")
+    };
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    let response = err.error_response();
+    let status = response.status();
+    let body: Value = serde_json::from_slice(
+        &actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_coded(status, ErrorCode::Timeout, &body);
+}
