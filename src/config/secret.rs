@@ -1,14 +1,16 @@
 //! A string that must never reach a log, a panic message or `glidepath config`.
 //!
 //! `Debug` and `Serialize` both redact. For URLs only the credentials are masked
-//! (`postgres://app:[REDACTED]@db/glidepath`), so operators can still see which host
-//! a setting points at. Read the real value with [`Secret::expose`].
+//! so operators can still see which host and user a setting points at
+//! (`postgres://app:REDACTED@db/glidepath`). Read the real value with [`Secret::expose`].
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const REDACTED: &str = "[REDACTED]";
+/// Inside URLs, where brackets would be percent-encoded.
+const URL_MASK: &str = "REDACTED";
 
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
@@ -34,11 +36,11 @@ impl Secret {
         }
         match url::Url::parse(&self.0) {
             Ok(mut parsed) if parsed.has_host() => {
-                if !parsed.username().is_empty() {
-                    let _ = parsed.set_username(REDACTED);
-                }
+                // The password is the secret; without one (a Sentry DSN) the user part is.
                 if parsed.password().is_some() {
-                    let _ = parsed.set_password(Some(REDACTED));
+                    let _ = parsed.set_password(Some(URL_MASK));
+                } else if !parsed.username().is_empty() {
+                    let _ = parsed.set_username(URL_MASK);
                 }
                 parsed.to_string()
             }
@@ -76,7 +78,7 @@ mod tests {
         let secret = Secret::new("postgres://app:hunter2@db.internal:5432/glidepath");
         let shown = format!("{secret:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("db.internal:5432/glidepath"), "{shown}");
+        assert!(shown.contains("app:REDACTED@db.internal:5432/glidepath"), "{shown}");
     }
 
     #[test]
