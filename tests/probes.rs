@@ -197,3 +197,38 @@ async fn ready_with_a_live_redis_lists_both_checks_up() {
         .collect();
     assert_eq!(statuses, [("database", "up"), ("redis", "up")]);
 }
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_request_finish() {
+    // A "Redis" that accepts connections and never answers keeps /ready busy.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let app = spawn_app_with(|vars| {
+        vars.insert("APP__REDIS__ENABLED".into(), "true".into());
+        vars.insert(
+            "REDIS_URL".into(),
+            format!("redis://127.0.0.1:{silent_port}"),
+        );
+        vars.insert("APP__REDIS__TIMEOUT_MS".into(), "1500".into());
+        vars.insert("APP__PROBES__TIMEOUT_MS".into(), "1500".into());
+    })
+    .await;
+    app.wait_started().await;
+    let in_flight = tokio::spawn(app.client.get(app.url("/ready")).send());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let started = std::time::Instant::now();
+    app.shutdown().await.expect("clean shutdown");
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request got its answer");
+
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(800),
+        "shutdown waited for it"
+    );
+    assert_eq!(response.status(), 503);
+    assert_eq!(json(response).await["status"], "draining");
+    drop(silent);
+}

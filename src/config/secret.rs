@@ -78,7 +78,10 @@ mod tests {
         let secret = Secret::new("postgres://app:hunter2@db.internal:5432/glidepath");
         let shown = format!("{secret:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("app:REDACTED@db.internal:5432/glidepath"), "{shown}");
+        assert!(
+            shown.contains("app:REDACTED@db.internal:5432/glidepath"),
+            "{shown}"
+        );
     }
 
     #[test]
