@@ -48,7 +48,11 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Healthcheck => {
-            match crate::healthcheck::check(settings.server.port, Duration::from_secs(1)) {
+            match crate::healthcheck::check(
+            &settings.server.host,
+            settings.server.port,
+            Duration::from_secs(1),
+        ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("unhealthy: {err}");

@@ -3,12 +3,17 @@
 //! enough HTTP/1.1 over a plain socket.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
-/// True when `/health` on `port` answers 200 within `timeout`.
-pub fn check(port: u16, timeout: Duration) -> Result<(), String> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+/// Ok when `/health` answers 200 within `timeout`. `host` is `server.host`: a
+/// wildcard address (the default `0.0.0.0`) is reached through loopback.
+pub fn check(host: &str, port: u16, timeout: Duration) -> Result<(), String> {
+    let ip = match host.parse::<IpAddr>() {
+        Ok(ip) if !ip.is_unspecified() => ip,
+        _ => IpAddr::V4(Ipv4Addr::LOCALHOST),
+    };
+    let addr = SocketAddr::from((ip, port));
     let mut stream = TcpStream::connect_timeout(&addr, timeout)
         .map_err(|err| format!("connect {addr}: {err}"))?;
     stream
