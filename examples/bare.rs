@@ -5,6 +5,11 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
+/// mimalloc: fewer allocator stalls under concurrent load than glibc malloc
+/// (BENCHMARKS.md). The bare baseline uses it too, so comparisons stay fair.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }

@@ -49,10 +49,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Healthcheck => {
             match crate::healthcheck::check(
-            &settings.server.host,
-            settings.server.port,
-            Duration::from_secs(1),
-        ) {
+                &settings.server.host,
+                settings.server.port,
+                Duration::from_secs(1),
+            ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("unhealthy: {err}");
