@@ -5,8 +5,7 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-/// mimalloc: fewer allocator stalls under concurrent load than glibc malloc
-/// (BENCHMARKS.md). The bare baseline uses it too, so comparisons stay fair.
+/// The service's allocator, so the comparison measures the middleware only.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
