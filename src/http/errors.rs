@@ -242,6 +242,23 @@ impl fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// A storage failure seen by a handler: an outage is 503 `unavailable` (retry
+/// later), anything else is a bug or a data problem, 500 `internal`.
+impl From<crate::storage::StorageError> for AppError {
+    fn from(err: crate::storage::StorageError) -> Self {
+        if err.is_transient() {
+            AppError::new(
+                ErrorCode::Unavailable,
+                "the database is unavailable; try again shortly",
+            )
+            .with_retry_after(Duration::from_secs(5))
+            .with_cause(err)
+        } else {
+            AppError::internal(err)
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     error: BodyInner<'a>,
@@ -346,6 +363,21 @@ mod tests {
             .with_retry_after(Duration::from_millis(1500));
         let response = err.error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "2");
+    }
+
+    #[test]
+    fn database_outage_is_503_and_other_storage_errors_are_500() {
+        use crate::storage::StorageError;
+        let outage = AppError::from(StorageError::CircuitOpen);
+        let bug = AppError::from(StorageError::Sql(sqlx::Error::RowNotFound));
+        assert_eq!(outage.code(), ErrorCode::Unavailable);
+        assert!(
+            outage
+                .error_response()
+                .headers()
+                .contains_key(header::RETRY_AFTER)
+        );
+        assert_eq!(bug.code(), ErrorCode::Internal);
     }
 
     #[actix_web::test]
