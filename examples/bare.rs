@@ -5,10 +5,6 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-/// The service's allocator, so the comparison measures the middleware only.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
