@@ -47,6 +47,17 @@ struct Server {
 }
 
 impl Server {
+    /// Starts the binary on a free port with `customize` applied to its command,
+    /// and waits until `/startup` answers 200.
+    async fn started(dir: &tempfile::TempDir, customize: impl FnOnce(&mut Command)) -> Self {
+        let port = free_port();
+        let mut cmd = command(dir, port);
+        customize(&mut cmd);
+        let mut server = Self::start(cmd, port);
+        server.wait_started().await;
+        server
+    }
+
     fn start(mut cmd: Command, port: u16) -> Self {
         let mut child = cmd.spawn().expect("binary starts");
         let output = Arc::new(Mutex::new(String::new()));
@@ -129,11 +140,10 @@ impl Drop for Server {
 #[tokio::test]
 async fn sigterm_turns_ready_503_then_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut cmd = command(&dir, port);
-    cmd.env("APP__SERVER__DRAIN_DELAY_MS", "1500");
-    let mut server = Server::start(cmd, port);
-    server.wait_started().await;
+    let mut server = Server::started(&dir, |cmd| {
+        cmd.env("APP__SERVER__DRAIN_DELAY_MS", "1500");
+    })
+    .await;
     assert_eq!(
         reqwest::get(server.url("/ready")).await.unwrap().status(),
         200
@@ -168,9 +178,7 @@ async fn sigterm_turns_ready_503_then_exits_0() {
 #[tokio::test]
 async fn sigint_also_shuts_down_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Server::start(command(&dir, port), port);
-    server.wait_started().await;
+    let mut server = Server::started(&dir, |_| {}).await;
 
     server.signal(Signal::SIGINT);
 
@@ -180,14 +188,13 @@ async fn sigint_also_shuts_down_cleanly() {
 #[tokio::test]
 async fn json_log_lines_carry_the_request_id_and_no_secrets() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut cmd = command(&dir, port);
-    cmd.env("APP__LOG__FORMAT", "json")
-        .env("APP__LOG__LEVEL", "info")
-        .env("SENTRY_DSN", "http://topsecretdsnkey@127.0.0.1:9/1")
-        .env("APP__REDIS__URL", "redis://:redispassword77@127.0.0.1:1");
-    let mut server = Server::start(cmd, port);
-    server.wait_started().await;
+    let mut server = Server::started(&dir, |cmd| {
+        cmd.env("APP__LOG__FORMAT", "json")
+            .env("APP__LOG__LEVEL", "info")
+            .env("SENTRY_DSN", "http://topsecretdsnkey@127.0.0.1:9/1")
+            .env("APP__REDIS__URL", "redis://:redispassword77@127.0.0.1:1");
+    })
+    .await;
 
     let response = reqwest::Client::new()
         .get(server.url("/api/v1/nothing-here"))
@@ -242,10 +249,9 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
 #[tokio::test]
 async fn healthcheck_command_reports_the_server_state() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Server::start(command(&dir, port), port);
-    server.wait_started().await;
+    let server = Server::started(&dir, |_| {}).await;
 
+    let port = server.port;
     let up = command(&dir, port).arg("healthcheck").output().unwrap();
     drop(server);
     let down = command(&dir, port).arg("healthcheck").output().unwrap();
@@ -342,12 +348,7 @@ async fn migrate_command_prepares_postgres() {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for table in ["api_keys", "audit_log", "results", "simulations"] {
-        assert!(
-            tables.iter().any(|t| t == table),
-            "{table} missing: {tables:?}"
-        );
-    }
+    common::assert_schema_tables(&tables);
 }
 
 #[test]

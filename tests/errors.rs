@@ -58,6 +58,15 @@ macro_rules! test_app {
     }};
 }
 
+/// A POST to the echo route with this content type and raw body.
+fn echo_request(content_type: &str, payload: impl Into<actix_web::web::Bytes>) -> Request {
+    TestRequest::post()
+        .uri("/api/v1/echo")
+        .insert_header(("content-type", content_type))
+        .set_payload(payload)
+        .to_request()
+}
+
 /// Calls the app and returns the status and JSON body.
 async fn call_json<S, B>(app: &S, req: Request) -> (StatusCode, Value)
 where
@@ -91,11 +100,7 @@ fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
 #[actix_web::test]
 async fn malformed_json_is_a_400_malformed_request() {
     let (app, _dir) = test_app!();
-    let req = TestRequest::post()
-        .uri("/api/v1/echo")
-        .insert_header(("content-type", "application/json"))
-        .set_payload("{\"n\": ")
-        .to_request();
+    let req = echo_request("application/json", "{\"n\": ");
 
     let (status, body) = call_json(&app, req).await;
 
@@ -131,11 +136,7 @@ async fn wrong_shape_is_a_400_naming_the_problem() {
 #[actix_web::test]
 async fn wrong_content_type_is_a_415() {
     let (app, _dir) = test_app!();
-    let req = TestRequest::post()
-        .uri("/api/v1/echo")
-        .insert_header(("content-type", "text/plain"))
-        .set_payload("{\"n\": 1}")
-        .to_request();
+    let req = echo_request("text/plain", "{\"n\": 1}");
 
     let (status, body) = call_json(&app, req).await;
 
@@ -146,11 +147,7 @@ async fn wrong_content_type_is_a_415() {
 async fn body_over_64_kib_is_a_413() {
     let (app, _dir) = test_app!();
     let padding = " ".repeat(64 * 1024);
-    let req = TestRequest::post()
-        .uri("/api/v1/echo")
-        .insert_header(("content-type", "application/json"))
-        .set_payload(format!("{{\"n\": 1{padding}}}"))
-        .to_request();
+    let req = echo_request("application/json", format!("{{\"n\": 1{padding}}}"));
 
     let (status, body) = call_json(&app, req).await;
 
@@ -161,11 +158,7 @@ async fn body_over_64_kib_is_a_413() {
 async fn body_just_under_the_limit_is_accepted() {
     let (app, _dir) = test_app!();
     let padding = " ".repeat(64 * 1024 - 20);
-    let req = TestRequest::post()
-        .uri("/api/v1/echo")
-        .insert_header(("content-type", "application/json"))
-        .set_payload(format!("{{\"n\": 1{padding}}}"))
-        .to_request();
+    let req = echo_request("application/json", format!("{{\"n\": 1{padding}}}"));
 
     let res = test::call_service(&app, req).await;
 

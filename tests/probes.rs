@@ -45,12 +45,7 @@ async fn startup_turns_200_once_sqlite_migrations_have_run() {
             .fetch_all(app.state.db.pool())
             .await
             .unwrap();
-    for table in ["api_keys", "audit_log", "results", "simulations"] {
-        assert!(
-            tables.iter().any(|t| t == table),
-            "{table} missing from {tables:?}"
-        );
-    }
+    common::assert_schema_tables(&tables);
 }
 
 #[tokio::test]

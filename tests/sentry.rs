@@ -22,6 +22,19 @@ async fn missing() -> Result<HttpResponse, AppError> {
     Err(AppError::not_found("simulation"))
 }
 
+/// The events sent since the last call.
+fn captured(transport: &TestTransport) -> Vec<sentry::protocol::Event<'static>> {
+    transport
+        .fetch_and_clear_envelopes()
+        .into_iter()
+        .filter_map(|envelope| envelope.event().cloned())
+        .collect()
+}
+
+fn tag<'a>(event: &'a sentry::protocol::Event<'static>, key: &str) -> Option<&'a str> {
+    event.tags.get(key).map(String::as_str)
+}
+
 #[actix_web::test]
 async fn server_errors_and_panics_are_captured_with_request_id_route_environment_and_release() {
     let dir = tempfile::tempdir().unwrap();
@@ -49,21 +62,11 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
     let not_found = test::TestRequest::get().uri("/api/v1/missing").to_request();
     assert_eq!(test::call_service(&service, not_found).await.status(), 404);
 
-    let events: Vec<_> = transport
-        .fetch_and_clear_envelopes()
-        .into_iter()
-        .filter_map(|envelope| envelope.event().cloned())
-        .collect();
+    let events = captured(&transport);
     assert_eq!(events.len(), 1, "only the 5xx is reported: {events:#?}");
     let event = &events[0];
-    assert_eq!(
-        event.tags.get("request_id").map(String::as_str),
-        Some("sentry-test-1")
-    );
-    assert_eq!(
-        event.tags.get("route").map(String::as_str),
-        Some("/api/v1/boom/{id}")
-    );
+    assert_eq!(tag(event, "request_id"), Some("sentry-test-1"));
+    assert_eq!(tag(event, "route"), Some("/api/v1/boom/{id}"));
     assert_eq!(event.environment.as_deref(), Some("development"));
     let release = event.release.as_deref().unwrap_or_default();
     assert!(
@@ -77,11 +80,7 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
         .insert_header(("x-request-id", "sentry-test-2"))
         .to_request();
     assert!(test::try_call_service(&service, panic).await.is_err());
-    let events: Vec<_> = transport
-        .fetch_and_clear_envelopes()
-        .into_iter()
-        .filter_map(|envelope| envelope.event().cloned())
-        .collect();
+    let events = captured(&transport);
     assert_eq!(events.len(), 1, "{events:#?}");
     let event = &events[0];
     assert_eq!(event.level, sentry::Level::Fatal);
@@ -89,12 +88,6 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
         format!("{:?}", event.exception).contains("bug in a handler"),
         "{event:#?}"
     );
-    assert_eq!(
-        event.tags.get("request_id").map(String::as_str),
-        Some("sentry-test-2")
-    );
-    assert_eq!(
-        event.tags.get("route").map(String::as_str),
-        Some("/api/v1/panics")
-    );
+    assert_eq!(tag(event, "request_id"), Some("sentry-test-2"));
+    assert_eq!(tag(event, "route"), Some("/api/v1/panics"));
 }

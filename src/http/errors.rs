@@ -329,22 +329,15 @@ mod tests {
 
     #[test]
     fn foreign_statuses_map_to_the_nearest_code() {
-        assert_eq!(
-            ErrorCode::for_status(StatusCode::PAYLOAD_TOO_LARGE),
-            ErrorCode::PayloadTooLarge
-        );
-        assert_eq!(
-            ErrorCode::for_status(StatusCode::SERVICE_UNAVAILABLE),
-            ErrorCode::Unavailable
-        );
-        assert_eq!(
-            ErrorCode::for_status(StatusCode::LENGTH_REQUIRED),
-            ErrorCode::MalformedRequest
-        );
-        assert_eq!(
-            ErrorCode::for_status(StatusCode::BAD_GATEWAY),
-            ErrorCode::Internal
-        );
+        let cases = [
+            (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            (StatusCode::LENGTH_REQUIRED, ErrorCode::MalformedRequest),
+            (StatusCode::BAD_GATEWAY, ErrorCode::Internal),
+        ];
+        for (status, code) in cases {
+            assert_eq!(ErrorCode::for_status(status), code, "{status}");
+        }
     }
 
     #[actix_web::test]

@@ -199,3 +199,16 @@ pub fn redis_url() -> Option<&'static str> {
 pub fn unique_prefix() -> String {
     format!("glidepath:test:{}:", uuid::Uuid::new_v4().simple())
 }
+
+/// The tables the migrations create.
+pub const SCHEMA_TABLES: [&str; 4] = ["api_keys", "audit_log", "results", "simulations"];
+
+/// Fails unless every table of the schema is in `tables`.
+pub fn assert_schema_tables(tables: &[String]) {
+    for table in SCHEMA_TABLES {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} missing from {tables:?}"
+        );
+    }
+}
