@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod healthcheck;
 pub mod http;
 pub mod lifecycle;

@@ -182,3 +182,18 @@ fn secrets_are_redacted_in_debug_and_in_the_printed_config() {
         "postgres://app:s3cret@db:5432/glidepath"
     );
 }
+
+#[test]
+fn plan_defaults_in_the_config_file_are_the_documented_ones() {
+    let settings = load(&[]);
+    assert_eq!(
+        settings.plan_defaults,
+        glidepath::engine::PlanDefaults::default()
+    );
+}
+
+#[test]
+fn plan_defaults_can_be_overridden_per_environment_variable() {
+    let settings = load(&[("APP__PLAN_DEFAULTS__MARKET__STOCKS__MEAN", "0.07")]);
+    assert_eq!(settings.plan_defaults.market.stocks.mean, 0.07);
+}

@@ -94,6 +94,8 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub cache: CacheSettings,
     pub simulation: SimulationSettings,
+    /// What fills a plan's omitted fields: assumptions shown to users, not advice.
+    pub plan_defaults: crate::engine::PlanDefaults,
     pub rate_limit: RateLimitSettings,
     pub sentry: SentrySettings,
     pub log: LogSettings,

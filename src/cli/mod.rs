@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod simulate;
+
 use crate::config::Settings;
 use crate::startup::Application;
 use crate::storage::Database;
@@ -30,6 +32,8 @@ pub enum Command {
     Config,
     /// Exit 0 if /health on the configured port answers 200, else 1.
     Healthcheck,
+    /// Simulate a plan (JSON file, `-` for stdin) and print the result JSON.
+    Simulate(simulate::SimulateArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -47,6 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", settings.to_redacted_toml());
             ExitCode::SUCCESS
         }
+        Command::Simulate(args) => simulate::run(&settings, &args),
         Command::Healthcheck => {
             match crate::healthcheck::check(
                 &settings.server.host,

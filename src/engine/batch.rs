@@ -1,0 +1,181 @@
+//! The kernel: `BATCH` paths simulated together, year by year, in structure-of-arrays form.
+//!
+//! A year for every lane: the return model fills the batch's market year, then one loop over
+//! the lanes applies the inflows, the withdrawal, the growth and inflation, and records the
+//! real balance and spending. The state lives in fixed-size arrays on the stack: nothing is
+//! allocated per path. The kernel is compiled once per SIMD level (see `simd`).
+
+use super::BATCH;
+use super::market::{MarketYear, ReturnModel, YearSource};
+use super::plan::Plan;
+use super::simd::dispatch;
+use super::strategy::{GuardLane, Rule, YearPlan};
+
+/// Failure year of a path that never failed.
+pub const NEVER: u16 = u16::MAX;
+
+/// The plan, resolved into per-year numbers shared by every path.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub years: Vec<YearPlan>,
+    pub rule: Rule,
+    /// `1 − expense ratio`, applied to each year's growth.
+    pub fee_keep: f64,
+    pub initial_balance: f64,
+}
+
+impl Schedule {
+    pub fn new(plan: &Plan) -> Self {
+        let years = plan.years();
+        let start_stocks = plan.allocation.stocks;
+        let end_stocks = plan
+            .allocation
+            .glide_path
+            .map_or(start_stocks, |g| g.end_stocks);
+        let cash = plan.allocation.cash;
+        let first_retired = plan.retirement_age.max(plan.current_age);
+        let years = (0..years)
+            .map(|t| {
+                let age = plan.current_age + t as u32;
+                let retired = age >= plan.retirement_age;
+                let mut inflow_real = if retired {
+                    0.0
+                } else {
+                    plan.portfolio.annual_contribution
+                };
+                let mut inflow_nominal = 0.0;
+                for income in &plan.income {
+                    let paid = age >= income.start_age && income.end_age.is_none_or(|end| age < end);
+                    if paid {
+                        if income.inflation_adjusted {
+                            inflow_real += income.annual;
+                        } else {
+                            inflow_nominal += income.annual;
+                        }
+                    }
+                }
+                for event in plan.events.iter().filter(|e| e.age == age) {
+                    if event.inflation_adjusted {
+                        inflow_real += event.amount;
+                    } else {
+                        inflow_nominal += event.amount;
+                    }
+                }
+                let progress = if years > 1 {
+                    t as f64 / (years - 1) as f64
+                } else {
+                    0.0
+                };
+                let stocks = start_stocks + (end_stocks - start_stocks) * progress;
+                let weights = if plan.allocation.glide_path.is_some() {
+                    [stocks, 1.0 - stocks - cash, cash]
+                } else {
+                    [plan.allocation.stocks, plan.allocation.bonds, cash]
+                };
+                let remaining = plan.end_age - age;
+                YearPlan {
+                    retired,
+                    first_retired: age == first_retired,
+                    inflow_real,
+                    inflow_nominal,
+                    weights,
+                    vpw_share: vpw_share(plan, remaining),
+                }
+            })
+            .collect();
+        Self {
+            years,
+            rule: Rule::new(plan),
+            fee_keep: 1.0 - plan.fees.expense_ratio,
+            initial_balance: plan.portfolio.balance,
+        }
+    }
+
+    /// True when some year holds cash, so the model must draw cash returns.
+    pub fn uses_cash(&self) -> bool {
+        self.years.iter().any(|y| y.weights[2] > 0.0)
+    }
+}
+
+/// The annuity-due payment per dollar over `n` years at real rate `r`:
+/// `r / ((1 + r)(1 − (1 + r)^−n))`, or `1/n` when `r = 0`. The last year spends everything.
+fn vpw_share(plan: &Plan, remaining: u32) -> f64 {
+    let r = match plan.spending.strategy {
+        super::plan::Strategy::Vpw {
+            expected_real_return,
+            ..
+        } => expected_real_return,
+        _ => return 0.0,
+    };
+    let n = f64::from(remaining);
+    if r.abs() < 1e-12 {
+        1.0 / n
+    } else {
+        r / ((1.0 + r) * (1.0 - (1.0 + r).powf(-n)))
+    }
+}
+
+/// Where one batch writes: its column slice of every year's row, and its per-path results.
+pub struct BatchOut<'a> {
+    pub balance: Vec<&'a mut [f64]>,
+    pub spending: Vec<&'a mut [f64]>,
+    pub fail_year: &'a mut [u16],
+    pub shortfall_years: &'a mut [u16],
+}
+
+dispatch!(pub fn run_batch<M: ReturnModel>(schedule: &Schedule, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
+
+#[inline(always)]
+fn simulate_batch<M: ReturnModel>(
+    schedule: &Schedule,
+    model: &M,
+    seed: u64,
+    batch: u64,
+    mut out: BatchOut<'_>,
+) {
+    let len = out.fail_year.len();
+    let mut source = model.source(seed, batch);
+    let mut market = MarketYear::default();
+    let mut balance = [schedule.initial_balance; BATCH];
+    let mut price = [1.0; BATCH];
+    let mut guard = [GuardLane::START; BATCH];
+    let mut fail_year = [NEVER; BATCH];
+    let mut shortfall = [0u16; BATCH];
+    let mut real_balance = [0.0; BATCH];
+    let mut real_spending = [0.0; BATCH];
+    let rule = schedule.rule;
+    let fee_keep = schedule.fee_keep;
+    for (t, year) in schedule.years.iter().enumerate() {
+        source.fill_year(t, &mut market);
+        let [ws, wb, wc] = year.weights;
+        for i in 0..BATCH {
+            let p = price[i];
+            let available = balance[i] + year.inflow_real * p + year.inflow_nominal;
+            let want = rule.want(&mut guard[i], available, p, year);
+            let funded = want.gross <= available;
+            let withdrawn = want.gross.min(available.max(0.0));
+            let spent = if funded {
+                want.real_spending
+            } else {
+                withdrawn * rule.net / p
+            };
+            let short = !funded | want.below_floor;
+            let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
+            let inflation = market.inflation[i];
+            let next = (available - withdrawn).max(0.0) * growth * fee_keep;
+            let next_price = p * inflation;
+            balance[i] = next;
+            price[i] = next_price;
+            guard[i].growth = growth;
+            guard[i].inflation = inflation;
+            fail_year[i] = if short { fail_year[i].min(t as u16) } else { fail_year[i] };
+            shortfall[i] += u16::from(short);
+            real_balance[i] = next / next_price;
+            real_spending[i] = spent;
+        }
+        out.balance[t].copy_from_slice(&real_balance[..len]);
+        out.spending[t].copy_from_slice(&real_spending[..len]);
+    }
+    out.fail_year.copy_from_slice(&fail_year[..len]);
+    out.shortfall_years.copy_from_slice(&shortfall[..len]);
+}

@@ -1,0 +1,273 @@
+//! Return models: where each year's stock, bond and cash returns and inflation come from.
+//!
+//! This is the seam for other models (historical sequences, bootstrap): a [`ReturnModel`] says
+//! how many paths it simulates and hands each batch a [`YearSource`] that fills one year of
+//! gross returns for every path of the batch. Strategies and statistics only ever see
+//! [`MarketYear`], so a new model touches neither.
+
+use super::BATCH;
+use super::math::{exp_fast, in_tail, normal_quantile, normal_quantile_central, normal_quantile_tail};
+use super::plan::{AssetAssumption, Correlations, Market};
+use super::rng::{LaneRng, SplitMix64, Stream};
+
+/// One year of market outcomes for a batch, as gross factors: `1 + return`, `1 + inflation`.
+#[derive(Clone)]
+pub struct MarketYear {
+    pub stocks: [f64; BATCH],
+    pub bonds: [f64; BATCH],
+    pub cash: [f64; BATCH],
+    pub inflation: [f64; BATCH],
+}
+
+impl Default for MarketYear {
+    fn default() -> Self {
+        Self {
+            stocks: [1.0; BATCH],
+            bonds: [1.0; BATCH],
+            cash: [1.0; BATCH],
+            inflation: [1.0; BATCH],
+        }
+    }
+}
+
+pub trait ReturnModel: Sync {
+    type Source: YearSource;
+
+    /// Paths simulated when `requested` scenarios are asked for. A historical model answers
+    /// with its number of start years.
+    fn paths(&self, requested: usize) -> usize {
+        requested
+    }
+
+    /// The source for batch `batch` (paths `batch·BATCH ..`), seeded from (seed, batch).
+    fn source(&self, seed: u64, batch: u64) -> Self::Source;
+}
+
+pub trait YearSource {
+    /// Fills `out` with year `year`'s gross returns and inflation for every lane.
+    fn fill_year(&mut self, year: usize, out: &mut MarketYear);
+}
+
+/// Lower-triangular Cholesky factor of the stocks–bonds–inflation correlation matrix, or
+/// `None` when the matrix is not positive semi-definite (impossible correlations).
+pub fn cholesky(c: &Correlations) -> Option<[[f64; 3]; 3]> {
+    const TOLERANCE: f64 = 1e-12;
+    let l10 = c.stocks_bonds;
+    let l11_sq = 1.0 - l10 * l10;
+    let l11 = l11_sq.max(0.0).sqrt();
+    let l20 = c.stocks_inflation;
+    let cross = c.bonds_inflation - l20 * l10;
+    let l21 = if l11 > TOLERANCE {
+        cross / l11
+    } else if cross.abs() <= TOLERANCE {
+        0.0
+    } else {
+        return None;
+    };
+    let l22_sq = 1.0 - l20 * l20 - l21 * l21;
+    if l22_sq < -TOLERANCE {
+        return None;
+    }
+    Some([
+        [1.0, 0.0, 0.0],
+        [l10, l11, 0.0],
+        [l20, l21, l22_sq.max(0.0).sqrt()],
+    ])
+}
+
+/// Lognormal parameters from an arithmetic mean `m` and volatility `s`:
+/// `σ² = ln(1 + s²/(1+m)²)`, `μ = ln(1+m) − σ²/2`. Returns (`e^μ`, `σ`), with
+/// `e^μ = (1+m)/√(1 + s²/(1+m)²)` computed directly so that `s = 0` gives exactly `1 + m`.
+pub fn lognormal_params(a: AssetAssumption) -> (f64, f64) {
+    let gross = 1.0 + a.mean;
+    let ratio = a.volatility / gross;
+    let v = ratio * ratio;
+    (gross / (1.0 + v).sqrt(), v.ln_1p().sqrt())
+}
+
+/// Correlated lognormal asset returns and normal inflation (floored at −50 %), with optional
+/// multivariate Student-t shocks scaled to unit variance.
+#[derive(Debug, Clone)]
+pub struct Lognormal {
+    stocks: (f64, f64),
+    bonds: (f64, f64),
+    cash: (f64, f64),
+    inflation: AssetAssumption,
+    chol: [[f64; 3]; 3],
+    fat_tails_df: Option<f64>,
+    uses_cash: bool,
+}
+
+impl Lognormal {
+    /// `uses_cash` false skips the cash draws (a portfolio with no cash, ever).
+    pub fn new(market: &Market, uses_cash: bool) -> Self {
+        Self {
+            stocks: lognormal_params(market.stocks),
+            bonds: lognormal_params(market.bonds),
+            cash: lognormal_params(market.cash),
+            inflation: market.inflation,
+            chol: cholesky(&market.correlations).expect("validated plans have valid correlations"),
+            fat_tails_df: market.fat_tails_df,
+            uses_cash,
+        }
+    }
+}
+
+impl ReturnModel for Lognormal {
+    type Source = LognormalSource;
+
+    fn source(&self, seed: u64, batch: u64) -> LognormalSource {
+        LognormalSource {
+            model: self.clone(),
+            stocks: LaneRng::new(seed, batch, Stream::Stocks),
+            bonds: LaneRng::new(seed, batch, Stream::Bonds),
+            cash: LaneRng::new(seed, batch, Stream::Cash),
+            inflation: LaneRng::new(seed, batch, Stream::Inflation),
+            tails: SplitMix64::for_stream(seed, batch, Stream::FatTails),
+            z: [[0.0; BATCH]; 4],
+        }
+    }
+}
+
+pub struct LognormalSource {
+    model: Lognormal,
+    stocks: LaneRng,
+    bonds: LaneRng,
+    cash: LaneRng,
+    inflation: LaneRng,
+    tails: SplitMix64,
+    /// Standard normal shocks: stocks, bonds, inflation, cash.
+    z: [[f64; BATCH]; 4],
+}
+
+impl YearSource for LognormalSource {
+    #[inline(always)]
+    fn fill_year(&mut self, _year: usize, out: &mut MarketYear) {
+        let [zs, zb, zi, zc] = &mut self.z;
+        fill_normals(&mut self.stocks, zs, &mut out.stocks);
+        fill_normals(&mut self.bonds, zb, &mut out.bonds);
+        fill_normals(&mut self.inflation, zi, &mut out.inflation);
+        let m = &self.model;
+        if m.uses_cash {
+            fill_normals(&mut self.cash, zc, &mut out.cash);
+        }
+        if let Some(df) = m.fat_tails_df {
+            for i in 0..BATCH {
+                let scale = student_t_scale(&mut self.tails, df);
+                zs[i] *= scale;
+                zb[i] *= scale;
+                zi[i] *= scale;
+                zc[i] *= scale;
+            }
+        }
+        let l = &m.chol;
+        let (gs, ss) = m.stocks;
+        let (gb, sb) = m.bonds;
+        let (gc, sc) = m.cash;
+        let (im, iv) = (m.inflation.mean, m.inflation.volatility);
+        for i in 0..BATCH {
+            let (s, b, inf) = (zs[i], zb[i], zi[i]);
+            let eb = l[1][0] * s + l[1][1] * b;
+            let ei = l[2][0] * s + l[2][1] * b + l[2][2] * inf;
+            out.stocks[i] = gs * exp_fast(ss * s);
+            out.bonds[i] = gb * exp_fast(sb * eb);
+            out.inflation[i] = 1.0 + (im + iv * ei).max(-0.5);
+        }
+        if m.uses_cash {
+            for i in 0..BATCH {
+                out.cash[i] = gc * exp_fast(sc * zc[i]);
+            }
+        }
+    }
+}
+
+/// Fills `z` with standard normals from `rng`, using `scratch` for the uniforms. The central
+/// region is computed for every lane without branches; the ~5 % of draws in the tails are
+/// then fixed up one by one.
+#[inline(always)]
+pub fn fill_normals(rng: &mut LaneRng, z: &mut [f64; BATCH], scratch: &mut [f64; BATCH]) {
+    rng.fill_open01(scratch);
+    for (zi, &p) in z.iter_mut().zip(scratch.iter()) {
+        *zi = normal_quantile_central(p);
+    }
+    for (zi, &p) in z.iter_mut().zip(scratch.iter()) {
+        if in_tail(p) {
+            *zi = normal_quantile_tail(p);
+        }
+    }
+}
+
+/// `√((ν − 2)/χ²_ν)`: multiplying a standard normal vector by it gives multivariate Student-t
+/// shocks with ν degrees of freedom and unit variance. One scale per path-year is shared by
+/// all assets, so the correlations are kept and crashes come together, as they do.
+fn student_t_scale(rng: &mut SplitMix64, df: f64) -> f64 {
+    let chi_squared = 2.0 * gamma(rng, df / 2.0);
+    ((df - 2.0) / chi_squared).sqrt()
+}
+
+/// Gamma(shape, 1) for shape ≥ 1, by Marsaglia and Tsang (2000).
+fn gamma(rng: &mut SplitMix64, shape: f64) -> f64 {
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal_quantile(rng.next_open01());
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = rng.next_open01();
+        if u < 1.0 - 0.0331 * x.powi(4) || u.ln() < 0.5 * x * x + d * (1.0 - v + v.ln()) {
+            return d * v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lognormal_conversion_keeps_the_arithmetic_mean() {
+        // E[e^{μ+σZ}] = e^{μ+σ²/2} must equal 1 + m.
+        let (g, sigma) = lognormal_params(AssetAssumption {
+            mean: 0.09,
+            volatility: 0.17,
+        });
+        let mean = g * (sigma * sigma / 2.0).exp();
+        assert!((mean - 1.09).abs() < 1e-14, "{mean}");
+        // Var = (e^{σ²} − 1)·(1+m)² must equal s².
+        let var = (sigma * sigma).exp_m1() * 1.09f64.powi(2);
+        assert!((var - 0.17f64.powi(2)).abs() < 1e-14, "{var}");
+    }
+
+    #[test]
+    fn zero_volatility_gives_exactly_one_plus_mean() {
+        let (g, sigma) = lognormal_params(AssetAssumption {
+            mean: 0.05,
+            volatility: 0.0,
+        });
+        assert_eq!((g, sigma), (1.05, 0.0));
+    }
+
+    #[test]
+    fn cholesky_rebuilds_the_correlations_and_refuses_impossible_ones() {
+        let c = Correlations {
+            stocks_bonds: 0.1,
+            stocks_inflation: -0.1,
+            bonds_inflation: -0.2,
+        };
+        let l = cholesky(&c).expect("valid");
+        let dot = |a: usize, b: usize| (0..3).map(|k| l[a][k] * l[b][k]).sum::<f64>();
+        assert!((dot(1, 0) - 0.1).abs() < 1e-15);
+        assert!((dot(2, 0) + 0.1).abs() < 1e-15);
+        assert!((dot(2, 1) + 0.2).abs() < 1e-15);
+        assert!((dot(2, 2) - 1.0).abs() < 1e-15);
+        let impossible = Correlations {
+            stocks_bonds: 0.9,
+            stocks_inflation: 0.9,
+            bonds_inflation: -0.9,
+        };
+        assert!(cholesky(&impossible).is_none());
+    }
+}

@@ -1,0 +1,193 @@
+//! Plans: the request a user sends (`PlanInput`, every field but four optional) and the
+//! normalized `Plan` the engine runs (every default filled, every range checked).
+//!
+//! Field names are the API contract of `DESIGN.md`: the JSON API, the CLI and the form all
+//! speak them. Adding a field is fine; renaming one breaks clients.
+
+mod defaults;
+mod input;
+mod normalize;
+mod seed;
+
+use serde::{Deserialize, Serialize};
+
+pub use defaults::{PlanDefaults, StrategyDefaults};
+pub use input::{PlanInput, parse_plan_json};
+pub use normalize::{FieldError, Limits};
+pub use seed::{MAX_SEED, derive_seed};
+
+/// A validated plan with every default filled in. Build one with [`PlanInput::normalize`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub name: String,
+    pub current_age: u32,
+    pub retirement_age: u32,
+    pub end_age: u32,
+    pub portfolio: Portfolio,
+    pub allocation: Allocation,
+    pub spending: Spending,
+    pub income: Vec<Income>,
+    pub events: Vec<Event>,
+    pub fees: Fees,
+    pub tax: Tax,
+    pub market: Market,
+    pub simulation: Simulation,
+}
+
+impl Plan {
+    /// Simulated years: one per age from `current_age` up to, not including, `end_age`.
+    pub fn years(&self) -> usize {
+        (self.end_age - self.current_age) as usize
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Portfolio {
+    /// Today's balance, dollars.
+    pub balance: f64,
+    /// Saved every year before retirement, in today's dollars (raised with inflation).
+    pub annual_contribution: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub stocks: f64,
+    pub bonds: f64,
+    pub cash: f64,
+    /// Stocks move linearly from `stocks` in the first year to `end_stocks` in the last;
+    /// bonds take up the difference and cash stays fixed.
+    pub glide_path: Option<GlidePath>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GlidePath {
+    pub end_stocks: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spending {
+    /// Planned yearly spending in today's dollars. `constant_dollar` spends it, `guardrails`
+    /// starts from it; the variable strategies derive their default floor from it.
+    pub annual: f64,
+    #[serde(flatten)]
+    pub strategy: Strategy,
+}
+
+/// How much to withdraw each year, with the strategy's own parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "strategy", rename_all = "snake_case")]
+pub enum Strategy {
+    /// The 4 % rule: `annual` every year, raised with inflation.
+    ConstantDollar,
+    /// `percent` of the balance each year, kept between a real `floor` and `ceiling`.
+    ConstantPercent {
+        percent: f64,
+        floor: f64,
+        ceiling: Option<f64>,
+    },
+    /// Guyton-Klinger decision rules around the initial withdrawal rate.
+    Guardrails {
+        upper_guard: f64,
+        lower_guard: f64,
+        adjustment: f64,
+        floor: f64,
+    },
+    /// Variable percentage withdrawal: amortize the balance over the remaining years.
+    Vpw { expected_real_return: f64, floor: f64 },
+}
+
+impl Strategy {
+    /// The contract name, as in `"strategy": "guardrails"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::ConstantDollar => "constant_dollar",
+            Strategy::ConstantPercent { .. } => "constant_percent",
+            Strategy::Guardrails { .. } => "guardrails",
+            Strategy::Vpw { .. } => "vpw",
+        }
+    }
+
+    /// Real spending below which a year counts as a shortfall and the path as failed. For
+    /// `constant_dollar` the plan's own spending is the floor.
+    pub fn floor(&self, annual: f64) -> f64 {
+        match *self {
+            Strategy::ConstantDollar => annual,
+            Strategy::ConstantPercent { floor, .. }
+            | Strategy::Guardrails { floor, .. }
+            | Strategy::Vpw { floor, .. } => floor,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Income {
+    pub name: String,
+    /// Yearly amount: today's dollars when inflation-adjusted, else a fixed nominal amount.
+    pub annual: f64,
+    pub start_age: u32,
+    /// Last age paid is `end_age - 1`; `None` pays for life.
+    pub end_age: Option<u32>,
+    pub inflation_adjusted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub name: String,
+    pub age: u32,
+    /// Positive adds to the portfolio (an inheritance), negative takes from it (a new roof).
+    pub amount: f64,
+    /// Today's dollars when true, else nominal dollars of that year.
+    pub inflation_adjusted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Fees {
+    /// Yearly fraction of the balance lost to fund fees.
+    pub expense_ratio: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tax {
+    /// Withdrawals are grossed up so that `spending = withdrawal × (1 − rate)`.
+    pub effective_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Market {
+    pub model: MarketModel,
+    pub stocks: AssetAssumption,
+    pub bonds: AssetAssumption,
+    pub cash: AssetAssumption,
+    pub inflation: AssetAssumption,
+    pub correlations: Correlations,
+    /// Student-t degrees of freedom for fat tails; `None` draws normal shocks.
+    pub fat_tails_df: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketModel {
+    Lognormal,
+}
+
+/// Arithmetic yearly mean and standard deviation (`0.09`, `0.17`), as users quote them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AssetAssumption {
+    pub mean: f64,
+    pub volatility: f64,
+}
+
+/// Correlations of the yearly shocks. Cash is drawn independently.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Correlations {
+    pub stocks_bonds: f64,
+    pub stocks_inflation: f64,
+    pub bonds_inflation: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Simulation {
+    pub scenarios: u32,
+    /// Given by the client, or derived from the plan (see [`derive_seed`]).
+    pub seed: u64,
+}
