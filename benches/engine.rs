@@ -1,1 +1,113 @@
-fn main() {}
+//! Engine benchmarks (BENCHMARKS.md records the numbers and the machine).
+//!
+//! The benchmark plan: 60/40, `constant_dollar` $40,000 from $1,000,000 for 30 years (or 100),
+//! lognormal returns with stochastic inflation, no income. In the same run: the floor (the
+//! same number of normal draws with the engine's generator, batches and threads), percentiles
+//! alone, and 100,000 × 30 on one and on two threads for the speedup.
+//!
+//! `cargo bench --bench engine`
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use glidepath::engine::batch::normals_floor;
+use glidepath::engine::percentile::{PROBABILITIES, percentiles_into};
+use glidepath::engine::plan::{Limits, parse_plan_json};
+use glidepath::engine::{self, Plan, PlanDefaults, RunOptions, SimdLevel};
+
+/// Shocks the benchmark plan draws per path-year: stocks, bonds, inflation (no cash).
+const SHOCKS: usize = 3;
+
+fn plan(scenarios: u32, years: u32) -> Plan {
+    let json = format!(
+        r#"{{"current_age": 20, "retirement_age": 20, "end_age": {},
+            "portfolio": {{"balance": 1000000}},
+            "allocation": {{"stocks": 0.6, "bonds": 0.4}},
+            "spending": {{"strategy": "constant_dollar", "annual": 40000}},
+            "simulation": {{"scenarios": {scenarios}, "seed": 42}}}}"#,
+        20 + years
+    );
+    parse_plan_json(&json)
+        .expect("benchmark plan parses")
+        .normalize(&PlanDefaults::default(), Limits { max_scenarios: 100_000 })
+        .expect("benchmark plan is valid")
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool")
+}
+
+fn engine_vs_floor(c: &mut Criterion) {
+    let level = SimdLevel::detect();
+    let mut group = c.benchmark_group("engine");
+    for (scenarios, years) in [(1_000, 30), (10_000, 30), (10_000, 100), (100_000, 30)] {
+        let id = format!("{scenarios}x{years}");
+        let p = plan(scenarios, years);
+        group.bench_function(BenchmarkId::new("simulate", &id), |b| {
+            b.iter(|| engine::simulate(black_box(&p), &RunOptions::default()).expect("runs"))
+        });
+        group.bench_function(BenchmarkId::new("floor_normals", &id), |b| {
+            b.iter(|| normals_floor(level, scenarios as usize, years as usize, SHOCKS, 42))
+        });
+    }
+    group.finish();
+}
+
+fn simd_levels(c: &mut Criterion) {
+    let p = plan(10_000, 30);
+    let mut group = c.benchmark_group("simd_level_10000x30");
+    for level in SimdLevel::ALL.into_iter().filter(|l| l.is_supported()) {
+        let options = RunOptions {
+            simd: Some(level),
+            ..RunOptions::default()
+        };
+        group.bench_function(level.name(), |b| {
+            b.iter(|| engine::simulate(&p, &options).expect("runs"))
+        });
+    }
+    group.finish();
+}
+
+fn thread_scaling(c: &mut Criterion) {
+    let p = plan(100_000, 30);
+    let mut group = c.benchmark_group("threads_100000x30");
+    group.sample_size(20);
+    for threads in [1, 2] {
+        let pool = pool(threads);
+        group.bench_function(format!("{threads}_threads"), |b| {
+            b.iter(|| pool.install(|| engine::simulate(&p, &RunOptions::default()).expect("runs")))
+        });
+    }
+    group.finish();
+}
+
+fn percentiles_alone(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let (n, years) = (10_000, 30);
+    let mut rng = fastrand::Rng::with_seed(1);
+    // Lognormal-looking balances with some depleted (zero) paths, like the engine's rows.
+    let rows: Vec<f64> = (0..n * years)
+        .map(|_| if rng.f64() < 0.1 { 0.0 } else { (rng.f64() * 3.0).exp() * 1e5 })
+        .collect();
+    c.bench_function("percentiles_10000x30", |b| {
+        b.iter_batched_ref(
+            || rows.clone(),
+            |data| {
+                data.par_chunks_mut(n)
+                    .map(|row| {
+                        let mut out = [0.0; 7];
+                        percentiles_into(row, &PROBABILITIES, &mut out);
+                        out[3]
+                    })
+                    .sum::<f64>()
+            },
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(benches, engine_vs_floor, simd_levels, thread_scaling, percentiles_alone);
+criterion_main!(benches);

@@ -8,7 +8,7 @@
 use super::BATCH;
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::Plan;
-use super::simd::dispatch;
+use super::simd::{SimdLevel, dispatch};
 use super::strategy::{GuardLane, Rule, YearPlan};
 
 /// Failure year of a path that never failed.
@@ -178,4 +178,35 @@ fn simulate_batch<M: ReturnModel>(
     }
     out.fail_year.copy_from_slice(&fail_year[..len]);
     out.shortfall_years.copy_from_slice(&shortfall[..len]);
+}
+
+dispatch!(fn floor_batch(years: usize, shocks: usize, seed: u64, batch: u64) -> f64 => floor_batch_generic);
+
+/// Only the normal draws of a batch: the floor any Monte Carlo engine with this generator pays.
+#[inline(always)]
+fn floor_batch_generic(years: usize, shocks: usize, seed: u64, batch: u64) -> f64 {
+    use super::market::fill_normals;
+    use super::rng::{LaneRng, Stream};
+    let streams = [Stream::Stocks, Stream::Bonds, Stream::Inflation, Stream::Cash];
+    let mut rngs = streams.map(|s| LaneRng::new(seed, batch, s));
+    let mut z = [0.0; BATCH];
+    let mut scratch = [0.0; BATCH];
+    let mut checksum = 0.0;
+    for _ in 0..years {
+        for rng in rngs.iter_mut().take(shocks) {
+            fill_normals(rng, &mut z, &mut scratch);
+            checksum += z[0];
+        }
+    }
+    checksum
+}
+
+/// The floor benchmark: `shocks` standard normals per path-year for `paths` paths, drawn with
+/// the engine's generator in the engine's batches, on the current rayon pool.
+pub fn normals_floor(level: SimdLevel, paths: usize, years: usize, shocks: usize, seed: u64) -> f64 {
+    use rayon::prelude::*;
+    (0..paths.div_ceil(BATCH) as u64)
+        .into_par_iter()
+        .map(|batch| floor_batch(level, years, shocks, seed, batch))
+        .sum()
 }

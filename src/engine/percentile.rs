@@ -34,16 +34,20 @@ pub fn percentiles_into(data: &mut [f64], probs: &[f64], out: &mut [f64]) {
     let mut count = 0;
     for &p in probs {
         let lo = ((last as f64) * p).floor() as usize;
-        for rank in [lo, (lo + 1).min(last)] {
-            if count == 0 || ranks[count - 1] != rank {
-                ranks[count] = rank;
-                count += 1;
-            }
-        }
+        ranks[count] = lo;
+        ranks[count + 1] = (lo + 1).min(last);
+        count += 2;
     }
     let ranks = &mut ranks[..count];
     ranks.sort_unstable();
-    select_ranks(data, ranks, 0);
+    let mut unique = 0;
+    for i in 0..ranks.len() {
+        if i == 0 || ranks[i] != ranks[unique - 1] {
+            ranks[unique] = ranks[i];
+            unique += 1;
+        }
+    }
+    select_ranks(data, &ranks[..unique], 0);
     for (slot, &p) in out.iter_mut().zip(probs) {
         let h = (last as f64) * p;
         let lo = h.floor() as usize;
