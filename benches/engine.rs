@@ -29,7 +29,12 @@ fn plan(scenarios: u32, years: u32) -> Plan {
     );
     parse_plan_json(&json)
         .expect("benchmark plan parses")
-        .normalize(&PlanDefaults::default(), Limits { max_scenarios: 100_000 })
+        .normalize(
+            &PlanDefaults::default(),
+            Limits {
+                max_scenarios: 100_000,
+            },
+        )
         .expect("benchmark plan is valid")
 }
 
@@ -90,7 +95,13 @@ fn percentiles_alone(c: &mut Criterion) {
     let mut rng = fastrand::Rng::with_seed(1);
     // Lognormal-looking balances with some depleted (zero) paths, like the engine's rows.
     let rows: Vec<f64> = (0..n * years)
-        .map(|_| if rng.f64() < 0.1 { 0.0 } else { (rng.f64() * 3.0).exp() * 1e5 })
+        .map(|_| {
+            if rng.f64() < 0.1 {
+                0.0
+            } else {
+                (rng.f64() * 3.0).exp() * 1e5
+            }
+        })
         .collect();
     c.bench_function("percentiles_10000x30", |b| {
         b.iter_batched_ref(
@@ -109,5 +120,11 @@ fn percentiles_alone(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine_vs_floor, simd_levels, thread_scaling, percentiles_alone);
+criterion_group!(
+    benches,
+    engine_vs_floor,
+    simd_levels,
+    thread_scaling,
+    percentiles_alone
+);
 criterion_main!(benches);

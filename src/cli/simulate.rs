@@ -85,7 +85,11 @@ fn read_plan(path: &str) -> std::io::Result<String> {
     }
 }
 
-fn normalize(settings: &Settings, args: &SimulateArgs, text: &str) -> Result<Plan, Vec<FieldError>> {
+fn normalize(
+    settings: &Settings,
+    args: &SimulateArgs,
+    text: &str,
+) -> Result<Plan, Vec<FieldError>> {
     let mut input = parse_plan_json(text).map_err(|e| vec![e])?;
     if let Some(scenarios) = args.scenarios {
         input.simulation.scenarios = Some(scenarios);

@@ -45,7 +45,8 @@ impl Schedule {
                 };
                 let mut inflow_nominal = 0.0;
                 for income in &plan.income {
-                    let paid = age >= income.start_age && income.end_age.is_none_or(|end| age < end);
+                    let paid =
+                        age >= income.start_age && income.end_age.is_none_or(|end| age < end);
                     if paid {
                         if income.inflation_adjusted {
                             inflow_real += income.annual;
@@ -168,7 +169,11 @@ fn simulate_batch<M: ReturnModel>(
             price[i] = next_price;
             guard[i].growth = growth;
             guard[i].inflation = inflation;
-            fail_year[i] = if short { fail_year[i].min(t as u16) } else { fail_year[i] };
+            fail_year[i] = if short {
+                fail_year[i].min(t as u16)
+            } else {
+                fail_year[i]
+            };
             shortfall[i] += u16::from(short);
             real_balance[i] = next / next_price;
             real_spending[i] = spent;
@@ -187,7 +192,12 @@ dispatch!(fn floor_batch(years: usize, shocks: usize, seed: u64, batch: u64) -> 
 fn floor_batch_generic(years: usize, shocks: usize, seed: u64, batch: u64) -> f64 {
     use super::market::fill_normals;
     use super::rng::{LaneRng, Stream};
-    let streams = [Stream::Stocks, Stream::Bonds, Stream::Inflation, Stream::Cash];
+    let streams = [
+        Stream::Stocks,
+        Stream::Bonds,
+        Stream::Inflation,
+        Stream::Cash,
+    ];
     let mut rngs = streams.map(|s| LaneRng::new(seed, batch, s));
     let mut z = [0.0; BATCH];
     let mut scratch = [0.0; BATCH];
@@ -203,7 +213,13 @@ fn floor_batch_generic(years: usize, shocks: usize, seed: u64, batch: u64) -> f6
 
 /// The floor benchmark: `shocks` standard normals per path-year for `paths` paths, drawn with
 /// the engine's generator in the engine's batches, on the current rayon pool.
-pub fn normals_floor(level: SimdLevel, paths: usize, years: usize, shocks: usize, seed: u64) -> f64 {
+pub fn normals_floor(
+    level: SimdLevel,
+    paths: usize,
+    years: usize,
+    shocks: usize,
+    seed: u64,
+) -> f64 {
     use rayon::prelude::*;
     (0..paths.div_ceil(BATCH) as u64)
         .into_par_iter()

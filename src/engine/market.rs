@@ -6,7 +6,9 @@
 //! [`MarketYear`], so a new model touches neither.
 
 use super::BATCH;
-use super::math::{exp_fast, in_tail, normal_quantile, normal_quantile_central, normal_quantile_tail};
+use super::math::{
+    exp_fast, in_tail, normal_quantile, normal_quantile_central, normal_quantile_tail,
+};
 use super::plan::{AssetAssumption, Correlations, Market};
 use super::rng::{LaneRng, SplitMix64, Stream};
 
@@ -152,12 +154,17 @@ impl YearSource for LognormalSource {
             fill_normals(&mut self.cash, zc, &mut out.cash);
         }
         if let Some(df) = m.fat_tails_df {
-            for i in 0..BATCH {
+            let shocks = zs
+                .iter_mut()
+                .zip(zb.iter_mut())
+                .zip(zi.iter_mut())
+                .zip(zc.iter_mut());
+            for (((s, b), i), c) in shocks {
                 let scale = student_t_scale(&mut self.tails, df);
-                zs[i] *= scale;
-                zb[i] *= scale;
-                zi[i] *= scale;
-                zc[i] *= scale;
+                *s *= scale;
+                *b *= scale;
+                *i *= scale;
+                *c *= scale;
             }
         }
         let l = &m.chol;
@@ -174,8 +181,8 @@ impl YearSource for LognormalSource {
             out.inflation[i] = 1.0 + (im + iv * ei).max(-0.5);
         }
         if m.uses_cash {
-            for i in 0..BATCH {
-                out.cash[i] = gc * exp_fast(sc * zc[i]);
+            for (cash, &z) in out.cash.iter_mut().zip(zc.iter()) {
+                *cash = gc * exp_fast(sc * z);
             }
         }
     }

@@ -28,8 +28,8 @@ use batch::{BatchOut, NEVER, Schedule, run_batch};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
 use outcome::Paths;
-pub use plan::{Plan, PlanDefaults, PlanInput};
 use plan::MarketModel;
+pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use simd::SimdLevel;
 
 /// Changes whenever the same plan and seed could give different numbers. Part of every
@@ -109,7 +109,9 @@ fn run<M: ReturnModel>(
         })
         .collect();
     for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
-        let columns = balance_row.chunks_mut(BATCH).zip(spending_row.chunks_mut(BATCH));
+        let columns = balance_row
+            .chunks_mut(BATCH)
+            .zip(spending_row.chunks_mut(BATCH));
         for (out, (b, s)) in outs.iter_mut().zip(columns) {
             out.balance.push(b);
             out.spending.push(s);

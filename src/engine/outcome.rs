@@ -165,7 +165,8 @@ impl Paths {
             years: years as u32,
             success_probability: p,
             success_standard_error: (p * (1.0 - p) / nf).sqrt(),
-            success_interval_95: [(center - half).max(0.0), (center + half).min(1.0)],
+            // Wilson's interval always contains p; keep it so after rounding too.
+            success_interval_95: [(center - half).clamp(0.0, p), (center + half).clamp(p, 1.0)],
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
             balance_percentiles: Bands::from_rows(&balance_rows),
             spending_percentiles: Bands::from_rows(&spending_rows),

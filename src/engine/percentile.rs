@@ -73,7 +73,11 @@ fn select_ranks(data: &mut [f64], ranks: &[usize], offset: usize) {
 #[inline]
 pub(crate) fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
-    if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t }
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +116,10 @@ mod tests {
     #[test]
     fn ties_and_constant_data_give_the_constant() {
         let mut data = vec![7.5; 1000];
-        assert!(percentiles(&mut data, &PROBABILITIES).iter().all(|&v| v == 7.5));
+        assert!(
+            percentiles(&mut data, &PROBABILITIES)
+                .iter()
+                .all(|&v| v == 7.5)
+        );
     }
 }

@@ -176,6 +176,9 @@ mod tests {
         let var = buf.iter().map(|u| (u - mean).powi(2)).sum::<f64>() / n;
         // Standard errors: sqrt(1/12/n) for the mean, sqrt(1/180/n) for the variance.
         assert!((mean - 0.5).abs() < 4.0 * (1.0 / 12.0 / n).sqrt(), "{mean}");
-        assert!((var - 1.0 / 12.0).abs() < 4.0 * (1.0 / 180.0 / n).sqrt(), "{var}");
+        assert!(
+            (var - 1.0 / 12.0).abs() < 4.0 * (1.0 / 180.0 / n).sqrt(),
+            "{var}"
+        );
     }
 }

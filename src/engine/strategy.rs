@@ -114,7 +114,15 @@ impl Rule {
                 adjustment,
                 floor,
             } => {
-                let gross = guardrails(lane, available, self.annual * price / net, year, upper_guard, lower_guard, adjustment);
+                let gross = guardrails(
+                    lane,
+                    available,
+                    self.annual * price / net,
+                    year,
+                    upper_guard,
+                    lower_guard,
+                    adjustment,
+                );
                 let real_spending = gross * net / price;
                 Want {
                     gross,

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::normalize::FieldError;
 use super::MarketModel;
+use super::normalize::FieldError;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,7 +151,11 @@ pub fn parse_plan_json(json: &str) -> Result<PlanInput, FieldError> {
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
-        let path = if path == "." { "body".to_owned() } else { path };
+        let path = if path == "." || path == "?" {
+            "body".to_owned()
+        } else {
+            path
+        };
         FieldError::new(path, err.into_inner().to_string())
     })
 }

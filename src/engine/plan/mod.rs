@@ -93,7 +93,10 @@ pub enum Strategy {
         floor: f64,
     },
     /// Variable percentage withdrawal: amortize the balance over the remaining years.
-    Vpw { expected_real_return: f64, floor: f64 },
+    Vpw {
+        expected_real_return: f64,
+        floor: f64,
+    },
 }
 
 impl Strategy {

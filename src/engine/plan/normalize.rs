@@ -71,7 +71,10 @@ impl PlanInput {
         let end_age = end_age.map(|a| c.age("end_age", a, MIN_AGE + 1..=MAX_AGE));
         let (current_age, end_age) = match (current_age, end_age) {
             (Some(now), Some(end)) if end <= now => {
-                c.push("end_age", format!("must be greater than current_age ({now})"));
+                c.push(
+                    "end_age",
+                    format!("must be greater than current_age ({now})"),
+                );
                 (now, now + 1)
             }
             (Some(now), Some(end)) if end - now > MAX_YEARS => {
@@ -208,7 +211,10 @@ impl Checker {
         if value.is_finite() && range.contains(&value) {
             return value;
         }
-        let (lo, hi) = (format_bound(*range.start(), unit), format_bound(*range.end(), unit));
+        let (lo, hi) = (
+            format_bound(*range.start(), unit),
+            format_bound(*range.end(), unit),
+        );
         self.push(path, format!("must be between {lo} and {hi}"));
         *range.start()
     }
@@ -245,7 +251,12 @@ impl Checker {
 
     fn allocation(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Allocation {
         let a = &input.allocation;
-        let cash = self.fraction("allocation.cash", a.cash.unwrap_or(defaults.cash), 0.0..=1.0);
+        let errors_before = self.errors.len();
+        let cash = self.fraction(
+            "allocation.cash",
+            a.cash.unwrap_or(defaults.cash),
+            0.0..=1.0,
+        );
         let (stocks, bonds) = match (a.stocks, a.bonds) {
             (None, None) => (defaults.stocks, defaults.bonds),
             (Some(s), None) => (s, 1.0 - s - cash),
@@ -255,7 +266,8 @@ impl Checker {
         let stocks = self.fraction("allocation.stocks", stocks, 0.0..=1.0);
         let bonds = self.fraction("allocation.bonds", bonds, 0.0..=1.0);
         let sum = stocks + bonds + cash;
-        if (sum - 1.0).abs() > WEIGHT_TOLERANCE {
+        // The sum is only worth a message when each weight is itself valid.
+        if self.errors.len() == errors_before && (sum - 1.0).abs() > WEIGHT_TOLERANCE {
             self.push(
                 "allocation",
                 format!("stocks, bonds and cash must add up to 1 (they add up to {sum:.4})"),
@@ -285,7 +297,8 @@ impl Checker {
     }
 
     fn spending(&mut self, s: &SpendingInput, defaults: &PlanDefaults) -> Spending {
-        let annual = self.required_number("spending.annual", s.annual, MONEY_PER_YEAR, Unit::Dollars);
+        let annual =
+            self.required_number("spending.annual", s.annual, MONEY_PER_YEAR, Unit::Dollars);
         let d = &defaults.strategy;
         let name = s.strategy.unwrap_or_default();
         let own: &[&str] = match name {
@@ -367,12 +380,7 @@ impl Checker {
         Spending { annual, strategy }
     }
 
-    fn income(
-        &mut self,
-        input: &PlanInput,
-        retirement_age: u32,
-        current_age: u32,
-    ) -> Vec<Income> {
+    fn income(&mut self, input: &PlanInput, retirement_age: u32, current_age: u32) -> Vec<Income> {
         if input.income.len() > MAX_INCOME_STREAMS {
             self.push(
                 "income",
@@ -382,7 +390,11 @@ impl Checker {
         let mut out = Vec::with_capacity(input.income.len());
         for (i, stream) in input.income.iter().enumerate().take(MAX_INCOME_STREAMS) {
             let p = |field: &str| format!("income[{i}].{field}");
-            let name = self.text(&p("name"), stream.name.as_deref(), &format!("Income {}", i + 1));
+            let name = self.text(
+                &p("name"),
+                stream.name.as_deref(),
+                &format!("Income {}", i + 1),
+            );
             let annual =
                 self.required_number(&p("annual"), stream.annual, MONEY_PER_YEAR, Unit::Dollars);
             let start_age = stream.start_age.unwrap_or(retirement_age.max(current_age));
@@ -408,7 +420,11 @@ impl Checker {
         let mut out = Vec::with_capacity(input.events.len());
         for (i, event) in input.events.iter().enumerate().take(MAX_EVENTS) {
             let p = |field: &str| format!("events[{i}].{field}");
-            let name = self.text(&p("name"), event.name.as_deref(), &format!("Event {}", i + 1));
+            let name = self.text(
+                &p("name"),
+                event.name.as_deref(),
+                &format!("Event {}", i + 1),
+            );
             let age = match self.required(&p("age"), event.age) {
                 Some(age) => self.age(&p("age"), age, current_age..=end_age - 1),
                 None => current_age,
@@ -457,6 +473,7 @@ impl Checker {
         let cash = asset("cash", &m.cash, d.cash);
         let inflation = asset("inflation", &m.inflation, d.inflation);
         let given = m.correlations.clone().unwrap_or_default();
+        let errors_before = self.errors.len();
         let dc = d.correlations;
         let mut corr = |field: &str, value: Option<f64>, default: f64| {
             self.fraction(
@@ -467,19 +484,23 @@ impl Checker {
         };
         let correlations = Correlations {
             stocks_bonds: corr("stocks_bonds", given.stocks_bonds, dc.stocks_bonds),
-            stocks_inflation: corr("stocks_inflation", given.stocks_inflation, dc.stocks_inflation),
+            stocks_inflation: corr(
+                "stocks_inflation",
+                given.stocks_inflation,
+                dc.stocks_inflation,
+            ),
             bonds_inflation: corr("bonds_inflation", given.bonds_inflation, dc.bonds_inflation),
         };
-        if cholesky(&correlations).is_none() {
+        if self.errors.len() == errors_before && cholesky(&correlations).is_none() {
             self.push(
                 "market.correlations",
                 "these three correlations cannot hold together (the matrix is not positive semi-definite)",
             );
         }
-        let fat_tails_df = match m.fat_tails_df.or(d.fat_tails_df) {
-            Some(df) => Some(self.fraction("market.fat_tails_df", df, 3.0..=100.0)),
-            None => None,
-        };
+        let fat_tails_df = m
+            .fat_tails_df
+            .or(d.fat_tails_df)
+            .map(|df| self.fraction("market.fat_tails_df", df, 3.0..=100.0));
         Market {
             model: m.model.unwrap_or(d.model),
             stocks,

@@ -1,0 +1,101 @@
+//! `glidepath simulate`: the engine from the command line, on the example plans.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_glidepath");
+
+fn simulate(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("APP_ENV", "development")
+        .arg("simulate")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is the result JSON")
+}
+
+#[test]
+fn every_example_plan_simulates_to_a_full_result() {
+    for entry in std::fs::read_dir("examples/plans").expect("examples/plans exists") {
+        let path = entry.expect("entry").path();
+        let result = json(&simulate(&["--plan", path.to_str().expect("utf-8")], None));
+        let p = result["success_probability"].as_f64().expect("success");
+        assert!((0.0..=1.0).contains(&p), "{}", path.display());
+        let years = result["years"].as_u64().expect("years") as usize;
+        assert_eq!(
+            result["balance_percentiles"]["p50"]
+                .as_array()
+                .expect("bands")
+                .len(),
+            years
+        );
+        assert!(result["plan"]["name"].as_str().is_some());
+        assert_eq!(result["engine_version"], glidepath::engine::ENGINE_VERSION);
+    }
+}
+
+#[test]
+fn scenarios_and_seed_flags_override_the_plan_and_results_repeat() {
+    let plan = "examples/plans/guardrails-retiree.json";
+    let run = || {
+        json(&simulate(
+            &["--plan", plan, "--scenarios", "200", "--seed", "99"],
+            None,
+        ))
+    };
+    let (mut a, mut b) = (run(), run());
+    assert_eq!(a["scenarios"], 200);
+    assert_eq!(a["seed"], 99);
+    a["elapsed_ms"] = Value::Null;
+    b["elapsed_ms"] = Value::Null;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn an_invalid_plan_lists_its_field_errors_on_stderr_and_exits_2() {
+    let out = simulate(
+        &["--plan", "-"],
+        Some(
+            r#"{"current_age": 70, "end_age": 60, "portfolio": {"balance": 5}, "spending": {"annual": 1}}"#,
+        ),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("end_age: must be greater than current_age"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("portfolio.balance: must be between $1,000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_json_is_a_field_error_too() {
+    let out = simulate(&["--plan", "-"], Some("{"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("body:"));
+}

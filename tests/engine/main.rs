@@ -1,0 +1,9 @@
+//! Engine specifications: plan validation, the model's correctness, each strategy by hand,
+//! reproducibility and properties over random plans.
+
+mod correctness;
+mod plan;
+mod properties;
+mod reference;
+mod strategies;
+mod support;
