@@ -9,7 +9,7 @@ use super::BATCH;
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::Plan;
 use super::simd::{SimdLevel, dispatch};
-use super::strategy::{GuardLane, Rule, YearPlan};
+use super::strategy::{History, Want, Withdraw, YearPlan};
 
 /// Failure year of a path that never failed.
 pub const NEVER: u16 = u16::MAX;
@@ -18,9 +18,10 @@ pub const NEVER: u16 = u16::MAX;
 #[derive(Debug, Clone)]
 pub struct Schedule {
     pub years: Vec<YearPlan>,
-    pub rule: Rule,
     /// `1 − expense ratio`, applied to each year's growth.
     pub fee_keep: f64,
+    /// `1 − tax rate`: the share of a withdrawal left to spend.
+    pub net: f64,
     pub initial_balance: f64,
 }
 
@@ -86,8 +87,8 @@ impl Schedule {
             .collect();
         Self {
             years,
-            rule: Rule::new(plan),
             fee_keep: 1.0 - plan.fees.expense_ratio,
+            net: 1.0 - plan.tax.effective_rate,
             initial_balance: plan.portfolio.balance,
         }
     }
@@ -124,11 +125,24 @@ pub struct BatchOut<'a> {
     pub shortfall_years: &'a mut [u16],
 }
 
-dispatch!(pub fn run_batch<M: ReturnModel>(schedule: &Schedule, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
+/// One batch's moving parts, as arrays over the lanes.
+struct Lanes {
+    balance: [f64; BATCH],
+    price: [f64; BATCH],
+    /// First failed year, `INFINITY` while the path holds.
+    fail_year: [f64; BATCH],
+    shortfall_years: [f64; BATCH],
+    real_balance: [f64; BATCH],
+    real_spending: [f64; BATCH],
+    history: History,
+}
+
+dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
 
 #[inline(always)]
-fn simulate_batch<M: ReturnModel>(
+fn simulate_batch<M: ReturnModel, S: Withdraw>(
     schedule: &Schedule,
+    strategy: S,
     model: &M,
     seed: u64,
     batch: u64,
@@ -137,52 +151,85 @@ fn simulate_batch<M: ReturnModel>(
     let len = out.fail_year.len();
     let mut source = model.source(seed, batch);
     let mut market = MarketYear::default();
-    let mut balance = [schedule.initial_balance; BATCH];
-    let mut price = [1.0; BATCH];
-    let mut guard = [GuardLane::START; BATCH];
-    let mut fail_year = [NEVER; BATCH];
-    let mut shortfall = [0u16; BATCH];
-    let mut real_balance = [0.0; BATCH];
-    let mut real_spending = [0.0; BATCH];
-    let rule = schedule.rule;
-    let fee_keep = schedule.fee_keep;
+    let mut lanes = Lanes {
+        balance: [schedule.initial_balance; BATCH],
+        price: [1.0; BATCH],
+        fail_year: [f64::INFINITY; BATCH],
+        shortfall_years: [0.0; BATCH],
+        real_balance: [0.0; BATCH],
+        real_spending: [0.0; BATCH],
+        history: History::default(),
+    };
     for (t, year) in schedule.years.iter().enumerate() {
         source.fill_year(t, &mut market);
-        let [ws, wb, wc] = year.weights;
-        for i in 0..BATCH {
-            let p = price[i];
-            let available = balance[i] + year.inflow_real * p + year.inflow_nominal;
-            let want = rule.want(&mut guard[i], available, p, year);
-            let funded = want.gross <= available;
-            let withdrawn = want.gross.min(available.max(0.0));
-            let spent = if funded {
-                want.real_spending
-            } else {
-                withdrawn * rule.net / p
-            };
-            let short = !funded | want.below_floor;
-            let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
-            let inflation = market.inflation[i];
-            let next = (available - withdrawn).max(0.0) * growth * fee_keep;
-            let next_price = p * inflation;
-            balance[i] = next;
-            price[i] = next_price;
-            guard[i].growth = growth;
-            guard[i].inflation = inflation;
-            fail_year[i] = if short {
-                fail_year[i].min(t as u16)
-            } else {
-                fail_year[i]
-            };
-            shortfall[i] += u16::from(short);
-            real_balance[i] = next / next_price;
-            real_spending[i] = spent;
+        if year.retired {
+            year_step::<S, true>(&mut lanes, &strategy, &market, year, t as f64, schedule);
+        } else {
+            year_step::<S, false>(&mut lanes, &strategy, &market, year, t as f64, schedule);
         }
-        out.balance[t].copy_from_slice(&real_balance[..len]);
-        out.spending[t].copy_from_slice(&real_spending[..len]);
+        out.balance[t].copy_from_slice(&lanes.real_balance[..len]);
+        out.spending[t].copy_from_slice(&lanes.real_spending[..len]);
     }
-    out.fail_year.copy_from_slice(&fail_year[..len]);
-    out.shortfall_years.copy_from_slice(&shortfall[..len]);
+    for (slot, &year) in out.fail_year.iter_mut().zip(&lanes.fail_year) {
+        *slot = if year.is_finite() { year as u16 } else { NEVER };
+    }
+    for (slot, &years) in out.shortfall_years.iter_mut().zip(&lanes.shortfall_years) {
+        *slot = years as u16;
+    }
+}
+
+/// One year for every lane: inflows, the withdrawal, growth, inflation, and the records. No
+/// branch depends on the lane, so the loop compiles to SIMD.
+#[inline(always)]
+fn year_step<S: Withdraw, const RETIRED: bool>(
+    lanes: &mut Lanes,
+    strategy: &S,
+    market: &MarketYear,
+    year: &YearPlan,
+    t: f64,
+    schedule: &Schedule,
+) {
+    let [ws, wb, wc] = year.weights;
+    let fee_keep = schedule.fee_keep;
+    for i in 0..BATCH {
+        let p = lanes.price[i];
+        let available = lanes.balance[i] + year.inflow_real * p + year.inflow_nominal;
+        let want = if RETIRED {
+            strategy.want(&mut lanes.history, i, available, p, year)
+        } else {
+            Want {
+                gross: 0.0,
+                real_spending: 0.0,
+                below_floor: false,
+            }
+        };
+        let funded = want.gross <= available;
+        let withdrawn = want.gross.min(available.max(0.0));
+        let spent = if funded {
+            want.real_spending
+        } else {
+            withdrawn * schedule.net / p
+        };
+        let short = !funded | want.below_floor;
+        let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
+        let inflation = market.inflation[i];
+        let next = (available - withdrawn).max(0.0) * growth * fee_keep;
+        let next_price = p * inflation;
+        lanes.balance[i] = next;
+        lanes.price[i] = next_price;
+        if S::NEEDS_HISTORY {
+            lanes.history.growth[i] = growth;
+            lanes.history.inflation[i] = inflation;
+        }
+        lanes.fail_year[i] = if short {
+            lanes.fail_year[i].min(t)
+        } else {
+            lanes.fail_year[i]
+        };
+        lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
+        lanes.real_balance[i] = next / next_price;
+        lanes.real_spending[i] = spent;
+    }
 }
 
 dispatch!(fn floor_batch(years: usize, shocks: usize, seed: u64, batch: u64) -> f64 => floor_batch_generic);

@@ -11,11 +11,13 @@
 //! 4. Percentiles are selected in place, one year per task.
 
 pub mod batch;
+pub mod bucket_select;
 pub mod market;
 pub mod math;
 pub mod outcome;
 pub mod percentile;
 pub mod plan;
+pub mod recycle;
 pub mod rng;
 pub mod simd;
 pub mod strategy;
@@ -31,6 +33,7 @@ use outcome::Paths;
 use plan::MarketModel;
 pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use simd::SimdLevel;
+use strategy::{StrategyFn, Withdraw, with_strategy};
 
 /// Changes whenever the same plan and seed could give different numbers. Part of every
 /// result and of every cache key.
@@ -74,27 +77,58 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
         return Err(EngineError::UnsupportedSimd(level));
     }
     let schedule = Schedule::new(plan);
+    let run = Run {
+        plan,
+        schedule: &schedule,
+        level,
+        deadline: options.deadline,
+        started,
+    };
     match plan.market.model {
         MarketModel::Lognormal => {
             let model = Lognormal::new(&plan.market, schedule.uses_cash());
-            run(plan, &schedule, &model, level, options.deadline, started)
+            with_strategy(plan, WithModel { run, model: &model })
         }
     }
 }
 
-fn run<M: ReturnModel>(
-    plan: &Plan,
-    schedule: &Schedule,
-    model: &M,
+/// One simulation's settings, handed through the strategy and model dispatch.
+struct Run<'a> {
+    plan: &'a Plan,
+    schedule: &'a Schedule,
     level: SimdLevel,
     deadline: Option<Instant>,
     started: Instant,
+}
+
+struct WithModel<'a, M> {
+    run: Run<'a>,
+    model: &'a M,
+}
+
+impl<M: ReturnModel> StrategyFn<Result<Outcome, EngineError>> for WithModel<'_, M> {
+    fn call<S: Withdraw>(self, strategy: S) -> Result<Outcome, EngineError> {
+        run(self.run, strategy, self.model)
+    }
+}
+
+fn run<M: ReturnModel, S: Withdraw>(
+    run: Run<'_>,
+    strategy: S,
+    model: &M,
 ) -> Result<Outcome, EngineError> {
+    let Run {
+        plan,
+        schedule,
+        level,
+        deadline,
+        started,
+    } = run;
     let seed = plan.simulation.seed;
     let n = model.paths(plan.simulation.scenarios as usize);
     let years = schedule.years.len();
-    let mut balance = vec![0.0; n * years];
-    let mut spending = vec![0.0; n * years];
+    let mut balance = recycle::take(n * years);
+    let mut spending = recycle::take(n * years);
     let mut fail_year = vec![NEVER; n];
     let mut shortfall_years = vec![0u16; n];
 
@@ -124,7 +158,7 @@ fn run<M: ReturnModel>(
             if past_deadline() {
                 return Err(EngineError::Timeout);
             }
-            run_batch(level, schedule, model, seed, index as u64, out);
+            run_batch(level, schedule, strategy, model, seed, index as u64, out);
             Ok(())
         })?;
 

@@ -6,9 +6,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ENGINE_VERSION;
 use super::batch::NEVER;
 use super::percentile::{PROBABILITIES, lerp, percentiles_into};
+use super::{ENGINE_VERSION, recycle};
 
 /// z for a two-sided 95 % interval.
 const Z_95: f64 = 1.959_963_984_540_054;
@@ -109,18 +109,20 @@ impl Paths {
         let years = self.balance.len() / n;
         let last_row = &self.balance[(years - 1) * n..];
         let terminal_mean = last_row.iter().sum::<f64>() / n as f64;
-        let bands = |matrix: &mut Vec<f64>| -> Vec<[f64; 7]> {
-            matrix
-                .par_chunks_mut(n)
-                .map(|row| {
-                    let mut out = [0.0; 7];
-                    percentiles_into(row, &PROBABILITIES, &mut out);
-                    out
-                })
-                .collect()
-        };
-        let balance_rows = bands(&mut self.balance);
-        let spending_rows = bands(&mut self.spending);
+        // Both matrices in one parallel pass: one wake-up of the pool, not two.
+        let rows: Vec<[f64; 7]> = self
+            .balance
+            .par_chunks_mut(n)
+            .chain(self.spending.par_chunks_mut(n))
+            .map(|row| {
+                let mut out = [0.0; 7];
+                percentiles_into(row, &PROBABILITIES, &mut out);
+                out
+            })
+            .collect();
+        let (balance_rows, spending_rows) = rows.split_at(years);
+        recycle::give(std::mem::take(&mut self.balance));
+        recycle::give(std::mem::take(&mut self.spending));
         let last = balance_rows[years - 1];
 
         let failed = self.fail_year.iter().filter(|&&y| y != NEVER).count();
@@ -168,8 +170,8 @@ impl Paths {
             // Wilson's interval always contains p; keep it so after rounding too.
             success_interval_95: [(center - half).clamp(0.0, p), (center + half).clamp(p, 1.0)],
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
-            balance_percentiles: Bands::from_rows(&balance_rows),
-            spending_percentiles: Bands::from_rows(&spending_rows),
+            balance_percentiles: Bands::from_rows(balance_rows),
+            spending_percentiles: Bands::from_rows(spending_rows),
             terminal_wealth: TerminalWealth {
                 mean: terminal_mean,
                 p5: last[0],

@@ -2,15 +2,19 @@
 //!
 //! Type 7 ("linear", NumPy's default): for probability `p` over `n` values the rank is
 //! `h = (n − 1)·p`, and the answer interpolates between order statistics `⌊h⌋` and `⌊h⌋ + 1`.
-//! Only those order statistics are needed, so instead of sorting we select them: select the
-//! middle wanted rank (introselect, O(n)), then recurse into the left part for the lower ranks
-//! and the right part for the upper ones. Each level touches each value once, so seven
-//! percentiles cost about three passes rather than a sort's log₂ n.
+//! Only those order statistics are needed, so instead of sorting we select them. Long rows
+//! (every year of a simulation) go through [`bucket_select`](super::bucket_select): two
+//! read-only passes find all of them at once. Short rows, and the rare long row that
+//! bucketing cannot pin down, are selected in place: select the middle wanted rank
+//! (introselect, O(n)), then recurse into the left part for the lower ranks and the right part
+//! for the upper ones.
+
+use super::bucket_select::order_statistics;
 
 /// The reported percentiles.
 pub const PROBABILITIES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
-/// Type-7 percentiles of `data` at each of `probs` (ascending). Reorders `data`.
+/// Type-7 percentiles of `data` at each of `probs` (ascending). May reorder `data`.
 ///
 /// ```
 /// use glidepath::engine::percentile::percentiles;
@@ -47,25 +51,51 @@ pub fn percentiles_into(data: &mut [f64], probs: &[f64], out: &mut [f64]) {
             unique += 1;
         }
     }
-    select_ranks(data, &ranks[..unique], 0);
+    let ranks = &ranks[..unique];
+    let mut values = [0.0; 32];
+    let values = &mut values[..unique];
+    if !order_statistics(data, ranks, values) {
+        select_ranks(data, ranks, 0);
+        for (value, &rank) in values.iter_mut().zip(ranks) {
+            *value = data[rank];
+        }
+    }
+    let value = |rank: usize| values[ranks.binary_search(&rank).expect("every needed rank")];
     for (slot, &p) in out.iter_mut().zip(probs) {
         let h = (last as f64) * p;
         let lo = h.floor() as usize;
         let hi = (lo + 1).min(last);
-        *slot = lerp(data[lo], data[hi], h - lo as f64);
+        *slot = lerp(value(lo), value(hi), h - lo as f64);
     }
 }
 
 /// Puts the order statistic of each rank (absolute, sorted, deduplicated) at its index.
+///
+/// Type 7 wants ranks in adjacent pairs (`⌊h⌋`, `⌊h⌋ + 1`). After selecting the lower one, the
+/// upper is just the minimum of the right part, found by one scan instead of another select.
 fn select_ranks(data: &mut [f64], ranks: &[usize], offset: usize) {
     if ranks.is_empty() {
         return;
     }
-    let mid = ranks.len() / 2;
-    let rank = ranks[mid] - offset;
+    let mut m = ranks.len() / 2;
+    if m > 0 && ranks[m - 1] + 1 == ranks[m] {
+        m -= 1;
+    }
+    let rank = ranks[m] - offset;
     let (left, _, right) = data.select_nth_unstable_by(rank, f64::total_cmp);
-    select_ranks(left, &ranks[..mid], offset);
-    select_ranks(right, &ranks[mid + 1..], offset + rank + 1);
+    select_ranks(left, &ranks[..m], offset);
+    let pair = ranks.get(m + 1) == Some(&(ranks[m] + 1));
+    if pair && !right.is_empty() {
+        let (min_index, _) = right
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .expect("right part is not empty");
+        right.swap(0, min_index);
+        select_ranks(&mut right[1..], &ranks[m + 2..], offset + rank + 2);
+    } else {
+        select_ranks(right, &ranks[m + 1..], offset + rank + 1);
+    }
 }
 
 /// NumPy's `_lerp`: `a + t·(b − a)`, computed from `b`'s side when `t ≥ 0.5` so that the

@@ -1,33 +1,16 @@
 //! Withdrawal strategies, one lane (path) at a time.
 //!
-//! Each year, after the year's inflows, a strategy names the gross nominal withdrawal it wants
-//! and the real spending that withdrawal buys. The caller funds what the balance allows; a
-//! path fails in a year when the balance cannot fund the withdrawal, or when a variable
-//! strategy's own spending falls below the plan's floor. `docs/methodology.md` has the
-//! formulas.
+//! Each retirement year, after the year's inflows, a strategy names the gross nominal
+//! withdrawal it wants and the real spending that withdrawal buys. The kernel funds what the
+//! balance allows; a path fails in a year when the balance cannot fund the withdrawal, or when
+//! a variable strategy's own spending falls below the plan's floor. `docs/methodology.md` has
+//! the formulas.
+//!
+//! Each strategy is its own type, so the kernel is compiled once per strategy and its loop over
+//! the lanes has no branch on the strategy: it vectorizes.
 
+use super::BATCH;
 use super::plan::{Plan, Strategy};
-
-/// Per-lane memory that `guardrails` needs from one year to the next.
-#[derive(Debug, Clone, Copy)]
-pub struct GuardLane {
-    /// Last year's gross nominal withdrawal (0 before the first retirement year).
-    pub withdrawal: f64,
-    /// Initial withdrawal rate, fixed in the first retirement year.
-    pub initial_rate: f64,
-    /// Last year's gross portfolio factor and inflation factor.
-    pub growth: f64,
-    pub inflation: f64,
-}
-
-impl GuardLane {
-    pub const START: GuardLane = GuardLane {
-        withdrawal: 0.0,
-        initial_rate: 0.0,
-        growth: 1.0,
-        inflation: 1.0,
-    };
-}
 
 /// What the plan says about one year, the same for every path.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,82 +37,144 @@ pub struct Want {
     pub below_floor: bool,
 }
 
-/// The strategy with its parameters resolved for the kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    pub strategy: Strategy,
-    pub annual: f64,
-    /// `1 − tax rate`: the share of a withdrawal left to spend.
-    pub net: f64,
+/// Per-lane memory that `guardrails` keeps from one year to the next, as arrays.
+pub struct History {
+    /// Last year's gross nominal withdrawal.
+    pub withdrawal: [f64; BATCH],
+    /// The initial withdrawal rate, fixed in the first retirement year.
+    pub initial_rate: [f64; BATCH],
+    /// Last year's gross portfolio factor and inflation factor.
+    pub growth: [f64; BATCH],
+    pub inflation: [f64; BATCH],
 }
 
-impl Rule {
-    pub fn new(plan: &Plan) -> Self {
+impl Default for History {
+    fn default() -> Self {
         Self {
-            strategy: plan.spending.strategy,
-            annual: plan.spending.annual,
-            net: 1.0 - plan.tax.effective_rate,
+            withdrawal: [0.0; BATCH],
+            initial_rate: [0.0; BATCH],
+            growth: [1.0; BATCH],
+            inflation: [1.0; BATCH],
         }
     }
+}
 
-    /// The withdrawal for one lane. `available` is the nominal balance after this year's
-    /// inflows, `price` the price index at the start of the year.
+pub trait Withdraw: Copy + Send + Sync {
+    /// True when `want` reads last year's growth and inflation from [`History`].
+    const NEEDS_HISTORY: bool = false;
+
+    /// The withdrawal for lane `i` in a retirement year. `available` is the nominal balance
+    /// after this year's inflows, `price` the price index at the start of the year.
+    fn want(
+        &self,
+        history: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+    ) -> Want;
+}
+
+/// Calls `f` with the plan's strategy as its own type.
+pub fn with_strategy<R>(plan: &Plan, f: impl StrategyFn<R>) -> R {
+    let net = 1.0 - plan.tax.effective_rate;
+    let annual = plan.spending.annual;
+    match plan.spending.strategy {
+        Strategy::ConstantDollar => f.call(ConstantDollar {
+            gross: annual / net,
+            annual,
+        }),
+        Strategy::ConstantPercent {
+            percent,
+            floor,
+            ceiling,
+        } => f.call(ConstantPercent {
+            percent,
+            floor,
+            ceiling: ceiling.unwrap_or(f64::INFINITY),
+            net,
+        }),
+        Strategy::Guardrails {
+            upper_guard,
+            lower_guard,
+            adjustment,
+            floor,
+        } => f.call(Guardrails {
+            planned_gross: annual / net,
+            upper: 1.0 + upper_guard,
+            lower: 1.0 - lower_guard,
+            cut: 1.0 - adjustment,
+            raise: 1.0 + adjustment,
+            floor,
+            net,
+        }),
+        Strategy::Vpw { floor, .. } => f.call(Vpw { floor, net }),
+    }
+}
+
+/// A generic callback over the strategy types (closures cannot be generic).
+pub trait StrategyFn<R> {
+    fn call<S: Withdraw>(self, strategy: S) -> R;
+}
+
+/// The 4 % rule: the planned real amount every year.
+#[derive(Debug, Clone, Copy)]
+pub struct ConstantDollar {
+    annual: f64,
+    /// `annual / (1 − tax)`.
+    gross: f64,
+}
+
+impl Withdraw for ConstantDollar {
     #[inline(always)]
-    pub fn want(&self, lane: &mut GuardLane, available: f64, price: f64, year: &YearPlan) -> Want {
-        if !year.retired {
-            return Want {
-                gross: 0.0,
-                real_spending: 0.0,
-                below_floor: false,
-            };
+    fn want(&self, _: &mut History, _: usize, _: f64, price: f64, _: &YearPlan) -> Want {
+        Want {
+            gross: self.gross * price,
+            real_spending: self.annual,
+            below_floor: false,
         }
-        let net = self.net;
-        let from_real = |real: f64| Want {
-            gross: real * price / net,
+    }
+}
+
+/// A share of the balance, spending kept between a real floor and ceiling.
+#[derive(Debug, Clone, Copy)]
+pub struct ConstantPercent {
+    percent: f64,
+    floor: f64,
+    ceiling: f64,
+    net: f64,
+}
+
+impl Withdraw for ConstantPercent {
+    #[inline(always)]
+    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, _: &YearPlan) -> Want {
+        let real = (self.percent * (available / price) * self.net)
+            .max(self.floor)
+            .min(self.ceiling);
+        Want {
+            gross: real * price / self.net,
             real_spending: real,
             below_floor: false,
-        };
-        match self.strategy {
-            Strategy::ConstantDollar => from_real(self.annual),
-            Strategy::ConstantPercent {
-                percent,
-                floor,
-                ceiling,
-            } => {
-                let real = percent * (available / price) * net;
-                from_real(real.max(floor).min(ceiling.unwrap_or(f64::INFINITY)))
-            }
-            Strategy::Vpw { floor, .. } => {
-                let gross = year.vpw_share * available.max(0.0);
-                let real_spending = gross * net / price;
-                Want {
-                    gross,
-                    real_spending,
-                    below_floor: real_spending < floor,
-                }
-            }
-            Strategy::Guardrails {
-                upper_guard,
-                lower_guard,
-                adjustment,
-                floor,
-            } => {
-                let gross = guardrails(
-                    lane,
-                    available,
-                    self.annual * price / net,
-                    year,
-                    upper_guard,
-                    lower_guard,
-                    adjustment,
-                );
-                let real_spending = gross * net / price;
-                Want {
-                    gross,
-                    real_spending,
-                    below_floor: real_spending < floor,
-                }
-            }
+        }
+    }
+}
+
+/// Variable percentage withdrawal: the year's annuity-due share of the balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Vpw {
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for Vpw {
+    #[inline(always)]
+    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
+        let gross = year.vpw_share * available.max(0.0);
+        let real_spending = gross * self.net / price;
+        Want {
+            gross,
+            real_spending,
+            below_floor: real_spending < self.floor,
         }
     }
 }
@@ -140,34 +185,49 @@ impl Rule {
 ///    the raised rate would exceed the initial rate;
 /// 3. capital preservation: above `initial·(1 + upper_guard)`, cut by `adjustment`;
 /// 4. prosperity: below `initial·(1 − lower_guard)`, raise by `adjustment`.
-#[inline(always)]
-fn guardrails(
-    lane: &mut GuardLane,
-    available: f64,
-    planned: f64,
-    year: &YearPlan,
-    upper_guard: f64,
-    lower_guard: f64,
-    adjustment: f64,
-) -> f64 {
-    // A depleted balance reads as an infinite rate, never as a negative one.
-    let base = available.max(f64::MIN_POSITIVE);
-    let gross = if year.first_retired {
-        lane.initial_rate = planned / base;
-        planned
-    } else {
-        let raised = lane.withdrawal * lane.inflation;
-        let skip_raise = lane.growth < 1.0 && raised / base > lane.initial_rate;
-        let w = if skip_raise { lane.withdrawal } else { raised };
-        let rate = w / base;
-        if rate > lane.initial_rate * (1.0 + upper_guard) {
-            w * (1.0 - adjustment)
-        } else if rate < lane.initial_rate * (1.0 - lower_guard) {
-            w * (1.0 + adjustment)
+#[derive(Debug, Clone, Copy)]
+pub struct Guardrails {
+    planned_gross: f64,
+    upper: f64,
+    lower: f64,
+    cut: f64,
+    raise: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for Guardrails {
+    const NEEDS_HISTORY: bool = true;
+
+    #[inline(always)]
+    fn want(&self, h: &mut History, i: usize, available: f64, price: f64, year: &YearPlan) -> Want {
+        // A depleted balance reads as an infinite rate, never as a negative one.
+        let base = available.max(f64::MIN_POSITIVE);
+        let gross = if year.first_retired {
+            let planned = self.planned_gross * price;
+            h.initial_rate[i] = planned / base;
+            planned
         } else {
-            w
+            let initial = h.initial_rate[i];
+            let raised = h.withdrawal[i] * h.inflation[i];
+            let skip_raise = h.growth[i] < 1.0 && raised / base > initial;
+            let w = if skip_raise { h.withdrawal[i] } else { raised };
+            let rate = w / base;
+            let factor = if rate > initial * self.upper {
+                self.cut
+            } else if rate < initial * self.lower {
+                self.raise
+            } else {
+                1.0
+            };
+            w * factor
+        };
+        h.withdrawal[i] = gross;
+        let real_spending = gross * self.net / price;
+        Want {
+            gross,
+            real_spending,
+            below_floor: real_spending < self.floor,
         }
-    };
-    lane.withdrawal = gross;
-    gross
+    }
 }

@@ -1,0 +1,275 @@
+//! Order statistics of a long row by bucketing: two read-only passes instead of several
+//! partitioning passes.
+//!
+//! 1. A strided sample of `SAMPLE` values, sorted, brackets the wanted ranks: `[lo, hi]` covers
+//!    them with a margin of `MARGIN` (over 2 standard errors of a sample quantile).
+//! 2. One pass counts the values per bucket: below `lo`, `BUCKETS` equal slices of
+//!    `[lo, hi]`, above `hi`. The bucket map is monotone, so the counts say which bucket holds
+//!    each wanted rank and at which position inside it.
+//! 3. A second pass collects the few buckets that hold wanted ranks. The first value seen in
+//!    such a bucket is counted rather than stored, so a bucket of equal values (every funded
+//!    path spending exactly the plan's amount) costs no memory.
+//! 4. Each wanted rank is selected inside its small bucket.
+//!
+//! When the collected values would exceed `n / 8` (a sample that bracketed badly, or a
+//! distribution concentrated in one bucket) it gives up and the caller selects in place, so
+//! the answer is always exact and the extra memory stays small.
+
+use super::simd::{SimdLevel, dispatch};
+
+/// Shorter rows are selected in place; bucketing does not pay below this.
+pub const MIN_LEN: usize = 4096;
+const BUCKETS: usize = 2048;
+const SAMPLE: usize = 256;
+const MARGIN: f64 = 0.03;
+const NO_SLOT: u8 = u8::MAX;
+/// Values bucketed per step, so the indices live in a small stack buffer.
+const CHUNK: usize = 2048;
+
+/// Writes the order statistic of each of `ranks` (sorted, unique, at most 32) into `out`.
+/// Returns false, leaving `out` unspecified, when the row should be selected in place instead.
+pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool {
+    let n = data.len();
+    if n < MIN_LEN || ranks.is_empty() || ranks.len() > 32 {
+        return false;
+    }
+    let mut sample = [0.0; SAMPLE];
+    let (lo, hi) = bracket(data, ranks, &mut sample);
+    let scale = if hi > lo {
+        BUCKETS as f64 / (hi - lo)
+    } else {
+        0.0
+    };
+    let level = SimdLevel::detect();
+    let mut index = [0u16; CHUNK];
+    let mut counts = [[0u32; BUCKETS + 2]; 2];
+    for chunk in data.chunks(CHUNK) {
+        let index = &mut index[..chunk.len()];
+        bucket_indices(level, chunk, lo, scale, index);
+        // Two interleaved histograms halve the stalls when neighbours share a bucket.
+        let mut pairs = index.chunks_exact(2);
+        for pair in &mut pairs {
+            counts[0][pair[0] as usize] += 1;
+            counts[1][pair[1] as usize] += 1;
+        }
+        for &b in pairs.remainder() {
+            counts[0][b as usize] += 1;
+        }
+    }
+    let bucket = |x: f64| bucket_of(x, lo, scale) as usize;
+
+    // Where each wanted rank lives: (slot, bucket start) per rank, slots per target bucket.
+    let mut slot_of = [NO_SLOT; BUCKETS + 2];
+    let mut slots: Vec<Slot> = Vec::with_capacity(ranks.len());
+    let mut located = [(0u8, 0usize); 32];
+    let mut start = 0usize;
+    let mut r = 0;
+    for b in 0..BUCKETS + 2 {
+        let count = (counts[0][b] + counts[1][b]) as usize;
+        while r < ranks.len() && ranks[r] < start + count {
+            if slot_of[b] == NO_SLOT {
+                slot_of[b] = slots.len() as u8;
+                let run = most_repeated(sample.iter().copied().filter(|&x| bucket(x) == b));
+                slots.push(Slot {
+                    run: run.unwrap_or(f64::NAN),
+                    run_count: 0,
+                    others: Vec::new(),
+                });
+            }
+            located[r] = (slot_of[b], start);
+            r += 1;
+        }
+        start += count;
+    }
+
+    let cap = n / 8;
+    let mut stored = 0usize;
+    for chunk in data.chunks(CHUNK) {
+        let index = &mut index[..chunk.len()];
+        bucket_indices(level, chunk, lo, scale, index);
+        for (&x, &b) in chunk.iter().zip(index.iter()) {
+            let s = slot_of[b as usize];
+            if s == NO_SLOT {
+                continue;
+            }
+            let slot = &mut slots[s as usize];
+            if x == slot.run {
+                slot.run_count += 1;
+            } else {
+                slot.others.push(x);
+                stored += 1;
+                if stored > cap {
+                    return false;
+                }
+            }
+        }
+    }
+
+    for ((value, &rank), &(s, bucket_start)) in out.iter_mut().zip(ranks).zip(&located) {
+        *value = slots[s as usize].nth(rank - bucket_start);
+    }
+    true
+}
+
+/// The bucket of `x`: `1 + (x − lo)·scale` clamped to [0, `BUCKETS + 1`] and rounded to
+/// the nearest integer. Every step is monotone, so the map is; values below `lo` gather in the
+/// first buckets and values above `hi` in the last. The rounding adds 2⁵² and reads the
+/// integer from the mantissa, because a float-to-integer conversion does not vectorize.
+#[inline(always)]
+fn bucket_of(x: f64, lo: f64, scale: f64) -> u16 {
+    const MAGIC: f64 = 4_503_599_627_370_496.0; // 2^52
+    let t = ((x - lo) * scale + 1.0).max(0.0).min((BUCKETS + 1) as f64);
+    (t + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits()) as u16
+}
+
+#[inline(always)]
+fn bucket_indices_generic(data: &[f64], lo: f64, scale: f64, out: &mut [u16]) {
+    for (o, &x) in out.iter_mut().zip(data) {
+        *o = bucket_of(x, lo, scale);
+    }
+}
+
+dispatch!(fn bucket_indices(data: &[f64], lo: f64, scale: f64, out: &mut [u16]) -> () => bucket_indices_generic);
+
+/// The value repeated most in an ascending sequence, if any value repeats.
+fn most_repeated(sorted: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut best: Option<(f64, usize)> = None;
+    let mut current: Option<(f64, usize)> = None;
+    for x in sorted {
+        current = match current {
+            Some((v, c)) if v == x => Some((v, c + 1)),
+            _ => Some((x, 1)),
+        };
+        if let Some((v, c)) = current
+            && c >= 2
+            && best.is_none_or(|(_, b)| c > b)
+        {
+            best = Some((v, c));
+        }
+    }
+    best.map(|(v, _)| v)
+}
+
+/// Values of one target bucket: the value the sample repeats most there (NaN if none),
+/// counted, and the others, stored.
+struct Slot {
+    run: f64,
+    run_count: usize,
+    others: Vec<f64>,
+}
+
+impl Slot {
+    /// The `k`-th smallest of the bucket's values.
+    fn nth(&mut self, k: usize) -> f64 {
+        // With no repeated value (NaN run), nothing is below it and the run is empty.
+        let below = if self.run_count == 0 {
+            self.others.len()
+        } else {
+            self.others.iter().filter(|&&x| x < self.run).count()
+        };
+        if k < below {
+            *self.others.select_nth_unstable_by(k, f64::total_cmp).1
+        } else if k < below + self.run_count {
+            self.run
+        } else {
+            *self
+                .others
+                .select_nth_unstable_by(k - self.run_count, f64::total_cmp)
+                .1
+        }
+    }
+}
+
+/// A value range that holds the wanted ranks with high probability, from a strided sample.
+fn bracket(data: &[f64], ranks: &[usize], sample: &mut [f64; SAMPLE]) -> (f64, f64) {
+    let n = data.len();
+    let stride = n / SAMPLE;
+    for (k, s) in sample.iter_mut().enumerate() {
+        *s = data[k * stride];
+    }
+    sample.sort_unstable_by(f64::total_cmp);
+    let at = |p: f64| sample[(p.clamp(0.0, 1.0) * (SAMPLE - 1) as f64).round() as usize];
+    let first = ranks[0] as f64 / n as f64;
+    let last = ranks[ranks.len() - 1] as f64 / n as f64;
+    (at(first - MARGIN), at(last + MARGIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(data: &[f64], ranks: &[usize]) -> bool {
+        let mut sorted = data.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let mut out = vec![0.0; ranks.len()];
+        if !order_statistics(data, ranks, &mut out) {
+            return false;
+        }
+        for (&rank, &got) in ranks.iter().zip(&out) {
+            assert_eq!(got, sorted[rank], "rank {rank}");
+        }
+        true
+    }
+
+    fn ranks_for(n: usize) -> Vec<usize> {
+        let mut ranks: Vec<usize> = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+            .iter()
+            .flat_map(|p| {
+                let lo = ((n - 1) as f64 * p).floor() as usize;
+                [lo, (lo + 1).min(n - 1)]
+            })
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        ranks
+    }
+
+    #[test]
+    fn exact_on_skewed_rows_with_zeros_and_outliers() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for n in [4096, 5000, 10_000, 33_333] {
+            let data: Vec<f64> = (0..n)
+                .map(|i| match i % 97 {
+                    0 => 1e-300,
+                    1 => 1e300,
+                    _ if rng.f64() < 0.12 => 0.0,
+                    _ => (rng.f64() * 4.0).exp() * 1e5,
+                })
+                .collect();
+            assert!(check(&data, &ranks_for(n)), "n={n} fell back");
+        }
+    }
+
+    #[test]
+    fn exact_when_most_values_are_equal() {
+        let mut rng = fastrand::Rng::with_seed(4);
+        let data: Vec<f64> = (0..10_000)
+            .map(|_| {
+                if rng.f64() < 0.9 {
+                    40_000.0
+                } else {
+                    rng.f64() * 40_000.0
+                }
+            })
+            .collect();
+        assert!(
+            check(&data, &ranks_for(10_000)),
+            "duplicates must not fall back"
+        );
+        assert!(check(&[7.0; 8192], &ranks_for(8192)));
+    }
+
+    #[test]
+    fn exact_on_negative_and_sorted_rows() {
+        let ascending: Vec<f64> = (0..9000).map(|i| f64::from(i) - 4500.0).collect();
+        let descending: Vec<f64> = ascending.iter().rev().copied().collect();
+        assert!(check(&ascending, &ranks_for(9000)));
+        assert!(check(&descending, &ranks_for(9000)));
+    }
+
+    #[test]
+    fn short_rows_are_left_to_the_caller() {
+        let mut out = [0.0];
+        assert!(!order_statistics(&[1.0; 100], &[50], &mut out));
+    }
+}
