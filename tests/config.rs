@@ -197,3 +197,19 @@ fn plan_defaults_can_be_overridden_per_environment_variable() {
     let settings = load(&[("APP__PLAN_DEFAULTS__MARKET__STOCKS__MEAN", "0.07")]);
     assert_eq!(settings.plan_defaults.market.stocks.mean, 0.07);
 }
+
+#[test]
+fn plan_defaults_that_make_an_invalid_plan_are_refused_with_the_key_named() {
+    let message = refusal(&[("APP__PLAN_DEFAULTS__MARKET__STOCKS__VOLATILITY", "3")]);
+    assert!(
+        message.contains("plan_defaults.market.stocks.volatility"),
+        "{message}"
+    );
+    let message = refusal(&[("APP__PLAN_DEFAULTS__STRATEGY__ADJUSTMENT", "0.9")]);
+    assert!(
+        message.contains("plan_defaults.strategy.adjustment"),
+        "{message}"
+    );
+    let message = refusal(&[("APP__PLAN_DEFAULTS__STOCKS", "0.9")]);
+    assert!(message.contains("plan_defaults.stocks"), "{message}");
+}

@@ -77,8 +77,56 @@ impl Settings {
     pub(super) fn validate(&self) -> Check {
         self.validate_ranges()?;
         self.validate_urls()?;
+        self.validate_plan_defaults()?;
         if self.environment == Environment::Production {
             self.validate_production()?;
+        }
+        Ok(())
+    }
+
+    /// The defaults must themselves make a valid plan, or users would get errors about fields
+    /// they never sent. Each strategy is tried, so each one's defaults are checked.
+    fn validate_plan_defaults(&self) -> Check {
+        use crate::engine::plan::{Limits, PlanInput, StrategyName};
+        let d = &self.plan_defaults;
+        in_range(
+            "plan_defaults.strategy.floor_fraction",
+            d.strategy.floor_fraction,
+            0.0..=1.0,
+        )?;
+        for strategy in [
+            StrategyName::ConstantDollar,
+            StrategyName::ConstantPercent,
+            StrategyName::Guardrails,
+            StrategyName::Vpw,
+        ] {
+            let mut input = PlanInput {
+                current_age: Some(60),
+                end_age: Some(90),
+                ..PlanInput::default()
+            };
+            input.portfolio.balance = Some(1_000_000.0);
+            input.spending.annual = Some(40_000.0);
+            input.spending.strategy = Some(strategy);
+            let limits = Limits {
+                max_scenarios: self.simulation.max_scenarios,
+            };
+            if let Err(errors) = input.normalize(d, limits) {
+                let e = &errors[0];
+                let key = match e.path.as_str() {
+                    "allocation" | "allocation.stocks" | "allocation.bonds" => {
+                        "plan_defaults.stocks".to_owned()
+                    }
+                    "allocation.cash" => "plan_defaults.cash".to_owned(),
+                    "fees.expense_ratio" => "plan_defaults.expense_ratio".to_owned(),
+                    "tax.effective_rate" => "plan_defaults.tax_rate".to_owned(),
+                    path => match path.strip_prefix("spending.") {
+                        Some(field) => format!("plan_defaults.strategy.{field}"),
+                        None => format!("plan_defaults.{path}"),
+                    },
+                };
+                return Err(ConfigError::invalid(key, e.message.clone()));
+            }
         }
         Ok(())
     }

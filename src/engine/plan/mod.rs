@@ -12,7 +12,7 @@ mod seed;
 use serde::{Deserialize, Serialize};
 
 pub use defaults::{PlanDefaults, StrategyDefaults};
-pub use input::{PlanInput, parse_plan_json};
+pub use input::{PlanInput, StrategyName, parse_plan_json};
 pub use normalize::{FieldError, Limits};
 pub use seed::{MAX_SEED, derive_seed};
 
