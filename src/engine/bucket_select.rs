@@ -56,7 +56,8 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
             counts[0][b as usize] += 1;
         }
     }
-    let bucket = |x: f64| bucket_of(x, lo, scale) as usize;
+    let mut sample_buckets = [0u16; SAMPLE];
+    bucket_indices(level, &sample, lo, scale, &mut sample_buckets);
 
     // Where each wanted rank lives: (slot, bucket start) per rank, slots per target bucket.
     let mut slot_of = [NO_SLOT; BUCKETS + 2];
@@ -69,7 +70,10 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
         while r < ranks.len() && ranks[r] < start + count {
             if slot_of[b] == NO_SLOT {
                 slot_of[b] = slots.len() as u8;
-                let run = most_repeated(sample.iter().copied().filter(|&x| bucket(x) == b));
+                // The sorted sample's buckets ascend, so this bucket's entries are one slice.
+                let first = sample_buckets.partition_point(|&sb| (sb as usize) < b);
+                let end = sample_buckets.partition_point(|&sb| (sb as usize) <= b);
+                let run = most_repeated(sample[first..end].iter().copied());
                 slots.push(Slot {
                     run: run.unwrap_or(f64::NAN),
                     run_count: 0,
