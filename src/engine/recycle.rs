@@ -8,7 +8,7 @@
 
 use std::sync::Mutex;
 
-const RETAINED_BYTES: usize = 32 << 20;
+const RETAINED_BYTES: usize = 64 << 20;
 
 static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
 
