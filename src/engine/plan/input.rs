@@ -66,6 +66,18 @@ pub enum StrategyName {
     Vpw,
 }
 
+impl StrategyName {
+    /// The contract name, as in `"strategy": "guardrails"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StrategyName::ConstantDollar => "constant_dollar",
+            StrategyName::ConstantPercent => "constant_percent",
+            StrategyName::Guardrails => "guardrails",
+            StrategyName::Vpw => "vpw",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpendingInput {

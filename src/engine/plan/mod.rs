@@ -7,6 +7,7 @@
 mod defaults;
 mod input;
 mod normalize;
+mod sections;
 mod seed;
 
 use serde::{Deserialize, Serialize};
@@ -107,17 +108,6 @@ impl Strategy {
             Strategy::ConstantPercent { .. } => "constant_percent",
             Strategy::Guardrails { .. } => "guardrails",
             Strategy::Vpw { .. } => "vpw",
-        }
-    }
-
-    /// Real spending below which a year counts as a shortfall and the path as failed. For
-    /// `constant_dollar` the plan's own spending is the floor.
-    pub fn floor(&self, annual: f64) -> f64 {
-        match *self {
-            Strategy::ConstantDollar => annual,
-            Strategy::ConstantPercent { floor, .. }
-            | Strategy::Guardrails { floor, .. }
-            | Strategy::Vpw { floor, .. } => floor,
         }
     }
 }

@@ -1,0 +1,278 @@
+//! The checks of each plan section: allocation, spending, income, events and market.
+
+use super::input::{AssetInput, PlanInput, SpendingInput, StrategyName};
+use super::normalize::{
+    Checker, MAX_AGE, MAX_EVENTS, MAX_INCOME_STREAMS, MIN_AGE, MONEY_PER_YEAR, Unit,
+    WEIGHT_TOLERANCE,
+};
+use super::{
+    Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, PlanDefaults,
+    Spending, Strategy,
+};
+use crate::engine::market::cholesky;
+
+impl Checker {
+    pub(super) fn allocation(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Allocation {
+        let a = &input.allocation;
+        let errors_before = self.errors.len();
+        let cash = self.fraction(
+            "allocation.cash",
+            a.cash.unwrap_or(defaults.cash),
+            0.0..=1.0,
+        );
+        let (stocks, bonds) = match (a.stocks, a.bonds) {
+            (None, None) => (defaults.stocks, defaults.bonds),
+            (Some(s), None) => (s, 1.0 - s - cash),
+            (None, Some(b)) => (1.0 - b - cash, b),
+            (Some(s), Some(b)) => (s, b),
+        };
+        let stocks = self.fraction("allocation.stocks", stocks, 0.0..=1.0);
+        let bonds = self.fraction("allocation.bonds", bonds, 0.0..=1.0);
+        let sum = stocks + bonds + cash;
+        // The sum is only worth a message when each weight is itself valid.
+        if self.errors.len() == errors_before && (sum - 1.0).abs() > WEIGHT_TOLERANCE {
+            self.push(
+                "allocation",
+                format!("stocks, bonds and cash must add up to 1 (they add up to {sum:.4})"),
+            );
+        }
+        let glide_path = a.glide_path.as_ref().map(|g| {
+            let end = self.required("allocation.glide_path.end_stocks", g.end_stocks);
+            let end_stocks = match end {
+                Some(e) if e + cash > 1.0 + WEIGHT_TOLERANCE => {
+                    self.push(
+                        "allocation.glide_path.end_stocks",
+                        "plus cash must not exceed 1",
+                    );
+                    stocks
+                }
+                Some(e) => self.fraction("allocation.glide_path.end_stocks", e, 0.0..=1.0),
+                None => stocks,
+            };
+            GlidePath { end_stocks }
+        });
+        Allocation {
+            stocks,
+            bonds,
+            cash,
+            glide_path,
+        }
+    }
+
+    pub(super) fn spending(&mut self, s: &SpendingInput, defaults: &PlanDefaults) -> Spending {
+        let annual =
+            self.required_number("spending.annual", s.annual, MONEY_PER_YEAR, Unit::Dollars);
+        let d = &defaults.strategy;
+        let name = s.strategy.unwrap_or_default();
+        let own: &[&str] = match name {
+            StrategyName::ConstantDollar => &[],
+            StrategyName::ConstantPercent => &["percent", "floor", "ceiling"],
+            StrategyName::Guardrails => &["upper_guard", "lower_guard", "adjustment", "floor"],
+            StrategyName::Vpw => &["expected_real_return", "floor"],
+        };
+        let given = [
+            ("percent", s.percent.is_some()),
+            ("floor", s.floor.is_some()),
+            ("ceiling", s.ceiling.is_some()),
+            ("upper_guard", s.upper_guard.is_some()),
+            ("lower_guard", s.lower_guard.is_some()),
+            ("adjustment", s.adjustment.is_some()),
+            ("expected_real_return", s.expected_real_return.is_some()),
+        ];
+        for (field, is_given) in given {
+            if is_given && !own.contains(&field) {
+                self.push(
+                    format!("spending.{field}"),
+                    format!("does not apply to the `{}` strategy", name.as_str()),
+                );
+            }
+        }
+        let floor = self.number(
+            "spending.floor",
+            s.floor.unwrap_or(annual * d.floor_fraction),
+            MONEY_PER_YEAR,
+            Unit::Dollars,
+        );
+        let strategy = match name {
+            StrategyName::ConstantDollar => Strategy::ConstantDollar,
+            StrategyName::ConstantPercent => {
+                let ceiling = s.ceiling.map(|c| {
+                    self.number("spending.ceiling", c, floor..=1_000_000.0, Unit::Dollars)
+                });
+                Strategy::ConstantPercent {
+                    percent: self.fraction(
+                        "spending.percent",
+                        s.percent.unwrap_or(d.percent),
+                        0.001..=0.5,
+                    ),
+                    floor,
+                    ceiling,
+                }
+            }
+            StrategyName::Guardrails => Strategy::Guardrails {
+                upper_guard: self.fraction(
+                    "spending.upper_guard",
+                    s.upper_guard.unwrap_or(d.upper_guard),
+                    0.01..=1.0,
+                ),
+                lower_guard: self.fraction(
+                    "spending.lower_guard",
+                    s.lower_guard.unwrap_or(d.lower_guard),
+                    0.01..=0.99,
+                ),
+                adjustment: self.fraction(
+                    "spending.adjustment",
+                    s.adjustment.unwrap_or(d.adjustment),
+                    0.01..=0.5,
+                ),
+                floor,
+            },
+            StrategyName::Vpw => Strategy::Vpw {
+                expected_real_return: self.fraction(
+                    "spending.expected_real_return",
+                    s.expected_real_return.unwrap_or(d.expected_real_return),
+                    -0.05..=0.15,
+                ),
+                floor,
+            },
+        };
+        Spending { annual, strategy }
+    }
+
+    pub(super) fn income(&mut self, input: &PlanInput, retirement_age: u32) -> Vec<Income> {
+        if input.income.len() > MAX_INCOME_STREAMS {
+            self.push(
+                "income",
+                format!("may hold at most {MAX_INCOME_STREAMS} streams"),
+            );
+        }
+        let mut out = Vec::with_capacity(input.income.len());
+        for (i, stream) in input.income.iter().enumerate().take(MAX_INCOME_STREAMS) {
+            let p = |field: &str| format!("income[{i}].{field}");
+            let name = self.text(
+                &p("name"),
+                stream.name.as_deref(),
+                &format!("Income {}", i + 1),
+            );
+            let annual =
+                self.required_number(&p("annual"), stream.annual, MONEY_PER_YEAR, Unit::Dollars);
+            let start_age = stream.start_age.unwrap_or(retirement_age);
+            let start_age = self.age(&p("start_age"), start_age, MIN_AGE..=MAX_AGE);
+            let stop = stream
+                .end_age
+                .map(|e| self.age(&p("end_age"), e, start_age + 1..=MAX_AGE));
+            out.push(Income {
+                name,
+                annual,
+                start_age,
+                end_age: stop,
+                inflation_adjusted: stream.inflation_adjusted.unwrap_or(true),
+            });
+        }
+        out
+    }
+
+    pub(super) fn events(
+        &mut self,
+        input: &PlanInput,
+        current_age: u32,
+        end_age: u32,
+    ) -> Vec<Event> {
+        if input.events.len() > MAX_EVENTS {
+            self.push("events", format!("may hold at most {MAX_EVENTS} events"));
+        }
+        let mut out = Vec::with_capacity(input.events.len());
+        for (i, event) in input.events.iter().enumerate().take(MAX_EVENTS) {
+            let p = |field: &str| format!("events[{i}].{field}");
+            let name = self.text(
+                &p("name"),
+                event.name.as_deref(),
+                &format!("Event {}", i + 1),
+            );
+            let age = match self.required(&p("age"), event.age) {
+                Some(age) => self.age(&p("age"), age, current_age..=end_age - 1),
+                None => current_age,
+            };
+            let amount = self.required_number(
+                &p("amount"),
+                event.amount,
+                -100_000_000.0..=100_000_000.0,
+                Unit::Dollars,
+            );
+            out.push(Event {
+                name,
+                age,
+                amount,
+                inflation_adjusted: event.inflation_adjusted.unwrap_or(true),
+            });
+        }
+        out
+    }
+
+    pub(super) fn market(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Market {
+        let m = &input.market;
+        let d = &defaults.market;
+        let mut asset = |name: &str, given: &Option<AssetInput>, default: AssetAssumption| {
+            let (mean_range, vol_range) = if name == "inflation" {
+                (-0.05..=0.2, 0.0..=0.2)
+            } else {
+                (-0.2..=0.3, 0.0..=1.0)
+            };
+            let given = given.clone().unwrap_or_default();
+            AssetAssumption {
+                mean: self.fraction(
+                    &format!("market.{name}.mean"),
+                    given.mean.unwrap_or(default.mean),
+                    mean_range,
+                ),
+                volatility: self.fraction(
+                    &format!("market.{name}.volatility"),
+                    given.volatility.unwrap_or(default.volatility),
+                    vol_range,
+                ),
+            }
+        };
+        let stocks = asset("stocks", &m.stocks, d.stocks);
+        let bonds = asset("bonds", &m.bonds, d.bonds);
+        let cash = asset("cash", &m.cash, d.cash);
+        let inflation = asset("inflation", &m.inflation, d.inflation);
+        let given = m.correlations.clone().unwrap_or_default();
+        let errors_before = self.errors.len();
+        let dc = d.correlations;
+        let mut corr = |field: &str, value: Option<f64>, default: f64| {
+            self.fraction(
+                &format!("market.correlations.{field}"),
+                value.unwrap_or(default),
+                -1.0..=1.0,
+            )
+        };
+        let correlations = Correlations {
+            stocks_bonds: corr("stocks_bonds", given.stocks_bonds, dc.stocks_bonds),
+            stocks_inflation: corr(
+                "stocks_inflation",
+                given.stocks_inflation,
+                dc.stocks_inflation,
+            ),
+            bonds_inflation: corr("bonds_inflation", given.bonds_inflation, dc.bonds_inflation),
+        };
+        if self.errors.len() == errors_before && cholesky(&correlations).is_none() {
+            self.push(
+                "market.correlations",
+                "these three correlations cannot hold together (the matrix is not positive semi-definite)",
+            );
+        }
+        let fat_tails_df = m
+            .fat_tails_df
+            .or(d.fat_tails_df)
+            .map(|df| self.fraction("market.fat_tails_df", df, 3.0..=100.0));
+        Market {
+            model: m.model.unwrap_or(d.model),
+            stocks,
+            bonds,
+            cash,
+            inflation,
+            correlations,
+            fat_tails_df,
+        }
+    }
+}
