@@ -6,9 +6,11 @@
 //! 2. One pass counts the values per bucket: below `lo`, `BUCKETS` equal slices of
 //!    `[lo, hi]`, above `hi`. The bucket map is monotone, so the counts say which bucket holds
 //!    each wanted rank and at which position inside it.
-//! 3. A second pass collects the few buckets that hold wanted ranks. The first value seen in
-//!    such a bucket is counted rather than stored, so a bucket of equal values (every funded
-//!    path spending exactly the plan's amount) costs no memory.
+//!    Each bucket is split in three around the sample's most repeated value, so a run of
+//!    equal values (depleted paths at zero, funded paths spending exactly the plan's amount)
+//!    has a position of its own and is known from the counts alone.
+//! 3. A second pass collects the few other buckets that hold wanted ranks. A bucket's own most
+//!    repeated sample value is counted rather than stored, so lesser runs cost no memory either.
 //! 4. Each wanted rank is selected inside its small bucket.
 //!
 //! When the collected values would exceed `n / 8` (a sample that bracketed badly, or a
@@ -19,10 +21,14 @@ use super::simd::{SimdLevel, dispatch};
 
 /// Shorter rows are selected in place; bucketing does not pay below this.
 pub const MIN_LEN: usize = 4096;
-const BUCKETS: usize = 2048;
+const BUCKETS: usize = 1024;
+/// Each bucket is split in three around the sample's most repeated value (see `bucket_of`).
+const INDICES: usize = 3 * (BUCKETS + 2);
 const SAMPLE: usize = 256;
 const MARGIN: f64 = 0.03;
 const NO_SLOT: u8 = u8::MAX;
+/// Marks a rank that falls on the run of the row's most repeated value: no scan needed.
+const MODE_SLOT: u8 = u8::MAX - 1;
 /// Values bucketed per step, so the indices live in a small stack buffer.
 const CHUNK: usize = 2048;
 
@@ -40,34 +46,54 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     } else {
         0.0
     };
+    // The sample's most repeated value (zero when many paths are depleted, the planned amount
+    // in a spending row) gets index positions of its own, so its run is counted, not scanned.
+    let mode = most_repeated(sample.iter().copied()).unwrap_or(f64::NAN);
+    let map = BucketMap { lo, scale, mode };
     let level = SimdLevel::detect();
     let mut index = [0u16; CHUNK];
-    let mut counts = [[0u32; BUCKETS + 2]; 2];
+    // Four interleaved histograms: when many values share a bucket (depleted paths are all
+    // zero), increments of one counter no longer wait on each other.
+    let mut counts = [[0u32; INDICES]; 4];
     for chunk in data.chunks(CHUNK) {
         let index = &mut index[..chunk.len()];
-        bucket_indices(level, chunk, lo, scale, index);
-        // Two interleaved histograms halve the stalls when neighbours share a bucket.
-        let mut pairs = index.chunks_exact(2);
-        for pair in &mut pairs {
-            counts[0][pair[0] as usize] += 1;
-            counts[1][pair[1] as usize] += 1;
+        bucket_indices(level, chunk, map, index);
+        let mut quads = index.chunks_exact(4);
+        for quad in &mut quads {
+            for (histogram, &b) in counts.iter_mut().zip(quad) {
+                histogram[b as usize] += 1;
+            }
         }
-        for &b in pairs.remainder() {
+        for &b in quads.remainder() {
             counts[0][b as usize] += 1;
         }
     }
     let mut sample_buckets = [0u16; SAMPLE];
-    bucket_indices(level, &sample, lo, scale, &mut sample_buckets);
+    bucket_indices(level, &sample, map, &mut sample_buckets);
 
     // Where each wanted rank lives: (slot, bucket start) per rank, slots per target bucket.
-    let mut slot_of = [NO_SLOT; BUCKETS + 2];
+    let mut slot_of = [NO_SLOT; INDICES];
     let mut slots: Vec<Slot> = Vec::with_capacity(ranks.len());
     let mut located = [(0u8, 0usize); 32];
     let mut start = 0usize;
     let mut r = 0;
-    for b in 0..BUCKETS + 2 {
-        let count = (counts[0][b] + counts[1][b]) as usize;
+    let [total, rest @ ..] = &mut counts;
+    for histogram in rest.iter() {
+        for (t, &c) in total.iter_mut().zip(histogram.iter()) {
+            *t += c;
+        }
+    }
+    for (b, &count) in total.iter().enumerate() {
+        if r == ranks.len() {
+            break;
+        }
+        let count = count as usize;
         while r < ranks.len() && ranks[r] < start + count {
+            if b % 3 == 1 && !mode.is_nan() {
+                located[r] = (MODE_SLOT, start);
+                r += 1;
+                continue;
+            }
             if slot_of[b] == NO_SLOT {
                 slot_of[b] = slots.len() as u8;
                 // The sorted sample's buckets ascend, so this bucket's entries are one slice.
@@ -76,7 +102,7 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
                 let run = most_repeated(sample[first..end].iter().copied());
                 slots.push(Slot {
                     run: run.unwrap_or(f64::NAN),
-                    run_count: 0,
+                    run_count: count,
                     others: Vec::new(),
                 });
             }
@@ -86,54 +112,104 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
         start += count;
     }
 
+    // The target indices, padded with one no value reaches, for a vectorized membership test.
+    let mut targets = [u16::MAX; 16];
+    for (t, (b, _)) in targets
+        .iter_mut()
+        .zip(slot_of.iter().enumerate().filter(|(_, s)| **s != NO_SLOT))
+    {
+        *t = b as u16;
+    }
     let cap = n / 8;
     let mut stored = 0usize;
+    let mut hits = [0u8; CHUNK];
     for chunk in data.chunks(CHUNK) {
         let index = &mut index[..chunk.len()];
-        bucket_indices(level, chunk, lo, scale, index);
-        for (&x, &b) in chunk.iter().zip(index.iter()) {
-            let s = slot_of[b as usize];
-            if s == NO_SLOT {
+        let hits = &mut hits[..chunk.len()];
+        bucket_indices(level, chunk, map, index);
+        target_hits(level, index, &targets, hits);
+        // Most values are in no target bucket: skip eight at a time.
+        for (base, word) in hits.chunks(8).enumerate().map(|(w, h)| (w * 8, h)) {
+            if word.iter().all(|&h| h == 0) {
                 continue;
             }
-            let slot = &mut slots[s as usize];
-            if x == slot.run {
-                slot.run_count += 1;
-            } else {
-                slot.others.push(x);
-                stored += 1;
-                if stored > cap {
-                    return false;
+            for (offset, _) in word.iter().enumerate().filter(|(_, h)| **h != 0) {
+                let i = base + offset;
+                let (x, s) = (chunk[i], slot_of[index[i] as usize]);
+                // Only values other than the slot's run are stored; the run's size is what
+                // the bucket count leaves, so the common case writes nothing.
+                let slot = &mut slots[s as usize];
+                if x != slot.run {
+                    slot.others.push(x);
+                    slot.run_count -= 1;
+                    stored += 1;
+                    if stored > cap {
+                        return false;
+                    }
                 }
             }
         }
     }
 
     for ((value, &rank), &(s, bucket_start)) in out.iter_mut().zip(ranks).zip(&located) {
-        *value = slots[s as usize].nth(rank - bucket_start);
+        *value = if s == MODE_SLOT {
+            mode
+        } else {
+            slots[s as usize].nth(rank - bucket_start)
+        };
     }
     true
 }
 
-/// The bucket of `x`: `1 + (x − lo)·scale` clamped to [0, `BUCKETS + 1`] and rounded to
-/// the nearest integer. Every step is monotone, so the map is; values below `lo` gather in the
-/// first buckets and values above `hi` in the last. The rounding adds 2⁵² and reads the
-/// integer from the mantissa, because a float-to-integer conversion does not vectorize.
+#[derive(Clone, Copy)]
+struct BucketMap {
+    lo: f64,
+    scale: f64,
+    /// The most repeated value, or NaN.
+    mode: f64,
+}
+
+/// The index of `x`: its bucket `b`, `1 + (x − lo)·scale` clamped to [0, `BUCKETS + 1`] and
+/// rounded, then `3b`, `3b + 1` or `3b + 2` as `x` is below, equal to or above the mode.
+/// Every step is monotone, so the map is (all of a bucket below the mode's is below the mode,
+/// and so on); values below `lo` gather in the first buckets and values above `hi` in the last.
+/// With no mode (NaN) every index is `3b + 1`. Rounding adds 2⁵² and reads the integer from
+/// the mantissa, because a float-to-integer conversion does not vectorize.
 #[inline(always)]
-fn bucket_of(x: f64, lo: f64, scale: f64) -> u16 {
+fn bucket_of(x: f64, map: BucketMap) -> u16 {
     const MAGIC: f64 = 4_503_599_627_370_496.0; // 2^52
-    let t = ((x - lo) * scale + 1.0).max(0.0).min((BUCKETS + 1) as f64);
-    (t + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits()) as u16
+    let t = ((x - map.lo) * map.scale + 1.0)
+        .max(0.0)
+        .min((BUCKETS + 1) as f64);
+    let bucket = (t + MAGIC) - MAGIC;
+    let above = if x > map.mode { 1.0 } else { 0.0 };
+    let below = if x < map.mode { 1.0 } else { 0.0 };
+    let index = 3.0 * bucket + 1.0 + above - below;
+    (index + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits()) as u16
 }
 
 #[inline(always)]
-fn bucket_indices_generic(data: &[f64], lo: f64, scale: f64, out: &mut [u16]) {
+fn bucket_indices_generic(data: &[f64], map: BucketMap, out: &mut [u16]) {
     for (o, &x) in out.iter_mut().zip(data) {
-        *o = bucket_of(x, lo, scale);
+        *o = bucket_of(x, map);
     }
 }
 
-dispatch!(fn bucket_indices(data: &[f64], lo: f64, scale: f64, out: &mut [u16]) -> () => bucket_indices_generic);
+/// `out[i]` is 1 when `index[i]` is one of `targets`, else 0.
+#[inline(always)]
+fn target_hits_generic(index: &[u16], targets: &[u16; 16], out: &mut [u8]) {
+    for (o, &b) in out.iter_mut().zip(index) {
+        let mut hit = false;
+        for &t in targets {
+            hit |= b == t;
+        }
+        *o = u8::from(hit);
+    }
+}
+
+dispatch!(fn target_hits(index: &[u16], targets: &[u16; 16], out: &mut [u8]) -> () => target_hits_generic);
+
+dispatch!(fn bucket_indices(data: &[f64], map: BucketMap, out: &mut [u16]) -> () => bucket_indices_generic);
 
 /// The value repeated most in an ascending sequence, if any value repeats.
 fn most_repeated(sorted: impl Iterator<Item = f64>) -> Option<f64> {
@@ -261,6 +337,20 @@ mod tests {
             "duplicates must not fall back"
         );
         assert!(check(&[7.0; 8192], &ranks_for(8192)));
+        // Late years of a long plan: most paths depleted.
+        let depleted: Vec<f64> = (0..10_000)
+            .map(|_| {
+                if rng.f64() < 0.6 {
+                    0.0
+                } else {
+                    rng.f64() * 1e6
+                }
+            })
+            .collect();
+        assert!(
+            check(&depleted, &ranks_for(10_000)),
+            "zeros must not fall back"
+        );
     }
 
     #[test]
