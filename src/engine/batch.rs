@@ -34,7 +34,6 @@ impl Schedule {
             .glide_path
             .map_or(start_stocks, |g| g.end_stocks);
         let cash = plan.allocation.cash;
-        let first_retired = plan.retirement_age.max(plan.current_age);
         let years = (0..years)
             .map(|t| {
                 let age = plan.current_age + t as u32;
@@ -77,7 +76,7 @@ impl Schedule {
                 let remaining = plan.end_age - age;
                 YearPlan {
                     retired,
-                    first_retired: age == first_retired,
+                    first_retired: age == plan.retirement_age,
                     inflow_real,
                     inflow_nominal,
                     weights,

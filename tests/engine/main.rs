@@ -7,3 +7,4 @@ mod properties;
 mod reference;
 mod strategies;
 mod support;
+mod version;
