@@ -124,6 +124,9 @@ pub struct BatchOut<'a> {
     pub shortfall_years: &'a mut [u16],
 }
 
+/// Where a year's real balance and spending go, one value per lane.
+type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
+
 /// One batch's moving parts, as arrays over the lanes.
 struct Lanes {
     balance: [f64; BATCH],
@@ -131,8 +134,6 @@ struct Lanes {
     /// First failed year, `INFINITY` while the path holds.
     fail_year: [f64; BATCH],
     shortfall_years: [f64; BATCH],
-    real_balance: [f64; BATCH],
-    real_spending: [f64; BATCH],
     history: History,
 }
 
@@ -155,19 +156,33 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         price: [1.0; BATCH],
         fail_year: [f64::INFINITY; BATCH],
         shortfall_years: [0.0; BATCH],
-        real_balance: [0.0; BATCH],
-        real_spending: [0.0; BATCH],
         history: History::default(),
     };
+    // A full batch records straight into its matrix columns; the last, partial one stages.
+    let mut staged_balance = [0.0; BATCH];
+    let mut staged_spending = [0.0; BATCH];
     for (t, year) in schedule.years.iter().enumerate() {
         source.fill_year(t, &mut market);
+        let records: Records<'_> = match (
+            <&mut [f64; BATCH]>::try_from(&mut *out.balance[t]),
+            <&mut [f64; BATCH]>::try_from(&mut *out.spending[t]),
+        ) {
+            (Ok(balance), Ok(spending)) => (balance, spending),
+            _ => (&mut staged_balance, &mut staged_spending),
+        };
         if year.retired {
-            year_step::<S, true>(&mut lanes, &strategy, &market, year, t as f64, schedule);
+            year_step::<S, true>(
+                &mut lanes, records, &strategy, &market, year, t as f64, schedule,
+            );
         } else {
-            year_step::<S, false>(&mut lanes, &strategy, &market, year, t as f64, schedule);
+            year_step::<S, false>(
+                &mut lanes, records, &strategy, &market, year, t as f64, schedule,
+            );
         }
-        out.balance[t].copy_from_slice(&lanes.real_balance[..len]);
-        out.spending[t].copy_from_slice(&lanes.real_spending[..len]);
+        if len < BATCH {
+            out.balance[t].copy_from_slice(&staged_balance[..len]);
+            out.spending[t].copy_from_slice(&staged_spending[..len]);
+        }
     }
     for (slot, &year) in out.fail_year.iter_mut().zip(&lanes.fail_year) {
         *slot = if year.is_finite() { year as u16 } else { NEVER };
@@ -182,6 +197,7 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
 #[inline(always)]
 fn year_step<S: Withdraw, const RETIRED: bool>(
     lanes: &mut Lanes,
+    (real_balance, real_spending): Records<'_>,
     strategy: &S,
     market: &MarketYear,
     year: &YearPlan,
@@ -226,8 +242,8 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
             lanes.fail_year[i]
         };
         lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
-        lanes.real_balance[i] = next / next_price;
-        lanes.real_spending[i] = spent;
+        real_balance[i] = next / next_price;
+        real_spending[i] = spent;
     }
 }
 
