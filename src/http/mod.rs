@@ -35,7 +35,7 @@ fn security_headers() -> DefaultHeaders {
         .fold(DefaultHeaders::new(), |headers, &pair| headers.add(pair))
 }
 
-/// Builds the application. Add routes in [`routes`]; tests may add more with
+/// Builds the application. Add routes in `routes`; tests may add more with
 /// `App::route`, and those get the same middleware and error handling.
 pub fn app(
     state: AppState,

@@ -1,6 +1,6 @@
 //! The process-wide Prometheus registry.
 //!
-//! Every metric name is a constant here and is described in [`describe`], so the
+//! Every metric name is a constant here and is described in `describe`, so the
 //! exposition always has `# HELP` lines (promtool insists). Later parts (engine,
 //! cache, limiter) add their names to this list and record through the `metrics`
 //! macros. Labels use route *templates* (`/s/{id}`), never raw paths.
