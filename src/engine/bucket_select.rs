@@ -320,33 +320,37 @@ mod tests {
         }
     }
 
+    /// `n` values: `repeated` with probability `share`, else uniform on [0, `spread`).
+    fn mostly(
+        rng: &mut fastrand::Rng,
+        n: usize,
+        share: f64,
+        repeated: f64,
+        spread: f64,
+    ) -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                if rng.f64() < share {
+                    repeated
+                } else {
+                    rng.f64() * spread
+                }
+            })
+            .collect()
+    }
+
     #[test]
     fn exact_when_most_values_are_equal() {
         let mut rng = fastrand::Rng::with_seed(4);
-        let data: Vec<f64> = (0..10_000)
-            .map(|_| {
-                if rng.f64() < 0.9 {
-                    40_000.0
-                } else {
-                    rng.f64() * 40_000.0
-                }
-            })
-            .collect();
+        // Spending rows: most funded paths spend exactly the planned amount.
+        let data = mostly(&mut rng, 10_000, 0.9, 40_000.0, 40_000.0);
         assert!(
             check(&data, &ranks_for(10_000)),
             "duplicates must not fall back"
         );
         assert!(check(&[7.0; 8192], &ranks_for(8192)));
         // Late years of a long plan: most paths depleted.
-        let depleted: Vec<f64> = (0..10_000)
-            .map(|_| {
-                if rng.f64() < 0.6 {
-                    0.0
-                } else {
-                    rng.f64() * 1e6
-                }
-            })
-            .collect();
+        let depleted = mostly(&mut rng, 10_000, 0.6, 0.0, 1e6);
         assert!(
             check(&depleted, &ranks_for(10_000)),
             "zeros must not fall back"

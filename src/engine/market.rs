@@ -123,7 +123,9 @@ impl ReturnModel for Lognormal {
             model: self.clone(),
             stocks: LaneRng::new(seed, batch, Stream::Stocks),
             bonds: LaneRng::new(seed, batch, Stream::Bonds),
-            cash: LaneRng::new(seed, batch, Stream::Cash),
+            cash: self
+                .uses_cash
+                .then(|| LaneRng::new(seed, batch, Stream::Cash)),
             inflation: LaneRng::new(seed, batch, Stream::Inflation),
             tails: SplitMix64::for_stream(seed, batch, Stream::FatTails),
             z: [[0.0; BATCH]; 4],
@@ -135,7 +137,8 @@ pub struct LognormalSource {
     model: Lognormal,
     stocks: LaneRng,
     bonds: LaneRng,
-    cash: LaneRng,
+    /// `None` when the portfolio never holds cash: no draws, no seeding.
+    cash: Option<LaneRng>,
     inflation: LaneRng,
     tails: SplitMix64,
     /// Standard normal shocks: stocks, bonds, inflation, cash.
@@ -149,10 +152,10 @@ impl YearSource for LognormalSource {
         fill_normals(&mut self.stocks, zs, &mut out.stocks);
         fill_normals(&mut self.bonds, zb, &mut out.bonds);
         fill_normals(&mut self.inflation, zi, &mut out.inflation);
-        let m = &self.model;
-        if m.uses_cash {
-            fill_normals(&mut self.cash, zc, &mut out.cash);
+        if let Some(cash) = &mut self.cash {
+            fill_normals(cash, zc, &mut out.cash);
         }
+        let m = &self.model;
         if let Some(df) = m.fat_tails_df {
             let shocks = zs
                 .iter_mut()
@@ -180,7 +183,7 @@ impl YearSource for LognormalSource {
             out.bonds[i] = gb * exp_fast(sb * eb);
             out.inflation[i] = 1.0 + (im + iv * ei).max(-0.5);
         }
-        if m.uses_cash {
+        if self.cash.is_some() {
             for (cash, &z) in out.cash.iter_mut().zip(zc.iter()) {
                 *cash = gc * exp_fast(sc * z);
             }

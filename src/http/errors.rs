@@ -116,20 +116,8 @@ impl fmt::Display for ErrorCode {
 }
 
 /// One bad input field: its JSON path (`spending.annual`, `income[0].start_age`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub path: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+/// The engine's validation produces these, so a 422 lists them as they are.
+pub use crate::engine::plan::FieldError;
 
 #[derive(Debug)]
 pub struct AppError {

@@ -290,17 +290,19 @@ fn every_simd_level_gives_bit_identical_results() {
 }
 
 #[test]
-fn an_unsupported_simd_level_is_an_error_not_a_crash() {
-    let plan = plan_with(json!({}));
-    for level in SimdLevel::ALL.into_iter().filter(|l| !l.is_supported()) {
+fn each_level_runs_exactly_when_the_cpu_supports_it() {
+    let plan = plan_with(json!({"simulation": {"scenarios": 100}}));
+    for level in SimdLevel::ALL {
         let options = RunOptions {
             simd: Some(level),
             ..RunOptions::default()
         };
-        assert_eq!(
-            engine::simulate(&plan, &options),
-            Err(EngineError::UnsupportedSimd(level))
-        );
+        let result = engine::simulate(&plan, &options);
+        if level.is_supported() {
+            assert!(result.is_ok(), "{level:?}: {result:?}");
+        } else {
+            assert_eq!(result, Err(EngineError::UnsupportedSimd(level)));
+        }
     }
 }
 

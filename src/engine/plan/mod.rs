@@ -100,18 +100,6 @@ pub enum Strategy {
     },
 }
 
-impl Strategy {
-    /// The contract name, as in `"strategy": "guardrails"`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Strategy::ConstantDollar => "constant_dollar",
-            Strategy::ConstantPercent { .. } => "constant_percent",
-            Strategy::Guardrails { .. } => "guardrails",
-            Strategy::Vpw { .. } => "vpw",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Income {
     pub name: String,
