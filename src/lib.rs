@@ -10,6 +10,7 @@ pub mod healthcheck;
 pub mod http;
 pub mod lifecycle;
 pub mod resilience;
+pub mod simulations;
 pub mod startup;
 pub mod state;
 pub mod storage;

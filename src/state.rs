@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::lifecycle::Lifecycle;
+use crate::simulations::Simulations;
 use crate::storage::{Database, RedisStore};
 
 #[derive(Clone)]
@@ -13,6 +14,7 @@ pub struct AppState {
     /// `None` when `redis.enabled` is false.
     pub redis: Option<RedisStore>,
     pub lifecycle: Arc<Lifecycle>,
+    pub simulations: Arc<Simulations>,
 }
 
 impl AppState {
@@ -24,11 +26,13 @@ impl AppState {
             .enabled
             .then(|| RedisStore::new(&settings.redis, &settings.breaker))
             .transpose()?;
+        let simulations = Arc::new(Simulations::new(&settings, db.clone(), redis.clone())?);
         Ok(Self {
             settings: Arc::new(settings),
             db,
             redis,
             lifecycle: Arc::new(Lifecycle::default()),
+            simulations,
         })
     }
 

@@ -34,6 +34,8 @@ pub enum Command {
     Healthcheck,
     /// Simulate a plan (JSON file, `-` for stdin) and print the result JSON.
     Simulate(simulate::SimulateArgs),
+    /// Print the OpenAPI document (`glidepath openapi > docs/openapi.json`).
+    Openapi,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -52,6 +54,10 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Simulate(args) => simulate::run(&settings, &args),
+        Command::Openapi => {
+            print!("{}", crate::http::openapi::document());
+            ExitCode::SUCCESS
+        }
         Command::Healthcheck => {
             match crate::healthcheck::check(
                 &settings.server.host,

@@ -94,6 +94,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub cache: CacheSettings,
     pub simulation: SimulationSettings,
+    pub audit: AuditSettings,
     /// What fills a plan's omitted fields: assumptions shown to users, not advice.
     pub plan_defaults: crate::engine::PlanDefaults,
     pub rate_limit: RateLimitSettings,
@@ -145,6 +146,13 @@ pub struct CacheSettings {
 pub struct SimulationSettings {
     pub max_scenarios: u32,
     pub timeout_ms: u64,
+    pub workers: usize,
+    pub queue_depth: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditSettings {
+    pub ip_salt: Secret,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::batch::NEVER;
 use super::percentile::{PROBABILITIES, lerp, percentiles_into};
@@ -13,7 +14,7 @@ use super::{ENGINE_VERSION, recycle};
 /// z for a two-sided 95 % interval.
 const Z_95: f64 = 1.959_963_984_540_054;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Outcome {
     pub engine_version: String,
     pub seed: u64,
@@ -40,7 +41,7 @@ pub struct Outcome {
 }
 
 /// One value per year for each reported percentile.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Bands {
     pub p5: Vec<f64>,
     pub p10: Vec<f64>,
@@ -66,7 +67,7 @@ impl Bands {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TerminalWealth {
     pub mean: f64,
     pub p5: f64,
@@ -76,7 +77,7 @@ pub struct TerminalWealth {
 
 /// When paths failed: the age in the year the balance could not fund the withdrawal (or a
 /// variable strategy's spending fell below the floor).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Depletion {
     pub probability: f64,
     /// Median failure age among failed paths; `None` when none failed.
@@ -85,7 +86,7 @@ pub struct Depletion {
     pub histogram: Vec<AgeCount>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AgeCount {
     pub age: u32,
     pub count: u32,

@@ -18,7 +18,7 @@ pub const INTERNAL_MESSAGE: &str =
     "an internal error occurred; quote the request id when reporting it";
 
 /// Stable error codes, each with its HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 400: the body is not valid JSON or does not match the expected shape.
@@ -39,8 +39,10 @@ pub enum ErrorCode {
     RateLimited,
     /// 500: a bug or an unexpected failure; details are in the log, keyed by request id.
     Internal,
-    /// 503: a dependency (the database) is unavailable, or the service is draining.
+    /// 503: the service cannot take the request now (it is draining, say); see `Retry-After`.
     Unavailable,
+    /// 503: the database is unavailable, so nothing could be stored; see `Retry-After`.
+    StorageUnavailable,
     /// 503: every simulation slot is busy; see `Retry-After`.
     Overloaded,
     /// 504: the work did not finish within its deadline.
@@ -48,7 +50,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         Self::MalformedRequest,
         Self::Unauthorized,
         Self::NotFound,
@@ -59,6 +61,7 @@ impl ErrorCode {
         Self::RateLimited,
         Self::Internal,
         Self::Unavailable,
+        Self::StorageUnavailable,
         Self::Overloaded,
         Self::Timeout,
     ];
@@ -74,7 +77,9 @@ impl ErrorCode {
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::StorageUnavailable | Self::Overloaded => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Timeout => StatusCode::GATEWAY_TIMEOUT,
         }
     }
@@ -83,7 +88,10 @@ impl ErrorCode {
     pub fn for_status(status: StatusCode) -> Self {
         Self::ALL
             .into_iter()
-            .find(|code| code.status() == status && *code != Self::Overloaded)
+            .find(|code| {
+                code.status() == status
+                    && !matches!(code, Self::Overloaded | Self::StorageUnavailable)
+            })
             .unwrap_or(if status.is_server_error() {
                 Self::Internal
             } else {
@@ -103,6 +111,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
+            Self::StorageUnavailable => "storage_unavailable",
             Self::Overloaded => "overloaded",
             Self::Timeout => "timeout",
         }
@@ -189,6 +198,12 @@ impl AppError {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
 
+    /// Names the offending fields on an error that is not a 422 (a syntax error's position).
+    pub fn with_fields(mut self, fields: Vec<FieldError>) -> Self {
+        self.fields = fields;
+        self
+    }
+
     pub fn with_retry_after(mut self, after: Duration) -> Self {
         self.retry_after = Some(after);
         self
@@ -230,33 +245,47 @@ impl fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
-/// A storage failure seen by a handler: an outage is 503 `unavailable` (retry
+/// A storage failure seen by a handler: an outage is 503 `storage_unavailable` (retry
 /// later), anything else is a bug or a data problem, 500 `internal`.
 impl From<crate::storage::StorageError> for AppError {
     fn from(err: crate::storage::StorageError) -> Self {
+        Self::from(&err)
+    }
+}
+
+impl From<&crate::storage::StorageError> for AppError {
+    fn from(err: &crate::storage::StorageError) -> Self {
+        let cause = anyhow::anyhow!("{err}");
         if err.is_transient() {
             AppError::new(
-                ErrorCode::Unavailable,
-                "the database is unavailable; try again shortly",
+                ErrorCode::StorageUnavailable,
+                "the database is unavailable, so nothing was stored; try again shortly",
             )
             .with_retry_after(Duration::from_secs(5))
-            .with_cause(err)
+            .with_cause(cause)
         } else {
-            AppError::internal(err)
+            AppError::internal(cause)
         }
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// Every error's body.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorBody)]
+pub struct Body<'a> {
     error: BodyInner<'a>,
 }
 
-#[derive(Serialize)]
-struct BodyInner<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
+pub struct BodyInner<'a> {
+    /// Stable machine-readable code.
     code: ErrorCode,
+    /// What went wrong, in words for people.
     message: &'a str,
+    /// Every bad input field (422), or the position of a syntax error (400); otherwise empty.
     fields: &'a [FieldError],
+    /// Quote it when reporting a problem; also in the `X-Request-Id` header.
     request_id: Option<String>,
 }
 
@@ -351,7 +380,7 @@ mod tests {
         use crate::storage::StorageError;
         let outage = AppError::from(StorageError::CircuitOpen);
         let bug = AppError::from(StorageError::Sql(sqlx::Error::RowNotFound));
-        assert_eq!(outage.code(), ErrorCode::Unavailable);
+        assert_eq!(outage.code(), ErrorCode::StorageUnavailable);
         assert!(
             outage
                 .error_response()

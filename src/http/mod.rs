@@ -1,7 +1,9 @@
 //! The HTTP surface: one app factory for `main` and the tests, so tests exercise
 //! the real middleware, limits and error handlers.
 
+mod api;
 pub mod errors;
+pub mod openapi;
 mod extract;
 mod probes;
 pub mod request_id;
@@ -78,7 +80,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/health", probes::health))
         .service(get_resource("/startup", probes::startup))
         .service(get_resource("/ready", probes::ready))
-        .service(get_resource("/metrics", metrics));
+        .service(get_resource("/metrics", metrics))
+        .configure(api::routes);
 }
 
 /// A resource answering GET and HEAD with `handler`, and a coded 405 otherwise.

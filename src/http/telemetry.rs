@@ -50,8 +50,16 @@ pub async fn middleware(
         scope.set_tag("request_id", request_id.as_str());
         scope.set_tag("route", &route);
     });
-    let span =
-        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    // Simulation handlers fill `scenarios`, `years` and `cache` in.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        scenarios = tracing::field::Empty,
+        years = tracing::field::Empty,
+        cache = tracing::field::Empty,
+    );
 
     m::http_in_flight(1.0);
     let call = AssertUnwindSafe(next.call(req)).catch_unwind();

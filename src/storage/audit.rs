@@ -32,28 +32,11 @@ pub struct StoredAuditEntry {
 }
 
 pub async fn record(db: &Database, entry: &AuditEntry) -> Result<String, StorageError> {
-    let id = uuid::Uuid::new_v4().simple().to_string();
+    let id = new_entry_id();
     let occurred_at = timestamp_now();
     let result = Backoff::DEFAULT
         .retry(
-            || {
-                db.run(
-                    sqlx::query(
-                        "INSERT INTO audit_log \
-                         (id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(&id)
-                    .bind(&occurred_at)
-                    .bind(&entry.request_id)
-                    .bind(&entry.actor)
-                    .bind(&entry.action)
-                    .bind(&entry.target)
-                    .bind(&entry.outcome)
-                    .bind(&entry.client_ip_hash)
-                    .execute(db.pool()),
-                )
-            },
+            || db.run(insert(&id, &occurred_at, entry).execute(db.pool())),
             StorageError::is_transient,
         )
         .await;
@@ -70,6 +53,31 @@ pub async fn record(db: &Database, entry: &AuditEntry) -> Result<String, Storage
         }
     }
     result.map(|_| id)
+}
+
+pub(super) fn new_entry_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// The insert for one entry, to run alone or inside another write's transaction.
+pub(super) fn insert<'q>(
+    id: &'q str,
+    occurred_at: &'q str,
+    entry: &'q AuditEntry,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "INSERT INTO audit_log \
+         (id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(occurred_at)
+    .bind(&entry.request_id)
+    .bind(&entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.target)
+    .bind(&entry.outcome)
+    .bind(&entry.client_ip_hash)
 }
 
 /// The newest entries first.

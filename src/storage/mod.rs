@@ -4,6 +4,7 @@
 pub mod audit;
 mod database;
 mod redis;
+pub mod simulations;
 
 pub use database::{Backend, Database, StorageError};
 pub use redis::{RedisError, RedisStore};

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use metrics::{Counter, Gauge, describe_counter, describe_gauge};
+use metrics::{Counter, Gauge, describe_counter, describe_gauge, describe_histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const HTTP_REQUESTS_TOTAL: &str = "http_requests_total";
@@ -20,6 +20,12 @@ pub const CIRCUIT_BREAKER_OPEN: &str = "circuit_breaker_open";
 pub const DEPENDENCY_UP: &str = "dependency_up";
 pub const AUDIT_ENTRIES_TOTAL: &str = "audit_entries_total";
 pub const BUILD_INFO: &str = "build_info";
+pub const SIMULATIONS_TOTAL: &str = "simulations_total";
+pub const SIMULATION_DURATION_SECONDS: &str = "simulation_duration_seconds";
+pub const SIMULATION_PATHS_TOTAL: &str = "simulation_paths_total";
+pub const SIMULATIONS_IN_FLIGHT: &str = "simulations_in_flight";
+pub const SIMULATION_QUEUE_DEPTH: &str = "simulation_queue_depth";
+pub const CACHE_REQUESTS_TOTAL: &str = "cache_requests_total";
 
 struct Registry {
     handle: PrometheusHandle,
@@ -90,6 +96,27 @@ fn describe() {
     );
     describe_counter!(AUDIT_ENTRIES_TOTAL, "Audit log writes by outcome.");
     describe_gauge!(BUILD_INFO, "Always 1; labels carry the version and commit.");
+    describe_counter!(
+        SIMULATIONS_TOTAL,
+        "Engine runs requested, by outcome: completed, timeout, overloaded, failed."
+    );
+    describe_histogram!(
+        SIMULATION_DURATION_SECONDS,
+        "Engine time of completed simulations, queueing excluded."
+    );
+    describe_counter!(
+        SIMULATION_PATHS_TOTAL,
+        "Paths (scenarios) simulated by completed runs."
+    );
+    describe_gauge!(SIMULATIONS_IN_FLIGHT, "Simulations running on an engine thread now.");
+    describe_gauge!(
+        SIMULATION_QUEUE_DEPTH,
+        "Simulations waiting for an engine thread now."
+    );
+    describe_counter!(
+        CACHE_REQUESTS_TOTAL,
+        "Result cache lookups by tier (l1, l2) and result (hit, miss, error)."
+    );
 }
 
 /// Per-thread handles for the per-request HTTP series, so the hot path does one

@@ -11,6 +11,7 @@ mod sections;
 mod seed;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 pub use defaults::{PlanDefaults, StrategyDefaults};
 pub use input::{PlanInput, StrategyName, parse_plan_json};
@@ -18,7 +19,8 @@ pub use normalize::{FieldError, Limits};
 pub use seed::{MAX_SEED, derive_seed};
 
 /// A validated plan with every default filled in. Build one with [`PlanInput::normalize`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = NormalizedPlan)]
 pub struct Plan {
     pub name: String,
     pub current_age: u32,
@@ -42,7 +44,7 @@ impl Plan {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Portfolio {
     /// Today's balance, dollars.
     pub balance: f64,
@@ -50,7 +52,7 @@ pub struct Portfolio {
     pub annual_contribution: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Allocation {
     pub stocks: f64,
     pub bonds: f64,
@@ -60,12 +62,12 @@ pub struct Allocation {
     pub glide_path: Option<GlidePath>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GlidePath {
     pub end_stocks: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Spending {
     /// Planned yearly spending in today's dollars. `constant_dollar` spends it, `guardrails`
     /// starts from it; the variable strategies derive their default floor from it.
@@ -75,7 +77,7 @@ pub struct Spending {
 }
 
 /// How much to withdraw each year, with the strategy's own parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "strategy", rename_all = "snake_case")]
 pub enum Strategy {
     /// The 4 % rule: `annual` every year, raised with inflation.
@@ -100,7 +102,7 @@ pub enum Strategy {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Income {
     pub name: String,
     /// Yearly amount: today's dollars when inflation-adjusted, else a fixed nominal amount.
@@ -111,7 +113,7 @@ pub struct Income {
     pub inflation_adjusted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Event {
     pub name: String,
     pub age: u32,
@@ -121,19 +123,19 @@ pub struct Event {
     pub inflation_adjusted: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Fees {
     /// Yearly fraction of the balance lost to fund fees.
     pub expense_ratio: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Tax {
     /// Withdrawals are grossed up so that `spending = withdrawal × (1 − rate)`.
     pub effective_rate: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Market {
     pub model: MarketModel,
     pub stocks: AssetAssumption,
@@ -145,28 +147,28 @@ pub struct Market {
     pub fat_tails_df: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MarketModel {
     Lognormal,
 }
 
 /// Arithmetic yearly mean and standard deviation (`0.09`, `0.17`), as users quote them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AssetAssumption {
     pub mean: f64,
     pub volatility: f64,
 }
 
 /// Correlations of the yearly shocks. Cash is drawn independently.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Correlations {
     pub stocks_bonds: f64,
     pub stocks_inflation: f64,
     pub bonds_inflation: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Simulation {
     pub scenarios: u32,
     /// Given by the client, or derived from the plan (see [`derive_seed`]).

@@ -12,7 +12,7 @@ use super::input::PlanInput;
 use super::{Fees, Plan, PlanDefaults, Portfolio, Simulation, Tax, derive_seed};
 
 /// One invalid field: its contract path and what is wrong, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub path: String,
     pub message: String,

@@ -1,0 +1,315 @@
+//! JSON API v1: simulations and the OpenAPI document.
+//!
+//! Handlers parse and validate, then hand the plan to [`crate::simulations`], which owns
+//! caching, admission control and storage. Each `#[utoipa::path]` here is the
+//! documentation of its route; `openapi.rs` collects them.
+
+use std::time::Duration;
+
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::errors::{AppError, ErrorCode};
+use super::request_id::RequestId;
+use super::{get_resource, resource};
+use crate::engine::plan::{Limits, parse_plan_json};
+use crate::simulations::{Caller, Simulation, SimulationError};
+use crate::state::AppState;
+
+pub const SIMULATIONS: &str = "/api/v1/simulations";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(SIMULATIONS).route(web::post().to(create_simulation)))
+        .service(get_resource("/api/v1/simulations/{id}", get_simulation))
+        .service(get_resource(
+            "/api/v1/simulations/{id}/percentiles.csv",
+            get_percentiles_csv,
+        ))
+        .service(get_resource("/api/v1/openapi.json", openapi_json));
+}
+
+/// Results are immutable, so a client may keep one as long as it likes.
+const IMMUTABLE: &str = "private, max-age=31536000, immutable";
+const X_CACHE: &str = "x-cache";
+
+/// Run a simulation, or find its result in the cache, and store it under a new id.
+#[utoipa::path(
+    post,
+    path = "/api/v1/simulations",
+    tag = "simulations",
+    request_body(content = crate::engine::PlanInput, content_type = "application/json",
+        description = "The plan. Only `current_age`, `end_age`, `portfolio.balance` and `spending.annual` are required."),
+    responses(
+        (status = 201, description = "The result, stored under a new unguessable id.",
+            body = super::openapi::SimulationResult,
+            headers(
+                ("Location" = String, description = "The permalink of this simulation."),
+                ("ETag" = String, description = "Weak validator of the result; equal plans and seeds share it."),
+                ("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss`."),
+            )),
+        (status = 400, description = "The body is not JSON.", body = super::errors::Body),
+        (status = 413, description = "The body is over 64 KiB.", body = super::errors::Body),
+        (status = 415, description = "The body is not `application/json`.", body = super::errors::Body),
+        (status = 422, description = "The plan breaks the rules; `fields` lists every problem.", body = super::errors::Body),
+        (status = 503, description = "`overloaded` or `storage_unavailable`; retry after `Retry-After` seconds.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 504, description = "The simulation did not finish in time.", body = super::errors::Body),
+    )
+)]
+pub async fn create_simulation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    if !is_json(req.headers()) {
+        return Err(AppError::new(
+            ErrorCode::UnsupportedMediaType,
+            "expected a JSON body with Content-Type: application/json",
+        ));
+    }
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the body is not UTF-8 text"))?;
+    let input = parse_plan_json(text).map_err(|field| {
+        if field.path == "body" {
+            let message = format!("the body is not a JSON plan: {}", field.message);
+            AppError::new(ErrorCode::MalformedRequest, message).with_fields(vec![field])
+        } else {
+            AppError::validation(vec![field])
+        }
+    })?;
+    let limits = Limits {
+        max_scenarios: state.settings.simulation.max_scenarios,
+    };
+    let plan = input
+        .normalize(&state.settings.plan_defaults, limits)
+        .map_err(AppError::validation)?;
+    let caller = Caller {
+        request_id: RequestId::current().map(|id| id.to_string()),
+        api_key_id: None,
+        ip: req.peer_addr().map(|addr| addr.ip()),
+    };
+    let simulation = state
+        .simulations
+        .create(plan, &caller)
+        .await
+        .map_err(into_app_error)?;
+    record_log_fields(&simulation);
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("{SIMULATIONS}/{}", simulation.id),
+        ))
+        .insert_header((header::ETAG, etag(&simulation)))
+        .insert_header((X_CACHE, simulation.cache.as_str()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type(mime_json())
+        .body(simulation.response_body()))
+}
+
+/// A stored simulation.
+#[utoipa::path(
+    get,
+    path = "/api/v1/simulations/{id}",
+    tag = "simulations",
+    params(("id" = String, Path, description = "The simulation id: 32 lowercase hex digits.")),
+    responses(
+        (status = 200, description = "The stored result.", body = super::openapi::SimulationResult,
+            headers(
+                ("ETag" = String, description = "Weak validator of the result."),
+                ("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss` (read from the database)."),
+            )),
+        (status = 304, description = "The result matches `If-None-Match`."),
+        (status = 404, description = "No simulation has this id.", body = super::errors::Body),
+        (status = 503, description = "The database is unavailable.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+    )
+)]
+pub async fn get_simulation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let simulation = find(&state, &id).await?;
+    let tag = etag(&simulation);
+    let not_modified = matches_etag(req.headers(), &tag);
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, tag))
+        .insert_header((X_CACHE, simulation.cache.as_str()))
+        .insert_header((header::CACHE_CONTROL, IMMUTABLE));
+    if not_modified {
+        return Ok(response.finish());
+    }
+    Ok(response
+        .content_type(mime_json())
+        .body(simulation.response_body()))
+}
+
+/// The yearly percentile bands of real balance and spending, as CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/simulations/{id}/percentiles.csv",
+    tag = "simulations",
+    params(("id" = String, Path, description = "The simulation id.")),
+    responses(
+        (status = 200, description = "One row per simulated year: `year,age,balance_p5,…,balance_p95,spending_p5,…,spending_p95`, today's dollars.",
+            content_type = "text/csv", body = String,
+            headers(("ETag" = String, description = "Validator of the CSV."))),
+        (status = 304, description = "The CSV matches `If-None-Match`."),
+        (status = 404, description = "No simulation has this id.", body = super::errors::Body),
+        (status = 503, description = "The database is unavailable.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+    )
+)]
+pub async fn get_percentiles_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let simulation = find(&state, &id).await?;
+    let tag = format!("\"{}-csv\"", simulation.result.hash);
+    if matches_etag(req.headers(), &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, IMMUTABLE))
+            .finish());
+    }
+    let csv = simulation
+        .result
+        .percentiles_csv()
+        .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, IMMUTABLE))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"glidepath-{}-percentiles.csv\"",
+                simulation.id
+            ),
+        ))
+        .content_type("text/csv; charset=utf-8")
+        .body(csv))
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", content_type = "application/json", body = Object))
+)]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(mime_json())
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(super::openapi::document())
+}
+
+async fn find(state: &AppState, id: &str) -> Result<Simulation, AppError> {
+    state
+        .simulations
+        .find(id)
+        .await
+        .map_err(into_app_error)?
+        .ok_or_else(|| AppError::not_found("simulation"))
+        .inspect(record_log_fields)
+}
+
+fn into_app_error(err: SimulationError) -> AppError {
+    match err {
+        SimulationError::Overloaded => AppError::new(
+            ErrorCode::Overloaded,
+            "every simulation slot is busy; retry shortly",
+        )
+        .with_retry_after(Duration::from_secs(1)),
+        SimulationError::Timeout(after) => AppError::new(
+            ErrorCode::Timeout,
+            format!(
+                "the simulation did not finish within {} ms; try fewer scenarios",
+                after.as_millis()
+            ),
+        ),
+        SimulationError::Storage(err) => AppError::from(&*err),
+        SimulationError::Internal(message) => AppError::internal(anyhow::anyhow!(message)),
+    }
+}
+
+/// `scenarios`, `years` and `cache` on the request's log line.
+fn record_log_fields(simulation: &Simulation) {
+    let span = tracing::Span::current();
+    span.record("scenarios", simulation.result.meta.scenarios);
+    span.record("years", simulation.result.meta.years);
+    span.record("cache", simulation.cache.as_str());
+}
+
+/// Weak: the same result under another id has another body (its `id`), but the same numbers.
+fn etag(simulation: &Simulation) -> String {
+    format!("W/\"{}\"", simulation.result.hash)
+}
+
+/// `If-None-Match` by weak comparison (RFC 9110 §13.1.2), including `*`.
+fn matches_etag(headers: &HeaderMap, tag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let ours = opaque(tag);
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == ours)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
+}
+
+fn mime_json() -> HeaderValue {
+    HeaderValue::from_static("application/json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                header::HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn if_none_match_uses_weak_comparison_and_lists() {
+        let tag = "W/\"abc\"";
+        assert!(matches_etag(&headers(&[("if-none-match", "\"abc\"")]), tag));
+        assert!(matches_etag(&headers(&[("if-none-match", "\"x\", W/\"abc\"")]), tag));
+        assert!(matches_etag(&headers(&[("if-none-match", "*")]), tag));
+        assert!(!matches_etag(&headers(&[("if-none-match", "\"abd\"")]), tag));
+        assert!(!matches_etag(&headers(&[]), tag));
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json(&headers(&[("content-type", "application/json")])));
+        assert!(is_json(&headers(&[(
+            "content-type",
+            "Application/JSON; charset=utf-8"
+        )])));
+        assert!(is_json(&headers(&[("content-type", "application/problem+json")])));
+        assert!(!is_json(&headers(&[("content-type", "text/plain")])));
+        assert!(!is_json(&headers(&[])));
+    }
+}

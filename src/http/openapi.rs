@@ -1,0 +1,56 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
+//! the request and response types. A copy is committed as `docs/openapi.json`; a test fails
+//! when the two drift apart (regenerate with `glidepath openapi > docs/openapi.json`).
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::engine::{Outcome, Plan};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Glidepath API",
+        description = "Monte Carlo retirement planning: will the money last? Money in results is in today's dollars. Errors share one body: `{\"error\": {\"code\", \"message\", \"fields\", \"request_id\"}}`.",
+        license(name = "MIT"),
+    ),
+    paths(
+        super::api::create_simulation,
+        super::api::get_simulation,
+        super::api::get_percentiles_csv,
+        super::api::openapi_json,
+    ),
+    components(schemas(super::errors::ErrorCode)),
+    tags(
+        (name = "simulations", description = "Run a plan and read stored results."),
+        (name = "meta", description = "About the API itself."),
+    )
+)]
+struct ApiDoc;
+
+/// A simulation as the API returns it: the permalink id, the normalized plan and the outcome.
+#[derive(Serialize, ToSchema)]
+pub struct SimulationResult {
+    /// 32 lowercase hex digits (128 random bits); the permalink is `/api/v1/simulations/{id}`.
+    pub id: String,
+    /// When this simulation was requested, UTC, RFC 3339.
+    pub created_at: String,
+    /// The plan as simulated, every default filled in.
+    pub plan: Plan,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The document as served, pretty-printed; built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut doc = ApiDoc::openapi();
+        doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+        let mut json = doc.to_pretty_json().expect("the OpenAPI document serializes");
+        json.push('\n');
+        json
+    })
+}

@@ -1,0 +1,253 @@
+//! Simulations as a service: a normalized plan in, a stored result with a permalink out.
+//!
+//! [`Simulations::create`]:
+//! 1. hash the canonical plan (with its seed) and the engine version;
+//! 2. find the result in L1, then L2, or run the engine under admission control (see
+//!    [`admission`]) — concurrent identical requests share one run;
+//! 3. store the result once per hash, a fresh `simulations` row with a random 128-bit id,
+//!    and an audit entry, in one transaction, before answering. If the database is down the
+//!    request fails with [`SimulationError::Storage`] and no id is handed out.
+//!
+//! [`Simulations::find`] resolves an id to its row and the row's result (L1, L2, then the
+//! database). The HTTP layer maps [`SimulationError`] to coded responses.
+
+pub mod admission;
+pub mod cache;
+pub mod document;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use tracing::Instrument;
+
+use crate::config::Settings;
+use crate::engine::{self, EngineError, Plan, RunOptions};
+use crate::storage::audit::AuditEntry;
+use crate::storage::simulations::{self as store, NewResult, NewSimulation};
+use crate::storage::{Database, RedisStore, StorageError, timestamp_now};
+use crate::telemetry::metrics as m;
+use admission::{Admission, AdmissionError};
+pub use cache::CacheTier;
+use cache::ResultCache;
+pub use document::{ResultDoc, result_hash};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SimulationError {
+    #[error("every engine thread is busy and the queue is full")]
+    Overloaded,
+    #[error("the simulation did not finish within {0:?}")]
+    Timeout(Duration),
+    #[error(transparent)]
+    Storage(Arc<StorageError>),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StorageError> for SimulationError {
+    fn from(err: StorageError) -> Self {
+        Self::Storage(Arc::new(err))
+    }
+}
+
+/// Who asked, for the audit log and the history.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub request_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub ip: Option<IpAddr>,
+}
+
+/// A simulation row with its result.
+pub struct Simulation {
+    pub id: String,
+    pub created_at: String,
+    pub result: Arc<ResultDoc>,
+    pub cache: CacheTier,
+}
+
+impl Simulation {
+    pub fn response_body(&self) -> actix_web::web::Bytes {
+        self.result.response_body(&self.id, &self.created_at)
+    }
+}
+
+pub struct Simulations {
+    db: Database,
+    cache: ResultCache,
+    admission: Admission,
+    timeout: Duration,
+    ip_salt: Vec<u8>,
+}
+
+impl Simulations {
+    pub fn new(settings: &Settings, db: Database, redis: Option<RedisStore>) -> anyhow::Result<Self> {
+        let ip_salt = match settings.audit.ip_salt.expose() {
+            "" => {
+                let mut salt = vec![0; 16];
+                getrandom::fill(&mut salt)?;
+                salt
+            }
+            salt => salt.as_bytes().to_vec(),
+        };
+        Ok(Self {
+            db,
+            cache: ResultCache::new(&settings.cache, redis),
+            admission: Admission::new(&settings.simulation)?,
+            timeout: Duration::from_millis(settings.simulation.timeout_ms),
+            ip_salt,
+        })
+    }
+
+    pub fn cache(&self) -> &ResultCache {
+        &self.cache
+    }
+
+    pub fn admission(&self) -> &Admission {
+        &self.admission
+    }
+
+    /// Runs (or finds) the plan's result and stores a new simulation of it.
+    pub async fn create(&self, plan: Plan, caller: &Caller) -> Result<Simulation, SimulationError> {
+        let plan_json = serde_json::to_string(&plan).expect("plans serialize");
+        let hash = result_hash(&plan_json);
+        let (result, cache) = self
+            .cache
+            .get_or_insert_with(&hash, || self.run_engine(hash.clone(), plan))
+            .await
+            .map_err(unshare)?;
+
+        let id = new_simulation_id();
+        let created_at = timestamp_now();
+        let audit = AuditEntry {
+            request_id: caller.request_id.clone(),
+            actor: caller
+                .api_key_id
+                .as_ref()
+                .map_or_else(|| "anonymous".to_string(), |key| format!("api_key:{key}")),
+            action: "simulation.create".into(),
+            target: Some(id.clone()),
+            outcome: "success".into(),
+            client_ip_hash: caller.ip.map(|ip| self.hash_ip(ip)),
+        };
+        let body = std::str::from_utf8(&result.body).expect("documents are JSON text");
+        let new_result = (!result.is_stored()).then(|| NewResult {
+            hash: &result.hash,
+            engine_version: &result.meta.engine_version,
+            seed: result.meta.seed,
+            scenarios: result.meta.scenarios,
+            years: result.meta.years,
+            duration_ms: result.meta.elapsed_ms,
+            plan_json: &result.plan_json,
+            result_json: body,
+        });
+        store::insert(
+            &self.db,
+            &NewSimulation {
+                id: &id,
+                created_at: &created_at,
+                api_key_id: caller.api_key_id.as_deref(),
+                request_id: caller.request_id.as_deref(),
+                result: new_result,
+                result_hash: &result.hash,
+                audit: &audit,
+            },
+        )
+        .instrument(tracing::info_span!("store"))
+        .await?;
+        result.mark_stored();
+        Ok(Simulation {
+            id,
+            created_at,
+            result,
+            cache,
+        })
+    }
+
+    /// The simulation with this id, or `None` (also for ids that are not ours in form).
+    pub async fn find(&self, id: &str) -> Result<Option<Simulation>, SimulationError> {
+        if !is_simulation_id(id) {
+            return Ok(None);
+        }
+        let Some(row) = store::find(&self.db, id).await? else {
+            return Ok(None);
+        };
+        let hash = row.result_hash.clone();
+        let (result, cache) = self
+            .cache
+            .get_or_insert_with(&hash, || async {
+                let json = store::result_json(&self.db, &hash).await?.ok_or_else(|| {
+                    SimulationError::Internal(format!("simulation {id} points to a missing result"))
+                })?;
+                ResultDoc::parse(hash.clone(), json.into(), true)
+                    .map_err(|err| SimulationError::Internal(format!("stored result {hash}: {err}")))
+            })
+            .await
+            .map_err(unshare)?;
+        Ok(Some(Simulation {
+            id: row.id,
+            created_at: row.created_at,
+            result,
+            cache,
+        }))
+    }
+
+    async fn run_engine(&self, hash: String, plan: Plan) -> Result<ResultDoc, SimulationError> {
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let scenarios = plan.simulation.scenarios;
+        let outcome = self
+            .admission
+            .run(deadline, move || {
+                let options = RunOptions {
+                    deadline: Some(deadline),
+                    simd: None,
+                };
+                engine::simulate(&plan, &options).map(|outcome| ResultDoc::new(hash, &plan, &outcome))
+            })
+            .instrument(tracing::info_span!("simulate", scenarios))
+            .await;
+        let (label, result) = match outcome {
+            Ok(Ok(doc)) => ("completed", Ok(doc)),
+            Ok(Err(EngineError::Timeout)) | Err(AdmissionError::Timeout) => {
+                ("timeout", Err(SimulationError::Timeout(self.timeout)))
+            }
+            Err(AdmissionError::Overloaded) => ("overloaded", Err(SimulationError::Overloaded)),
+            Ok(Err(err)) => ("failed", Err(SimulationError::Internal(err.to_string()))),
+            Err(err @ AdmissionError::Panicked) => {
+                ("failed", Err(SimulationError::Internal(err.to_string())))
+            }
+        };
+        metrics::counter!(m::SIMULATIONS_TOTAL, "outcome" => label).increment(1);
+        if let Ok(doc) = &result {
+            metrics::histogram!(m::SIMULATION_DURATION_SECONDS)
+                .record(doc.meta.elapsed_ms / 1000.0);
+            metrics::counter!(m::SIMULATION_PATHS_TOTAL).increment(u64::from(scenarios));
+        }
+        result
+    }
+
+    fn hash_ip(&self, ip: IpAddr) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(&self.ip_salt);
+        hasher.update(ip.to_string().as_bytes());
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// Errors shared by coalesced callers arrive in an `Arc`; each caller gets its own copy.
+fn unshare(err: Arc<SimulationError>) -> SimulationError {
+    SimulationError::clone(&err)
+}
+
+/// A fresh permalink id: 128 random bits from the OS, as 32 lowercase hex digits.
+pub fn new_simulation_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    hex::encode(bytes)
+}
+
+pub fn is_simulation_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
