@@ -10,6 +10,18 @@ async fn metrics_expose_http_process_and_build_series() {
     app.wait_started().await;
     app.get("/health").await;
     app.get("/api/v1/simulations/3f2a9c").await;
+    app.get("/no/such/page/3f2a9c").await;
+    let plan = serde_json::json!({"current_age": 65, "end_age": 90,
+        "portfolio": {"balance": 800000}, "spending": {"annual": 30000},
+        "simulation": {"scenarios": 100, "seed": 5}});
+    let created = app
+        .client
+        .post(app.url("/api/v1/simulations"))
+        .json(&plan)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
 
     let response = app.get("/metrics").await;
 
@@ -24,6 +36,13 @@ async fn metrics_expose_http_process_and_build_series() {
     let expected = [
         r#"http_requests_total{method="GET",route="/health",status="200"}"#,
         r#"http_requests_total{method="GET",route="unmatched",status="404"}"#,
+        r#"http_requests_total{method="GET",route="/api/v1/simulations/{id}",status="404"}"#,
+        r#"simulations_total{outcome="completed"}"#,
+        "simulation_duration_seconds_bucket{",
+        "simulation_paths_total ",
+        "simulations_in_flight ",
+        "simulation_queue_depth ",
+        r#"cache_requests_total{tier="l1",result="miss"}"#,
         r#"http_request_duration_seconds_bucket{method="GET",route="/health",status="200",le="0.001"}"#,
         "# TYPE http_request_duration_seconds histogram",
         "# HELP http_requests_total ",

@@ -146,7 +146,11 @@ impl Settings {
             10..=10_000,
         )?;
         in_range("simulation.workers", s.simulation.workers, 0..=1024)?;
-        in_range("simulation.queue_depth", s.simulation.queue_depth, 0..=100_000)?;
+        in_range(
+            "simulation.queue_depth",
+            s.simulation.queue_depth,
+            0..=100_000,
+        )?;
         in_range(
             "sentry.traces_sample_rate",
             s.sentry.traces_sample_rate,

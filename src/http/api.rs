@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::errors::{AppError, ErrorCode};
+use super::errors::{AppError, ErrorCode, FieldError};
 use super::request_id::RequestId;
 use super::{get_resource, resource};
 use crate::engine::plan::{Limits, parse_plan_json};
@@ -67,11 +67,17 @@ pub async fn create_simulation(
             "expected a JSON body with Content-Type: application/json",
         ));
     }
+    ensure_started(&state)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the body is not UTF-8 text"))?;
+    if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let message = format!("the body is not valid JSON: {err}");
+        return Err(AppError::new(ErrorCode::MalformedRequest, message)
+            .with_fields(vec![FieldError::new("body", err.to_string())]));
+    }
     let input = parse_plan_json(text).map_err(|field| {
         if field.path == "body" {
-            let message = format!("the body is not a JSON plan: {}", field.message);
+            let message = format!("the body is not a plan object: {}", field.message);
             AppError::new(ErrorCode::MalformedRequest, message).with_fields(vec![field])
         } else {
             AppError::validation(vec![field])
@@ -95,10 +101,7 @@ pub async fn create_simulation(
         .map_err(into_app_error)?;
     record_log_fields(&simulation);
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("{SIMULATIONS}/{}", simulation.id),
-        ))
+        .insert_header((header::LOCATION, format!("{SIMULATIONS}/{}", simulation.id)))
         .insert_header((header::ETAG, etag(&simulation)))
         .insert_header((X_CACHE, simulation.cache.as_str()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -210,7 +213,20 @@ pub async fn openapi_json() -> HttpResponse {
         .body(super::openapi::document())
 }
 
+/// Until migrations have run (the database may be unreachable), nothing can be stored.
+fn ensure_started(state: &AppState) -> Result<(), AppError> {
+    if state.lifecycle.is_started() {
+        return Ok(());
+    }
+    Err(AppError::new(
+        ErrorCode::StorageUnavailable,
+        "storage is not ready yet (the database is unreachable or still migrating); retry shortly",
+    )
+    .with_retry_after(Duration::from_secs(2)))
+}
+
 async fn find(state: &AppState, id: &str) -> Result<Simulation, AppError> {
+    ensure_started(state)?;
     state
         .simulations
         .find(id)
@@ -295,9 +311,15 @@ mod tests {
     fn if_none_match_uses_weak_comparison_and_lists() {
         let tag = "W/\"abc\"";
         assert!(matches_etag(&headers(&[("if-none-match", "\"abc\"")]), tag));
-        assert!(matches_etag(&headers(&[("if-none-match", "\"x\", W/\"abc\"")]), tag));
+        assert!(matches_etag(
+            &headers(&[("if-none-match", "\"x\", W/\"abc\"")]),
+            tag
+        ));
         assert!(matches_etag(&headers(&[("if-none-match", "*")]), tag));
-        assert!(!matches_etag(&headers(&[("if-none-match", "\"abd\"")]), tag));
+        assert!(!matches_etag(
+            &headers(&[("if-none-match", "\"abd\"")]),
+            tag
+        ));
         assert!(!matches_etag(&headers(&[]), tag));
     }
 
@@ -308,7 +330,10 @@ mod tests {
             "content-type",
             "Application/JSON; charset=utf-8"
         )])));
-        assert!(is_json(&headers(&[("content-type", "application/problem+json")])));
+        assert!(is_json(&headers(&[(
+            "content-type",
+            "application/problem+json"
+        )])));
         assert!(!is_json(&headers(&[("content-type", "text/plain")])));
         assert!(!is_json(&headers(&[])));
     }

@@ -3,8 +3,8 @@
 
 mod api;
 pub mod errors;
-pub mod openapi;
 mod extract;
+pub mod openapi;
 mod probes;
 pub mod request_id;
 mod telemetry;

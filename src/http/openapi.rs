@@ -49,7 +49,9 @@ pub fn document() -> &'static str {
     DOCUMENT.get_or_init(|| {
         let mut doc = ApiDoc::openapi();
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-        let mut json = doc.to_pretty_json().expect("the OpenAPI document serializes");
+        let mut json = doc
+            .to_pretty_json()
+            .expect("the OpenAPI document serializes");
         json.push('\n');
         json
     })

@@ -67,6 +67,11 @@ impl Admission {
         self.pool.current_num_threads()
     }
 
+    /// Engine threads free now.
+    pub fn idle_threads(&self) -> usize {
+        self.permits.available_permits()
+    }
+
     /// Runs `job` on an engine thread once a permit is free, or refuses.
     pub async fn run<T, F>(&self, deadline: Instant, job: F) -> Result<T, AdmissionError>
     where

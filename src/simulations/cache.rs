@@ -111,17 +111,19 @@ impl ResultCache {
     async fn l2_get(&self, hash: &str) -> Option<ResultDoc> {
         let redis = self.redis.as_ref()?;
         match redis.get(&l2_key(hash)).await {
-            Ok(Some(bytes)) => match ResultDoc::parse(hash.to_string(), Bytes::from(bytes), false) {
-                Ok(doc) => {
-                    count("l2", "hit");
-                    Some(doc)
+            Ok(Some(bytes)) => {
+                match ResultDoc::parse(hash.to_string(), Bytes::from(bytes), false) {
+                    Ok(doc) => {
+                        count("l2", "hit");
+                        Some(doc)
+                    }
+                    Err(err) => {
+                        count("l2", "error");
+                        tracing::warn!(error = %err, hash, "unreadable result in Redis; recomputing");
+                        None
+                    }
                 }
-                Err(err) => {
-                    count("l2", "error");
-                    tracing::warn!(error = %err, hash, "unreadable result in Redis; recomputing");
-                    None
-                }
-            },
+            }
             Ok(None) => {
                 count("l2", "miss");
                 None

@@ -84,7 +84,13 @@ impl ResultDoc {
         Ok(Self::assemble(hash, plan_json, body, meta, stored))
     }
 
-    fn assemble(hash: String, plan_json: String, body: Bytes, meta: ResultMeta, stored: bool) -> Self {
+    fn assemble(
+        hash: String,
+        plan_json: String,
+        body: Bytes,
+        meta: ResultMeta,
+        stored: bool,
+    ) -> Self {
         Self {
             hash,
             plan_json,
@@ -171,7 +177,12 @@ mod tests {
                 "simulation": {"scenarios": 100, "seed": 7}}"#,
         )
         .unwrap()
-        .normalize(&PlanDefaults::default(), Limits { max_scenarios: 1000 })
+        .normalize(
+            &PlanDefaults::default(),
+            Limits {
+                max_scenarios: 1000,
+            },
+        )
         .unwrap();
         let outcome = simulate(&plan, &RunOptions::default()).unwrap();
         let plan_json = serde_json::to_string(&plan).unwrap();
@@ -183,7 +194,12 @@ mod tests {
         let doc = doc();
         let body = doc.response_body("abc", "2026-11-21T00:00:00.000000Z");
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(&keys[..4], ["id", "created_at", "plan", "engine_version"]);
         assert_eq!(value["id"], "abc");
         assert_eq!(value["plan"]["name"], "Test \"quoted\"");

@@ -17,6 +17,7 @@ pub mod document;
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -79,10 +80,16 @@ pub struct Simulations {
     admission: Admission,
     timeout: Duration,
     ip_salt: Vec<u8>,
+    /// Engine runs started by this instance (tests check that identical requests share one).
+    engine_runs: AtomicU64,
 }
 
 impl Simulations {
-    pub fn new(settings: &Settings, db: Database, redis: Option<RedisStore>) -> anyhow::Result<Self> {
+    pub fn new(
+        settings: &Settings,
+        db: Database,
+        redis: Option<RedisStore>,
+    ) -> anyhow::Result<Self> {
         let ip_salt = match settings.audit.ip_salt.expose() {
             "" => {
                 let mut salt = vec![0; 16];
@@ -97,6 +104,7 @@ impl Simulations {
             admission: Admission::new(&settings.simulation)?,
             timeout: Duration::from_millis(settings.simulation.timeout_ms),
             ip_salt,
+            engine_runs: AtomicU64::new(0),
         })
     }
 
@@ -106,6 +114,10 @@ impl Simulations {
 
     pub fn admission(&self) -> &Admission {
         &self.admission
+    }
+
+    pub fn engine_runs(&self) -> u64 {
+        self.engine_runs.load(Ordering::Relaxed)
     }
 
     /// Runs (or finds) the plan's result and stores a new simulation of it.
@@ -180,8 +192,9 @@ impl Simulations {
                 let json = store::result_json(&self.db, &hash).await?.ok_or_else(|| {
                     SimulationError::Internal(format!("simulation {id} points to a missing result"))
                 })?;
-                ResultDoc::parse(hash.clone(), json.into(), true)
-                    .map_err(|err| SimulationError::Internal(format!("stored result {hash}: {err}")))
+                ResultDoc::parse(hash.clone(), json.into(), true).map_err(|err| {
+                    SimulationError::Internal(format!("stored result {hash}: {err}"))
+                })
             })
             .await
             .map_err(unshare)?;
@@ -194,6 +207,7 @@ impl Simulations {
     }
 
     async fn run_engine(&self, hash: String, plan: Plan) -> Result<ResultDoc, SimulationError> {
+        self.engine_runs.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let deadline = started + self.timeout;
         let scenarios = plan.simulation.scenarios;
@@ -204,7 +218,8 @@ impl Simulations {
                     deadline: Some(deadline),
                     simd: None,
                 };
-                engine::simulate(&plan, &options).map(|outcome| ResultDoc::new(hash, &plan, &outcome))
+                engine::simulate(&plan, &options)
+                    .map(|outcome| ResultDoc::new(hash, &plan, &outcome))
             })
             .instrument(tracing::info_span!("simulate", scenarios))
             .await;

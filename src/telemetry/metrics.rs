@@ -108,7 +108,10 @@ fn describe() {
         SIMULATION_PATHS_TOTAL,
         "Paths (scenarios) simulated by completed runs."
     );
-    describe_gauge!(SIMULATIONS_IN_FLIGHT, "Simulations running on an engine thread now.");
+    describe_gauge!(
+        SIMULATIONS_IN_FLIGHT,
+        "Simulations running on an engine thread now."
+    );
     describe_gauge!(
         SIMULATION_QUEUE_DEPTH,
         "Simulations waiting for an engine thread now."

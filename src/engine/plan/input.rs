@@ -16,13 +16,25 @@ pub struct PlanInput {
     #[schema(max_length = 80, example = "Our plan")]
     pub name: Option<String>,
     /// Required. Age now, in years.
-    #[schema(required = true, nullable = false, minimum = 18, maximum = 119, example = 60)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 18,
+        maximum = 119,
+        example = 60
+    )]
     pub current_age: Option<u32>,
     /// Age at which contributions stop; defaults to `current_age` (already retired).
     #[schema(minimum = 18, maximum = 120, example = 65)]
     pub retirement_age: Option<u32>,
     /// Required. The plan runs until this age (exclusive), at most 100 years.
-    #[schema(required = true, nullable = false, minimum = 19, maximum = 120, example = 95)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 19,
+        maximum = 120,
+        example = 95
+    )]
     pub end_age: Option<u32>,
     /// Required, for `balance`.
     #[serde(default)]
@@ -52,7 +64,13 @@ pub struct PlanInput {
 #[serde(deny_unknown_fields)]
 pub struct PortfolioInput {
     /// Required. Invested savings today, in dollars.
-    #[schema(required = true, nullable = false, minimum = 1000, maximum = 100000000, example = 1000000)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 1000,
+        maximum = 100000000,
+        example = 1000000
+    )]
     pub balance: Option<f64>,
     /// Added at the start of each year before retirement, in today's dollars. Default 0.
     #[schema(minimum = 0, maximum = 1000000, example = 20000)]
@@ -112,7 +130,13 @@ pub struct SpendingInput {
     /// Default `constant_dollar`. Parameters of another strategy are refused.
     pub strategy: Option<StrategyName>,
     /// Required. Spending in the first retirement year, in today's dollars, before tax.
-    #[schema(required = true, nullable = false, minimum = 0, maximum = 1000000, example = 40000)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 0,
+        maximum = 1000000,
+        example = 40000
+    )]
     pub annual: Option<f64>,
     /// `constant_percent`: share of the balance spent each year. Default 0.04.
     #[schema(minimum = 0.001, maximum = 0.5, example = 0.04)]
@@ -144,10 +168,22 @@ pub struct IncomeInput {
     #[schema(max_length = 80, example = "Social Security")]
     pub name: Option<String>,
     /// Required. Yearly amount, in today's dollars when inflation-adjusted.
-    #[schema(required = true, nullable = false, minimum = 0, maximum = 1000000, example = 24000)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 0,
+        maximum = 1000000,
+        example = 24000
+    )]
     pub annual: Option<f64>,
     /// Required. First age at which it is paid.
-    #[schema(required = true, nullable = false, minimum = 18, maximum = 120, example = 67)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 18,
+        maximum = 120,
+        example = 67
+    )]
     pub start_age: Option<u32>,
     /// Last age (exclusive); default: for life.
     #[schema(minimum = 19, maximum = 120)]
@@ -163,7 +199,13 @@ pub struct EventInput {
     #[schema(max_length = 80, example = "New roof")]
     pub name: Option<String>,
     /// Required. Age in the year it happens.
-    #[schema(required = true, nullable = false, minimum = 18, maximum = 119, example = 70)]
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 18,
+        maximum = 119,
+        example = 70
+    )]
     pub age: Option<u32>,
     /// Required. Negative for a cost, positive for an inflow (an inheritance).
     #[schema(required = true, nullable = false, minimum = -100000000, maximum = 100000000, example = -30000)]

@@ -1,0 +1,662 @@
+//! JSON API v1 through a real server: the contract of DESIGN.md, validation, caching
+//! (single flight, L1, a real Redis as L2 shared by two instances, Redis dying), admission
+//! control, storage on SQLite and PostgreSQL, and the database being down.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{
+    CLOSED_PORT, PgDatabase, TcpProxy, TestApp, redis_url, spawn_app_with, unique_prefix,
+};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+const SIMULATIONS: &str = "/api/v1/simulations";
+
+fn plan(annual: f64) -> Value {
+    json!({
+        "name": "API test",
+        "current_age": 60, "retirement_age": 65, "end_age": 95,
+        "portfolio": { "balance": 1_000_000, "annual_contribution": 20_000 },
+        "spending": { "strategy": "constant_dollar", "annual": annual },
+        "income": [ { "name": "Social Security", "annual": 24_000, "start_age": 67 } ],
+        "events": [ { "name": "New roof", "age": 70, "amount": -30_000 } ],
+        "simulation": { "scenarios": 500, "seed": 42 }
+    })
+}
+
+/// A plan no other test (or earlier run) has asked for, so it misses every cache.
+fn unique_plan() -> Value {
+    let mut plan = plan(40_000.0);
+    plan["simulation"]["seed"] = json!(fastrand::u64(1..1 << 52));
+    plan
+}
+
+/// An app whose migrations have run, so the API can store results.
+async fn started_app(
+    customize: impl FnOnce(&mut std::collections::HashMap<String, String>),
+) -> TestApp {
+    let app = spawn_app_with(customize).await;
+    app.wait_started().await;
+    app
+}
+
+async fn post(app: &TestApp, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url(SIMULATIONS))
+        .json(body)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+async fn created(app: &TestApp, body: &Value) -> (String, Value) {
+    let response = post(app, body).await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+    let cache = header(&response, "x-cache").to_string();
+    (cache, response.json().await.unwrap())
+}
+
+fn assert_numbers(value: &Value, len: usize, what: &str) {
+    let values = value
+        .as_array()
+        .unwrap_or_else(|| panic!("{what} is not an array"));
+    assert_eq!(values.len(), len, "{what}");
+    assert!(values.iter().all(Value::is_f64), "{what}: {values:?}");
+}
+
+#[tokio::test]
+async fn post_returns_the_contract_of_design_md_and_the_id_resolves() {
+    let app = started_app(|_| {}).await;
+    let response = post(&app, &plan(40_000.0)).await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(header(&response, "content-type"), "application/json");
+    assert_eq!(header(&response, "cache-control"), "no-store");
+    let location = header(&response, "location").to_string();
+    let etag = header(&response, "etag").to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let body: Value = response.json().await.unwrap();
+
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(id.len(), 32);
+    assert!(
+        id.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(location, format!("{SIMULATIONS}/{id}"));
+    chrono::DateTime::parse_from_rfc3339(body["created_at"].as_str().unwrap()).unwrap();
+    assert_eq!(body["engine_version"], glidepath::engine::ENGINE_VERSION);
+    assert_eq!(body["seed"], 42);
+    assert_eq!(body["scenarios"], 500);
+    assert_eq!(body["years"], 35);
+    assert!(body["elapsed_ms"].as_f64().unwrap() > 0.0);
+    let p = body["success_probability"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert!(body["success_standard_error"].is_f64());
+    let interval = body["success_interval_95"].as_array().unwrap();
+    assert_eq!(interval.len(), 2);
+    assert!(interval[0].as_f64().unwrap() <= p && p <= interval[1].as_f64().unwrap());
+    let ages: Vec<u64> = body["ages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_u64().unwrap())
+        .collect();
+    assert_eq!(ages, (60..95).collect::<Vec<u64>>());
+    for bands in ["balance_percentiles", "spending_percentiles"] {
+        let keys: Vec<&String> = body[bands].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]);
+        for key in keys {
+            assert_numbers(&body[bands][key], 35, &format!("{bands}.{key}"));
+        }
+    }
+    for key in ["mean", "p5", "p50", "p95"] {
+        assert!(
+            body["terminal_wealth"][key].is_f64(),
+            "terminal_wealth.{key}"
+        );
+    }
+    assert!(body["depletion"]["probability"].is_f64());
+    assert!(body["depletion"]["histogram"].is_array());
+    assert!(body["shortfall_years_mean"].is_f64());
+    // The plan comes back normalized: defaults filled, contract names kept.
+    assert_eq!(body["plan"]["spending"]["strategy"], "constant_dollar");
+    assert_eq!(body["plan"]["allocation"]["stocks"], 0.6);
+    assert_eq!(body["plan"]["income"][0]["inflation_adjusted"], true);
+    assert_eq!(body["plan"]["market"]["model"], "lognormal");
+
+    let fetched = app.get(&location).await;
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(header(&fetched, "etag"), etag);
+    let fetched: Value = fetched.json().await.unwrap();
+    assert_eq!(fetched, body);
+}
+
+#[tokio::test]
+async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
+    let app = started_app(|_| {}).await;
+    let bad = json!({
+        "current_age": 70, "end_age": 65,
+        "portfolio": { "balance": 5 },
+        "allocation": { "stocks": 0.9, "bonds": 0.4 },
+        "spending": { "annual": -1 },
+        "simulation": { "scenarios": 5 }
+    });
+    let response = post(&app, &bad).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation_failed");
+    let paths: HashSet<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for path in [
+        "end_age",
+        "portfolio.balance",
+        "allocation",
+        "spending.annual",
+        "simulation.scenarios",
+    ] {
+        assert!(
+            paths.iter().any(|p| p.starts_with(path)),
+            "{path} missing from {paths:?}"
+        );
+    }
+    assert!(body["error"]["request_id"].is_string());
+
+    // A typo is named by its path; a syntax error is a 400 pointing at the body.
+    let typo = post(
+        &app,
+        &json!({"current_age": 60, "end_age": 90, "spending": {"anual": 1}}),
+    )
+    .await;
+    assert_eq!(typo.status(), 422);
+    let typo: Value = typo.json().await.unwrap();
+    assert_eq!(typo["error"]["fields"][0]["path"], "spending.anual");
+    let syntax = app
+        .client
+        .post(app.url(SIMULATIONS))
+        .header("content-type", "application/json")
+        .body("{\"current_age\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(syntax.status(), 400);
+    let syntax: Value = syntax.json().await.unwrap();
+    assert_eq!(syntax["error"]["code"], "malformed_request");
+    assert_eq!(syntax["error"]["fields"][0]["path"], "body");
+    let text = app
+        .client
+        .post(app.url(SIMULATIONS))
+        .header("content-type", "text/plain")
+        .body(plan(40_000.0).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(text.status(), 415);
+
+    let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM simulations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(rows, 0);
+    assert_eq!(app.state.simulations.engine_runs(), 0);
+}
+
+#[tokio::test]
+async fn concurrent_identical_requests_run_the_engine_once() {
+    let app = started_app(|_| {}).await;
+    let body = unique_plan();
+    let requests = (0..16).map(|_| post(&app, &body));
+    let responses = futures_util::future::join_all(requests).await;
+    let mut ids = HashSet::new();
+    let mut misses = 0;
+    for response in responses {
+        assert_eq!(response.status(), 201);
+        misses += usize::from(header(&response, "x-cache") == "miss");
+        let body: Value = response.json().await.unwrap();
+        ids.insert(body["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(app.state.simulations.engine_runs(), 1);
+    assert_eq!(misses, 1);
+    assert_eq!(ids.len(), 16, "every request gets its own id");
+}
+
+#[tokio::test]
+async fn get_answers_304_to_a_matching_if_none_match_and_serves_csv() {
+    let app = started_app(|_| {}).await;
+    let (_, body) = created(&app, &plan(45_000.0)).await;
+    let path = format!("{SIMULATIONS}/{}", body["id"].as_str().unwrap());
+    let first = app.get(&path).await;
+    let etag = header(&first, "etag").to_string();
+    assert!(header(&first, "cache-control").contains("immutable"));
+    let not_modified = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", format!("\"other\", {etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(header(&not_modified, "etag"), etag);
+    assert!(not_modified.bytes().await.unwrap().is_empty());
+    let stale = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", "W/\"other\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+
+    let csv = app.get(&format!("{path}/percentiles.csv")).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(header(&csv, "content-type"), "text/csv; charset=utf-8");
+    assert!(header(&csv, "content-disposition").contains(".csv"));
+    let csv_etag = header(&csv, "etag").to_string();
+    let text = csv.text().await.unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 1 + 35);
+    assert_eq!(rows[0][0..3], ["year", "age", "balance_p5"]);
+    for (year, row) in rows[1..].iter().enumerate() {
+        assert_eq!(row[1], (60 + year).to_string());
+        for (column, name) in rows[0].iter().enumerate().skip(2) {
+            let (series, band) = name.split_once('_').unwrap();
+            let expected = body[format!("{series}_percentiles")][band][year]
+                .as_f64()
+                .unwrap();
+            let got: f64 = row[column].parse().unwrap();
+            assert!(
+                (got - expected).abs() <= 0.005 + 1e-9,
+                "{name} year {year}: {got} vs {expected}"
+            );
+        }
+    }
+    let csv_again = app
+        .client
+        .get(app.url(&format!("{path}/percentiles.csv")))
+        .header("if-none-match", csv_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv_again.status(), 304);
+}
+
+#[tokio::test]
+async fn unknown_ids_are_coded_404s() {
+    let app = started_app(|_| {}).await;
+    for id in ["0123456789abcdef0123456789abcdef", "nope", "'%20OR%201=1"] {
+        for suffix in ["", "/percentiles.csv"] {
+            let response = app.get(&format!("{SIMULATIONS}/{id}{suffix}")).await;
+            assert_eq!(response.status(), 404, "{id}{suffix}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "not_found");
+        }
+    }
+}
+
+/// Rows in the three tables after two requests for one plan and one for another.
+async fn assert_stored_once_per_result(app: &TestApp) {
+    let (_, first) = created(app, &plan(41_000.0)).await;
+    let (cache, second) = created(app, &plan(41_000.0)).await;
+    assert_eq!(cache, "hit-l1");
+    assert_ne!(first["id"], second["id"]);
+    created(app, &plan(42_000.0)).await;
+    let pool = app.state.db.pool();
+    let count = |table: &'static str| async move {
+        let sql: &'static str = match table {
+            "results" => "SELECT COUNT(*) AS n FROM results",
+            "simulations" => "SELECT COUNT(*) AS n FROM simulations",
+            _ => "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'simulation.create'",
+        };
+        let n: i64 = sqlx::query(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        n
+    };
+    assert_eq!(count("results").await, 2);
+    assert_eq!(count("simulations").await, 3);
+    assert_eq!(count("audit_log").await, 3);
+    let audit = glidepath::storage::audit::recent(&app.state.db, 1)
+        .await
+        .unwrap();
+    assert_eq!(audit[0].entry.actor, "anonymous");
+    assert_eq!(audit[0].entry.outcome, "success");
+    assert_eq!(
+        audit[0].entry.client_ip_hash.as_ref().map(String::len),
+        Some(64)
+    );
+    assert!(audit[0].entry.request_id.is_some());
+
+    // Served from the database alone once L1 forgets it.
+    app.state.simulations.cache().clear_l1();
+    let response = app
+        .get(&format!("{SIMULATIONS}/{}", first["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-cache"), "miss");
+    let fetched: Value = response.json().await.unwrap();
+    assert_eq!(fetched, first);
+}
+
+#[tokio::test]
+async fn sqlite_stores_each_result_once_and_a_row_per_request() {
+    let app = started_app(|_| {}).await;
+    assert_stored_once_per_result(&app).await;
+}
+
+#[tokio::test]
+async fn postgres_stores_each_result_once_and_a_row_per_request() {
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let url = db.url.clone();
+    let app = started_app(|vars| {
+        vars.insert("APP__DATABASE__URL".into(), url);
+    })
+    .await;
+    assert_stored_once_per_result(&app).await;
+    app.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let mut proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
+    let app = started_app(move |vars| {
+        vars.insert("APP__DATABASE__URL".into(), url);
+        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "500".into());
+        vars.insert("APP__BREAKER__OPEN_SECONDS".into(), "1".into());
+    })
+    .await;
+    let (_, before) = created(&app, &plan(40_000.0)).await;
+    let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
+
+    proxy.stop().await;
+    for _ in 0..3 {
+        let response = post(&app, &plan(40_000.0)).await;
+        assert_eq!(response.status(), 503);
+        assert!(response.headers().contains_key("retry-after"));
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "storage_unavailable", "{body}");
+        assert!(body.get("id").is_none());
+    }
+    assert_eq!(app.get(&path).await.status(), 503);
+
+    proxy.restart().await;
+    let mut recovered = false;
+    for _ in 0..40 {
+        if post(&app, &plan(40_000.0)).await.status() == 201 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "no recovery after the database came back");
+    assert_eq!(app.get(&path).await.status(), 200);
+    let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM simulations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(rows, 2, "only the answered requests left rows");
+    app.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_the_database_down_a_post_is_503_storage_unavailable_and_hands_out_no_id() {
+    let app = spawn_app_with(|vars| {
+        vars.insert(
+            "APP__DATABASE__URL".into(),
+            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/glidepath"),
+        );
+        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "300".into());
+    })
+    .await;
+    let response = post(&app, &plan(40_000.0)).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "storage_unavailable");
+    assert!(body.get("id").is_none() && body["error"].get("id").is_none());
+    assert!(!body.to_string().contains("127.0.0.1"), "{body}");
+}
+
+async fn redis_app(url: &str, prefix: &str) -> TestApp {
+    let (url, prefix) = (url.to_string(), prefix.to_string());
+    started_app(move |vars| {
+        vars.insert("APP__REDIS__ENABLED".into(), "true".into());
+        vars.insert("APP__REDIS__URL".into(), url);
+        vars.insert("APP__REDIS__KEY_PREFIX".into(), prefix);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn two_instances_share_results_through_one_redis() {
+    let Some(url) = redis_url() else { return };
+    let prefix = unique_prefix();
+    let first = redis_app(url, &prefix).await;
+    let second = redis_app(url, &prefix).await;
+    let body = unique_plan();
+    let (cache, computed) = created(&first, &body).await;
+    assert_eq!(cache, "miss");
+    let (cache, shared) = created(&second, &body).await;
+    assert_eq!(cache, "hit-l2");
+    assert_eq!(second.state.simulations.engine_runs(), 0);
+    assert_eq!(
+        shared["success_probability"],
+        computed["success_probability"]
+    );
+    assert_eq!(
+        shared["balance_percentiles"],
+        computed["balance_percentiles"]
+    );
+    // The second instance stored the result in its own database: its id resolves there.
+    second.state.simulations.cache().clear_l1();
+    let path = format!("{SIMULATIONS}/{}", shared["id"].as_str().unwrap());
+    let response = second.get(&path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-cache"), "hit-l2");
+    let key = format!("{prefix}v1:result:");
+    let keys: Vec<String> = redis_keys(url, &format!("{key}*")).await;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+}
+
+async fn redis_keys(url: &str, pattern: &str) -> Vec<String> {
+    use deadpool_redis::redis::AsyncCommands;
+    let client = deadpool_redis::redis::Client::open(url).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    conn.keys(pattern).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_dead_redis_costs_nothing_but_l2() {
+    let app = redis_app(
+        &format!("redis://127.0.0.1:{CLOSED_PORT}"),
+        &unique_prefix(),
+    )
+    .await;
+    let body = unique_plan();
+    for expected in ["miss", "hit-l1", "hit-l1"] {
+        let (cache, _) = created(&app, &body).await;
+        assert_eq!(cache, expected);
+    }
+    let ready = app.get("/ready").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "degraded");
+}
+
+/// A private redis-server on a free port, killed when dropped.
+struct OwnRedis {
+    child: Child,
+    url: String,
+}
+
+impl OwnRedis {
+    async fn start() -> Option<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .spawn();
+        let child = match child {
+            Ok(child) => child,
+            Err(err) if common::in_ci() => panic!("redis-server is required under CI: {err}"),
+            Err(err) => {
+                eprintln!("\n*** SKIPPED: cannot start redis-server ({err}) ***\n");
+                return None;
+            }
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(Self {
+                    child,
+                    url: format!("redis://127.0.0.1:{port}"),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("redis-server did not start on port {port}");
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[tokio::test]
+async fn redis_stopped_mid_test_is_served_around() {
+    let Some(mut redis) = OwnRedis::start().await else {
+        return;
+    };
+    let app = redis_app(&redis.url, &unique_prefix()).await;
+    let first = unique_plan();
+    assert_eq!(created(&app, &first).await.0, "miss");
+    app.state.simulations.cache().clear_l1();
+    assert_eq!(created(&app, &first).await.0, "hit-l2");
+
+    redis.stop();
+    // L1 still answers, and new plans are computed, without a single error to the client.
+    assert_eq!(created(&app, &first).await.0, "hit-l1");
+    for _ in 0..8 {
+        assert_eq!(created(&app, &unique_plan()).await.0, "miss");
+    }
+    app.state.simulations.cache().clear_l1();
+    assert_eq!(created(&app, &first).await.0, "miss");
+}
+
+#[tokio::test]
+async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
+    let app = started_app(|vars| {
+        vars.insert("APP__SIMULATION__WORKERS".into(), "1".into());
+        vars.insert("APP__SIMULATION__QUEUE_DEPTH".into(), "0".into());
+        vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
+    })
+    .await;
+    let mut slow = plan(40_000.0);
+    slow["current_age"] = json!(20);
+    slow["end_age"] = json!(120);
+    slow["simulation"] = json!({ "scenarios": 10_000, "seed": fastrand::u64(1..1 << 52) });
+    let running = tokio::spawn({
+        let client = app.client.clone();
+        let url = app.url(SIMULATIONS);
+        let slow = slow.clone();
+        async move { client.post(url).json(&slow).send().await.unwrap().status() }
+    });
+    while app.state.simulations.admission().idle_threads() > 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let refused = post(&app, &unique_plan()).await;
+    let still_running = app.state.simulations.admission().idle_threads() == 0;
+    if still_running {
+        assert_eq!(refused.status(), 503);
+        assert_eq!(header(&refused, "retry-after"), "1");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "overloaded");
+    } else {
+        eprintln!("the slow simulation finished before the second request; overload not observed");
+    }
+    assert_eq!(running.await.unwrap(), 201);
+
+    let strict = started_app(|vars| {
+        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "1".into());
+        vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
+    })
+    .await;
+    let response = post(&strict, &slow).await;
+    assert_eq!(response.status(), 504);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "timeout");
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_committed_one() {
+    let app = started_app(|_| {}).await;
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let served = response.text().await.unwrap();
+    let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json");
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(committed_path, &served).unwrap();
+    }
+    let committed = std::fs::read_to_string(committed_path).unwrap();
+    assert!(
+        served == committed,
+        "docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test api openapi` \
+         or `cargo run -- openapi > docs/openapi.json`"
+    );
+    let doc: Value = serde_json::from_str(&served).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/simulations",
+        "/api/v1/simulations/{id}",
+        "/api/v1/simulations/{id}/percentiles.csv",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} undocumented");
+    }
+}
