@@ -1,9 +1,9 @@
 //! The coded error body for every error the HTTP layer produces, through the real
 //! app factory (middleware, extractor configs, default services).
 //!
-//! The API's own JSON routes arrive with the simulations issue; until then a
-//! JSON echo route is added to the real app here, so the extractor errors run
-//! through exactly the configuration those routes will get.
+//! Input errors go through the real `POST /api/v1/simulations`. Failures with no
+//! natural trigger (a handler's internal error, a panic) use routes added here to the
+//! real app, so they get exactly the middleware the real routes get.
 
 mod common;
 
@@ -15,15 +15,6 @@ use actix_web::{HttpResponse, test, web};
 use glidepath::http::{AppError, ErrorCode, FieldError, app};
 use glidepath::state::AppState;
 use serde_json::Value;
-
-#[derive(serde::Deserialize, serde::Serialize)]
-struct Echo {
-    n: u32,
-}
-
-async fn echo(body: web::Json<Echo>) -> HttpResponse {
-    HttpResponse::Ok().json(body.into_inner())
-}
 
 async fn invalid() -> Result<HttpResponse, AppError> {
     Err(AppError::validation(vec![
@@ -46,9 +37,10 @@ macro_rules! test_app {
     () => {{
         let dir = tempfile::tempdir().unwrap();
         let state = AppState::new(common::settings_with(&dir, |_| {})).unwrap();
+        state.db.migrate().await.unwrap();
+        state.lifecycle.mark_started();
         let service = test::init_service(
             app(state)
-                .route("/api/v1/echo", web::post().to(echo))
                 .route("/api/v1/invalid", web::get().to(invalid))
                 .route("/api/v1/broken", web::get().to(broken))
                 .route("/api/v1/panics", web::get().to(panics)),
@@ -58,14 +50,17 @@ macro_rules! test_app {
     }};
 }
 
-/// A POST to the echo route with this content type and raw body.
-fn echo_request(content_type: &str, payload: impl Into<actix_web::web::Bytes>) -> Request {
+/// A POST to the simulations route with this content type and raw body.
+fn plan_request(content_type: &str, payload: impl Into<actix_web::web::Bytes>) -> Request {
     TestRequest::post()
-        .uri("/api/v1/echo")
+        .uri("/api/v1/simulations")
         .insert_header(("content-type", content_type))
         .set_payload(payload)
         .to_request()
 }
+
+const PLAN: &str = r#"{"current_age": 65, "end_age": 90, "portfolio": {"balance": 500000},
+    "spending": {"annual": 20000}, "simulation": {"scenarios": 100}}"#;
 
 /// Calls the app and returns the status and JSON body.
 async fn call_json<S, B>(app: &S, req: Request) -> (StatusCode, Value)
@@ -100,7 +95,7 @@ fn assert_coded(status: StatusCode, expected: ErrorCode, body: &Value) {
 #[actix_web::test]
 async fn malformed_json_is_a_400_malformed_request() {
     let (app, _dir) = test_app!();
-    let req = echo_request("application/json", "{\"n\": ");
+    let req = plan_request("application/json", "{\"current_age\": ");
 
     let (status, body) = call_json(&app, req).await;
 
@@ -114,18 +109,19 @@ async fn malformed_json_is_a_400_malformed_request() {
 }
 
 #[actix_web::test]
-async fn wrong_shape_is_a_400_naming_the_problem() {
+async fn a_wrong_type_is_a_422_naming_the_field() {
     let (app, _dir) = test_app!();
     let req = TestRequest::post()
-        .uri("/api/v1/echo")
-        .set_json(serde_json::json!({"n": "seven"}))
+        .uri("/api/v1/simulations")
+        .set_json(serde_json::json!({"current_age": "seven"}))
         .to_request();
 
     let (status, body) = call_json(&app, req).await;
 
-    assert_coded(status, ErrorCode::MalformedRequest, &body);
+    assert_coded(status, ErrorCode::ValidationFailed, &body);
+    assert_eq!(body["error"]["fields"][0]["path"], "current_age");
     assert!(
-        body["error"]["message"]
+        body["error"]["fields"][0]["message"]
             .as_str()
             .unwrap()
             .contains("invalid type"),
@@ -134,9 +130,18 @@ async fn wrong_shape_is_a_400_naming_the_problem() {
 }
 
 #[actix_web::test]
+async fn a_body_that_is_not_an_object_is_a_400() {
+    let (app, _dir) = test_app!();
+    let (status, body) = call_json(&app, plan_request("application/json", "[60, 95]")).await;
+
+    assert_coded(status, ErrorCode::MalformedRequest, &body);
+    assert_eq!(body["error"]["fields"][0]["path"], "body");
+}
+
+#[actix_web::test]
 async fn wrong_content_type_is_a_415() {
     let (app, _dir) = test_app!();
-    let req = echo_request("text/plain", "{\"n\": 1}");
+    let req = plan_request("text/plain", PLAN);
 
     let (status, body) = call_json(&app, req).await;
 
@@ -147,7 +152,7 @@ async fn wrong_content_type_is_a_415() {
 async fn body_over_64_kib_is_a_413() {
     let (app, _dir) = test_app!();
     let padding = " ".repeat(64 * 1024);
-    let req = echo_request("application/json", format!("{{\"n\": 1{padding}}}"));
+    let req = plan_request("application/json", format!("{PLAN}{padding}"));
 
     let (status, body) = call_json(&app, req).await;
 
@@ -157,12 +162,12 @@ async fn body_over_64_kib_is_a_413() {
 #[actix_web::test]
 async fn body_just_under_the_limit_is_accepted() {
     let (app, _dir) = test_app!();
-    let padding = " ".repeat(64 * 1024 - 20);
-    let req = echo_request("application/json", format!("{{\"n\": 1{padding}}}"));
+    let padding = " ".repeat(64 * 1024 - PLAN.len() - 1);
+    let req = plan_request("application/json", format!("{PLAN}{padding}"));
 
     let res = test::call_service(&app, req).await;
 
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 201);
 }
 
 #[actix_web::test]
@@ -176,9 +181,18 @@ async fn unknown_route_is_a_404() {
 #[actix_web::test]
 async fn wrong_method_is_a_405() {
     let (app, _dir) = test_app!();
-    let (status, body) = call_json(&app, TestRequest::delete().uri("/health").to_request()).await;
-
+    let res = test::call_service(&app, TestRequest::delete().uri("/health").to_request()).await;
+    assert_eq!(res.headers().get("allow").unwrap(), "GET, HEAD");
+    let (status, body) = (res.status(), test::read_body_json(res).await);
     assert_coded(status, ErrorCode::MethodNotAllowed, &body);
+
+    let res = test::call_service(
+        &app,
+        TestRequest::put().uri("/api/v1/simulations").to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers().get("allow").unwrap(), "POST");
 }
 
 #[actix_web::test]

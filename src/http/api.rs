@@ -19,7 +19,7 @@ use crate::state::AppState;
 pub const SIMULATIONS: &str = "/api/v1/simulations";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(SIMULATIONS).route(web::post().to(create_simulation)))
+    cfg.service(resource(SIMULATIONS, "POST").route(web::post().to(create_simulation)))
         .service(get_resource("/api/v1/simulations/{id}", get_simulation))
         .service(get_resource(
             "/api/v1/simulations/{id}/percentiles.csv",
@@ -67,7 +67,6 @@ pub async fn create_simulation(
             "expected a JSON body with Content-Type: application/json",
         ));
     }
-    ensure_started(&state)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the body is not UTF-8 text"))?;
     if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
@@ -75,20 +74,21 @@ pub async fn create_simulation(
         return Err(AppError::new(ErrorCode::MalformedRequest, message)
             .with_fields(vec![FieldError::new("body", err.to_string())]));
     }
-    let input = parse_plan_json(text).map_err(|field| {
-        if field.path == "body" {
-            let message = format!("the body is not a plan object: {}", field.message);
-            AppError::new(ErrorCode::MalformedRequest, message).with_fields(vec![field])
-        } else {
-            AppError::validation(vec![field])
-        }
-    })?;
+    if !text.trim_start().starts_with('{') {
+        return Err(AppError::new(
+            ErrorCode::MalformedRequest,
+            "the body must be a JSON object: the plan",
+        )
+        .with_fields(vec![FieldError::new("body", "expected a JSON object")]));
+    }
+    let input = parse_plan_json(text).map_err(|field| AppError::validation(vec![field]))?;
     let limits = Limits {
         max_scenarios: state.settings.simulation.max_scenarios,
     };
     let plan = input
         .normalize(&state.settings.plan_defaults, limits)
         .map_err(AppError::validation)?;
+    ensure_started(&state)?;
     let caller = Caller {
         request_id: RequestId::current().map(|id| id.to_string()),
         api_key_id: None,

@@ -91,14 +91,14 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
-    resource(path)
+    resource(path, "GET, HEAD")
         .route(web::get().to(handler.clone()))
         .route(web::head().to(handler))
 }
 
-/// A resource with a coded 405 for methods it has no route for.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource whose unrouted methods get a coded 405 with `Allow: {allow}`.
+pub fn resource(path: &str, allow: &'static str) -> Resource {
+    web::resource(path).default_service(web::to(move || method_not_allowed(allow)))
 }
 
 async fn metrics() -> HttpResponse {
@@ -112,9 +112,14 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::new(ErrorCode::NotFound, "no such route"))
 }
 
-async fn method_not_allowed() -> Result<HttpResponse, AppError> {
-    Err(AppError::new(
+async fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&AppError::new(
         ErrorCode::MethodNotAllowed,
-        "method not allowed on this route",
-    ))
+        format!("method not allowed on this route; use {allow}"),
+    ));
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    response
 }
