@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fuzzes the JSON API with schemathesis (v4) against a local instance, using the OpenAPI
+# document the instance serves: every documented operation, `--checks all`, a bounded
+# number of examples, and zero failures allowed. `.ci/run` calls it after the tests.
+#
+#   scripts/api-fuzz.sh [path/to/glidepath]     # default: the debug build
+#   MAX_EXAMPLES=200 scripts/api-fuzz.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target="${CARGO_TARGET_DIR:-target}"
+bin="${1:-$target/debug/glidepath}"
+venv="${SCHEMATHESIS_VENV:-$HOME/.cache/glidepath/schemathesis}"
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet 'schemathesis>=4,<5'
+fi
+
+scratch="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn APP__LOG__FORMAT=json \
+  APP__DATABASE__URL="sqlite://$scratch/fuzz.db" "$bin" serve >"$scratch/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$scratch"' EXIT
+for _ in $(seq 1 200); do
+  curl -fs "http://127.0.0.1:$port/startup" >/dev/null && break
+  sleep 0.05
+done
+
+"$venv/bin/schemathesis" --no-color --config-file scripts/schemathesis.toml \
+  run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  --checks all --max-examples "${MAX_EXAMPLES:-50}" --request-timeout 30
+
+if grep -E '"status":5[0-9][0-9]' "$scratch/server.log" | grep -v '"status":503'; then
+  echo "the server logged a 5xx during fuzzing" >&2
+  exit 1
+fi
