@@ -3,6 +3,11 @@
 //! bare actix handler measured in the same run. No sockets: this isolates our
 //! per-request overhead from the kernel's. The over-the-wire numbers come from
 //! `scripts/bench-http.sh` (wrk).
+//!
+//! `simulations`: server-side cost of `POST /api/v1/simulations`, cached (an L1 hit, plus
+//! the row and audit entry it stores) and uncached (a 1,000-scenario, 30-year plan with a
+//! fresh seed each time: engine, serialization, storage), beside `/health` in the same run.
+//! Over-the-wire numbers for the API come from `scripts/loadtest.sh`.
 
 use actix_web::{App, HttpResponse, test, web};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -67,5 +72,57 @@ fn health(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, health);
+fn plan(seed: u64) -> String {
+    format!(
+        r#"{{"current_age": 65, "end_age": 95, "portfolio": {{"balance": 1000000}},
+            "spending": {{"annual": 40000}}, "simulation": {{"scenarios": 1000, "seed": {seed}}}}}"#
+    )
+}
+
+fn post(body: String) -> actix_http::Request {
+    test::TestRequest::post()
+        .uri("/api/v1/simulations")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(body)
+        .to_request()
+}
+
+fn simulations(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let local = tokio::task::LocalSet::new();
+    let dir = tempfile::tempdir().unwrap();
+    glidepath::telemetry::metrics::install();
+    let full = local.block_on(&rt, async {
+        let state = AppState::new(settings(&dir)).unwrap();
+        state.db.migrate().await.unwrap();
+        state.lifecycle.mark_started();
+        test::init_service(app(state)).await
+    });
+    let call = |req| {
+        local.block_on(&rt, async {
+            let res = test::call_service(&full, req).await;
+            assert!(res.status().is_success(), "{}", res.status());
+        })
+    };
+    call(post(plan(7)));
+
+    let mut group = c.benchmark_group("simulations");
+    group.bench_function("health", |b| {
+        b.iter(|| call(test::TestRequest::get().uri("/health").to_request()))
+    });
+    group.bench_function("post_cached", |b| b.iter(|| call(post(plan(7)))));
+    let mut seed = 1_000;
+    group.bench_function("post_uncached_1000x30", |b| {
+        b.iter(|| {
+            seed += 1;
+            call(post(plan(seed)))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, health, simulations);
 criterion_main!(benches);
