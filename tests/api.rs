@@ -336,6 +336,15 @@ async fn assert_stored_once_per_result(app: &TestApp) {
     assert_eq!(count("results").await, 2);
     assert_eq!(count("simulations").await, 3);
     assert_eq!(count("audit_log").await, 3);
+    // Concurrent requests share transactions (group commit); every one is still stored.
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| plan(43_000.0 + f64::from(i % 2) * 1000.0))
+        .collect();
+    let responses = futures_util::future::join_all(bodies.iter().map(|b| post(app, b))).await;
+    assert!(responses.iter().all(|r| r.status() == 201));
+    assert_eq!(count("results").await, 4);
+    assert_eq!(count("simulations").await, 23);
+    assert_eq!(count("audit_log").await, 23);
     let audit = glidepath::storage::audit::recent(&app.state.db, 1)
         .await
         .unwrap();

@@ -26,7 +26,7 @@ use tracing::Instrument;
 use crate::config::Settings;
 use crate::engine::{self, EngineError, Plan, RunOptions};
 use crate::storage::audit::AuditEntry;
-use crate::storage::simulations::{self as store, NewResult, NewSimulation};
+use crate::storage::simulations::{self as store, NewResult, NewSimulation, SimulationWriter};
 use crate::storage::{Database, RedisStore, StorageError, timestamp_now};
 use crate::telemetry::metrics as m;
 use admission::{Admission, AdmissionError};
@@ -76,6 +76,7 @@ impl Simulation {
 
 pub struct Simulations {
     db: Database,
+    writer: SimulationWriter,
     cache: ResultCache,
     admission: Admission,
     timeout: Duration,
@@ -99,6 +100,7 @@ impl Simulations {
             salt => salt.as_bytes().to_vec(),
         };
         Ok(Self {
+            writer: SimulationWriter::spawn(db.clone()),
             db,
             cache: ResultCache::new(&settings.cache, redis),
             admission: Admission::new(&settings.simulation)?,
@@ -143,31 +145,29 @@ impl Simulations {
             outcome: "success".into(),
             client_ip_hash: caller.ip.map(|ip| self.hash_ip(ip)),
         };
-        let body = std::str::from_utf8(&result.body).expect("documents are JSON text");
         let new_result = (!result.is_stored()).then(|| NewResult {
-            hash: &result.hash,
-            engine_version: &result.meta.engine_version,
+            hash: result.hash.clone(),
+            engine_version: result.meta.engine_version.clone(),
             seed: result.meta.seed,
             scenarios: result.meta.scenarios,
             years: result.meta.years,
             duration_ms: result.meta.elapsed_ms,
-            plan_json: &result.plan_json,
-            result_json: body,
+            plan_json: result.plan_json.clone(),
+            result_json: result.body.clone(),
         });
-        store::insert(
-            &self.db,
-            &NewSimulation {
-                id: &id,
-                created_at: &created_at,
-                api_key_id: caller.api_key_id.as_deref(),
-                request_id: caller.request_id.as_deref(),
+        self.writer
+            .write(NewSimulation {
+                id: id.clone(),
+                created_at: created_at.clone(),
+                api_key_id: caller.api_key_id.clone(),
+                request_id: caller.request_id.clone(),
                 result: new_result,
-                result_hash: &result.hash,
-                audit: &audit,
-            },
-        )
-        .instrument(tracing::info_span!("store"))
-        .await?;
+                result_hash: result.hash.clone(),
+                audit,
+            })
+            .instrument(tracing::info_span!("store"))
+            .await
+            .map_err(SimulationError::Storage)?;
         result.mark_stored();
         Ok(Simulation {
             id,

@@ -36,7 +36,14 @@ pub async fn record(db: &Database, entry: &AuditEntry) -> Result<String, Storage
     let occurred_at = timestamp_now();
     let result = Backoff::DEFAULT
         .retry(
-            || db.run(insert(&id, &occurred_at, entry).execute(db.pool())),
+            || {
+                let insert = sqlx::query(
+                    "INSERT INTO audit_log \
+                     (id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                );
+                db.run(bind(insert, &id, &occurred_at, entry).execute(db.pool()))
+            },
             StorageError::is_transient,
         )
         .await;
@@ -59,25 +66,34 @@ pub(super) fn new_entry_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// The insert for one entry, to run alone or inside another write's transaction.
-pub(super) fn insert<'q>(
+/// The columns of `audit_log`, in the order [`bind`] binds them.
+pub(super) const COLUMNS: [&str; 8] = [
+    "id",
+    "occurred_at",
+    "request_id",
+    "actor",
+    "action",
+    "target",
+    "outcome",
+    "client_ip_hash",
+];
+
+/// Binds one entry's values, in [`COLUMNS`] order.
+pub(super) fn bind<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     id: &'q str,
     occurred_at: &'q str,
     entry: &'q AuditEntry,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query(
-        "INSERT INTO audit_log \
-         (id, occurred_at, request_id, actor, action, target, outcome, client_ip_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(occurred_at)
-    .bind(&entry.request_id)
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.target)
-    .bind(&entry.outcome)
-    .bind(&entry.client_ip_hash)
+    query
+        .bind(id)
+        .bind(occurred_at)
+        .bind(entry.request_id.as_deref())
+        .bind(entry.actor.as_str())
+        .bind(entry.action.as_str())
+        .bind(entry.target.as_deref())
+        .bind(entry.outcome.as_str())
+        .bind(entry.client_ip_hash.as_deref())
 }
 
 /// The newest entries first.

@@ -1,34 +1,43 @@
 //! Results and simulations: a result is stored once per hash, and every request that
-//! produced one gets its own `simulations` row (the permalink) and an audit entry, all in
-//! one transaction, so a returned id always resolves and never lacks its audit trail.
+//! produced one gets its own `simulations` row (the permalink) and an audit entry, in one
+//! transaction, so a returned id always resolves and never lacks its audit trail.
 
-use sqlx::Row;
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use sqlx::{AssertSqlSafe, Row};
+use tokio::sync::{mpsc, oneshot};
 
 use super::audit::{self, AuditEntry};
-use super::{Database, StorageError};
+use super::{Database, StorageError, timestamp_now};
 use crate::telemetry::metrics as m;
 
 /// A result to store, unless the caller knows it is already there.
-pub struct NewResult<'a> {
-    pub hash: &'a str,
-    pub engine_version: &'a str,
+#[derive(Debug, Clone)]
+pub struct NewResult {
+    pub hash: String,
+    pub engine_version: String,
     pub seed: u64,
     pub scenarios: u32,
     pub years: u32,
     pub duration_ms: f64,
-    pub plan_json: &'a str,
-    pub result_json: &'a str,
+    pub plan_json: String,
+    /// The result document, JSON text.
+    pub result_json: Bytes,
 }
 
-pub struct NewSimulation<'a> {
-    pub id: &'a str,
-    pub created_at: &'a str,
-    pub api_key_id: Option<&'a str>,
-    pub request_id: Option<&'a str>,
+#[derive(Debug, Clone)]
+pub struct NewSimulation {
+    pub id: String,
+    pub created_at: String,
+    pub api_key_id: Option<String>,
+    pub request_id: Option<String>,
     /// `None` when the result row is known to exist.
-    pub result: Option<NewResult<'a>>,
-    pub result_hash: &'a str,
-    pub audit: &'a AuditEntry,
+    pub result: Option<NewResult>,
+    pub result_hash: String,
+    pub audit: AuditEntry,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,47 +48,155 @@ pub struct SimulationRow {
     pub result_hash: String,
 }
 
-/// Writes the result (if given and new), the simulation row and its audit entry atomically.
-pub async fn insert(db: &Database, new: &NewSimulation<'_>) -> Result<(), StorageError> {
-    let audit_id = audit::new_entry_id();
+/// Most simulations written in one transaction (well under every bind-parameter limit).
+const MAX_BATCH: usize = 256;
+
+/// Writes simulations with group commit: one task owns the writes, and every request that
+/// arrives while a transaction is running joins the next one. Under load a transaction
+/// carries many requests (one commit, three multi-row statements); alone, a request is
+/// written at once. Each caller still waits for its own commit.
+#[derive(Clone)]
+pub struct SimulationWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+struct Job {
+    simulation: NewSimulation,
+    done: oneshot::Sender<Result<(), Arc<StorageError>>>,
+}
+
+impl SimulationWriter {
+    /// Starts the writer task on the current tokio runtime. It ends when every handle is gone.
+    pub fn spawn(db: Database) -> Self {
+        let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(MAX_BATCH);
+            while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+                let (rows, waiters): (Vec<_>, Vec<_>) = batch
+                    .drain(..)
+                    .map(|job| (job.simulation, job.done))
+                    .unzip();
+                let result = insert_batch(&db, &rows).await.map_err(Arc::new);
+                for done in waiters {
+                    let _ = done.send(result.clone());
+                }
+            }
+        });
+        Self { jobs }
+    }
+
+    /// Stores the simulation (and its result and audit entry) and returns once committed.
+    pub async fn write(&self, simulation: NewSimulation) -> Result<(), Arc<StorageError>> {
+        let (done, committed) = oneshot::channel();
+        let lost = || Arc::new(StorageError::Sql(sqlx::Error::PoolClosed));
+        self.jobs
+            .send(Job { simulation, done })
+            .await
+            .map_err(|_| lost())?;
+        committed.await.map_err(|_| lost())?
+    }
+}
+
+/// `INSERT INTO {table} ({columns}) VALUES ($1, …), (…), …` for `rows` rows.
+fn insert_sql(table: &str, columns: &[&str], rows: usize, suffix: &str) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut n = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns.len() {
+            n += 1;
+            let _ = write!(sql, "{}${n}", if column == 0 { "" } else { ", " });
+        }
+        sql.push(')');
+    }
+    sql.push_str(suffix);
+    sql
+}
+
+/// Writes the simulations, their new results (once per hash) and their audit entries in one
+/// transaction: all of them or none.
+pub async fn insert_batch(db: &Database, batch: &[NewSimulation]) -> Result<(), StorageError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut seen = HashSet::new();
+    let results: Vec<&NewResult> = batch
+        .iter()
+        .filter_map(|s| s.result.as_ref())
+        .filter(|r| seen.insert(r.hash.as_str()))
+        .collect();
+    let audit_ids: Vec<String> = batch.iter().map(|_| audit::new_entry_id()).collect();
+    // Generated from counts only; every value is bound.
+    let results_sql = insert_sql(
+        "results",
+        &[
+            "hash",
+            "created_at",
+            "engine_version",
+            "seed",
+            "scenarios",
+            "years",
+            "duration_ms",
+            "plan_json",
+            "result_json",
+        ],
+        results.len(),
+        " ON CONFLICT (hash) DO NOTHING",
+    );
+    let simulations_sql = insert_sql(
+        "simulations",
+        &[
+            "id",
+            "created_at",
+            "api_key_id",
+            "result_hash",
+            "request_id",
+        ],
+        batch.len(),
+        "",
+    );
+    let audit_sql = insert_sql("audit_log", &audit::COLUMNS, batch.len(), "");
+
     let write = async {
         let mut tx = db.pool().begin().await?;
-        if let Some(result) = &new.result {
-            sqlx::query(
-                "INSERT INTO results \
-                 (hash, created_at, engine_version, seed, scenarios, years, duration_ms, plan_json, result_json) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(result.hash)
-            .bind(new.created_at)
-            .bind(result.engine_version)
-            .bind(result.seed.to_string())
-            .bind(i64::from(result.scenarios))
-            .bind(i64::from(result.years))
-            .bind(result.duration_ms)
-            .bind(result.plan_json)
-            .bind(result.result_json)
-            .execute(&mut *tx)
-            .await?;
+        if !results.is_empty() {
+            let mut query = sqlx::query(AssertSqlSafe(results_sql));
+            let now = timestamp_now();
+            for result in &results {
+                let json = std::str::from_utf8(&result.result_json)
+                    .map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+                query = query
+                    .bind(result.hash.as_str())
+                    .bind(now.as_str())
+                    .bind(result.engine_version.as_str())
+                    .bind(result.seed.to_string())
+                    .bind(i64::from(result.scenarios))
+                    .bind(i64::from(result.years))
+                    .bind(result.duration_ms)
+                    .bind(result.plan_json.as_str())
+                    .bind(json);
+            }
+            query.execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "INSERT INTO simulations (id, created_at, api_key_id, result_hash, request_id) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(new.id)
-        .bind(new.created_at)
-        .bind(new.api_key_id)
-        .bind(new.result_hash)
-        .bind(new.request_id)
-        .execute(&mut *tx)
-        .await?;
-        audit::insert(&audit_id, new.created_at, new.audit)
-            .execute(&mut *tx)
-            .await?;
+        let mut query = sqlx::query(AssertSqlSafe(simulations_sql));
+        for simulation in batch {
+            query = query
+                .bind(simulation.id.as_str())
+                .bind(simulation.created_at.as_str())
+                .bind(simulation.api_key_id.as_deref())
+                .bind(simulation.result_hash.as_str())
+                .bind(simulation.request_id.as_deref());
+        }
+        query.execute(&mut *tx).await?;
+        let mut query = sqlx::query(AssertSqlSafe(audit_sql));
+        for (simulation, id) in batch.iter().zip(&audit_ids) {
+            query = audit::bind(query, id, &simulation.created_at, &simulation.audit);
+        }
+        query.execute(&mut *tx).await?;
         tx.commit().await
     };
     db.run(write).await?;
-    metrics::counter!(m::AUDIT_ENTRIES_TOTAL, "outcome" => "written").increment(1);
+    metrics::counter!(m::AUDIT_ENTRIES_TOTAL, "outcome" => "written").increment(batch.len() as u64);
     Ok(())
 }
 
