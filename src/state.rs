@@ -41,6 +41,7 @@ impl AppState {
         if let Some(redis) = &self.redis {
             redis.close();
         }
+        self.simulations.close().await;
         self.db.close().await;
     }
 }

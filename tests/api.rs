@@ -371,6 +371,11 @@ async fn assert_stored_once_per_result(app: &TestApp) {
 async fn sqlite_stores_each_result_once_and_a_row_per_request() {
     let app = started_app(|_| {}).await;
     assert_stored_once_per_result(&app).await;
+    // The storage writer hands its connection back, so the pool closes and shutdown ends.
+    tokio::time::timeout(Duration::from_secs(10), app.shutdown())
+        .await
+        .expect("shutdown finished")
+        .unwrap();
 }
 
 #[tokio::test]
@@ -384,7 +389,10 @@ async fn postgres_stores_each_result_once_and_a_row_per_request() {
     })
     .await;
     assert_stored_once_per_result(&app).await;
-    app.shutdown().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), app.shutdown())
+        .await
+        .expect("shutdown finished")
+        .unwrap();
 }
 
 #[tokio::test]

@@ -133,7 +133,7 @@ impl Settings {
 
     fn validate_ranges(&self) -> Check {
         let s = self;
-        in_range("database.pool_size", s.database.pool_size, 1..=1000)?;
+        in_range("database.pool_size", s.database.pool_size, 2..=1000)?;
         in_range("redis.pool_size", s.redis.pool_size, 1..=1000)?;
         in_range(
             "server.body_limit_bytes",

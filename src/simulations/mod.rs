@@ -118,6 +118,11 @@ impl Simulations {
         &self.admission
     }
 
+    /// Finishes pending writes and releases the database connection the writer holds.
+    pub async fn close(&self) {
+        self.writer.close().await;
+    }
+
     pub fn engine_runs(&self) -> u64 {
         self.engine_runs.load(Ordering::Relaxed)
     }

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AssertSqlSafe, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::audit::{self, AuditEntry};
@@ -57,43 +58,75 @@ const MAX_BATCH: usize = 256;
 /// written at once. Each caller still waits for its own commit.
 #[derive(Clone)]
 pub struct SimulationWriter {
-    jobs: mpsc::Sender<Job>,
+    queue: mpsc::Sender<Message>,
 }
 
-struct Job {
-    simulation: NewSimulation,
-    done: oneshot::Sender<Result<(), Arc<StorageError>>>,
+enum Message {
+    Write {
+        simulation: NewSimulation,
+        done: oneshot::Sender<Result<(), Arc<StorageError>>>,
+    },
+    /// Writes everything queued before it, hands the connection back, and stops.
+    Close(oneshot::Sender<()>),
 }
 
 impl SimulationWriter {
-    /// Starts the writer task on the current tokio runtime. It ends when every handle is gone.
+    /// Starts the writer task on the current tokio runtime.
     pub fn spawn(db: Database) -> Self {
-        let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        let (queue, mut inbox) = mpsc::channel::<Message>(4 * MAX_BATCH);
         tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(MAX_BATCH);
-            while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-                let (rows, waiters): (Vec<_>, Vec<_>) = batch
-                    .drain(..)
-                    .map(|job| (job.simulation, job.done))
-                    .unzip();
-                let result = insert_batch(&db, &rows).await.map_err(Arc::new);
+            let mut messages = Vec::with_capacity(MAX_BATCH);
+            // The writer keeps one connection: SQLite's page cache stays warm (another
+            // connection's write would invalidate it) and no batch waits for the pool.
+            let mut conn = None;
+            let mut closed = None;
+            while closed.is_none() && inbox.recv_many(&mut messages, MAX_BATCH).await > 0 {
+                let mut rows = Vec::with_capacity(messages.len());
+                let mut waiters = Vec::with_capacity(messages.len());
+                for message in messages.drain(..) {
+                    match message {
+                        Message::Write { simulation, done } => {
+                            rows.push(simulation);
+                            waiters.push(done);
+                        }
+                        Message::Close(ack) => closed = Some(ack),
+                    }
+                }
+                let result = insert_batch(&db, &mut conn, &rows).await.map_err(Arc::new);
+                if result.is_err() {
+                    // It may be broken; the next batch connects afresh.
+                    conn = None;
+                }
                 for done in waiters {
                     let _ = done.send(result.clone());
                 }
             }
+            drop(conn);
+            if let Some(ack) = closed {
+                let _ = ack.send(());
+            }
         });
-        Self { jobs }
+        Self { queue }
     }
 
     /// Stores the simulation (and its result and audit entry) and returns once committed.
     pub async fn write(&self, simulation: NewSimulation) -> Result<(), Arc<StorageError>> {
         let (done, committed) = oneshot::channel();
         let lost = || Arc::new(StorageError::Sql(sqlx::Error::PoolClosed));
-        self.jobs
-            .send(Job { simulation, done })
+        self.queue
+            .send(Message::Write { simulation, done })
             .await
             .map_err(|_| lost())?;
         committed.await.map_err(|_| lost())?
+    }
+
+    /// Finishes the queued writes and returns the writer's connection to the pool, which
+    /// can then close. Writes after this fail as if the pool were closed.
+    pub async fn close(&self) {
+        let (ack, closed) = oneshot::channel();
+        if self.queue.send(Message::Close(ack)).await.is_ok() {
+            let _ = closed.await;
+        }
     }
 }
 
@@ -114,8 +147,12 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize, suffix: &str) -> Strin
 }
 
 /// Writes the simulations, their new results (once per hash) and their audit entries in one
-/// transaction: all of them or none.
-pub async fn insert_batch(db: &Database, batch: &[NewSimulation]) -> Result<(), StorageError> {
+/// transaction on `conn` (acquired from the pool if `None`): all of them or none.
+async fn insert_batch(
+    db: &Database,
+    conn: &mut Option<PoolConnection<Any>>,
+    batch: &[NewSimulation],
+) -> Result<(), StorageError> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -158,7 +195,11 @@ pub async fn insert_batch(db: &Database, batch: &[NewSimulation]) -> Result<(), 
     let audit_sql = insert_sql("audit_log", &audit::COLUMNS, batch.len(), "");
 
     let write = async {
-        let mut tx = db.pool().begin().await?;
+        let conn = match conn {
+            Some(conn) => conn,
+            None => conn.insert(db.pool().acquire().await?),
+        };
+        let mut tx = conn.begin().await?;
         if !results.is_empty() {
             let mut query = sqlx::query(AssertSqlSafe(results_sql));
             let now = timestamp_now();
