@@ -63,7 +63,7 @@ pub struct SimulationWriter {
 
 enum Message {
     Write {
-        simulation: NewSimulation,
+        simulation: Box<NewSimulation>,
         done: oneshot::Sender<Result<(), Arc<StorageError>>>,
     },
     /// Writes everything queued before it, hands the connection back, and stops.
@@ -86,7 +86,7 @@ impl SimulationWriter {
                 for message in messages.drain(..) {
                     match message {
                         Message::Write { simulation, done } => {
-                            rows.push(simulation);
+                            rows.push(*simulation);
                             waiters.push(done);
                         }
                         Message::Close(ack) => closed = Some(ack),
@@ -114,7 +114,10 @@ impl SimulationWriter {
         let (done, committed) = oneshot::channel();
         let lost = || Arc::new(StorageError::Sql(sqlx::Error::PoolClosed));
         self.queue
-            .send(Message::Write { simulation, done })
+            .send(Message::Write {
+                simulation: Box::new(simulation),
+                done,
+            })
             .await
             .map_err(|_| lost())?;
         committed.await.map_err(|_| lost())?
