@@ -10,8 +10,9 @@
 #   4. a flood of 4 × cores concurrent uncached 10,000-scenario POSTs while /health is
 #      measured beside it; counts every status, since only 201 and coded 503 are allowed.
 #
-#   scripts/loadtest.sh                     # needs wrk, curl, python3
+#   scripts/loadtest.sh                     # needs wrk, curl, python3; SQLite
 #   DURATION=5s scripts/loadtest.sh
+#   LOADTEST_DATABASE_URL=postgres://postgres@127.0.0.1/glidepath_load scripts/loadtest.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn APP__LOG__FORMAT=json \
-  APP__DATABASE__URL="sqlite://$scratch/load.db" APP__SIMULATION__MAX_SCENARIOS=10000 \
+  APP__DATABASE__URL="${LOADTEST_DATABASE_URL:-sqlite://$scratch/load.db}" APP__SIMULATION__MAX_SCENARIOS=10000 \
   "$bin" serve >"$scratch/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 500); do curl -fs "$base/startup" >/dev/null && break; sleep 0.01; done
@@ -34,6 +35,7 @@ for _ in $(seq 1 500); do curl -fs "$base/startup" >/dev/null && break; sleep 0.
 cores="$(nproc)"
 echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "commit:  $(git rev-parse --short HEAD); wrk -t2, $duration per phase"
+echo "database: ${LOADTEST_DATABASE_URL:-SQLite file}"
 
 # A POST of one plan; SEED=random gives every request its own seed (a cache miss).
 cat >"$scratch/post.lua" <<'LUA'

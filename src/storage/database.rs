@@ -118,6 +118,10 @@ impl Database {
         self.backend
     }
 
+    pub fn pool_size(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
