@@ -204,6 +204,20 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    server.wait_started().await;
+    let plan = serde_json::json!({"name": "Private plan name", "current_age": 65, "end_age": 90,
+        "portfolio": {"balance": 600000}, "spending": {"annual": 25000},
+        "simulation": {"scenarios": 200, "seed": 3}});
+    for expected_cache in ["miss", "hit-l1"] {
+        let created = reqwest::Client::new()
+            .post(server.url("/api/v1/simulations"))
+            .header("x-request-id", format!("log-shape-post-{expected_cache}"))
+            .json(&plan)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+    }
     server.signal(Signal::SIGTERM);
     server.wait_exit(Duration::from_secs(15)).await;
 
@@ -241,7 +255,26 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
         request_line["route"], "unmatched",
         "raw paths never become labels or log routes"
     );
-    for secret in ["topsecretdsnkey", "redispassword77", "supersecretapikey"] {
+    for cache in ["miss", "hit-l1"] {
+        let id = format!("log-shape-post-{cache}");
+        let line = lines
+            .iter()
+            .find(|line| {
+                line["request_id"] == id.as_str() && line["message"] == "request completed"
+            })
+            .unwrap_or_else(|| panic!("no completion line for {id}: {output}"));
+        assert_eq!(line["status"], 201);
+        assert_eq!(line["route"], "/api/v1/simulations");
+        assert_eq!(line["scenarios"], 200);
+        assert_eq!(line["years"], 25);
+        assert_eq!(line["cache"], cache);
+    }
+    for secret in [
+        "topsecretdsnkey",
+        "redispassword77",
+        "supersecretapikey",
+        "Private plan name",
+    ] {
         assert!(!output.contains(secret), "{secret} leaked into the logs");
     }
 }
