@@ -3,7 +3,8 @@
 //! The benchmark plan: 60/40, `constant_dollar` $40,000 from $1,000,000 for 30 years (or 100),
 //! lognormal returns with stochastic inflation, no income. In the same run: the floor (the
 //! same number of normal draws with the engine's generator, batches and threads), percentiles
-//! alone, and 100,000 × 30 on one and on two threads for the speedup.
+//! alone, and 100,000 × 30 on one and on two threads for the speedup. `history`: the
+//! historical and bootstrap models beside the lognormal one.
 //!
 //! `cargo bench --bench engine`
 
@@ -120,11 +121,50 @@ fn percentiles_alone(c: &mut Criterion) {
     });
 }
 
+/// The history models beside the lognormal one, same plan, same run: a 30-year rolling
+/// backtest over every start year, and bootstrap (independent years, and 5-year blocks)
+/// against lognormal at 10,000 × 30.
+fn history_models(c: &mut Criterion) {
+    let with_market = |scenarios: u32, market: serde_json::Value| {
+        let mut plan = plan(scenarios, 30);
+        let mut value = serde_json::to_value(&plan.market).unwrap();
+        if let (Some(target), Some(patch)) = (value.as_object_mut(), market.as_object()) {
+            target.extend(patch.clone());
+        }
+        plan.market = serde_json::from_value(value).expect("valid market");
+        plan
+    };
+    let options = RunOptions::default();
+    let mut group = c.benchmark_group("history");
+    let rolling = with_market(
+        1000,
+        serde_json::json!({"model": "historical", "wrap_around": false}),
+    );
+    group.bench_function("historical_rolling_30y", |b| {
+        b.iter(|| engine::simulate(black_box(&rolling), &options).unwrap())
+    });
+    let lognormal = plan(10_000, 30);
+    group.bench_function("lognormal_10000x30", |b| {
+        b.iter(|| engine::simulate(black_box(&lognormal), &options).unwrap())
+    });
+    for block in [1, 5] {
+        let bootstrap = with_market(
+            10_000,
+            serde_json::json!({"model": "bootstrap", "block_years": block}),
+        );
+        group.bench_function(format!("bootstrap_block{block}_10000x30"), |b| {
+            b.iter(|| engine::simulate(black_box(&bootstrap), &options).unwrap())
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     engine_vs_floor,
     simd_levels,
     thread_scaling,
-    percentiles_alone
+    percentiles_alone,
+    history_models
 );
 criterion_main!(benches);

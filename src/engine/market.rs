@@ -43,6 +43,11 @@ pub trait ReturnModel: Sync {
 
     /// The source for batch `batch` (paths `batch·BATCH ..`), seeded from (seed, batch).
     fn source(&self, seed: u64, batch: u64) -> Self::Source;
+
+    /// For a model whose paths are historical periods: each path's first calendar year.
+    fn start_years(&self) -> Option<Vec<u32>> {
+        None
+    }
 }
 
 pub trait YearSource {

@@ -12,6 +12,7 @@
 
 pub mod batch;
 pub mod bucket_select;
+pub mod history;
 pub mod market;
 pub mod math;
 pub mod outcome;
@@ -27,9 +28,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use batch::{BatchOut, NEVER, Schedule, run_batch};
+use history::{Bootstrap, Historical};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
-use outcome::Paths;
+use outcome::{HistoricalPeriods, Paths};
 use plan::MarketModel;
 pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use simd::SimdLevel;
@@ -87,6 +89,15 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
     match plan.market.model {
         MarketModel::Lognormal => {
             let model = Lognormal::new(&plan.market, schedule.uses_cash());
+            with_strategy(plan, WithModel { run, model: &model })
+        }
+        MarketModel::Historical => {
+            let wrap_around = plan.market.wrap_around.unwrap_or(false);
+            let model = Historical::new(plan.years(), wrap_around);
+            with_strategy(plan, WithModel { run, model: &model })
+        }
+        MarketModel::Bootstrap => {
+            let model = Bootstrap::new(plan.market.block_years.unwrap_or(1));
             with_strategy(plan, WithModel { run, model: &model })
         }
     }
@@ -162,7 +173,10 @@ fn run<M: ReturnModel, S: Withdraw>(
             Ok(())
         })?;
 
-    let outcome = Paths {
+    let historical = model
+        .start_years()
+        .map(|years| HistoricalPeriods::new(&years, plan.current_age, &balance, n, &fail_year));
+    let mut outcome = Paths {
         n,
         current_age: plan.current_age,
         balance,
@@ -171,6 +185,7 @@ fn run<M: ReturnModel, S: Withdraw>(
         shortfall_years,
     }
     .summarize(seed, started);
+    outcome.historical = historical;
     if past_deadline() {
         return Err(EngineError::Timeout);
     }

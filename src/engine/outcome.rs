@@ -38,6 +38,66 @@ pub struct Outcome {
     pub depletion: Depletion,
     /// Mean number of years per path whose spending fell short.
     pub shortfall_years_mean: f64,
+    /// `historical` runs only: how each start year fared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub historical: Option<HistoricalPeriods>,
+}
+
+/// Every rolling period of a historical run, and the worst of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HistoricalPeriods {
+    /// One per start year, in calendar order.
+    pub periods: Vec<Period>,
+    /// Up to ten start years, worst first: earliest depletion, then lowest final balance.
+    pub worst_start_years: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Period {
+    pub start_year: u32,
+    /// The age in the year the money ran out; `null` if it lasted.
+    pub depleted_at_age: Option<u32>,
+    /// Real balance at the end of the last year.
+    pub terminal_balance: f64,
+    /// Real balance at the end of each year.
+    pub balance: Vec<f64>,
+}
+
+impl HistoricalPeriods {
+    /// From the year-major balance matrix (`n` paths a row) and each path's failure year.
+    pub fn new(
+        start_years: &[u32],
+        current_age: u32,
+        balance: &[f64],
+        n: usize,
+        fail_year: &[u16],
+    ) -> Self {
+        let years = balance.len() / n;
+        let periods: Vec<Period> = start_years
+            .iter()
+            .enumerate()
+            .map(|(path, &start_year)| Period {
+                start_year,
+                depleted_at_age: (fail_year[path] != NEVER)
+                    .then(|| current_age + u32::from(fail_year[path])),
+                terminal_balance: balance[(years - 1) * n + path],
+                balance: (0..years).map(|t| balance[t * n + path]).collect(),
+            })
+            .collect();
+        let mut order: Vec<&Period> = periods.iter().collect();
+        order.sort_by(|a, b| {
+            let key = |p: &Period| p.depleted_at_age.unwrap_or(u32::MAX);
+            key(a)
+                .cmp(&key(b))
+                .then(a.terminal_balance.total_cmp(&b.terminal_balance))
+                .then(a.start_year.cmp(&b.start_year))
+        });
+        let worst_start_years = order.iter().take(10).map(|p| p.start_year).collect();
+        Self {
+            periods,
+            worst_start_years,
+        }
+    }
 }
 
 /// One value per year for each reported percentile.
@@ -184,6 +244,7 @@ impl Paths {
                 median_age,
                 histogram,
             },
+            historical: None,
             shortfall_years_mean: shortfall_total as f64 / nf,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         }

@@ -24,6 +24,7 @@ pub enum Stream {
     Cash = 3,
     Inflation = 4,
     FatTails = 5,
+    Bootstrap = 6,
 }
 
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny, statistically sound generator and mixer.

@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::errors::{AppError, ErrorCode, FieldError};
 use super::request_id::RequestId;
 use super::{get_resource, resource};
-use crate::engine::plan::{Limits, parse_plan_json};
+use crate::engine::plan::{AssetAssumption, Correlations, Limits, parse_plan_json};
 use crate::simulations::{Caller, Simulation, SimulationError};
 use crate::state::AppState;
 
@@ -25,7 +25,69 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/simulations/{id}/percentiles.csv",
             get_percentiles_csv,
         ))
+        .service(get_resource("/api/v1/assumptions", assumptions))
         .service(get_resource("/api/v1/openapi.json", openapi_json));
+}
+
+/// A named set of lognormal market assumptions, in the plan's `market` terms.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AssumptionSet {
+    /// `defaults` or `us_history`.
+    pub name: &'static str,
+    pub description: String,
+    pub stocks: AssetAssumption,
+    pub bonds: AssetAssumption,
+    pub cash: AssetAssumption,
+    pub inflation: AssetAssumption,
+    pub correlations: Correlations,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AssumptionSets {
+    pub sets: Vec<AssumptionSet>,
+}
+
+/// Market assumptions to choose from: this service's defaults, and the same parameters
+/// fitted to US history ("fit from history"). Copy one into a plan's `market`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assumptions",
+    tag = "simulations",
+    responses((status = 200, description = "The assumption sets.", body = AssumptionSets))
+)]
+pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
+    let defaults = &state.settings.plan_defaults.market;
+    let history = crate::engine::history::us_annual();
+    let fit = history.fit();
+    let sets = AssumptionSets {
+        sets: vec![
+            AssumptionSet {
+                name: "defaults",
+                description: "The service's defaults: assumptions, not advice.".into(),
+                stocks: defaults.stocks,
+                bonds: defaults.bonds,
+                cash: defaults.cash,
+                inflation: defaults.inflation,
+                correlations: defaults.correlations,
+            },
+            AssumptionSet {
+                name: "us_history",
+                description: format!(
+                    "Fitted to US history {}–{}: arithmetic means, sample volatilities and \
+                     correlations of the yearly series in data/us_annual.csv.",
+                    fit.first_year, fit.last_year
+                ),
+                stocks: fit.stocks,
+                bonds: fit.bonds,
+                cash: fit.cash,
+                inflation: fit.inflation,
+                correlations: fit.correlations,
+            },
+        ],
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(sets)
 }
 
 /// Results are immutable, so a client may keep one as long as it likes.

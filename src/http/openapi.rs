@@ -20,6 +20,7 @@ use crate::engine::{Outcome, Plan};
         super::api::create_simulation,
         super::api::get_simulation,
         super::api::get_percentiles_csv,
+        super::api::assumptions,
         super::api::openapi_json,
     ),
     components(schemas(super::errors::ErrorCode)),

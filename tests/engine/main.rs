@@ -2,6 +2,7 @@
 //! reproducibility and properties over random plans.
 
 mod correctness;
+mod history;
 mod plan;
 mod properties;
 mod reference;

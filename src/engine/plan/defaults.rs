@@ -75,6 +75,8 @@ impl Default for PlanDefaults {
                     bonds_inflation: -0.2,
                 },
                 fat_tails_df: None,
+                block_years: None,
+                wrap_around: None,
             },
         }
     }

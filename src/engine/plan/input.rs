@@ -233,7 +233,8 @@ pub struct TaxInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketInput {
-    /// Default `lognormal`.
+    /// `lognormal` (default), `historical` (every rolling period of US history since 1871)
+    /// or `bootstrap` (random years or blocks of US history).
     pub model: Option<MarketModel>,
     /// Arithmetic yearly mean and volatility, nominal. Default 0.09 ± 0.17.
     pub stocks: Option<AssetInput>,
@@ -247,6 +248,12 @@ pub struct MarketInput {
     /// Student-t degrees of freedom for fat tails; null for normal shocks.
     #[schema(minimum = 3, maximum = 100)]
     pub fat_tails_df: Option<f64>,
+    /// `bootstrap` only: years drawn together, 1 (independent years, the default) to 30.
+    #[schema(minimum = 1, maximum = 30, example = 5)]
+    pub block_years: Option<u32>,
+    /// `historical` only: every year starts a period, wrapping from the last year back to
+    /// 1871. Default false: only start years with a full horizon.
+    pub wrap_around: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

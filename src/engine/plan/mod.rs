@@ -145,12 +145,34 @@ pub struct Market {
     pub correlations: Correlations,
     /// Student-t degrees of freedom for fat tails; `None` draws normal shocks.
     pub fat_tails_df: Option<f64>,
+    /// `bootstrap` only: years drawn together (1 draws independent years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_years: Option<u32>,
+    /// `historical` only: let periods run past the last year and continue from the first,
+    /// so every year starts a period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_around: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MarketModel {
+    /// Correlated lognormal returns from the assumptions below.
     Lognormal,
+    /// Every rolling period of US history (1871 on) with the plan's horizon.
+    Historical,
+    /// Random years, or blocks of years, of US history.
+    Bootstrap,
+}
+
+impl MarketModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lognormal => "lognormal",
+            Self::Historical => "historical",
+            Self::Bootstrap => "bootstrap",
+        }
+    }
 }
 
 /// Arithmetic yearly mean and standard deviation (`0.09`, `0.17`), as users quote them.

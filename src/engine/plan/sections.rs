@@ -6,8 +6,8 @@ use super::normalize::{
     WEIGHT_TOLERANCE,
 };
 use super::{
-    Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, PlanDefaults,
-    Spending, Strategy,
+    Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, MarketModel,
+    PlanDefaults, Spending, Strategy,
 };
 use crate::engine::market::cholesky;
 
@@ -265,14 +265,47 @@ impl Checker {
             .fat_tails_df
             .or(d.fat_tails_df)
             .map(|df| self.fraction("market.fat_tails_df", df, 3.0..=100.0));
+        let model = m.model.unwrap_or(d.model);
+        if model != MarketModel::Lognormal && m.fat_tails_df.is_some() {
+            self.push(
+                "market.fat_tails_df",
+                "applies only to the `lognormal` model; history has its own tails",
+            );
+        }
+        let block_years = match (model, m.block_years) {
+            (MarketModel::Bootstrap, given) => {
+                Some(self.age("market.block_years", given.unwrap_or(1), 1..=30))
+            }
+            (_, Some(_)) => {
+                self.push(
+                    "market.block_years",
+                    "applies only to the `bootstrap` model",
+                );
+                None
+            }
+            (_, None) => None,
+        };
+        let wrap_around = match (model, m.wrap_around) {
+            (MarketModel::Historical, given) => Some(given.unwrap_or(false)),
+            (_, Some(_)) => {
+                self.push(
+                    "market.wrap_around",
+                    "applies only to the `historical` model",
+                );
+                None
+            }
+            (_, None) => None,
+        };
         Market {
-            model: m.model.unwrap_or(d.model),
+            model,
             stocks,
             bonds,
             cash,
             inflation,
             correlations,
             fat_tails_df,
+            block_years,
+            wrap_around,
         }
     }
 }

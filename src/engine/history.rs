@@ -1,0 +1,343 @@
+//! US market history and the two return models built on it.
+//!
+//! `data/us_annual.csv` (see `data/README.md`) holds one row per calendar year since 1871:
+//! stock and 10-year Treasury total returns, a cash proxy and CPI inflation, derived from
+//! Robert Shiller's monthly data. It is compiled into the binary.
+//!
+//! - [`Historical`]: path `i` lives through the years starting at start year `i`, in order.
+//!   Only start years with a full horizon count, unless wrap-around is on (then every year
+//!   starts a path and the sequence continues from 1871 after the last year).
+//! - [`Bootstrap`]: each path draws blocks of `block_years` consecutive years at random
+//!   start years (circularly), so stocks, bonds, cash and inflation of a year always move
+//!   together and, with blocks, so do neighbouring years. Seeded per batch, like the
+//!   lognormal model, so a run is reproducible on any thread count.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::BATCH;
+use super::market::{MarketYear, ReturnModel, YearSource};
+use super::plan::{AssetAssumption, Correlations};
+use super::rng::{SplitMix64, Stream};
+
+const CSV: &str = include_str!("../../data/us_annual.csv");
+
+/// The yearly series as gross factors (`1 + return`), column by column.
+#[derive(Debug)]
+pub struct History {
+    pub first_year: u32,
+    pub stocks: Vec<f64>,
+    pub bonds: Vec<f64>,
+    pub cash: Vec<f64>,
+    pub inflation: Vec<f64>,
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.stocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stocks.is_empty()
+    }
+
+    pub fn last_year(&self) -> u32 {
+        self.first_year + self.len() as u32 - 1
+    }
+
+    /// Arithmetic means, volatilities and correlations of the yearly returns (sample
+    /// statistics, n − 1), as lognormal assumptions: "fit from history".
+    pub fn fit(&self) -> Fit {
+        let net = |v: &[f64]| v.iter().map(|g| g - 1.0).collect::<Vec<_>>();
+        let (s, b, c, i) = (
+            net(&self.stocks),
+            net(&self.bonds),
+            net(&self.cash),
+            net(&self.inflation),
+        );
+        Fit {
+            first_year: self.first_year,
+            last_year: self.last_year(),
+            stocks: moments(&s),
+            bonds: moments(&b),
+            cash: moments(&c),
+            inflation: moments(&i),
+            correlations: Correlations {
+                stocks_bonds: correlation(&s, &b),
+                stocks_inflation: correlation(&s, &i),
+                bonds_inflation: correlation(&b, &i),
+            },
+        }
+    }
+}
+
+/// Lognormal assumptions estimated from the data, in the plan's `market` terms.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct Fit {
+    pub first_year: u32,
+    pub last_year: u32,
+    pub stocks: AssetAssumption,
+    pub bonds: AssetAssumption,
+    pub cash: AssetAssumption,
+    pub inflation: AssetAssumption,
+    pub correlations: Correlations,
+}
+
+/// Arithmetic mean and sample standard deviation (n − 1).
+pub fn moments(v: &[f64]) -> AssetAssumption {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    AssetAssumption {
+        mean,
+        volatility: var.sqrt(),
+    }
+}
+
+/// Pearson correlation.
+pub fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let (
+        AssetAssumption {
+            mean: ma,
+            volatility: sa,
+        },
+        AssetAssumption {
+            mean: mb,
+            volatility: sb,
+        },
+    ) = (moments(a), moments(b));
+    let n = a.len() as f64;
+    let cov = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - ma) * (y - mb))
+        .sum::<f64>()
+        / (n - 1.0);
+    cov / (sa * sb)
+}
+
+/// The compiled-in US series, parsed once.
+pub fn us_annual() -> &'static History {
+    static HISTORY: OnceLock<History> = OnceLock::new();
+    HISTORY.get_or_init(|| parse(CSV).expect("data/us_annual.csv is valid"))
+}
+
+fn parse(csv: &str) -> Result<History, String> {
+    let mut lines = csv.lines();
+    if lines.next() != Some("year,stocks,bonds,cash,inflation") {
+        return Err("unexpected header".into());
+    }
+    let mut history = History {
+        first_year: 0,
+        stocks: Vec::new(),
+        bonds: Vec::new(),
+        cash: Vec::new(),
+        inflation: Vec::new(),
+    };
+    for (row, line) in lines.enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        let [year, stocks, bonds, cash, inflation] = fields[..] else {
+            return Err(format!("line {}: expected 5 fields", row + 2));
+        };
+        let year: u32 = year.parse().map_err(|e| format!("line {}: {e}", row + 2))?;
+        if row == 0 {
+            history.first_year = year;
+        } else if year != history.first_year + row as u32 {
+            return Err(format!("line {}: years must be consecutive", row + 2));
+        }
+        let gross = |v: &str| {
+            v.parse::<f64>()
+                .map(|r| 1.0 + r)
+                .map_err(|e| format!("line {}: {e}", row + 2))
+        };
+        history.stocks.push(gross(stocks)?);
+        history.bonds.push(gross(bonds)?);
+        history.cash.push(gross(cash)?);
+        history.inflation.push(gross(inflation)?);
+    }
+    Ok(history)
+}
+
+/// Rolling periods through history.
+#[derive(Debug, Clone, Copy)]
+pub struct Historical {
+    data: &'static History,
+    starts: usize,
+}
+
+impl Historical {
+    /// Every start year whose `years` fit in the data, or every year with wrap-around.
+    pub fn new(years: usize, wrap_around: bool) -> Self {
+        let data = us_annual();
+        let starts = if wrap_around {
+            data.len()
+        } else {
+            (data.len() + 1).saturating_sub(years)
+        };
+        Self { data, starts }
+    }
+
+    pub fn start_years(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.starts as u32).map(|i| self.data.first_year + i)
+    }
+}
+
+impl ReturnModel for Historical {
+    type Source = HistoricalSource;
+
+    fn paths(&self, _requested: usize) -> usize {
+        self.starts
+    }
+
+    fn source(&self, _seed: u64, batch: u64) -> HistoricalSource {
+        HistoricalSource {
+            data: self.data,
+            first_start: batch as usize * BATCH,
+        }
+    }
+
+    fn start_years(&self) -> Option<Vec<u32>> {
+        Some(Historical::start_years(self).collect())
+    }
+}
+
+pub struct HistoricalSource {
+    data: &'static History,
+    first_start: usize,
+}
+
+impl YearSource for HistoricalSource {
+    fn fill_year(&mut self, year: usize, out: &mut MarketYear) {
+        let n = self.data.len();
+        for lane in 0..BATCH {
+            // Lanes past the last start year are simulated but never reported.
+            let index = (self.first_start + lane + year) % n;
+            gather(self.data, index, lane, out);
+        }
+    }
+}
+
+#[inline(always)]
+fn gather(data: &History, index: usize, lane: usize, out: &mut MarketYear) {
+    out.stocks[lane] = data.stocks[index];
+    out.bonds[lane] = data.bonds[index];
+    out.cash[lane] = data.cash[index];
+    out.inflation[lane] = data.inflation[index];
+}
+
+/// Random years (or blocks of consecutive years) from history.
+#[derive(Debug, Clone, Copy)]
+pub struct Bootstrap {
+    data: &'static History,
+    block_years: usize,
+}
+
+impl Bootstrap {
+    pub fn new(block_years: u32) -> Self {
+        Self {
+            data: us_annual(),
+            block_years: block_years.max(1) as usize,
+        }
+    }
+}
+
+impl ReturnModel for Bootstrap {
+    type Source = BootstrapSource;
+
+    fn source(&self, seed: u64, batch: u64) -> BootstrapSource {
+        BootstrapSource {
+            data: self.data,
+            block_years: self.block_years,
+            rng: SplitMix64::for_stream(seed, batch, Stream::Bootstrap),
+            index: [0; BATCH],
+        }
+    }
+}
+
+pub struct BootstrapSource {
+    data: &'static History,
+    block_years: usize,
+    rng: SplitMix64,
+    /// The data year each lane lives through now.
+    index: [usize; BATCH],
+}
+
+impl YearSource for BootstrapSource {
+    fn fill_year(&mut self, year: usize, out: &mut MarketYear) {
+        let n = self.data.len();
+        if year.is_multiple_of(self.block_years) {
+            for slot in &mut self.index {
+                // Lemire's multiply-shift: an unbiased-enough uniform index in 0..n.
+                *slot = ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize;
+            }
+        } else {
+            for slot in &mut self.index {
+                *slot = if *slot + 1 == n { 0 } else { *slot + 1 };
+            }
+        }
+        for (lane, &index) in self.index.iter().enumerate() {
+            gather(self.data, index, lane, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_series_is_complete_and_consecutive() {
+        let data = us_annual();
+        assert_eq!(data.first_year, 1871);
+        assert_eq!(data.last_year(), 2022);
+        assert_eq!(data.len(), 152);
+        assert!(data.stocks.iter().all(|g| (0.4..2.0).contains(g)));
+    }
+
+    #[test]
+    fn rolling_periods_are_the_start_years_with_a_full_horizon() {
+        let model = Historical::new(30, false);
+        assert_eq!(model.paths(1000), 152 - 30 + 1);
+        let years: Vec<u32> = model.start_years().collect();
+        assert_eq!(years.first(), Some(&1871));
+        assert_eq!(years.last(), Some(&1993));
+        assert_eq!(Historical::new(30, true).paths(1000), 152);
+    }
+
+    #[test]
+    fn a_historical_lane_lives_through_its_own_years() {
+        let model = Historical::new(30, false);
+        let data = us_annual();
+        let mut source = model.source(0, 0);
+        let mut year = MarketYear::default();
+        source.fill_year(2, &mut year);
+        // Lane 58 starts in 1929; its third year is 1931.
+        assert_eq!(year.stocks[58], data.stocks[(1931 - 1871) as usize]);
+        assert_eq!(year.inflation[58], data.inflation[(1931 - 1871) as usize]);
+    }
+
+    #[test]
+    fn bootstrap_blocks_are_consecutive_years_and_reproducible() {
+        let model = Bootstrap::new(5);
+        let data = us_annual();
+        let run = |seed| {
+            let mut source = model.source(seed, 3);
+            let mut year = MarketYear::default();
+            (0..10)
+                .map(|t| {
+                    source.fill_year(t, &mut year);
+                    year.stocks[17]
+                })
+                .collect::<Vec<f64>>()
+        };
+        let a = run(9);
+        assert_eq!(a, run(9));
+        assert_ne!(a, run(10));
+        let position = |g: f64| data.stocks.iter().position(|&x| x == g).unwrap();
+        for t in 1..5 {
+            assert_eq!(position(a[t]), (position(a[t - 1]) + 1) % data.len());
+        }
+    }
+}
