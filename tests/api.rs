@@ -663,13 +663,7 @@ async fn history_models_run_through_the_api() {
     assert_eq!(periods.len(), 152 - 35 + 1);
     assert_eq!(periods[0]["start_year"], 1871);
     assert_eq!(periods[0]["balance"].as_array().unwrap().len(), 35);
-    assert!(
-        body["historical"]["worst_start_years"]
-            .as_array()
-            .unwrap()
-            .len()
-            <= 10
-    );
+    assert!(body["historical"]["worst"].as_array().unwrap().len() <= 10);
 
     let mut bootstrap = plan(40_000.0);
     bootstrap["market"] = json!({"model": "bootstrap", "block_years": 5});

@@ -108,7 +108,7 @@ fn the_history_examples_run_both_history_models() {
     ));
     assert_eq!(historical["plan"]["market"]["model"], "historical");
     assert_eq!(historical["scenarios"], 123);
-    assert_eq!(historical["historical"]["worst_start_years"][0], 1966);
+    assert_eq!(historical["historical"]["worst"][0]["start_year"], 1966);
     let bootstrap = json(&simulate(
         &["--plan", "examples/plans/bootstrap-blocks.json"],
         None,

@@ -48,8 +48,18 @@ pub struct Outcome {
 pub struct HistoricalPeriods {
     /// One per start year, in calendar order.
     pub periods: Vec<Period>,
-    /// Up to ten start years, worst first: earliest depletion, then lowest final balance.
-    pub worst_start_years: Vec<u32>,
+    /// Up to ten periods, worst first: earliest depletion, then lowest final balance.
+    pub worst: Vec<WorstPeriod>,
+}
+
+/// A bad start year and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WorstPeriod {
+    pub start_year: u32,
+    /// The age in the year the money ran out; `null` if it lasted.
+    pub depleted_at_age: Option<u32>,
+    /// Real balance at the end of the last year.
+    pub terminal_balance: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -92,11 +102,16 @@ impl HistoricalPeriods {
                 .then(a.terminal_balance.total_cmp(&b.terminal_balance))
                 .then(a.start_year.cmp(&b.start_year))
         });
-        let worst_start_years = order.iter().take(10).map(|p| p.start_year).collect();
-        Self {
-            periods,
-            worst_start_years,
-        }
+        let worst = order
+            .iter()
+            .take(10)
+            .map(|p| WorstPeriod {
+                start_year: p.start_year,
+                depleted_at_age: p.depleted_at_age,
+                terminal_balance: p.terminal_balance,
+            })
+            .collect();
+        Self { periods, worst }
     }
 }
 

@@ -164,21 +164,25 @@ fn bootstrap_draws_reproduce_the_datas_moments() {
 #[test]
 fn the_worst_start_years_are_the_known_ones() {
     let sixty_forty = run(&plan_with(json!({"market": {"model": "historical"}})));
-    let worst = &sixty_forty.historical.as_ref().unwrap().worst_start_years;
-    assert_eq!(worst[0], 1966, "{worst:?}");
-    let mut five = worst[..5].to_vec();
+    let worst = &sixty_forty.historical.as_ref().unwrap().worst;
+    assert_eq!(worst[0].start_year, 1966, "{worst:?}");
+    // 1966 ran out in 1990, its 25th year: at 89 for someone retiring at 65.
+    assert_eq!(worst[0].depleted_at_age, Some(89));
+    let mut five: Vec<u32> = worst[..5].iter().map(|p| p.start_year).collect();
     five.sort_unstable();
     assert_eq!(five, [1965, 1966, 1967, 1968, 1969]);
+    assert!(worst[..5].iter().all(|p| p.depleted_at_age.is_some()));
+    assert!(worst[5].depleted_at_age.is_none());
 
     let all_stocks = run(&plan_with(json!({
         "allocation": {"stocks": 1.0, "bonds": 0.0},
         "market": {"model": "historical"}
     })));
-    let worst = &all_stocks.historical.as_ref().unwrap().worst_start_years;
-    assert!(
-        worst[..2].contains(&1929) && worst[..2].contains(&1966),
-        "{worst:?}"
-    );
+    let worst: Vec<u32> = all_stocks.historical.as_ref().unwrap().worst[..2]
+        .iter()
+        .map(|p| p.start_year)
+        .collect();
+    assert!(worst.contains(&1929) && worst.contains(&1966), "{worst:?}");
 }
 
 #[test]
