@@ -14,9 +14,6 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use super::BATCH;
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::{AssetAssumption, Correlations};
@@ -74,7 +71,7 @@ impl History {
 }
 
 /// Lognormal assumptions estimated from the data, in the plan's `market` terms.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fit {
     pub first_year: u32,
     pub last_year: u32,
