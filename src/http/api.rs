@@ -29,67 +29,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(get_resource("/api/v1/openapi.json", openapi_json));
 }
 
-/// A named set of lognormal market assumptions, in the plan's `market` terms.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct AssumptionSet {
-    /// `defaults` or `us_history`.
-    pub name: &'static str,
-    pub description: String,
-    pub stocks: AssetAssumption,
-    pub bonds: AssetAssumption,
-    pub cash: AssetAssumption,
-    pub inflation: AssetAssumption,
-    pub correlations: Correlations,
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct AssumptionSets {
-    pub sets: Vec<AssumptionSet>,
-}
-
-/// Market assumptions to choose from: this service's defaults, and the same parameters
-/// fitted to US history ("fit from history"). Copy one into a plan's `market`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/assumptions",
-    tag = "simulations",
-    responses((status = 200, description = "The assumption sets.", body = AssumptionSets))
-)]
-pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
-    let defaults = &state.settings.plan_defaults.market;
-    let history = crate::engine::history::us_annual();
-    let fit = history.fit();
-    let sets = AssumptionSets {
-        sets: vec![
-            AssumptionSet {
-                name: "defaults",
-                description: "The service's defaults: assumptions, not advice.".into(),
-                stocks: defaults.stocks,
-                bonds: defaults.bonds,
-                cash: defaults.cash,
-                inflation: defaults.inflation,
-                correlations: defaults.correlations,
-            },
-            AssumptionSet {
-                name: "us_history",
-                description: format!(
-                    "Fitted to US history {}–{}: arithmetic means, sample volatilities and \
-                     correlations of the yearly series in data/us_annual.csv.",
-                    fit.first_year, fit.last_year
-                ),
-                stocks: fit.stocks,
-                bonds: fit.bonds,
-                cash: fit.cash,
-                inflation: fit.inflation,
-                correlations: fit.correlations,
-            },
-        ],
-    };
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(sets)
-}
-
 /// Results are immutable, so a client may keep one as long as it likes.
 const IMMUTABLE: &str = "private, max-age=31536000, immutable";
 const X_CACHE: &str = "x-cache";
@@ -259,6 +198,67 @@ pub async fn get_percentiles_csv(
         ))
         .content_type("text/csv; charset=utf-8")
         .body(csv))
+}
+
+/// A named set of lognormal market assumptions, in the plan's `market` terms.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AssumptionSet {
+    /// `defaults` or `us_history`.
+    pub name: &'static str,
+    pub description: String,
+    pub stocks: AssetAssumption,
+    pub bonds: AssetAssumption,
+    pub cash: AssetAssumption,
+    pub inflation: AssetAssumption,
+    pub correlations: Correlations,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AssumptionSets {
+    pub sets: Vec<AssumptionSet>,
+}
+
+/// Market assumptions to choose from: this service's defaults, and the same parameters
+/// fitted to US history ("fit from history"). Copy one into a plan's `market`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assumptions",
+    tag = "simulations",
+    responses((status = 200, description = "The assumption sets.", body = AssumptionSets))
+)]
+pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
+    let defaults = &state.settings.plan_defaults.market;
+    let history = crate::engine::history::us_annual();
+    let fit = history.fit();
+    let sets = AssumptionSets {
+        sets: vec![
+            AssumptionSet {
+                name: "defaults",
+                description: "The service's defaults: assumptions, not advice.".into(),
+                stocks: defaults.stocks,
+                bonds: defaults.bonds,
+                cash: defaults.cash,
+                inflation: defaults.inflation,
+                correlations: defaults.correlations,
+            },
+            AssumptionSet {
+                name: "us_history",
+                description: format!(
+                    "Fitted to US history {}–{}: arithmetic means, sample volatilities and \
+                     correlations of the yearly series in data/us_annual.csv.",
+                    fit.first_year, fit.last_year
+                ),
+                stocks: fit.stocks,
+                bonds: fit.bonds,
+                cash: fit.cash,
+                inflation: fit.inflation,
+                correlations: fit.correlations,
+            },
+        ],
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(sets)
 }
 
 /// This document.
