@@ -3,6 +3,7 @@
 //! A web service running Monte Carlo simulations of retirement plans. `docs/architecture.md`
 //! maps the modules; `startup` is where they meet.
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/simulations/{id}/percentiles.csv",
             get_percentiles_csv,
         ))
+        .service(resource("/api/v1/analysis", "POST").route(web::post().to(create_analysis)))
         .service(get_resource("/api/v1/assumptions", assumptions))
         .service(get_resource("/api/v1/openapi.json", openapi_json));
 }
@@ -62,26 +63,7 @@ pub async fn create_simulation(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    if !is_json(req.headers()) {
-        return Err(AppError::new(
-            ErrorCode::UnsupportedMediaType,
-            "expected a JSON body with Content-Type: application/json",
-        ));
-    }
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the body is not UTF-8 text"))?;
-    if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let message = format!("the body is not valid JSON: {err}");
-        return Err(AppError::new(ErrorCode::MalformedRequest, message)
-            .with_fields(vec![FieldError::new("body", err.to_string())]));
-    }
-    if !text.trim_start().starts_with('{') {
-        return Err(AppError::new(
-            ErrorCode::MalformedRequest,
-            "the body must be a JSON object: the plan",
-        )
-        .with_fields(vec![FieldError::new("body", "expected a JSON object")]));
-    }
+    let text = json_object_text(&req, &body)?;
     let input = parse_plan_json(text).map_err(|field| AppError::validation(vec![field]))?;
     let limits = Limits {
         max_scenarios: state.settings.simulation.max_scenarios,
@@ -200,6 +182,99 @@ pub async fn get_percentiles_csv(
         .body(csv))
 }
 
+/// The body of `POST /api/v1/analysis`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisRequest {
+    /// The plan, exactly as for `POST /api/v1/simulations`.
+    #[schema(value_type = crate::engine::PlanInput)]
+    pub plan: serde_json::Value,
+    /// Success targets, 0.5 to 0.99 each, at most five. Default `[0.90, 0.95]`.
+    #[schema(example = json!([0.9, 0.95]))]
+    pub targets: Option<Vec<f64>>,
+}
+
+/// Safe spending, goal seeking and sensitivity for a plan, with insights in plain words.
+#[utoipa::path(
+    post,
+    path = "/api/v1/analysis",
+    tag = "analysis",
+    request_body(content = AnalysisRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The analysis. Every number is a simulation of the plan with one input changed, on the plan's seed and scenario count.",
+            body = crate::analysis::Analysis,
+            headers(("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss`."))),
+        (status = 400, description = "The body is not a JSON object.", body = super::errors::Body),
+        (status = 413, description = "The body is over 64 KiB.", body = super::errors::Body),
+        (status = 415, description = "The body is not `application/json`.", body = super::errors::Body),
+        (status = 422, description = "Bad plan fields (`plan.…`) or targets (`targets[i]`); `fields` lists every problem.", body = super::errors::Body),
+        (status = 503, description = "`overloaded`; retry after `Retry-After` seconds.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 504, description = "The analysis did not finish in time.", body = super::errors::Body),
+    )
+)]
+pub async fn create_analysis(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let text = json_object_text(&req, &body)?;
+    let request: AnalysisRequest = serde_json::from_str(text)
+        .map_err(|err| AppError::validation(vec![FieldError::new("body", err.to_string())]))?;
+    let plan_text = request.plan.to_string();
+    let mut errors = Vec::new();
+    let input = match parse_plan_json(&plan_text) {
+        Ok(input) => Some(input),
+        Err(field) => {
+            errors.push(FieldError::new(
+                format!("plan.{}", field.path),
+                field.message,
+            ));
+            None
+        }
+    };
+    let targets = crate::analysis::targets(request.targets.as_deref()).unwrap_or_else(|bad| {
+        errors.extend(bad);
+        Vec::new()
+    });
+    let limits = Limits {
+        max_scenarios: state.settings.simulation.max_scenarios,
+    };
+    let plan = input.as_ref().and_then(|input| {
+        input
+            .clone()
+            .normalize(&state.settings.plan_defaults, limits)
+            .map_err(|bad| {
+                errors.extend(
+                    bad.into_iter()
+                        .map(|e| FieldError::new(format!("plan.{}", e.path), e.message)),
+                );
+            })
+            .ok()
+    });
+    let (Some(input), Some(plan)) = (input, plan) else {
+        return Err(AppError::validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let plan_json = serde_json::to_string(&plan).expect("plans serialize");
+    let (analysis, cache) = state
+        .simulations
+        .analyze(input, &plan_json, targets)
+        .await
+        .map_err(into_app_error)?;
+    let span = tracing::Span::current();
+    span.record("scenarios", plan.simulation.scenarios);
+    span.record("years", plan.years() as u64);
+    span.record("cache", cache.as_str());
+    Ok(HttpResponse::Ok()
+        .insert_header((X_CACHE, cache.as_str()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type(mime_json())
+        .body(analysis.body.clone()))
+}
+
 /// A named set of lognormal market assumptions, in the plan's `market` terms.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct AssumptionSet {
@@ -273,6 +348,32 @@ pub async fn openapi_json() -> HttpResponse {
         .content_type(mime_json())
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .body(super::openapi::document())
+}
+
+/// The body as text, once it is known to be a JSON object sent as JSON: 415, or 400 with
+/// the syntax error's position.
+fn json_object_text<'a>(req: &HttpRequest, body: &'a [u8]) -> Result<&'a str, AppError> {
+    if !is_json(req.headers()) {
+        return Err(AppError::new(
+            ErrorCode::UnsupportedMediaType,
+            "expected a JSON body with Content-Type: application/json",
+        ));
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the body is not UTF-8 text"))?;
+    if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let message = format!("the body is not valid JSON: {err}");
+        return Err(AppError::new(ErrorCode::MalformedRequest, message)
+            .with_fields(vec![FieldError::new("body", err.to_string())]));
+    }
+    if !text.trim_start().starts_with('{') {
+        return Err(AppError::new(
+            ErrorCode::MalformedRequest,
+            "the body must be a JSON object",
+        )
+        .with_fields(vec![FieldError::new("body", "expected a JSON object")]));
+    }
+    Ok(text)
 }
 
 /// Until migrations have run (the database may be unreachable), nothing can be stored.

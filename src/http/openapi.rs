@@ -20,12 +20,14 @@ use crate::engine::{Outcome, Plan};
         super::api::create_simulation,
         super::api::get_simulation,
         super::api::get_percentiles_csv,
+        super::api::create_analysis,
         super::api::assumptions,
         super::api::openapi_json,
     ),
     components(schemas(super::errors::ErrorCode)),
     tags(
         (name = "simulations", description = "Run a plan and read stored results."),
+        (name = "analysis", description = "What spending is safe and what to change."),
         (name = "meta", description = "About the API itself."),
     )
 )]

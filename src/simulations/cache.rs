@@ -1,8 +1,8 @@
-//! The two-tier result cache, keyed by result hash.
+//! The two-tier cache of computed documents (simulation results, analyses), keyed by hash.
 //!
 //! L1 is an in-process moka cache weighted by document bytes (`cache.l1_capacity_mb`, TTL
-//! `cache.ttl_seconds`). L2 is Redis (`{prefix}v1:result:{hash}`, same TTL), shared by the
-//! replicas. A lookup goes L1 → L2 → the caller's fallback (the engine, or the database),
+//! `cache.ttl_seconds`). L2 is Redis (`{prefix}v1:result:{hash}` or `{prefix}v1:analysis:{hash}`,
+//! same TTL), shared by the replicas. A lookup goes L1 → L2 → the caller's fallback (the engine, or the database),
 //! and concurrent lookups of one hash share a single fallback: N identical requests run the
 //! engine once. Redis errors count as misses (`cache_requests_total{tier="l2",result="error"}`)
 //! and never reach the client; the Redis circuit breaker keeps a dead Redis cheap.
@@ -46,26 +46,57 @@ impl CacheTier {
     }
 }
 
-pub struct ResultCache {
-    l1: Cache<String, Arc<ResultDoc>>,
+/// A document the cache can hold: its JSON bytes travel to Redis and back.
+pub trait Cacheable: Send + Sync + Sized + 'static {
+    /// The Redis key namespace, e.g. `v1:result:`.
+    const L2_PREFIX: &'static str;
+    fn body(&self) -> &Bytes;
+    /// Bytes held in memory, for the L1 weigher.
+    fn weight(&self) -> u32;
+    /// A document read back from Redis.
+    fn from_l2(hash: &str, body: Bytes) -> Result<Self, serde_json::Error>;
+}
+
+impl Cacheable for ResultDoc {
+    const L2_PREFIX: &'static str = "v1:result:";
+
+    fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    fn weight(&self) -> u32 {
+        ResultDoc::weight(self)
+    }
+
+    fn from_l2(hash: &str, body: Bytes) -> Result<Self, serde_json::Error> {
+        ResultDoc::parse(hash.to_string(), body, false)
+    }
+}
+
+pub type ResultCache = TieredCache<ResultDoc>;
+
+pub struct TieredCache<T> {
+    l1: Cache<String, Arc<T>>,
     redis: Option<RedisStore>,
     ttl: Duration,
 }
 
-fn l2_key(hash: &str) -> String {
-    format!("v1:result:{hash}")
+fn l2_key<T: Cacheable>(hash: &str) -> String {
+    format!("{}{hash}", T::L2_PREFIX)
 }
 
 fn count(tier: &'static str, result: &'static str) {
     metrics::counter!(m::CACHE_REQUESTS_TOTAL, "tier" => tier, "result" => result).increment(1);
 }
 
-impl ResultCache {
-    pub fn new(settings: &CacheSettings, redis: Option<RedisStore>) -> Self {
+impl<T: Cacheable> TieredCache<T> {
+    /// A cache with `share` of `cache.l1_capacity_mb`.
+    pub fn new(settings: &CacheSettings, share: f64, redis: Option<RedisStore>) -> Self {
         let ttl = Duration::from_secs(settings.ttl_seconds);
+        let capacity = settings.l1_capacity_mb as f64 * share * 1024.0 * 1024.0;
         let l1 = Cache::builder()
-            .max_capacity(settings.l1_capacity_mb.saturating_mul(1024 * 1024))
-            .weigher(|_hash: &String, doc: &Arc<ResultDoc>| doc.weight())
+            .max_capacity(capacity as u64)
+            .weigher(|_hash: &String, doc: &Arc<T>| doc.weight())
             .time_to_live(ttl)
             .build();
         Self { l1, redis, ttl }
@@ -78,9 +109,9 @@ impl ResultCache {
         &self,
         hash: &str,
         fallback: impl FnOnce() -> Fut,
-    ) -> Result<(Arc<ResultDoc>, CacheTier), Arc<E>>
+    ) -> Result<(Arc<T>, CacheTier), Arc<E>>
     where
-        Fut: Future<Output = Result<ResultDoc, E>>,
+        Fut: Future<Output = Result<T, E>>,
         E: Send + Sync + 'static,
     {
         let tier = AtomicU8::new(CacheTier::L1 as u8);
@@ -94,7 +125,7 @@ impl ResultCache {
                 }
                 let doc = fallback().await?;
                 tier.store(CacheTier::Miss as u8, Ordering::Relaxed);
-                self.l2_put(&doc).await;
+                self.l2_put(hash, &doc).await;
                 Ok(Arc::new(doc))
             })
             .await?;
@@ -108,22 +139,20 @@ impl ResultCache {
         Ok((entry.into_value(), tier))
     }
 
-    async fn l2_get(&self, hash: &str) -> Option<ResultDoc> {
+    async fn l2_get(&self, hash: &str) -> Option<T> {
         let redis = self.redis.as_ref()?;
-        match redis.get(&l2_key(hash)).await {
-            Ok(Some(bytes)) => {
-                match ResultDoc::parse(hash.to_string(), Bytes::from(bytes), false) {
-                    Ok(doc) => {
-                        count("l2", "hit");
-                        Some(doc)
-                    }
-                    Err(err) => {
-                        count("l2", "error");
-                        tracing::warn!(error = %err, hash, "unreadable result in Redis; recomputing");
-                        None
-                    }
+        match redis.get(&l2_key::<T>(hash)).await {
+            Ok(Some(bytes)) => match T::from_l2(hash, Bytes::from(bytes)) {
+                Ok(doc) => {
+                    count("l2", "hit");
+                    Some(doc)
                 }
-            }
+                Err(err) => {
+                    count("l2", "error");
+                    tracing::warn!(error = %err, hash, "unreadable result in Redis; recomputing");
+                    None
+                }
+            },
             Ok(None) => {
                 count("l2", "miss");
                 None
@@ -136,9 +165,9 @@ impl ResultCache {
         }
     }
 
-    async fn l2_put(&self, doc: &ResultDoc) {
+    async fn l2_put(&self, hash: &str, doc: &T) {
         let Some(redis) = &self.redis else { return };
-        if let Err(err) = redis.set_ex(&l2_key(&doc.hash), &doc.body, self.ttl).await {
+        if let Err(err) = redis.set_ex(&l2_key::<T>(hash), doc.body(), self.ttl).await {
             tracing::debug!(error = %err, "Redis cache write failed; carrying on without it");
         }
     }

@@ -12,6 +12,7 @@
 //! database). The HTTP layer maps [`SimulationError`] to coded responses.
 
 pub mod admission;
+mod analyses;
 pub mod cache;
 pub mod document;
 
@@ -24,14 +25,16 @@ use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::engine::{self, EngineError, Plan, RunOptions};
+use crate::engine::plan::Limits;
+use crate::engine::{self, EngineError, Plan, PlanDefaults, RunOptions};
 use crate::storage::audit::AuditEntry;
 use crate::storage::simulations::{self as store, NewResult, NewSimulation, SimulationWriter};
 use crate::storage::{Database, RedisStore, StorageError, timestamp_now};
 use crate::telemetry::metrics as m;
 use admission::{Admission, AdmissionError};
+pub use analyses::AnalysisDoc;
 pub use cache::CacheTier;
-use cache::ResultCache;
+use cache::{ResultCache, TieredCache};
 pub use document::{ResultDoc, result_hash};
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -78,6 +81,9 @@ pub struct Simulations {
     db: Database,
     writer: SimulationWriter,
     cache: ResultCache,
+    analyses: TieredCache<AnalysisDoc>,
+    defaults: PlanDefaults,
+    limits: Limits,
     admission: Admission,
     timeout: Duration,
     ip_salt: Vec<u8>,
@@ -102,11 +108,17 @@ impl Simulations {
         Ok(Self {
             writer: SimulationWriter::spawn(db.clone()),
             db,
-            cache: ResultCache::new(&settings.cache, redis),
+            // Analyses are small and rarer than results; they get a tenth of L1.
+            cache: ResultCache::new(&settings.cache, 0.9, redis.clone()),
+            analyses: TieredCache::new(&settings.cache, 0.1, redis),
             admission: Admission::new(&settings.simulation)?,
             timeout: Duration::from_millis(settings.simulation.timeout_ms),
             ip_salt,
             engine_runs: AtomicU64::new(0),
+            defaults: settings.plan_defaults.clone(),
+            limits: Limits {
+                max_scenarios: settings.simulation.max_scenarios,
+            },
         })
     }
 
@@ -123,6 +135,11 @@ impl Simulations {
         self.writer.close().await;
     }
 
+    fn count_engine_run(&self) {
+        self.engine_runs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Engine jobs (simulations and analyses) started by this instance.
     pub fn engine_runs(&self) -> u64 {
         self.engine_runs.load(Ordering::Relaxed)
     }
@@ -212,7 +229,7 @@ impl Simulations {
     }
 
     async fn run_engine(&self, hash: String, plan: Plan) -> Result<ResultDoc, SimulationError> {
-        self.engine_runs.fetch_add(1, Ordering::Relaxed);
+        self.count_engine_run();
         let started = Instant::now();
         let deadline = started + self.timeout;
         let scenarios = plan.simulation.scenarios;

@@ -26,6 +26,7 @@ pub const SIMULATION_PATHS_TOTAL: &str = "simulation_paths_total";
 pub const SIMULATIONS_IN_FLIGHT: &str = "simulations_in_flight";
 pub const SIMULATION_QUEUE_DEPTH: &str = "simulation_queue_depth";
 pub const CACHE_REQUESTS_TOTAL: &str = "cache_requests_total";
+pub const ANALYSIS_REQUESTS_TOTAL: &str = "analysis_requests_total";
 
 struct Registry {
     handle: PrometheusHandle,
@@ -115,6 +116,10 @@ fn describe() {
     describe_gauge!(
         SIMULATION_QUEUE_DEPTH,
         "Simulations waiting for an engine thread now."
+    );
+    describe_counter!(
+        ANALYSIS_REQUESTS_TOTAL,
+        "Plan analyses by outcome: completed, cached, overloaded, timeout, failed."
     );
     describe_counter!(
         CACHE_REQUESTS_TOTAL,

@@ -1,0 +1,598 @@
+//! Plan analysis: what spending is safe, what it takes to reach a target, which assumptions
+//! matter, and the same in plain words. Pure computation on the engine; the HTTP layer runs
+//! it under admission control and caches it.
+//!
+//! Every variant is the client's plan with one input changed, normalized again with the same
+//! defaults and limits and **the same seed**, so all runs share their random numbers (common
+//! random numbers): differences between variants are the change's effect, not noise. The
+//! engine is monotone under common random numbers (more spending never raises success), so
+//! bisection is sound.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::engine::plan::{FieldError, Limits};
+use crate::engine::{self, EngineError, Plan, PlanDefaults, PlanInput, RunOptions};
+
+/// Targets when the client gives none.
+pub const DEFAULT_TARGETS: [f64; 2] = [0.90, 0.95];
+const MAX_TARGETS: usize = 5;
+/// Bisection stops when the bracket is this narrow, in dollars.
+const PRECISION: f64 = 100.0;
+const MAX_SPENDING: f64 = 1_000_000.0;
+const MAX_BALANCE: f64 = 100_000_000.0;
+const MAX_CONTRIBUTION: f64 = 1_000_000.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Analysis {
+    /// Success of the plan as given.
+    pub success_probability: f64,
+    pub safe_spending: Vec<SafeSpending>,
+    /// For each target the plan misses: what would reach it.
+    pub goal_seek: Vec<GoalSeek>,
+    pub sensitivity: Vec<Sensitivity>,
+    /// Plain-language findings, largest effect first.
+    pub insights: Vec<Insight>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SafeSpending {
+    pub target: f64,
+    /// The highest `spending.annual` (whole dollars, within $100) whose success reaches the
+    /// target; 0 if none does.
+    pub spending: f64,
+    /// `spending` as a share of today's balance.
+    pub withdrawal_rate: f64,
+    /// Success at `spending`.
+    pub success_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GoalSeek {
+    pub target: f64,
+    /// Extra savings today (whole dollars, within $100) that reach the target; `null` when
+    /// even the largest balance accepted does not.
+    pub extra_savings: Option<f64>,
+    /// Extra yearly contribution until retirement that reaches the target; `null` when the
+    /// plan is already retired or no contribution accepted does.
+    pub extra_contribution: Option<f64>,
+    /// The earliest later retirement age that reaches the target; `null` when none does.
+    pub retirement_age: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Sensitivity {
+    /// The changed input, as a contract path.
+    pub parameter: String,
+    /// The change, in words ("−10 %", "+20 points", "+2 years").
+    pub change: String,
+    /// The input's new value.
+    pub value: f64,
+    pub success_probability: f64,
+    /// Change in success against the plan as given.
+    pub delta: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Insight {
+    /// `spending`, `savings`, `contribution`, `retirement_age`, `allocation` or `fees`.
+    pub kind: String,
+    pub text: String,
+    /// Success before and after the change.
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Checks the targets: 0.5 to 0.99 each, at most five; defaults when none are given.
+pub fn targets(given: Option<&[f64]>) -> Result<Vec<f64>, Vec<FieldError>> {
+    let Some(given) = given else {
+        return Ok(DEFAULT_TARGETS.to_vec());
+    };
+    let mut errors = Vec::new();
+    if given.is_empty() || given.len() > MAX_TARGETS {
+        errors.push(FieldError::new(
+            "targets",
+            format!("give 1 to {MAX_TARGETS} targets"),
+        ));
+    }
+    for (i, t) in given.iter().enumerate() {
+        if !(t.is_finite() && (0.5..=0.99).contains(t)) {
+            errors.push(FieldError::new(
+                format!("targets[{i}]"),
+                "must be between 0.5 and 0.99",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        let mut targets = given.to_vec();
+        targets.sort_by(f64::total_cmp);
+        targets.dedup();
+        Ok(targets)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Builds and runs plan variants with common random numbers.
+pub struct Analyzer<'a> {
+    input: PlanInput,
+    defaults: &'a PlanDefaults,
+    limits: Limits,
+    options: RunOptions,
+    pub base: Plan,
+}
+
+impl<'a> Analyzer<'a> {
+    /// Normalizes the plan (errors carry `plan.` paths) and pins its seed for every variant.
+    pub fn new(
+        mut input: PlanInput,
+        defaults: &'a PlanDefaults,
+        limits: Limits,
+        options: RunOptions,
+    ) -> Result<Self, Vec<FieldError>> {
+        let base = input
+            .clone()
+            .normalize(defaults, limits)
+            .map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("plan.{}", e.path), e.message))
+                    .collect::<Vec<_>>()
+            })?;
+        input.simulation.seed = Some(base.simulation.seed);
+        Ok(Self {
+            input,
+            defaults,
+            limits,
+            options,
+            base,
+        })
+    }
+
+    /// The plan with `change` applied, or `None` when the variant is not a valid plan.
+    pub fn variant(&self, change: impl FnOnce(&mut PlanInput)) -> Option<Plan> {
+        let mut input = self.input.clone();
+        change(&mut input);
+        input.normalize(self.defaults, self.limits).ok()
+    }
+
+    pub fn success(&self, plan: &Plan) -> Result<f64, EngineError> {
+        Ok(engine::simulate(plan, &self.options)?.success_probability)
+    }
+
+    fn success_with(
+        &self,
+        change: impl FnOnce(&mut PlanInput),
+    ) -> Result<Option<f64>, EngineError> {
+        self.variant(change).map(|p| self.success(&p)).transpose()
+    }
+
+    /// The largest `x` in `[0, max]` (to within `PRECISION`) with `reaches(x)`, for a
+    /// predicate that holds up to some point and fails after it; `None` if it fails at 0.
+    /// Gallops from `hint` to bracket the answer, then bisects.
+    fn highest(
+        &self,
+        hint: f64,
+        max: f64,
+        reaches: impl Fn(f64) -> Result<bool, EngineError>,
+    ) -> Result<Option<f64>, EngineError> {
+        let (mut lo, mut hi);
+        let mut x = hint.clamp(PRECISION, max);
+        if reaches(x)? {
+            lo = x;
+            loop {
+                if x >= max {
+                    return Ok(Some(max));
+                }
+                x = (x * 2.0).min(max);
+                if !reaches(x)? {
+                    hi = x;
+                    break;
+                }
+                lo = x;
+            }
+        } else {
+            hi = x;
+            loop {
+                x = (x / 2.0).floor();
+                if x < PRECISION {
+                    if !reaches(0.0)? {
+                        return Ok(None);
+                    }
+                    lo = 0.0;
+                    break;
+                }
+                if reaches(x)? {
+                    lo = x;
+                    break;
+                }
+                hi = x;
+            }
+        }
+        while hi - lo > PRECISION {
+            let mid = ((lo + hi) / 2.0).round();
+            if reaches(mid)? { lo = mid } else { hi = mid }
+        }
+        Ok(Some(lo))
+    }
+
+    /// The smallest `x` in `[0, max]` (to within `PRECISION`) with `reaches(x)`, for a
+    /// predicate that fails up to some point and holds after it; `None` if it fails at
+    /// `max`. Gallops from `hint`, then bisects.
+    fn lowest(
+        &self,
+        hint: f64,
+        max: f64,
+        reaches: impl Fn(f64) -> Result<bool, EngineError>,
+    ) -> Result<Option<f64>, EngineError> {
+        if reaches(0.0)? {
+            return Ok(Some(0.0));
+        }
+        let mut lo = 0.0;
+        let mut x = hint.clamp(PRECISION, max);
+        let mut hi = loop {
+            if reaches(x)? {
+                break x;
+            }
+            if x >= max {
+                return Ok(None);
+            }
+            lo = x;
+            x = (x * 2.0).min(max);
+        };
+        while hi - lo > PRECISION {
+            let mid = ((lo + hi) / 2.0).round();
+            if reaches(mid)? { hi = mid } else { lo = mid }
+        }
+        Ok(Some(hi))
+    }
+
+    fn safe_spending(&self, target: f64) -> Result<SafeSpending, EngineError> {
+        let at = |spending: f64| {
+            self.success_with(|i| i.spending.annual = Some(spending))
+                .map(|s| s.unwrap_or(0.0))
+        };
+        let spending = self
+            .highest(self.base.spending.annual, MAX_SPENDING, |x| {
+                Ok(at(x)? >= target)
+            })?
+            .unwrap_or(0.0)
+            .floor();
+        Ok(SafeSpending {
+            target,
+            spending,
+            withdrawal_rate: spending / self.base.portfolio.balance,
+            success_probability: at(spending)?,
+        })
+    }
+
+    fn goal_seek(&self, target: f64) -> Result<GoalSeek, EngineError> {
+        let base = &self.base;
+        let balance = base.portfolio.balance;
+        let extra_savings = self.lowest(balance / 10.0, MAX_BALANCE - balance, |extra| {
+            Ok(self
+                .success_with(|i| i.portfolio.balance = Some(balance + extra))?
+                .is_some_and(|s| s >= target))
+        })?;
+        let saving = base.retirement_age > base.current_age;
+        let contribution = base.portfolio.annual_contribution;
+        let extra_contribution = if saving {
+            self.lowest(balance / 100.0, MAX_CONTRIBUTION - contribution, |extra| {
+                Ok(self
+                    .success_with(|i| i.portfolio.annual_contribution = Some(contribution + extra))?
+                    .is_some_and(|s| s >= target))
+            })?
+        } else {
+            None
+        };
+        let mut retirement_age = None;
+        for age in base.retirement_age + 1..base.end_age {
+            let reaches = self
+                .success_with(|i| i.retirement_age = Some(age))?
+                .is_some_and(|s| s >= target);
+            if reaches {
+                retirement_age = Some(age);
+                break;
+            }
+        }
+        Ok(GoalSeek {
+            target,
+            extra_savings: extra_savings.map(f64::ceil),
+            extra_contribution: extra_contribution.map(f64::ceil),
+            retirement_age,
+        })
+    }
+
+    /// The tornado table: one input changed at a time.
+    fn sensitivity(&self, base_success: f64) -> Result<Vec<Sensitivity>, EngineError> {
+        let b = &self.base;
+        let annual = b.spending.annual;
+        let stocks = b.allocation.stocks;
+        let room = 1.0 - b.allocation.cash;
+        let mut rows: Vec<(String, String, f64, Option<Plan>)> = Vec::new();
+        for pct in [-20, -10, 10, 20] {
+            let value = (annual * (1.0 + f64::from(pct) / 100.0)).round();
+            rows.push((
+                "spending.annual".into(),
+                format!("{pct:+} %"),
+                value,
+                self.variant(|i| i.spending.annual = Some(value)),
+            ));
+        }
+        for points in [-20, 20] {
+            let value = round6((stocks + f64::from(points) / 100.0).clamp(0.0, room));
+            if (value - stocks).abs() > 1e-9 {
+                rows.push((
+                    "allocation.stocks".into(),
+                    format!("{points:+} points"),
+                    value,
+                    self.variant(|i| {
+                        i.allocation.stocks = Some(value);
+                        i.allocation.bonds = Some(round6(room - value));
+                        i.allocation.cash = Some(b.allocation.cash);
+                    }),
+                ));
+            }
+        }
+        for years in [-2i32, 2] {
+            let age = b.retirement_age as i32 + years;
+            if age >= b.current_age as i32 && age < b.end_age as i32 {
+                rows.push((
+                    "retirement_age".into(),
+                    format!("{years:+} years"),
+                    f64::from(age),
+                    self.variant(|i| i.retirement_age = Some(age as u32)),
+                ));
+            }
+        }
+        let fees = b.fees.expense_ratio + 0.005;
+        rows.push((
+            "fees.expense_ratio".into(),
+            "+0.5 points".into(),
+            fees,
+            self.variant(|i| i.fees.expense_ratio = Some(fees)),
+        ));
+        rows.into_par_iter()
+            .filter_map(|(parameter, change, value, plan)| {
+                plan.map(|plan| (parameter, change, value, plan))
+            })
+            .map(|(parameter, change, value, plan)| {
+                let success = self.success(&plan)?;
+                Ok(Sensitivity {
+                    parameter,
+                    change,
+                    value: round6(value),
+                    success_probability: success,
+                    delta: round6(success - base_success),
+                })
+            })
+            .collect()
+    }
+
+    pub fn run(&self, targets: &[f64]) -> Result<Analysis, EngineError> {
+        let base_success = self.success(&self.base)?;
+        let (safe, (goals, sensitivity)) = rayon::join(
+            || {
+                targets
+                    .par_iter()
+                    .map(|&t| self.safe_spending(t))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        targets
+                            .par_iter()
+                            .filter(|&&t| base_success < t)
+                            .map(|&t| self.goal_seek(t))
+                            .collect::<Result<Vec<_>, _>>()
+                    },
+                    || self.sensitivity(base_success),
+                )
+            },
+        );
+        let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
+        let insights = insights(&self.base, base_success, &safe, &goals, &sensitivity, self)?;
+        Ok(Analysis {
+            success_probability: base_success,
+            safe_spending: safe,
+            goal_seek: goals,
+            sensitivity,
+            insights,
+        })
+    }
+}
+
+/// Shares without binary noise (0.4, not 0.39999999999999997).
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.0} %", p * 100.0)
+}
+
+fn dollars(x: f64) -> String {
+    let whole = x.round() as i64;
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}${grouped}", if whole < 0 { "−" } else { "" })
+}
+
+/// Findings in words, each with the success numbers it quotes, largest effect first. The
+/// `to` of each is a separate simulation of the changed plan.
+fn insights(
+    base: &Plan,
+    base_success: f64,
+    safe: &[SafeSpending],
+    goals: &[GoalSeek],
+    sensitivity: &[Sensitivity],
+    analyzer: &Analyzer<'_>,
+) -> Result<Vec<Insight>, EngineError> {
+    let mut out = Vec::new();
+    let annual = base.spending.annual;
+    // The lowest target the plan misses, or the highest it meets.
+    let missed = safe.iter().find(|s| base_success < s.target);
+    if let Some(s) = missed {
+        let cut = annual - s.spending;
+        if cut > 0.0 && annual > 0.0 {
+            out.push(Insight {
+                kind: "spending".into(),
+                text: format!(
+                    "Spending {} a year less ({:.0} %) raises your odds from {} to {}.",
+                    dollars(cut),
+                    cut / annual * 100.0,
+                    percent(base_success),
+                    percent(s.success_probability)
+                ),
+                from: base_success,
+                to: s.success_probability,
+            });
+        }
+    } else if let Some(s) = safe.last() {
+        let room = s.spending - annual;
+        if room >= 100.0 {
+            out.push(Insight {
+                kind: "spending".into(),
+                text: format!(
+                    "You could spend {} a year more ({:.0} %) and still have {} odds.",
+                    dollars(room),
+                    room / annual.max(1.0) * 100.0,
+                    percent(s.success_probability)
+                ),
+                from: base_success,
+                to: s.success_probability,
+            });
+        }
+    }
+    if let Some(goal) = goals.first() {
+        if let Some(extra) = goal.extra_savings.filter(|&e| e > 0.0) {
+            let balance = base.portfolio.balance + extra;
+            if let Some(to) = analyzer.success_with(|i| i.portfolio.balance = Some(balance))? {
+                out.push(Insight {
+                    kind: "savings".into(),
+                    text: format!(
+                        "Having {} more saved today raises your odds from {} to {}.",
+                        dollars(extra),
+                        percent(base_success),
+                        percent(to)
+                    ),
+                    from: base_success,
+                    to,
+                });
+            }
+        }
+        if let Some(extra) = goal.extra_contribution.filter(|&e| e > 0.0) {
+            let yearly = base.portfolio.annual_contribution + extra;
+            let changed =
+                analyzer.success_with(|i| i.portfolio.annual_contribution = Some(yearly))?;
+            if let Some(to) = changed {
+                out.push(Insight {
+                    kind: "contribution".into(),
+                    text: format!(
+                        "Saving {} a year more until you retire raises your odds from {} to {}.",
+                        dollars(extra),
+                        percent(base_success),
+                        percent(to)
+                    ),
+                    from: base_success,
+                    to,
+                });
+            }
+        }
+        let later = goal.retirement_age.map(|age| {
+            analyzer
+                .success_with(|i| i.retirement_age = Some(age))
+                .map(|to| (age, to))
+        });
+        if let Some((age, Some(to))) = later.transpose()? {
+            out.push(Insight {
+                kind: "retirement_age".into(),
+                text: format!(
+                    "Retiring at {age} instead of {} raises your odds from {} to {}.",
+                    base.retirement_age,
+                    percent(base_success),
+                    percent(to)
+                ),
+                from: base_success,
+                to,
+            });
+        }
+    }
+    for row in sensitivity {
+        let (kind, text) = match row.parameter.as_str() {
+            "allocation.stocks" => (
+                "allocation",
+                format!(
+                    "{} stocks ({} instead of {}) would {} your odds from {} to {}.",
+                    if row.value > base.allocation.stocks {
+                        "More"
+                    } else {
+                        "Fewer"
+                    },
+                    percent(row.value),
+                    percent(base.allocation.stocks),
+                    if row.delta >= 0.0 { "raise" } else { "lower" },
+                    percent(base_success),
+                    percent(row.success_probability)
+                ),
+            ),
+            "fees.expense_ratio" => (
+                "fees",
+                format!(
+                    "Paying 0.5 % a year more in fees would lower your odds from {} to {}.",
+                    percent(base_success),
+                    percent(row.success_probability)
+                ),
+            ),
+            _ => continue,
+        };
+        if row.delta.abs() >= 0.005 {
+            out.push(Insight {
+                kind: kind.into(),
+                text,
+                from: base_success,
+                to: row.success_probability,
+            });
+        }
+    }
+    out.sort_by(|a, b| (b.to - b.from).abs().total_cmp(&(a.to - a.from).abs()));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_default_sort_and_refuse_out_of_range() {
+        assert_eq!(targets(None).unwrap(), [0.9, 0.95]);
+        assert_eq!(targets(Some(&[0.95, 0.9, 0.95])).unwrap(), [0.9, 0.95]);
+        let errors = targets(Some(&[0.4, 0.9, 1.0])).unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["targets[0]", "targets[2]"]);
+        assert_eq!(targets(Some(&[])).unwrap_err()[0].path, "targets");
+    }
+
+    #[test]
+    fn dollars_are_grouped() {
+        assert_eq!(dollars(3000.0), "$3,000");
+        assert_eq!(dollars(1_234_567.4), "$1,234,567");
+        assert_eq!(dollars(999.0), "$999");
+    }
+}

@@ -1,0 +1,108 @@
+//! Plan analyses as a service: cached like results (L1 + L2, single flight) and run as one
+//! admission-controlled engine job, whose variants spread over the engine pool.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::web::Bytes;
+use sha2::{Digest, Sha256};
+use tracing::Instrument;
+
+use super::cache::{CacheTier, Cacheable};
+use super::{SimulationError, Simulations, admission::AdmissionError};
+use crate::analysis::{Analysis, Analyzer};
+use crate::engine::{ENGINE_VERSION, EngineError, PlanInput, RunOptions};
+use crate::telemetry::metrics as m;
+
+/// An analysis as served: its JSON, computed once per (plan, seed, targets, engine).
+pub struct AnalysisDoc {
+    pub body: Bytes,
+}
+
+impl Cacheable for AnalysisDoc {
+    const L2_PREFIX: &'static str = "v1:analysis:";
+
+    fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    fn weight(&self) -> u32 {
+        u32::try_from(self.body.len() + 128).unwrap_or(u32::MAX)
+    }
+
+    fn from_l2(_hash: &str, body: Bytes) -> Result<Self, serde_json::Error> {
+        // Refuse anything that is not an analysis rather than serve it.
+        serde_json::from_slice::<Analysis>(&body)?;
+        Ok(Self { body })
+    }
+}
+
+impl Simulations {
+    /// Analyzes a plan that has been validated (see [`Analyzer::new`]) for sorted, checked
+    /// targets. The key covers the normalized plan with its seed, the targets and the engine.
+    pub async fn analyze(
+        &self,
+        input: PlanInput,
+        plan_json: &str,
+        targets: Vec<f64>,
+    ) -> Result<(Arc<AnalysisDoc>, CacheTier), SimulationError> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"analysis\0");
+        hasher.update(ENGINE_VERSION.as_bytes());
+        hasher.update([0]);
+        hasher.update(plan_json.as_bytes());
+        for t in &targets {
+            hasher.update(t.to_le_bytes());
+        }
+        let hash = hex::encode(hasher.finalize());
+        let result = self
+            .analyses
+            .get_or_insert_with(&hash, || self.run_analysis(input, targets))
+            .await
+            .map_err(|err| SimulationError::clone(&err));
+        let outcome = match &result {
+            Ok((_, CacheTier::Miss)) => "completed",
+            Ok(_) => "cached",
+            Err(SimulationError::Overloaded) => "overloaded",
+            Err(SimulationError::Timeout(_)) => "timeout",
+            Err(_) => "failed",
+        };
+        metrics::counter!(m::ANALYSIS_REQUESTS_TOTAL, "outcome" => outcome).increment(1);
+        result
+    }
+
+    async fn run_analysis(
+        &self,
+        input: PlanInput,
+        targets: Vec<f64>,
+    ) -> Result<AnalysisDoc, SimulationError> {
+        self.count_engine_run();
+        let deadline = Instant::now() + self.timeout;
+        let (defaults, limits, timeout) = (self.defaults.clone(), self.limits, self.timeout);
+        let job = move || {
+            let options = RunOptions {
+                deadline: Some(deadline),
+                simd: None,
+            };
+            let analyzer = Analyzer::new(input, &defaults, limits, options)
+                .map_err(|_| SimulationError::Internal("the plan was validated".into()))?;
+            let analysis = analyzer.run(&targets).map_err(|err| match err {
+                EngineError::Timeout => SimulationError::Timeout(timeout),
+                other => SimulationError::Internal(other.to_string()),
+            })?;
+            let body = serde_json::to_vec(&analysis).expect("analyses serialize");
+            Ok(AnalysisDoc { body: body.into() })
+        };
+        match self
+            .admission
+            .run(deadline, job)
+            .instrument(tracing::info_span!("analyze"))
+            .await
+        {
+            Ok(result) => result,
+            Err(AdmissionError::Overloaded) => Err(SimulationError::Overloaded),
+            Err(AdmissionError::Timeout) => Err(SimulationError::Timeout(self.timeout)),
+            Err(err @ AdmissionError::Panicked) => Err(SimulationError::Internal(err.to_string())),
+        }
+    }
+}

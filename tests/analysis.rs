@@ -1,0 +1,212 @@
+//! Plan analysis: safe spending, goal seeking, sensitivity and insights, checked against
+//! separately run simulations of the changed plans; and `POST /api/v1/analysis`.
+
+mod common;
+
+use glidepath::analysis::{Analysis, Analyzer, DEFAULT_TARGETS};
+use glidepath::engine::plan::{Limits, parse_plan_json};
+use glidepath::engine::{self, PlanDefaults, PlanInput, RunOptions};
+use serde_json::{Value, json};
+
+const LIMITS: Limits = Limits {
+    max_scenarios: 10_000,
+};
+
+fn plan_json() -> Value {
+    json!({
+        "current_age": 60, "retirement_age": 65, "end_age": 95,
+        "portfolio": {"balance": 800_000, "annual_contribution": 15_000},
+        "spending": {"annual": 50_000},
+        "simulation": {"scenarios": 1000, "seed": 3}
+    })
+}
+
+fn input(plan: &Value) -> PlanInput {
+    parse_plan_json(&plan.to_string()).unwrap()
+}
+
+/// Success of `plan` with `patch` merged in, run on its own.
+fn success(patch: Value) -> f64 {
+    let mut plan = plan_json();
+    merge(&mut plan, &patch);
+    let plan = input(&plan)
+        .normalize(&PlanDefaults::default(), LIMITS)
+        .unwrap();
+    engine::simulate(&plan, &RunOptions::default())
+        .unwrap()
+        .success_probability
+}
+
+fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(b.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+fn analyze(targets: &[f64]) -> Analysis {
+    let defaults = PlanDefaults::default();
+    Analyzer::new(
+        input(&plan_json()),
+        &defaults,
+        LIMITS,
+        RunOptions::default(),
+    )
+    .unwrap()
+    .run(targets)
+    .unwrap()
+}
+
+#[test]
+fn safe_spending_reaches_its_target_and_100_dollars_more_does_not() {
+    let analysis = analyze(&DEFAULT_TARGETS);
+    assert_eq!(analysis.safe_spending.len(), 2);
+    for safe in &analysis.safe_spending {
+        let at = success(json!({"spending": {"annual": safe.spending}}));
+        assert!(at >= safe.target, "{safe:?}: {at}");
+        assert_eq!(at, safe.success_probability);
+        let more = success(json!({"spending": {"annual": safe.spending + 100.0}}));
+        assert!(more < safe.target, "{safe:?}: $100 more still gives {more}");
+        assert_eq!(safe.withdrawal_rate, safe.spending / 800_000.0);
+    }
+    // Monotone: a higher target allows less spending.
+    assert!(analysis.safe_spending[1].spending <= analysis.safe_spending[0].spending);
+}
+
+#[test]
+fn goal_seeking_reaches_the_target_and_less_would_not() {
+    let analysis = analyze(&[0.9]);
+    assert!(analysis.success_probability < 0.9);
+    let goal = &analysis.goal_seek[0];
+    let savings = goal.extra_savings.unwrap();
+    assert!(success(json!({"portfolio": {"balance": 800_000.0 + savings}})) >= 0.9);
+    assert!(success(json!({"portfolio": {"balance": 800_000.0 + savings - 100.0}})) < 0.9);
+    let contribution = goal.extra_contribution.unwrap();
+    assert!(success(json!({"portfolio": {"annual_contribution": 15_000.0 + contribution}})) >= 0.9);
+    assert!(
+        success(json!({"portfolio": {"annual_contribution": 15_000.0 + contribution - 100.0}}))
+            < 0.9
+    );
+    let age = goal.retirement_age.unwrap();
+    assert!(success(json!({"retirement_age": age})) >= 0.9);
+    assert!(success(json!({"retirement_age": age - 1})) < 0.9);
+}
+
+#[test]
+fn sensitivity_is_monotone_and_each_row_is_its_own_simulation() {
+    let analysis = analyze(&DEFAULT_TARGETS);
+    let spending: Vec<f64> = analysis
+        .sensitivity
+        .iter()
+        .filter(|row| row.parameter == "spending.annual")
+        .map(|row| row.success_probability)
+        .collect();
+    assert_eq!(spending.len(), 4);
+    assert!(spending.windows(2).all(|w| w[0] >= w[1]), "{spending:?}");
+    assert!(
+        spending[1] >= analysis.success_probability && analysis.success_probability >= spending[2]
+    );
+    for row in &analysis.sensitivity {
+        let patch = match row.parameter.as_str() {
+            "spending.annual" => json!({"spending": {"annual": row.value}}),
+            "allocation.stocks" => {
+                json!({"allocation": {"stocks": row.value, "bonds": ((1.0 - row.value) * 1e6).round() / 1e6}})
+            }
+            "retirement_age" => json!({"retirement_age": row.value as u32}),
+            "fees.expense_ratio" => json!({"fees": {"expense_ratio": row.value}}),
+            other => panic!("unexpected row {other}"),
+        };
+        assert_eq!(success(patch), row.success_probability, "{row:?}");
+    }
+    let fees = analysis
+        .sensitivity
+        .iter()
+        .find(|row| row.parameter == "fees.expense_ratio")
+        .unwrap();
+    assert!(fees.delta <= 0.0, "more fees never help: {fees:?}");
+}
+
+#[test]
+fn insights_quote_numbers_of_separately_run_simulations() {
+    let analysis = analyze(&DEFAULT_TARGETS);
+    assert!(!analysis.insights.is_empty());
+    let goal = &analysis.goal_seek[0];
+    for insight in &analysis.insights {
+        assert_eq!(insight.from, analysis.success_probability);
+        let expected = match insight.kind.as_str() {
+            "spending" => {
+                success(json!({"spending": {"annual": analysis.safe_spending[0].spending}}))
+            }
+            "savings" => {
+                success(json!({"portfolio": {"balance": 800_000.0 + goal.extra_savings.unwrap()}}))
+            }
+            "contribution" => success(
+                json!({"portfolio": {"annual_contribution": 15_000.0 + goal.extra_contribution.unwrap()}}),
+            ),
+            "retirement_age" => success(json!({"retirement_age": goal.retirement_age.unwrap()})),
+            "fees" => success(json!({"fees": {"expense_ratio": 0.006}})),
+            "allocation" => continue,
+            other => panic!("unexpected insight {other}"),
+        };
+        assert_eq!(insight.to, expected, "{insight:?}");
+        let percent = format!("{:.0} %", insight.to * 100.0);
+        assert!(insight.text.contains(&percent), "{}", insight.text);
+    }
+    // Largest effect first.
+    let effects: Vec<f64> = analysis
+        .insights
+        .iter()
+        .map(|i| (i.to - i.from).abs())
+        .collect();
+    assert!(effects.windows(2).all(|w| w[0] >= w[1]), "{effects:?}");
+}
+
+#[tokio::test]
+async fn the_api_analyzes_caches_and_refuses_bad_targets() {
+    let app = common::spawn_app().await;
+    app.wait_started().await;
+    let post = |body: Value| {
+        let request = app.client.post(app.url("/api/v1/analysis")).json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let body = json!({"plan": plan_json(), "targets": [0.9]});
+    let first = post(body.clone()).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-cache"], "miss");
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["safe_spending"][0]["target"], 0.9);
+    assert_eq!(first["success_probability"], success(json!({})));
+    let again = post(body).await;
+    assert_eq!(again.headers()["x-cache"], "hit-l1");
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+
+    let bad = post(json!({"plan": plan_json(), "targets": [0.3, 0.9, 1.2]})).await;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await.unwrap();
+    let paths: Vec<&str> = bad["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["targets[0]", "targets[2]"]);
+
+    let both = post(json!({"plan": {"current_age": 60}, "targets": [0.2]})).await;
+    assert_eq!(both.status(), 422);
+    let both: Value = both.json().await.unwrap();
+    let paths: Vec<&str> = both["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"targets[0]") && paths.contains(&"plan.end_age"),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"plan.portfolio.balance"), "{paths:?}");
+}
