@@ -159,8 +159,30 @@ fn history_models(c: &mut Criterion) {
     group.finish();
 }
 
+/// The full analysis (two targets, goal seeking, sensitivity, insights) of a 1,000-scenario,
+/// 30-year plan that misses its targets, so every part runs.
+fn analysis(c: &mut Criterion) {
+    use glidepath::analysis::{Analyzer, DEFAULT_TARGETS};
+    let input = parse_plan_json(
+        r#"{"current_age": 60, "retirement_age": 65, "end_age": 90,
+            "portfolio": {"balance": 800000, "annual_contribution": 15000},
+            "spending": {"annual": 55000}, "simulation": {"scenarios": 1000, "seed": 3}}"#,
+    )
+    .expect("analysis plan parses");
+    let defaults = PlanDefaults::default();
+    let limits = Limits {
+        max_scenarios: 10_000,
+    };
+    let analyzer = Analyzer::new(input, &defaults, limits, RunOptions::default())
+        .expect("analysis plan is valid");
+    c.bench_function("analysis_1000x30", |b| {
+        b.iter(|| analyzer.run(black_box(&DEFAULT_TARGETS)).unwrap())
+    });
+}
+
 criterion_group!(
     benches,
+    analysis,
     engine_vs_floor,
     simd_levels,
     thread_scaling,
