@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the JSON API with schemathesis (v4) against a local instance, using the OpenAPI
-# document the instance serves: every documented operation, `--checks all`, a bounded
+# Validates the OpenAPI document a local instance serves (openapi-spec-validator), then
+# fuzzes the JSON API with schemathesis (v4) against it: every documented operation, `--checks all`, a bounded
 # number of examples, and zero failures allowed. `.ci/run` calls it after the tests.
 #
 #   scripts/api-fuzz.sh [path/to/glidepath]     # default: the debug build
@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
 bin="${1:-$target/debug/glidepath}"
 venv="${SCHEMATHESIS_VENV:-$HOME/.cache/glidepath/schemathesis}"
-if [ ! -x "$venv/bin/schemathesis" ]; then
+if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/openapi-spec-validator" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet 'schemathesis>=4,<5'
+  "$venv/bin/pip" install --quiet 'schemathesis>=4,<5' openapi-spec-validator
 fi
 
 scratch="$(mktemp -d)"
@@ -26,6 +26,9 @@ for _ in $(seq 1 200); do
   curl -fs "http://127.0.0.1:$port/startup" >/dev/null && break
   sleep 0.05
 done
+
+curl -fs "http://127.0.0.1:$port/api/v1/openapi.json" >"$scratch/openapi.json"
+"$venv/bin/openapi-spec-validator" "$scratch/openapi.json"
 
 "$venv/bin/schemathesis" --no-color --config-file scripts/schemathesis.toml \
   run "http://127.0.0.1:$port/api/v1/openapi.json" \
