@@ -85,7 +85,11 @@ fn wildcard_matching() {
 async fn every_example_in_docs_api_md_gives_its_documented_output() {
     let examples = examples(DOC);
     assert!(examples.len() >= 5, "found {} examples", examples.len());
-    let app = common::spawn_app().await;
+    // Debug builds on a busy CI machine are slow; the deadline is not what this tests.
+    let app = common::spawn_app_with(|vars| {
+        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
+    })
+    .await;
     app.wait_started().await;
 
     let script: String = examples
