@@ -10,6 +10,7 @@ pub mod engine;
 pub mod healthcheck;
 pub mod http;
 pub mod lifecycle;
+pub mod rate_limit;
 pub mod resilience;
 pub mod simulations;
 pub mod startup;

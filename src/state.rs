@@ -3,8 +3,11 @@
 use std::sync::Arc;
 
 use crate::config::Settings;
+use crate::http::client_ip;
 use crate::lifecycle::Lifecycle;
+use crate::rate_limit::RateLimiter;
 use crate::simulations::Simulations;
+use crate::storage::audit::DenialTally;
 use crate::storage::{Database, RedisStore};
 
 #[derive(Clone)]
@@ -15,6 +18,10 @@ pub struct AppState {
     pub redis: Option<RedisStore>,
     pub lifecycle: Arc<Lifecycle>,
     pub simulations: Arc<Simulations>,
+    pub limiter: Arc<RateLimiter>,
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
+    /// Failed authentications and rate-limit denials, written to the audit log in tallies.
+    pub denials: Arc<DenialTally>,
 }
 
 impl AppState {
@@ -27,12 +34,32 @@ impl AppState {
             .then(|| RedisStore::new(&settings.redis, &settings.breaker))
             .transpose()?;
         let simulations = Arc::new(Simulations::new(&settings, db.clone(), redis.clone())?);
+        let limiter = Arc::new(RateLimiter::new(&settings.rate_limit, redis.clone()));
+        let trusted_proxies = Arc::new(client_ip::parse_proxies(
+            &settings.rate_limit.trusted_proxies,
+        ));
+        let denials = Arc::new(DenialTally::new(db.clone()));
+        let flushing = Arc::downgrade(&denials);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let Some(denials) = flushing.upgrade() else {
+                    break;
+                };
+                denials.flush().await;
+            }
+        });
         Ok(Self {
             settings: Arc::new(settings),
             db,
             redis,
             lifecycle: Arc::new(Lifecycle::default()),
             simulations,
+            limiter,
+            trusted_proxies,
+            denials,
         })
     }
 
@@ -41,6 +68,7 @@ impl AppState {
         if let Some(redis) = &self.redis {
             redis.close();
         }
+        self.denials.flush().await;
         self.simulations.close().await;
         self.db.close().await;
     }

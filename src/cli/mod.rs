@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod api_keys;
 mod simulate;
 
 use crate::config::Settings;
@@ -36,6 +37,9 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Print the OpenAPI document (`glidepath openapi > docs/openapi.json`).
     Openapi,
+    /// Create, list and revoke API keys.
+    #[command(subcommand, name = "api-keys")]
+    ApiKeys(api_keys::ApiKeysCommand),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -54,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Simulate(args) => simulate::run(&settings, &args),
+        Command::ApiKeys(command) => api_keys::run(&settings, command),
         Command::Openapi => {
             print!("{}", crate::http::openapi::document());
             ExitCode::SUCCESS

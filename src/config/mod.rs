@@ -159,6 +159,8 @@ pub struct AuditSettings {
 pub struct RateLimitSettings {
     pub anonymous_per_minute: u32,
     pub trusted_proxies: Vec<String>,
+    /// Requests per minute per API key, by tier name.
+    pub tiers: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -177,6 +177,14 @@ impl Settings {
             "must not be empty".into()
         })?;
         validate_log_level(&s.log.level)?;
+        ensure(!s.rate_limit.tiers.is_empty(), "rate_limit.tiers", || {
+            "needs at least one tier".into()
+        })?;
+        for (tier, per_minute) in &s.rate_limit.tiers {
+            ensure(*per_minute > 0, &format!("rate_limit.tiers.{tier}"), || {
+                "must be positive".into()
+            })?;
+        }
         for cidr in &s.rate_limit.trusted_proxies {
             cidr.parse::<ipnet::IpNet>()
                 .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))

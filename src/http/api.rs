@@ -10,24 +10,31 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::errors::{AppError, ErrorCode, FieldError};
+use super::guard::Identity;
 use super::request_id::RequestId;
 use super::{get_resource, resource};
 use crate::engine::plan::{AssetAssumption, Correlations, Limits, parse_plan_json};
 use crate::simulations::{Caller, Simulation, SimulationError};
 use crate::state::AppState;
+use actix_web::HttpMessage;
 
 pub const SIMULATIONS: &str = "/api/v1/simulations";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(SIMULATIONS, "POST").route(web::post().to(create_simulation)))
-        .service(get_resource("/api/v1/simulations/{id}", get_simulation))
-        .service(get_resource(
-            "/api/v1/simulations/{id}/percentiles.csv",
-            get_percentiles_csv,
-        ))
-        .service(resource("/api/v1/analysis", "POST").route(web::post().to(create_analysis)))
-        .service(get_resource("/api/v1/assumptions", assumptions))
-        .service(get_resource("/api/v1/openapi.json", openapi_json));
+    cfg.service(
+        resource(SIMULATIONS, "GET, HEAD, POST")
+            .route(web::post().to(create_simulation))
+            .route(web::get().to(list_simulations))
+            .route(web::head().to(list_simulations)),
+    )
+    .service(get_resource("/api/v1/simulations/{id}", get_simulation))
+    .service(get_resource(
+        "/api/v1/simulations/{id}/percentiles.csv",
+        get_percentiles_csv,
+    ))
+    .service(resource("/api/v1/analysis", "POST").route(web::post().to(create_analysis)))
+    .service(get_resource("/api/v1/assumptions", assumptions))
+    .service(get_resource("/api/v1/openapi.json", openapi_json));
 }
 
 /// Results are immutable, so a client may keep one as long as it likes.
@@ -72,10 +79,11 @@ pub async fn create_simulation(
         .normalize(&state.settings.plan_defaults, limits)
         .map_err(AppError::validation)?;
     ensure_started(&state)?;
+    let identity = identity(&req);
     let caller = Caller {
         request_id: RequestId::current().map(|id| id.to_string()),
-        api_key_id: None,
-        ip: req.peer_addr().map(|addr| addr.ip()),
+        api_key_id: identity.key_id().map(str::to_string),
+        ip: identity.ip,
     };
     let simulation = state
         .simulations
@@ -90,6 +98,124 @@ pub async fn create_simulation(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type(mime_json())
         .body(simulation.response_body()))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Entries per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub created_at: String,
+    pub scenarios: i64,
+    pub years: i64,
+    /// The simulation's permalink.
+    pub url: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryPage {
+    /// Newest first.
+    pub simulations: Vec<HistoryEntry>,
+    /// Pass as `cursor` for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// The calling API key's own simulations, newest first, with cursor paging.
+#[utoipa::path(
+    get,
+    path = "/api/v1/simulations",
+    tag = "simulations",
+    params(HistoryQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the key's history.", body = HistoryPage),
+        (status = 401, description = "No API key, or an unknown or revoked one.", body = super::errors::Body),
+        (status = 422, description = "A bad `limit` or `cursor`.", body = super::errors::Body),
+    )
+)]
+pub async fn list_simulations(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, AppError> {
+    ensure_started(&state)?;
+    let identity = identity(&req);
+    let Some(key_id) = identity.key_id() else {
+        return Err(AppError::new(
+            ErrorCode::Unauthorized,
+            "the history belongs to an API key: send `Authorization: Bearer <API key>`",
+        ));
+    };
+    let mut errors = Vec::new();
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        errors.push(FieldError::new("limit", "must be between 1 and 100"));
+    }
+    let cursor = query.cursor.as_deref().map(decode_cursor);
+    if let Some(None) = cursor {
+        errors.push(FieldError::new(
+            "cursor",
+            "is not a cursor this API gave out",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let after = cursor.flatten();
+    let rows = state
+        .simulations
+        .history(
+            key_id,
+            after.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+            limit + 1,
+        )
+        .await
+        .map_err(into_app_error)?;
+    let more = rows.len() > limit as usize;
+    let simulations: Vec<HistoryEntry> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|row| HistoryEntry {
+            url: format!("{SIMULATIONS}/{}", row.id),
+            id: row.id,
+            created_at: row.created_at,
+            scenarios: row.scenarios,
+            years: row.years,
+        })
+        .collect();
+    let next_cursor = more
+        .then(|| {
+            simulations
+                .last()
+                .map(|last| encode_cursor(&last.created_at, &last.id))
+        })
+        .flatten();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(HistoryPage {
+            simulations,
+            next_cursor,
+        }))
+}
+
+/// Opaque to clients: the position (created_at, id) of the last entry, hex-encoded.
+fn encode_cursor(created_at: &str, id: &str) -> String {
+    hex::encode(format!("{created_at}|{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(String, String)> {
+    let text = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
+    let (at, id) = text.split_once('|')?;
+    (crate::simulations::is_simulation_id(id) && at.len() <= 40)
+        .then(|| (at.to_string(), id.to_string()))
 }
 
 /// A stored simulation.
@@ -115,7 +241,7 @@ pub async fn get_simulation(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let simulation = find(&state, &id).await?;
+    let simulation = find(&state, &req, &id).await?;
     let tag = etag(&simulation);
     let not_modified = matches_etag(req.headers(), &tag);
     let mut response = if not_modified {
@@ -156,7 +282,7 @@ pub async fn get_percentiles_csv(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let simulation = find(&state, &id).await?;
+    let simulation = find(&state, &req, &id).await?;
     let tag = format!("\"{}-csv\"", simulation.result.hash);
     if matches_etag(req.headers(), &tag) {
         return Ok(HttpResponse::NotModified()
@@ -376,6 +502,14 @@ fn json_object_text<'a>(req: &HttpRequest, body: &'a [u8]) -> Result<&'a str, Ap
     Ok(text)
 }
 
+/// The caller as the guard established it (anonymous when the guard did not run).
+fn identity(req: &HttpRequest) -> Identity {
+    req.extensions()
+        .get::<Identity>()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Until migrations have run (the database may be unreachable), nothing can be stored.
 fn ensure_started(state: &AppState) -> Result<(), AppError> {
     if state.lifecycle.is_started() {
@@ -388,11 +522,11 @@ fn ensure_started(state: &AppState) -> Result<(), AppError> {
     .with_retry_after(Duration::from_secs(2)))
 }
 
-async fn find(state: &AppState, id: &str) -> Result<Simulation, AppError> {
+async fn find(state: &AppState, req: &HttpRequest, id: &str) -> Result<Simulation, AppError> {
     ensure_started(state)?;
     state
         .simulations
-        .find(id)
+        .find(id, identity(req).key_id())
         .await
         .map_err(into_app_error)?
         .ok_or_else(|| AppError::not_found("simulation"))

@@ -316,6 +316,9 @@ impl ResponseError for AppError {
             let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
             response.insert_header((header::RETRY_AFTER, seconds.max(1).to_string()));
         }
+        if self.code == ErrorCode::Unauthorized {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"glidepath\""));
+        }
         response.insert_header((header::CACHE_CONTROL, "no-store"));
         response.json(body)
     }

@@ -2,8 +2,10 @@
 //! the real middleware, limits and error handlers.
 
 mod api;
+pub mod client_ip;
 pub mod errors;
 mod extract;
+pub mod guard;
 pub mod openapi;
 mod probes;
 pub mod request_id;
@@ -64,7 +66,8 @@ pub fn app(
         .app_data(extract::form_config(body_limit))
         .configure(routes)
         .default_service(web::to(not_found))
-        // Outermost last: Sentry (per-request hub) → headers → telemetry → handlers.
+        // Outermost last: Sentry (per-request hub) → headers → telemetry → guard → handlers.
+        .wrap(from_fn(guard::middleware))
         .wrap(from_fn(telemetry::middleware))
         .wrap(security_headers())
         .wrap(Condition::new(

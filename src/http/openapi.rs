@@ -18,6 +18,7 @@ use crate::engine::{Outcome, Plan};
     ),
     paths(
         super::api::create_simulation,
+        super::api::list_simulations,
         super::api::get_simulation,
         super::api::get_percentiles_csv,
         super::api::create_analysis,
@@ -25,6 +26,7 @@ use crate::engine::{Outcome, Plan};
         super::api::openapi_json,
     ),
     components(schemas(super::errors::ErrorCode)),
+    modifiers(&BearerKeys),
     tags(
         (name = "simulations", description = "Run a plan and read stored results."),
         (name = "analysis", description = "What spending is safe and what to change."),
@@ -32,6 +34,21 @@ use crate::engine::{Outcome, Plan};
     )
 )]
 struct ApiDoc;
+
+/// `Authorization: Bearer gpk_…`: optional on most routes (anonymous callers are limited per
+/// IP and their results are public by id), required for the history.
+struct BearerKeys;
+
+impl utoipa::Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// A simulation as the API returns it: the permalink id, the normalized plan and the outcome.
 #[derive(Serialize, ToSchema)]

@@ -130,6 +130,16 @@ impl Simulations {
         &self.admission
     }
 
+    /// The key's simulations, newest first, after `cursor` (from the previous page).
+    pub async fn history(
+        &self,
+        api_key_id: &str,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<store::HistoryRow>, SimulationError> {
+        Ok(store::history(&self.db, api_key_id, after, i64::from(limit)).await?)
+    }
+
     /// Finishes pending writes and releases the database connection the writer holds.
     pub async fn close(&self) {
         self.writer.close().await;
@@ -199,14 +209,22 @@ impl Simulations {
         })
     }
 
-    /// The simulation with this id, or `None` (also for ids that are not ours in form).
-    pub async fn find(&self, id: &str) -> Result<Option<Simulation>, SimulationError> {
+    /// The simulation with this id, or `None` (also for ids that are not ours in form). A
+    /// simulation created with an API key exists only for that key (`viewer`).
+    pub async fn find(
+        &self,
+        id: &str,
+        viewer: Option<&str>,
+    ) -> Result<Option<Simulation>, SimulationError> {
         if !is_simulation_id(id) {
             return Ok(None);
         }
         let Some(row) = store::find(&self.db, id).await? else {
             return Ok(None);
         };
+        if row.api_key_id.is_some() && row.api_key_id.as_deref() != viewer {
+            return Ok(None);
+        }
         let hash = row.result_hash.clone();
         let (result, cache) = self
             .cache
@@ -265,7 +283,8 @@ impl Simulations {
         result
     }
 
-    fn hash_ip(&self, ip: IpAddr) -> String {
+    /// SHA-256 of the address with the deployment's salt (`audit.ip_salt`), as audited.
+    pub fn hash_ip(&self, ip: IpAddr) -> String {
         let mut hasher = Sha256::new();
         hasher.update(&self.ip_salt);
         hasher.update(ip.to_string().as_bytes());

@@ -128,3 +128,52 @@ pub async fn recent(db: &Database, limit: i64) -> Result<Vec<StoredAuditEntry>, 
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StorageError::from)
 }
+
+/// Tallies of repeated denials (failed authentication, rate limiting) that would flood the
+/// audit log if written one by one: an attacker could otherwise write a row per request.
+/// Each distinct (action, actor, client) gets one entry per flush, its target saying how
+/// many times it happened. Flushed every minute by the app and once more on shutdown, so a
+/// tally is never silently dropped.
+pub struct DenialTally {
+    db: Database,
+    counts: std::sync::Mutex<std::collections::HashMap<TallyKey, u64>>,
+}
+
+/// (action, actor, client IP hash).
+type TallyKey = (String, String, Option<String>);
+
+impl DenialTally {
+    pub fn new(db: Database) -> Self {
+        Self {
+            db,
+            counts: std::sync::Mutex::default(),
+        }
+    }
+
+    pub fn note(&self, action: &str, actor: &str, client_ip_hash: Option<String>) {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        *counts
+            .entry((action.to_string(), actor.to_string(), client_ip_hash))
+            .or_default() += 1;
+    }
+
+    /// Writes one entry per tally and clears them.
+    pub async fn flush(&self) {
+        let drained: Vec<_> = {
+            let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+            counts.drain().collect()
+        };
+        for ((action, actor, client_ip_hash), count) in drained {
+            let entry = AuditEntry {
+                request_id: None,
+                actor,
+                action,
+                target: Some(format!("{count} requests")),
+                outcome: "denied".into(),
+                client_ip_hash,
+            };
+            // `record` retries and, if it still fails, logs the entry in full.
+            let _ = record(&self.db, &entry).await;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Persistence: the SQL database (SQLite or PostgreSQL, one portable schema) and
 //! Redis, each behind its own circuit breaker and deadline.
 
+pub mod api_keys;
 pub mod audit;
 mod database;
 mod redis;

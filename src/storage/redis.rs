@@ -70,6 +70,11 @@ impl RedisStore {
         })
     }
 
+    /// The deadline of every call (`redis.timeout_ms`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     pub fn breaker(&self) -> &CircuitBreaker {
         &self.breaker
     }

@@ -345,3 +345,49 @@ pub async fn result_json(db: &Database, hash: &str) -> Result<Option<String>, St
         .transpose()
         .map_err(StorageError::from)
 }
+
+/// One entry of a caller's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub id: String,
+    pub created_at: String,
+    pub scenarios: i64,
+    pub years: i64,
+}
+
+/// The key's simulations, newest first, after the (`created_at`, `id`) cursor if given.
+pub async fn history(
+    db: &Database,
+    api_key_id: &str,
+    after: Option<(&str, &str)>,
+    limit: i64,
+) -> Result<Vec<HistoryRow>, StorageError> {
+    // The "after" bound is (created_at, id) < cursor, spelt out for both databases.
+    let (at, id) = after.unwrap_or(("9999", ""));
+    let rows = db
+        .run(
+            sqlx::query(
+                "SELECT s.id, s.created_at, r.scenarios, r.years FROM simulations s \
+                 JOIN results r ON r.hash = s.result_hash \
+                 WHERE s.api_key_id = $1 AND (s.created_at < $2 OR (s.created_at = $2 AND s.id < $3)) \
+                 ORDER BY s.created_at DESC, s.id DESC LIMIT $4",
+            )
+            .bind(api_key_id)
+            .bind(at)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(db.pool()),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(HistoryRow {
+                id: row.try_get("id")?,
+                created_at: row.try_get("created_at")?,
+                scenarios: row.try_get("scenarios")?,
+                years: row.try_get("years")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StorageError::from)
+}

@@ -27,6 +27,8 @@ pub const SIMULATIONS_IN_FLIGHT: &str = "simulations_in_flight";
 pub const SIMULATION_QUEUE_DEPTH: &str = "simulation_queue_depth";
 pub const CACHE_REQUESTS_TOTAL: &str = "cache_requests_total";
 pub const ANALYSIS_REQUESTS_TOTAL: &str = "analysis_requests_total";
+pub const RATE_LIMITED_TOTAL: &str = "rate_limited_total";
+pub const RATE_LIMIT_FALLBACKS_TOTAL: &str = "rate_limit_fallbacks_total";
 
 struct Registry {
     handle: PrometheusHandle,
@@ -116,6 +118,14 @@ fn describe() {
     describe_gauge!(
         SIMULATION_QUEUE_DEPTH,
         "Simulations waiting for an engine thread now."
+    );
+    describe_counter!(
+        RATE_LIMITED_TOTAL,
+        "Requests refused with 429, by subject: anonymous (per IP) or api_key."
+    );
+    describe_counter!(
+        RATE_LIMIT_FALLBACKS_TOTAL,
+        "Rate-limit checks decided in process because Redis was unreachable."
     );
     describe_counter!(
         ANALYSIS_REQUESTS_TOTAL,
