@@ -192,7 +192,7 @@ async fn wrong_method_is_a_405() {
     )
     .await;
     assert_eq!(res.status(), 405);
-    assert_eq!(res.headers().get("allow").unwrap(), "POST");
+    assert_eq!(res.headers().get("allow").unwrap(), "GET, HEAD, POST");
 }
 
 #[actix_web::test]
