@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the OpenAPI document a local instance serves (openapi-spec-validator), then
-# fuzzes the JSON API with schemathesis (v4) against it: every documented operation, `--checks all`, a bounded
-# number of examples, and zero failures allowed. `.ci/run` calls it after the tests.
+# fuzzes the JSON API with schemathesis (v4) against it, with an API key: every documented
+# operation, `--checks all`, a bounded number of examples, and zero failures allowed. `.ci/run` calls it after the tests.
 #
 #   scripts/api-fuzz.sh [path/to/glidepath]     # default: the debug build
 #   MAX_EXAMPLES=200 scripts/api-fuzz.sh
@@ -17,6 +17,11 @@ if [ ! -x "$venv/bin/schemathesis" ] || [ ! -x "$venv/bin/openapi-spec-validator
 fi
 
 scratch="$(mktemp -d)"
+# An API key, so the fuzzer also exercises authenticated calls (and the key's history), on
+# a tier large enough that the fuzzer's pace is never rate limited.
+export APP__RATE_LIMIT__TIERS__FUZZ=1000000
+key="$(APP__DATABASE__URL="sqlite://$scratch/fuzz.db" APP__LOG__LEVEL=warn \
+  "$bin" api-keys create --name schemathesis --tier fuzz 2>/dev/null)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # A debug build's analysis takes about a second; on a busy machine the 5 s simulation
 # deadline would turn slowness into 504s, which is not what the fuzzer is for.
@@ -35,7 +40,8 @@ curl -fs "http://127.0.0.1:$port/api/v1/openapi.json" >"$scratch/openapi.json"
 
 "$venv/bin/schemathesis" --no-color --config-file scripts/schemathesis.toml \
   run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --checks all --max-examples "${MAX_EXAMPLES:-50}" --request-timeout 30
+  --checks all --max-examples "${MAX_EXAMPLES:-50}" --request-timeout 30 \
+  --header "Authorization: Bearer $key"
 
 if grep -E '"status":5[0-9][0-9]' "$scratch/server.log" | grep -v '"status":503'; then
   echo "the server logged a 5xx during fuzzing" >&2

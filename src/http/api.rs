@@ -63,6 +63,9 @@ const X_CACHE: &str = "x-cache";
         (status = 503, description = "`overloaded` or `storage_unavailable`; retry after `Retry-After` seconds.", body = super::errors::Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),
         (status = 504, description = "The simulation did not finish in time.", body = super::errors::Body),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn create_simulation(
@@ -104,8 +107,8 @@ pub async fn create_simulation(
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Entries per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
 }
@@ -137,8 +140,11 @@ pub struct HistoryPage {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of the key's history.", body = HistoryPage),
+        (status = 400, description = "A query string that cannot be read (a parameter given twice).", body = super::errors::Body),
         (status = 401, description = "No API key, or an unknown or revoked one.", body = super::errors::Body),
         (status = 422, description = "A bad `limit` or `cursor`.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn list_simulations(
@@ -155,10 +161,17 @@ pub async fn list_simulations(
         ));
     };
     let mut errors = Vec::new();
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        errors.push(FieldError::new("limit", "must be between 1 and 100"));
-    }
+    let limit = match query.limit.as_deref().map(str::parse::<u32>) {
+        None => 20,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "limit",
+                "must be a whole number from 1 to 100",
+            ));
+            20
+        }
+    };
     let cursor = query.cursor.as_deref().map(decode_cursor);
     if let Some(None) = cursor {
         errors.push(FieldError::new(
@@ -234,6 +247,9 @@ fn decode_cursor(cursor: &str) -> Option<(String, String)> {
         (status = 404, description = "No simulation has this id.", body = super::errors::Body),
         (status = 503, description = "The database is unavailable.", body = super::errors::Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn get_simulation(
@@ -274,6 +290,9 @@ pub async fn get_simulation(
         (status = 304, description = "The CSV matches `If-None-Match`."),
         (status = 404, description = "No simulation has this id.", body = super::errors::Body),
         (status = 503, description = "The database is unavailable.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
@@ -337,6 +356,9 @@ pub struct AnalysisRequest {
         (status = 503, description = "`overloaded`; retry after `Retry-After` seconds.", body = super::errors::Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),
         (status = 504, description = "The analysis did not finish in time.", body = super::errors::Body),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn create_analysis(
@@ -425,7 +447,12 @@ pub struct AssumptionSets {
     get,
     path = "/api/v1/assumptions",
     tag = "simulations",
-    responses((status = 200, description = "The assumption sets.", body = AssumptionSets))
+    responses(
+        (status = 200, description = "The assumption sets.", body = AssumptionSets),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+    )
 )]
 pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
     let defaults = &state.settings.plan_defaults.market;
