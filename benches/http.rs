@@ -124,5 +124,96 @@ fn simulations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, health, simulations);
+/// The rate limiter's local path: one check of a per-IP budget large enough never to deny,
+/// over many client addresses (so the keyed map is realistic), and the full stack on a
+/// limited route with the limiter on and off, same run.
+fn rate_limit(c: &mut Criterion) {
+    use glidepath::config::RateLimitSettings;
+    use glidepath::rate_limit::{RateLimiter, Subject};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let limiter = RateLimiter::new(
+        &RateLimitSettings {
+            anonymous_per_minute: 1_000_000_000,
+            trusted_proxies: Vec::new(),
+            tiers: [("free".to_string(), 120)].into_iter().collect(),
+        },
+        None,
+    );
+    let subjects: Vec<Subject> = (0..10_000u32)
+        .map(|i| Subject::Ip(std::net::IpAddr::from(i.to_be_bytes())))
+        .collect();
+    let mut next = 0;
+    let mut group = c.benchmark_group("rate_limit");
+    group.bench_function("local_check", |b| {
+        b.iter(|| {
+            next = (next + 1) % subjects.len();
+            let decision = rt.block_on(limiter.check(&subjects[next]));
+            assert!(decision.is_some_and(|d| d.allowed));
+        })
+    });
+    group.finish();
+
+    let local = tokio::task::LocalSet::new();
+    let dir = tempfile::tempdir().unwrap();
+    let app_with = |per_minute: &str| {
+        let mut vars: std::collections::HashMap<String, String> = [
+            (
+                "APP__DATABASE__URL",
+                format!("sqlite://{}/bench.db", dir.path().display()),
+            ),
+            ("APP__LOG__LEVEL", "warn".to_string()),
+            (
+                "APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE",
+                per_minute.to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        vars.insert("APP_ENV".into(), "development".into());
+        let settings = Settings::load(&vars).unwrap();
+        local.block_on(&rt, async {
+            test::init_service(app(AppState::new(settings).unwrap())).await
+        })
+    };
+    let limited = app_with("1000000000");
+    let unlimited = app_with("0");
+    let request = || {
+        test::TestRequest::get()
+            .uri("/api/v1/assumptions")
+            .peer_addr("192.0.2.1:4000".parse().unwrap())
+            .to_request()
+    };
+    let mut group = c.benchmark_group("rate_limit_full_stack");
+    group.bench_function("limiter_off", |b| {
+        b.iter(|| {
+            local.block_on(&rt, async {
+                assert!(
+                    test::call_service(&unlimited, request())
+                        .await
+                        .status()
+                        .is_success()
+                );
+            })
+        })
+    });
+    group.bench_function("limiter_on", |b| {
+        b.iter(|| {
+            local.block_on(&rt, async {
+                assert!(
+                    test::call_service(&limited, request())
+                        .await
+                        .status()
+                        .is_success()
+                );
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, health, simulations, rate_limit);
 criterion_main!(benches);
