@@ -400,3 +400,70 @@ fn migrate_command_fails_when_the_database_is_unreachable() {
 
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn api_keys_command_creates_lists_and_revokes_with_an_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| command(&dir, 8080).args(args).output().unwrap();
+
+    let created = run(&[
+        "api-keys",
+        "create",
+        "--name",
+        "Acme planner",
+        "--tier",
+        "standard",
+    ]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let secret = String::from_utf8(created.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(
+        glidepath::storage::api_keys::looks_like_key(&secret),
+        "{secret}"
+    );
+
+    let listed = String::from_utf8(run(&["api-keys", "list"]).stdout).unwrap();
+    assert!(
+        listed.contains("Acme planner") && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&secret[4..]),
+        "list never shows the secret"
+    );
+    let id = listed.split('\t').next().unwrap().to_string();
+    assert!(id.starts_with("key_"), "{listed}");
+
+    let unknown_tier = run(&["api-keys", "create", "--name", "x", "--tier", "platinum"]);
+    assert_eq!(unknown_tier.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown_tier.stderr).contains("free, standard"));
+
+    assert!(run(&["api-keys", "revoke", &id]).status.success());
+    assert_eq!(run(&["api-keys", "revoke", &id]).status.code(), Some(2));
+    let listed = String::from_utf8(run(&["api-keys", "list"]).stdout).unwrap();
+    assert!(listed.contains("revoked"), "{listed}");
+
+    let settings = common::settings_with(&dir, |_| {});
+    let db =
+        glidepath::storage::Database::connect_lazy(&settings.database, &settings.breaker).unwrap();
+    let audit = glidepath::storage::audit::recent(&db, 10).await.unwrap();
+    let actions: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|e| (e.entry.action.as_str(), e.entry.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("api_key.revoke", "failed"),
+            ("api_key.revoke", "success"),
+            ("api_key.create", "success")
+        ]
+    );
+    assert!(audit.iter().all(|e| e.entry.actor == "operator"));
+}

@@ -313,3 +313,25 @@ async fn with_redis_down_the_local_limit_still_holds() {
     .await;
     assert_exactly(&app, 3, &[]).await;
 }
+
+#[tokio::test]
+async fn hsts_is_sent_when_configured() {
+    let plain = app(|_| {}).await;
+    let response = get(&plain, "/health", &[]).await;
+    assert!(!response.headers().contains_key("strict-transport-security"));
+    let https = app(|vars| {
+        vars.insert(
+            "APP__SERVER__HSTS_MAX_AGE_SECONDS".into(),
+            "31536000".into(),
+        );
+    })
+    .await;
+    for path in ["/health", "/api/v1/assumptions", "/no/such/page"] {
+        let response = get(&https, path, &[]).await;
+        assert_eq!(
+            header(&response, "strict-transport-security"),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+}

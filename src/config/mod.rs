@@ -117,6 +117,7 @@ pub struct ServerSettings {
     pub shutdown_timeout_seconds: u64,
     pub request_timeout_seconds: u64,
     pub body_limit_bytes: usize,
+    pub hsts_max_age_seconds: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -33,10 +33,17 @@ pub(crate) const SECURITY_HEADERS: [(&str, &str); 4] = [
     ),
 ];
 
-fn security_headers() -> DefaultHeaders {
-    SECURITY_HEADERS
+fn security_headers(hsts_max_age_seconds: u64) -> DefaultHeaders {
+    let headers = SECURITY_HEADERS
         .iter()
-        .fold(DefaultHeaders::new(), |headers, &pair| headers.add(pair))
+        .fold(DefaultHeaders::new(), |headers, &pair| headers.add(pair));
+    if hsts_max_age_seconds == 0 {
+        return headers;
+    }
+    headers.add((
+        "strict-transport-security",
+        format!("max-age={hsts_max_age_seconds}; includeSubDomains"),
+    ))
 }
 
 /// Builds the application. Add routes in `routes`; tests may add more with
@@ -53,6 +60,7 @@ pub fn app(
     >,
 > {
     let body_limit = state.settings.server.body_limit_bytes;
+    let hsts = state.settings.server.hsts_max_age_seconds;
     // A per-request hub costs a few allocations; skip it when Sentry is off.
     let sentry_enabled = sentry::Hub::main()
         .client()
@@ -69,7 +77,7 @@ pub fn app(
         // Outermost last: Sentry (per-request hub) → headers → telemetry → guard → handlers.
         .wrap(from_fn(guard::middleware))
         .wrap(from_fn(telemetry::middleware))
-        .wrap(security_headers())
+        .wrap(security_headers(hsts))
         .wrap(Condition::new(
             sentry_enabled,
             sentry_actix::Sentry::builder()
