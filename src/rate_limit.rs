@@ -60,8 +60,9 @@ impl Bucket {
         })
     }
 
+    /// At least 1 µs: the shared limiter counts in microseconds (settings cap the budget).
     fn interval(&self) -> Duration {
-        Duration::from_secs(60) / self.per_minute
+        (Duration::from_secs(60) / self.per_minute).max(Duration::from_micros(1))
     }
 
     fn check_local(&self, key: &str) -> Decision {
@@ -105,7 +106,7 @@ local allow_at = new_tat - burst * interval
 if now < allow_at then
   return {0, 0, allow_at - now, tat - now}
 end
-redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil((new_tat - now) / 1000))
+redis.call('SET', KEYS[1], new_tat, 'PX', math.max(1, math.ceil((new_tat - now) / 1000)))
 return {1, math.floor((now - allow_at) / interval), 0, new_tat - now}
 ";
 

@@ -180,10 +180,19 @@ impl Settings {
         ensure(!s.rate_limit.tiers.is_empty(), "rate_limit.tiers", || {
             "needs at least one tier".into()
         })?;
-        for (tier, per_minute) in &s.rate_limit.tiers {
-            ensure(*per_minute > 0, &format!("rate_limit.tiers.{tier}"), || {
-                "must be positive".into()
-            })?;
+        // The shared limiter keeps time in microseconds: at most one request per µs.
+        const MAX_PER_MINUTE: u32 = 60_000_000;
+        in_range(
+            "rate_limit.anonymous_per_minute",
+            s.rate_limit.anonymous_per_minute,
+            0..=MAX_PER_MINUTE,
+        )?;
+        for (tier, &per_minute) in &s.rate_limit.tiers {
+            in_range(
+                &format!("rate_limit.tiers.{tier}"),
+                per_minute,
+                1..=MAX_PER_MINUTE,
+            )?;
         }
         for cidr in &s.rate_limit.trusted_proxies {
             cidr.parse::<ipnet::IpNet>()
