@@ -335,3 +335,37 @@ async fn hsts_is_sent_when_configured() {
         );
     }
 }
+
+#[tokio::test]
+async fn browsers_get_an_html_429_page_and_api_clients_the_coded_body() {
+    let app = app(|vars| {
+        vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "1".into());
+    })
+    .await;
+    let html = [("accept", "text/html,application/xhtml+xml")];
+    get(&app, "/", &html).await;
+    let page = get(
+        &app,
+        "/",
+        &[("accept", "text/html"), ("x-request-id", "html-429-test")],
+    )
+    .await;
+    assert_eq!(page.status(), 429);
+    assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
+    assert!(header(&page, "retry-after").parse::<u64>().unwrap() >= 1);
+    assert_eq!(header(&page, "ratelimit-limit"), "1");
+    assert!(header(&page, "content-security-policy").contains("default-src 'self'"));
+    let text = page.text().await.unwrap();
+    assert!(text.contains("<h1>Too many requests</h1>"), "{text}");
+    assert!(
+        text.contains("html-429-test"),
+        "the request id is on the page: {text}"
+    );
+    // The JSON API answers JSON whatever the Accept header says.
+    let api = get(&app, "/api/v1/assumptions", &html).await;
+    assert_eq!(api.status(), 429);
+    assert_eq!(
+        api.json::<Value>().await.unwrap()["error"]["code"],
+        "rate_limited"
+    );
+}
