@@ -122,6 +122,14 @@ pub fn targets(given: Option<&[f64]>) -> Result<Vec<f64>, Vec<FieldError>> {
     }
 }
 
+/// A plan's field errors as paths of the analysis request (`plan.spending.annual`).
+pub fn under_plan(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError::new(format!("plan.{}", e.path), e.message))
+        .collect()
+}
+
 /// Builds and runs plan variants with common random numbers.
 pub struct Analyzer<'a> {
     input: PlanInput,

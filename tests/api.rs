@@ -311,6 +311,14 @@ async fn unknown_ids_are_coded_404s() {
     }
 }
 
+/// The storage writer hands its connection back, so the pool closes and shutdown ends.
+async fn shut_down_promptly(app: TestApp) {
+    tokio::time::timeout(Duration::from_secs(10), app.shutdown())
+        .await
+        .expect("shutdown finished")
+        .unwrap();
+}
+
 /// Rows in the three tables after two requests for one plan and one for another.
 async fn assert_stored_once_per_result(app: &TestApp) {
     let (_, first) = created(app, &plan(41_000.0)).await;
@@ -371,11 +379,7 @@ async fn assert_stored_once_per_result(app: &TestApp) {
 async fn sqlite_stores_each_result_once_and_a_row_per_request() {
     let app = started_app(|_| {}).await;
     assert_stored_once_per_result(&app).await;
-    // The storage writer hands its connection back, so the pool closes and shutdown ends.
-    tokio::time::timeout(Duration::from_secs(10), app.shutdown())
-        .await
-        .expect("shutdown finished")
-        .unwrap();
+    shut_down_promptly(app).await;
 }
 
 #[tokio::test]
@@ -389,10 +393,7 @@ async fn postgres_stores_each_result_once_and_a_row_per_request() {
     })
     .await;
     assert_stored_once_per_result(&app).await;
-    tokio::time::timeout(Duration::from_secs(10), app.shutdown())
-        .await
-        .expect("shutdown finished")
-        .unwrap();
+    shut_down_promptly(app).await;
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use super::guard::Identity;
 use super::request_id::RequestId;
 use super::{get_resource, resource};
 use crate::engine::plan::{AssetAssumption, Correlations, Limits, parse_plan_json};
-use crate::simulations::{Caller, Simulation, SimulationError};
+use crate::simulations::{CacheTier, Caller, Simulation, SimulationError};
 use crate::state::AppState;
 use actix_web::HttpMessage;
 
@@ -93,7 +93,7 @@ pub async fn create_simulation(
         .create(plan, &caller)
         .await
         .map_err(into_app_error)?;
-    record_log_fields(&simulation);
+    record_simulation_fields(&simulation);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{SIMULATIONS}/{}", simulation.id)))
         .insert_header((header::ETAG, etag(&simulation)))
@@ -392,12 +392,7 @@ pub async fn create_analysis(
         input
             .clone()
             .normalize(&state.settings.plan_defaults, limits)
-            .map_err(|bad| {
-                errors.extend(
-                    bad.into_iter()
-                        .map(|e| FieldError::new(format!("plan.{}", e.path), e.message)),
-                );
-            })
+            .map_err(|bad| errors.extend(crate::analysis::under_plan(bad)))
             .ok()
     });
     let (Some(input), Some(plan)) = (input, plan) else {
@@ -412,10 +407,7 @@ pub async fn create_analysis(
         .analyze(input, &plan_json, targets)
         .await
         .map_err(into_app_error)?;
-    let span = tracing::Span::current();
-    span.record("scenarios", plan.simulation.scenarios);
-    span.record("years", plan.years() as u64);
-    span.record("cache", cache.as_str());
+    record_log_fields(plan.simulation.scenarios, plan.years() as u32, cache);
     Ok(HttpResponse::Ok()
         .insert_header((X_CACHE, cache.as_str()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -557,7 +549,7 @@ async fn find(state: &AppState, req: &HttpRequest, id: &str) -> Result<Simulatio
         .await
         .map_err(into_app_error)?
         .ok_or_else(|| AppError::not_found("simulation"))
-        .inspect(record_log_fields)
+        .inspect(record_simulation_fields)
 }
 
 fn into_app_error(err: SimulationError) -> AppError {
@@ -580,11 +572,16 @@ fn into_app_error(err: SimulationError) -> AppError {
 }
 
 /// `scenarios`, `years` and `cache` on the request's log line.
-fn record_log_fields(simulation: &Simulation) {
+fn record_log_fields(scenarios: u32, years: u32, cache: CacheTier) {
     let span = tracing::Span::current();
-    span.record("scenarios", simulation.result.meta.scenarios);
-    span.record("years", simulation.result.meta.years);
-    span.record("cache", simulation.cache.as_str());
+    span.record("scenarios", scenarios);
+    span.record("years", years);
+    span.record("cache", cache.as_str());
+}
+
+fn record_simulation_fields(simulation: &Simulation) {
+    let meta = &simulation.result.meta;
+    record_log_fields(meta.scenarios, meta.years, simulation.cache);
 }
 
 /// Weak: the same result under another id has another body (its `id`), but the same numbers.

@@ -270,6 +270,16 @@ impl From<&crate::storage::StorageError> for AppError {
 }
 
 /// Every error's body.
+/// Whole seconds, rounded up: "retry after 0 seconds" invites a tight loop, so at least 1.
+pub(crate) fn retry_after_secs(after: Duration) -> u64 {
+    ceil_secs(after).max(1)
+}
+
+/// Whole seconds, rounded up.
+pub(crate) fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = ErrorBody)]
 pub struct Body<'a> {
@@ -313,8 +323,7 @@ impl ResponseError for AppError {
         };
         if let Some(after) = self.retry_after {
             // Round up: "retry after 0 seconds" invites a tight loop.
-            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
-            response.insert_header((header::RETRY_AFTER, seconds.max(1).to_string()));
+            response.insert_header((header::RETRY_AFTER, retry_after_secs(after).to_string()));
         }
         if self.code == ErrorCode::Unauthorized {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"glidepath\""));

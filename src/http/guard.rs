@@ -19,7 +19,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 
 use super::client_ip;
-use super::errors::{AppError, ErrorCode};
+use super::errors::{AppError, ErrorCode, ceil_secs, retry_after_secs};
 use super::request_id::RequestId;
 use crate::rate_limit::{Decision, Subject};
 use crate::state::AppState;
@@ -57,12 +57,13 @@ pub async fn middleware(
         req.headers(),
         &state.trusted_proxies,
     );
-    let ip_hash = ip.map(|ip| state.simulations.hash_ip(ip));
+    // Hashed only for the audit tally, never on the allowed path.
+    let ip_hash = || ip.map(|ip| state.simulations.hash_ip(ip));
     let key = match authenticate(&state, req.headers()).await {
         Ok(key) => key,
         Err(err) => {
             if err.code() == ErrorCode::Unauthorized {
-                state.denials.note("auth.failure", "anonymous", ip_hash);
+                state.denials.note("auth.failure", "anonymous", ip_hash());
             }
             return Err(err.into());
         }
@@ -82,7 +83,7 @@ pub async fn middleware(
         let actor = key
             .as_ref()
             .map_or_else(|| "anonymous".to_string(), |k| format!("api_key:{}", k.id));
-        state.denials.note("rate_limit.denied", &actor, ip_hash);
+        state.denials.note("rate_limit.denied", &actor, ip_hash());
         let mut response = if wants_html(&req) {
             html_429(&decision)
         } else {
@@ -142,8 +143,7 @@ fn wants_html(req: &ServiceRequest) -> bool {
 
 /// The 429 page for people: what happened, when to retry, and the request id to quote.
 fn html_429(decision: &Decision) -> HttpResponse {
-    let seconds =
-        decision.retry_after.as_secs() + u64::from(decision.retry_after.subsec_nanos() > 0);
+    let seconds = retry_after_secs(decision.retry_after);
     let request_id = RequestId::current()
         .map(|id| id.to_string())
         .unwrap_or_default();
@@ -165,14 +165,13 @@ fn html_429(decision: &Decision) -> HttpResponse {
         response.insert_header(header);
     }
     response
-        .insert_header((header::RETRY_AFTER, seconds.max(1).to_string()))
+        .insert_header((header::RETRY_AFTER, seconds.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
 
 fn add_headers(headers: &mut HeaderMap, decision: &Decision) {
-    let ceil_secs = |d: Duration| d.as_secs() + u64::from(d.subsec_nanos() > 0);
     for (name, value) in [
         ("ratelimit-limit", u64::from(decision.limit)),
         ("ratelimit-remaining", u64::from(decision.remaining)),

@@ -59,7 +59,7 @@ impl Simulations {
             .analyses
             .get_or_insert_with(&hash, || self.run_analysis(input, targets))
             .await
-            .map_err(|err| SimulationError::clone(&err));
+            .map_err(super::unshare);
         let outcome = match &result {
             Ok((_, CacheTier::Miss)) => "completed",
             Ok(_) => "cached",
