@@ -269,7 +269,6 @@ impl From<&crate::storage::StorageError> for AppError {
     }
 }
 
-/// Every error's body.
 /// Whole seconds, rounded up: "retry after 0 seconds" invites a tight loop, so at least 1.
 pub(crate) fn retry_after_secs(after: Duration) -> u64 {
     ceil_secs(after).max(1)
@@ -280,6 +279,7 @@ pub(crate) fn ceil_secs(d: Duration) -> u64 {
     d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
+/// Every error's body.
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = ErrorBody)]
 pub struct Body<'a> {
