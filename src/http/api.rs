@@ -82,15 +82,9 @@ pub async fn create_simulation(
         .normalize(&state.settings.plan_defaults, limits)
         .map_err(AppError::validation)?;
     ensure_started(&state)?;
-    let identity = identity(&req);
-    let caller = Caller {
-        request_id: RequestId::current().map(|id| id.to_string()),
-        api_key_id: identity.key_id().map(str::to_string),
-        ip: identity.ip,
-    };
     let simulation = state
         .simulations
-        .create(plan, &caller)
+        .create(plan, &caller(&req))
         .await
         .map_err(into_app_error)?;
     record_simulation_fields(&simulation);
@@ -447,10 +441,15 @@ pub struct AssumptionSets {
     )
 )]
 pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
-    let defaults = &state.settings.plan_defaults.market;
-    let history = crate::engine::history::us_annual();
-    let fit = history.fit();
-    let sets = AssumptionSets {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(assumption_sets(&state.settings.plan_defaults.market))
+}
+
+/// The configured defaults and the fit to US history (the form's presets use them too).
+pub(crate) fn assumption_sets(defaults: &crate::engine::plan::Market) -> AssumptionSets {
+    let fit = crate::engine::history::us_annual().fit();
+    AssumptionSets {
         sets: vec![
             AssumptionSet {
                 name: "defaults",
@@ -475,10 +474,7 @@ pub async fn assumptions(state: web::Data<AppState>) -> HttpResponse {
                 correlations: fit.correlations,
             },
         ],
-    };
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(sets)
+    }
 }
 
 /// This document.
@@ -522,7 +518,17 @@ fn json_object_text<'a>(req: &HttpRequest, body: &'a [u8]) -> Result<&'a str, Ap
 }
 
 /// The caller as the guard established it (anonymous when the guard did not run).
-fn identity(req: &HttpRequest) -> Identity {
+/// Who is asking, for the audit log and the history.
+pub(crate) fn caller(req: &HttpRequest) -> Caller {
+    let identity = identity(req);
+    Caller {
+        request_id: RequestId::current().map(|id| id.to_string()),
+        api_key_id: identity.key_id().map(str::to_string),
+        ip: identity.ip,
+    }
+}
+
+pub(crate) fn identity(req: &HttpRequest) -> Identity {
     req.extensions()
         .get::<Identity>()
         .cloned()
@@ -530,7 +536,7 @@ fn identity(req: &HttpRequest) -> Identity {
 }
 
 /// Until migrations have run (the database may be unreachable), nothing can be stored.
-fn ensure_started(state: &AppState) -> Result<(), AppError> {
+pub(crate) fn ensure_started(state: &AppState) -> Result<(), AppError> {
     if state.lifecycle.is_started() {
         return Ok(());
     }
@@ -541,7 +547,11 @@ fn ensure_started(state: &AppState) -> Result<(), AppError> {
     .with_retry_after(Duration::from_secs(2)))
 }
 
-async fn find(state: &AppState, req: &HttpRequest, id: &str) -> Result<Simulation, AppError> {
+pub(crate) async fn find(
+    state: &AppState,
+    req: &HttpRequest,
+    id: &str,
+) -> Result<Simulation, AppError> {
     ensure_started(state)?;
     state
         .simulations
@@ -552,7 +562,7 @@ async fn find(state: &AppState, req: &HttpRequest, id: &str) -> Result<Simulatio
         .inspect(record_simulation_fields)
 }
 
-fn into_app_error(err: SimulationError) -> AppError {
+pub(crate) fn into_app_error(err: SimulationError) -> AppError {
     match err {
         SimulationError::Overloaded => AppError::new(
             ErrorCode::Overloaded,
@@ -579,7 +589,7 @@ fn record_log_fields(scenarios: u32, years: u32, cache: CacheTier) {
     span.record("cache", cache.as_str());
 }
 
-fn record_simulation_fields(simulation: &Simulation) {
+pub(crate) fn record_simulation_fields(simulation: &Simulation) {
     let meta = &simulation.result.meta;
     record_log_fields(meta.scenarios, meta.years, simulation.cache);
 }

@@ -176,14 +176,7 @@ impl AppError {
     /// names the problem); server errors get the generic one.
     pub fn from_actix(err: &actix_web::Error) -> Self {
         if let Some(own) = err.as_error::<AppError>() {
-            return Self {
-                code: own.code,
-                message: own.message.clone(),
-                fields: own.fields.clone(),
-                retry_after: own.retry_after,
-                cause: own.cause.as_ref().map(|c| anyhow::anyhow!("{c:#}")),
-                request_id: own.request_id.clone(),
-            };
+            return Self::from_ref(own);
         }
         let code = ErrorCode::for_status(err.as_response_error().status_code());
         let message = if code == ErrorCode::Internal {
@@ -192,6 +185,18 @@ impl AppError {
             err.to_string()
         };
         Self::new(code, message).with_cause(anyhow::anyhow!("{err}"))
+    }
+
+    /// A copy (the cause is kept as text).
+    pub fn from_ref(own: &AppError) -> Self {
+        Self {
+            code: own.code,
+            message: own.message.clone(),
+            fields: own.fields.clone(),
+            retry_after: own.retry_after,
+            cause: own.cause.as_ref().map(|c| anyhow::anyhow!("{c:#}")),
+            request_id: own.request_id.clone(),
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -225,6 +230,20 @@ impl AppError {
 
     pub fn fields(&self) -> &[FieldError] {
         &self.fields
+    }
+
+    /// What went wrong, in words for people (never the internal cause).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Set when the error was rendered outside the request's task.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_ref().map(RequestId::as_str)
     }
 
     /// The internal cause with its chain, for the log.

@@ -5,8 +5,7 @@
 //! coded 401 (no fallback to anonymous, so a typo never silently changes the budget). Without
 //! the header the caller is anonymous, limited per client IP (see `client_ip`). Allowed
 //! responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a 429
-//! carries them and `Retry-After`, as the coded JSON body, or as an HTML page for a browser
-//! route (not `/api/`) asked for with `Accept: text/html`. Failed authentications and denials are tallied into the
+//! carries them and `Retry-After` (browser pages get it as a page: `web::error_pages`). Failed authentications and denials are tallied into the
 //! audit log (`audit::DenialTally`), not written one by one.
 
 use std::net::IpAddr;
@@ -16,17 +15,18 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, web};
 
 use super::client_ip;
-use super::errors::{AppError, ErrorCode, ceil_secs, retry_after_secs};
-use super::request_id::RequestId;
+use super::errors::{AppError, ErrorCode, ceil_secs};
 use crate::rate_limit::{Decision, Subject};
 use crate::state::AppState;
 use crate::storage::api_keys::{self, ApiKey};
 
 /// Routes polled by machines: never authenticated, never limited.
 const EXEMPT: [&str; 4] = ["/health", "/ready", "/startup", "/metrics"];
+/// Static assets are compiled in and cached by browsers for a year: not worth a budget.
+const EXEMPT_PREFIX: &str = "/static/";
 
 /// The caller, as the guard established it; handlers read it from the request extensions.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +46,8 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let Some(state) = state.filter(|_| !EXEMPT.contains(&req.path())) else {
+    let exempt = EXEMPT.contains(&req.path()) || req.path().starts_with(EXEMPT_PREFIX);
+    let Some(state) = state.filter(|_| !exempt) else {
         return next
             .call(req)
             .await
@@ -84,9 +85,8 @@ pub async fn middleware(
             .as_ref()
             .map_or_else(|| "anonymous".to_string(), |k| format!("api_key:{}", k.id));
         state.denials.note("rate_limit.denied", &actor, ip_hash());
-        let mut response = if wants_html(&req) {
-            html_429(&decision)
-        } else {
+        // A coded error; browser pages get it as an HTML page (`web::error_pages`).
+        let mut response = HttpResponse::from_error(
             AppError::new(
                 ErrorCode::RateLimited,
                 format!(
@@ -94,11 +94,13 @@ pub async fn middleware(
                     decision.limit
                 ),
             )
-            .with_retry_after(decision.retry_after.max(Duration::from_millis(1)))
-            .error_response()
-        };
+            .with_retry_after(decision.retry_after.max(Duration::from_millis(1))),
+        );
         add_headers(response.headers_mut(), &decision);
-        return Ok(req.into_response(response));
+        // Not `req.into_response`: it converts through `Response` and drops the error, which
+        // the error-page middleware needs to render the 429 for browsers.
+        let (req, _) = req.into_parts();
+        return Ok(ServiceResponse::new(req, response));
     }
     req.extensions_mut().insert(Identity { key, ip });
     let mut res = next.call(req).await?.map_into_boxed_body();
@@ -129,46 +131,6 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Ap
         .await?
         .map(Some)
         .ok_or_else(|| unauthorized("unknown or revoked API key"))
-}
-
-/// A browser page (not the JSON API) that asks for HTML.
-fn wants_html(req: &ServiceRequest) -> bool {
-    !req.path().starts_with("/api/")
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-}
-
-/// The 429 page for people: what happened, when to retry, and the request id to quote.
-fn html_429(decision: &Decision) -> HttpResponse {
-    let seconds = retry_after_secs(decision.retry_after);
-    let request_id = RequestId::current()
-        .map(|id| id.to_string())
-        .unwrap_or_default();
-    // The request id is [A-Za-z0-9._:-] only (see request_id.rs): nothing to escape.
-    let body = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Too many requests · Glidepath</title></head><body><main>\
-         <h1>Too many requests</h1>\
-         <p>You have made more than {limit} requests in a minute. Please wait {seconds} \
-         second{plural} and try again.</p>\
-         <p>If this keeps happening, quote request id <code>{request_id}</code>.</p>\
-         </main></body></html>\n",
-        limit = decision.limit,
-        plural = if seconds == 1 { "" } else { "s" },
-    );
-    let mut response = HttpResponse::TooManyRequests();
-    for header in super::SECURITY_HEADERS {
-        response.insert_header(header);
-    }
-    response
-        .insert_header((header::RETRY_AFTER, seconds.to_string()))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .content_type("text/html; charset=utf-8")
-        .body(body)
 }
 
 fn add_headers(headers: &mut HeaderMap, decision: &Decision) {

@@ -1,7 +1,7 @@
 //! The HTTP surface: one app factory for `main` and the tests, so tests exercise
 //! the real middleware, limits and error handlers.
 
-mod api;
+pub(crate) mod api;
 pub mod client_ip;
 pub mod errors;
 mod extract;
@@ -13,7 +13,7 @@ mod telemetry;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, FromRequest, Handler, HttpResponse, Resource, Responder, web};
 
 pub use errors::{AppError, ErrorCode, FieldError};
@@ -74,9 +74,12 @@ pub fn app(
         .app_data(extract::form_config(body_limit))
         .configure(routes)
         .default_service(web::to(not_found))
-        // Outermost last: Sentry (per-request hub) → headers → telemetry → guard → handlers.
+        // Outermost last: Sentry (per-request hub) → headers → compression → error pages →
+        // telemetry → guard → handlers.
         .wrap(from_fn(guard::middleware))
         .wrap(from_fn(telemetry::middleware))
+        .wrap(from_fn(crate::web::error_pages::middleware))
+        .wrap(Compress::default())
         .wrap(security_headers(hsts))
         .wrap(Condition::new(
             sentry_enabled,
@@ -92,7 +95,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(get_resource("/startup", probes::startup))
         .service(get_resource("/ready", probes::ready))
         .service(get_resource("/metrics", metrics))
-        .configure(api::routes);
+        .configure(api::routes)
+        .configure(crate::web::routes);
 }
 
 /// A resource answering GET and HEAD with `handler`, and a coded 405 otherwise.
@@ -124,7 +128,8 @@ async fn not_found() -> Result<HttpResponse, AppError> {
 }
 
 async fn method_not_allowed(allow: &'static str) -> HttpResponse {
-    let mut response = actix_web::ResponseError::error_response(&AppError::new(
+    // `from_error` keeps the error on the response, for the browser's error page.
+    let mut response = HttpResponse::from_error(AppError::new(
         ErrorCode::MethodNotAllowed,
         format!("method not allowed on this route; use {allow}"),
     ));

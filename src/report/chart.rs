@@ -1,0 +1,470 @@
+//! One chart model, two renderers: the web page draws these as SVG (`web::svg`) and the PDF
+//! report as vector paths. A chart is data coordinates, axes with their tick labels already
+//! formatted, and layers in a named `Style`; each renderer maps styles to its own colours,
+//! and each style also differs in something other than colour (width, dash, hatching, a
+//! direct label), so colour is never the only cue.
+
+use crate::analysis::Sensitivity;
+use crate::engine::plan::Strategy;
+use crate::engine::{Outcome, Plan};
+
+use super::format::{money_compact, percent, points};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Stable, used for element ids and file names: `balance`, `spending`, `depletion`, …
+    pub id: &'static str,
+    pub title: String,
+    /// What the chart shows, in a sentence (`<desc>`, captions).
+    pub description: String,
+    pub x: Axis,
+    pub y: Axis,
+    /// Drawn in order, so later layers sit on top.
+    pub layers: Vec<Layer>,
+    pub legend: Vec<(Style, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+    pub ticks: Vec<Tick>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    pub value: f64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layer {
+    /// The area between `low` and `high` over `x`.
+    Band {
+        x: Vec<f64>,
+        low: Vec<f64>,
+        high: Vec<f64>,
+        style: Style,
+    },
+    /// A polyline; `label`, when given, is written at its right end.
+    Line {
+        x: Vec<f64>,
+        y: Vec<f64>,
+        style: Style,
+        label: Option<String>,
+    },
+    /// Many thin polylines of one style (every historical period), drawn as one path.
+    Lines {
+        x: Vec<f64>,
+        ys: Vec<Vec<f64>>,
+        style: Style,
+    },
+    /// Rectangles in data coordinates, each with an optional label beside it.
+    Bars { bars: Vec<Bar>, style: Style },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+    pub label: Option<String>,
+    /// A negative effect: drawn hatched as well as in another colour.
+    pub negative: bool,
+}
+
+/// What a layer is, for the renderer to draw in its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// 5th to 95th percentile: the lightest fill.
+    BandOuter,
+    /// 25th to 75th percentile: a darker fill.
+    BandInner,
+    /// The median: a thick solid line.
+    Median,
+    /// One historical period: a thin, faint line.
+    Period,
+    /// A bar of a histogram or of a tornado chart.
+    Bar,
+    /// A reference line (zero, the plan's spending): dashed.
+    Reference,
+}
+
+/// The balance fan: 5–95 and 25–75 bands and the median of the real balance, from today's
+/// balance at the current age; for a historical run, every period as a faint line too.
+pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
+    let start = plan.portfolio.balance;
+    let mut x = vec![f64::from(plan.current_age)];
+    x.extend(outcome.ages.iter().map(|&a| f64::from(a) + 1.0));
+    let series = |values: &[f64]| {
+        let mut out = Vec::with_capacity(values.len() + 1);
+        out.push(start);
+        out.extend_from_slice(values);
+        out
+    };
+    let b = &outcome.balance_percentiles;
+    let mut layers = Vec::new();
+    let mut top = b.p95.iter().copied().fold(start, f64::max);
+    if let Some(history) = &outcome.historical {
+        let ys: Vec<Vec<f64>> = history.periods.iter().map(|p| series(&p.balance)).collect();
+        top = ys.iter().flatten().copied().fold(top, f64::max);
+        layers.push(Layer::Lines {
+            x: x.clone(),
+            ys,
+            style: Style::Period,
+        });
+    }
+    layers.extend([
+        Layer::Band {
+            x: x.clone(),
+            low: series(&b.p5),
+            high: series(&b.p95),
+            style: Style::BandOuter,
+        },
+        Layer::Band {
+            x: x.clone(),
+            low: series(&b.p25),
+            high: series(&b.p75),
+            style: Style::BandInner,
+        },
+        Layer::Line {
+            x: x.clone(),
+            y: series(&b.p50),
+            style: Style::Median,
+            label: Some("median".into()),
+        },
+    ]);
+    let mut legend = vec![
+        (Style::Median, "Median".to_string()),
+        (
+            Style::BandInner,
+            "Middle half (25th–75th percentile)".to_string(),
+        ),
+        (
+            Style::BandOuter,
+            "9 in 10 futures (5th–95th percentile)".to_string(),
+        ),
+    ];
+    if outcome.historical.is_some() {
+        legend.push((Style::Period, "Each historical start year".to_string()));
+    }
+    let last = x.len() - 1;
+    Chart {
+        id: "balance",
+        title: "Savings over time, in today's dollars".into(),
+        description: format!(
+            "Projected savings from age {} to {}. The median reaches {} at age {}; in 9 of 10 \
+             futures it lies between {} and {}.",
+            plan.current_age,
+            plan.end_age,
+            money_compact(series(&b.p50)[last]),
+            plan.end_age,
+            money_compact(series(&b.p5)[last]),
+            money_compact(series(&b.p95)[last]),
+        ),
+        x: age_axis(plan.current_age, plan.end_age),
+        y: value_axis("Savings (today's dollars)", top, money_compact),
+        layers,
+        legend,
+    }
+}
+
+/// Yearly real spending (5–95, 25–75, median) for the variable strategies; `None` for
+/// `constant_dollar`, whose spending is the plan's amount every year.
+pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
+    if matches!(plan.spending.strategy, Strategy::ConstantDollar) {
+        return None;
+    }
+    let s = &outcome.spending_percentiles;
+    let x: Vec<f64> = outcome.ages.iter().map(|&a| f64::from(a)).collect();
+    let top = s.p95.iter().copied().fold(plan.spending.annual, f64::max);
+    let first_retired = outcome
+        .ages
+        .iter()
+        .position(|&a| a >= plan.retirement_age)
+        .unwrap_or(0);
+    Some(Chart {
+        id: "spending",
+        title: "Yearly spending, in today's dollars".into(),
+        description: format!(
+            "Spending each year under the {} strategy. The dashed line is the planned {} a \
+             year; the median from age {} is {}.",
+            strategy_label(plan),
+            money_compact(plan.spending.annual),
+            outcome
+                .ages
+                .get(first_retired)
+                .copied()
+                .unwrap_or(plan.current_age),
+            money_compact(s.p50.get(first_retired).copied().unwrap_or(0.0)),
+        ),
+        x: age_axis(plan.current_age, plan.end_age),
+        y: value_axis("Spending per year (today's dollars)", top, money_compact),
+        layers: vec![
+            Layer::Band {
+                x: x.clone(),
+                low: s.p5.clone(),
+                high: s.p95.clone(),
+                style: Style::BandOuter,
+            },
+            Layer::Band {
+                x: x.clone(),
+                low: s.p25.clone(),
+                high: s.p75.clone(),
+                style: Style::BandInner,
+            },
+            Layer::Line {
+                x: vec![x[0], *x.last().unwrap_or(&x[0])],
+                y: vec![plan.spending.annual; 2],
+                style: Style::Reference,
+                label: Some("planned".into()),
+            },
+            Layer::Line {
+                x,
+                y: s.p50.clone(),
+                style: Style::Median,
+                label: Some("median".into()),
+            },
+        ],
+        legend: vec![
+            (Style::Median, "Median".into()),
+            (Style::BandInner, "Middle half".into()),
+            (Style::BandOuter, "9 in 10 futures".into()),
+            (Style::Reference, "Planned spending".into()),
+        ],
+    })
+}
+
+/// The share of all futures that run out of money at each age.
+pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
+    let n = f64::from(outcome.scenarios.max(1));
+    let bars: Vec<Bar> = outcome
+        .depletion
+        .histogram
+        .iter()
+        .map(|bin| Bar {
+            x0: f64::from(bin.age) + 0.1,
+            x1: f64::from(bin.age) + 0.9,
+            y0: 0.0,
+            y1: f64::from(bin.count) / n,
+            label: None,
+            negative: false,
+        })
+        .collect();
+    let top = bars.iter().map(|b| b.y1).fold(0.0, f64::max).max(0.01);
+    let description = match outcome.depletion.median_age {
+        None => "No simulated future ran out of money.".to_string(),
+        Some(age) => format!(
+            "{} of futures run out of money before age {}; when they do, the median age is {:.0}.",
+            percent(outcome.depletion.probability),
+            plan.end_age,
+            age
+        ),
+    };
+    Chart {
+        id: "depletion",
+        title: "When the money runs out".into(),
+        description,
+        x: age_axis(plan.current_age, plan.end_age),
+        y: value_axis("Share of all futures", top, |v| percent_axis(v, top)),
+        layers: vec![Layer::Bars {
+            bars,
+            style: Style::Bar,
+        }],
+        legend: vec![(Style::Bar, "Futures that run out at that age".into())],
+    }
+}
+
+/// A tornado chart: how far each change moves the odds of success, largest first.
+pub fn sensitivity_tornado(sensitivity: &[Sensitivity]) -> Option<Chart> {
+    if sensitivity.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<&Sensitivity> = sensitivity.iter().collect();
+    rows.sort_by(|a, b| b.delta.abs().total_cmp(&a.delta.abs()));
+    let reach = rows.iter().map(|r| r.delta.abs()).fold(0.01, f64::max);
+    let count = rows.len() as f64;
+    let bars = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let y = count - i as f64 - 0.5;
+            Bar {
+                x0: r.delta.min(0.0),
+                x1: r.delta.max(0.0),
+                y0: y - 0.35,
+                y1: y + 0.35,
+                label: Some(points(r.delta)),
+                negative: r.delta < 0.0,
+            }
+        })
+        .collect();
+    let ticks = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Tick {
+            value: count - i as f64 - 0.5,
+            label: format!("{} {}", parameter_label(&r.parameter), r.change),
+        })
+        .collect();
+    let span = nice_step(reach * 2.0 / 4.0);
+    let limit = (reach / span).ceil() * span;
+    let x_ticks = ticks_between(-limit, limit, span, |v| {
+        if v.abs() < 1e-12 {
+            "0".to_string()
+        } else {
+            points(v).replace(" points", "").replace(" point", "")
+        }
+    });
+    Some(Chart {
+        id: "sensitivity",
+        title: "What moves the odds".into(),
+        description:
+            "Change in the chance of success when one input changes, largest effect first.".into(),
+        x: Axis {
+            label: "Change in chance of success (percentage points)".into(),
+            min: -limit,
+            max: limit,
+            ticks: x_ticks,
+        },
+        y: Axis {
+            label: String::new(),
+            min: 0.0,
+            max: count,
+            ticks,
+        },
+        layers: vec![Layer::Bars {
+            bars,
+            style: Style::Bar,
+        }],
+        legend: Vec::new(),
+    })
+}
+
+/// The plan's input a sensitivity row changes, in words.
+pub fn parameter_label(path: &str) -> &str {
+    match path {
+        "spending.annual" => "Spending",
+        "portfolio.balance" => "Savings",
+        "portfolio.annual_contribution" => "Contributions",
+        "retirement_age" => "Retirement age",
+        "allocation.stocks" => "Stocks",
+        "fees.expense_ratio" => "Fees",
+        "market.stocks.mean" => "Stock returns",
+        "market.inflation.mean" => "Inflation",
+        other => other,
+    }
+}
+
+/// The strategy's name in words.
+pub fn strategy_label(plan: &Plan) -> &'static str {
+    match plan.spending.strategy {
+        Strategy::ConstantDollar => "constant-dollar",
+        Strategy::ConstantPercent { .. } => "constant-percentage",
+        Strategy::Guardrails { .. } => "guardrails",
+        Strategy::Vpw { .. } => "variable-percentage",
+    }
+}
+
+fn age_axis(from: u32, to: u32) -> Axis {
+    let span = f64::from(to - from);
+    let step = if span <= 12.0 {
+        1.0
+    } else if span <= 30.0 {
+        5.0
+    } else {
+        10.0
+    };
+    let first = (f64::from(from) / step).ceil() * step;
+    Axis {
+        label: "Age".into(),
+        min: f64::from(from),
+        max: f64::from(to),
+        ticks: ticks_between(first, f64::from(to), step, |v| format!("{v:.0}")),
+    }
+}
+
+/// An axis from 0 to a round number above `top`, with about five ticks.
+fn value_axis(label: &str, top: f64, format: impl Fn(f64) -> String) -> Axis {
+    let top = if top.is_finite() && top > 0.0 {
+        top
+    } else {
+        1.0
+    };
+    let step = nice_step(top / 5.0);
+    let max = (top / step).ceil() * step;
+    Axis {
+        label: label.into(),
+        min: 0.0,
+        max,
+        ticks: ticks_between(0.0, max, step, format),
+    }
+}
+
+fn percent_axis(value: f64, top: f64) -> String {
+    if top < 0.05 {
+        super::format::percent_precise(value, 1)
+    } else {
+        format!("{:.0} %", value * 100.0)
+    }
+}
+
+/// The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    let raw = if raw.is_finite() && raw > 0.0 {
+        raw
+    } else {
+        1.0
+    };
+    let magnitude = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&step| step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude)
+}
+
+fn ticks_between(from: f64, to: f64, step: f64, format: impl Fn(f64) -> String) -> Vec<Tick> {
+    let count = ((to - from) / step + 1e-9).floor() as usize;
+    (0..=count)
+        .map(|i| {
+            let value = from + step * i as f64;
+            Tick {
+                value,
+                label: format(value),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps_are_one_two_two_and_a_half_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(0.9), 1.0);
+        assert_eq!(nice_step(180_000.0), 200_000.0);
+        assert_eq!(nice_step(240_000.0), 250_000.0);
+        assert_eq!(nice_step(300_000.0), 500_000.0);
+        assert_eq!(nice_step(0.013), 0.02);
+    }
+
+    #[test]
+    fn value_axis_covers_the_top_with_readable_money_ticks() {
+        let axis = value_axis("Savings", 1_130_000.0, money_compact);
+        assert_eq!(axis.max, 1_250_000.0);
+        let labels: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["$0", "$250k", "$500k", "$750k", "$1M", "$1.25M"]);
+    }
+
+    #[test]
+    fn age_ticks_fall_on_round_ages_inside_the_plan() {
+        let axis = age_axis(62, 95);
+        let labels: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["70", "80", "90"]);
+        assert_eq!((axis.min, axis.max), (62.0, 95.0));
+    }
+}

@@ -1,0 +1,359 @@
+//! The words and tables of a result, shared by the web page and the PDF: the headline odds,
+//! a summary paragraph, the plan's inputs, its assumptions and the percentile table.
+
+use crate::engine::outcome::Bands;
+use crate::engine::plan::{MarketModel, Strategy};
+use crate::engine::{Outcome, Plan};
+
+use super::chart::strategy_label;
+use super::format::{money, money_compact, percent, percent_precise, trim_decimals};
+
+/// A labelled value of the plan summary or of the assumptions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// "87 of 100 simulated futures still have money at age 95".
+pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
+    let p = outcome.success_probability;
+    if let Some(history) = &outcome.historical {
+        let lasted = history
+            .periods
+            .iter()
+            .filter(|p| p.depleted_at_age.is_none())
+            .count();
+        return format!(
+            "In {lasted} of {} historical periods the money lasts to age {}",
+            history.periods.len(),
+            plan.end_age
+        );
+    }
+    let of_100 = match p {
+        p if p > 0.995 && p < 1.0 => "More than 99".to_string(),
+        p if p > 0.0 && p < 0.005 => "Fewer than 1".to_string(),
+        p => format!("{:.0}", p * 100.0),
+    };
+    format!(
+        "{of_100} of 100 simulated futures still have money at age {}",
+        plan.end_age
+    )
+}
+
+/// The 95 % interval of the success rate, in words.
+pub fn interval(outcome: &Outcome) -> String {
+    let [lo, hi] = outcome.success_interval_95;
+    format!(
+        "95 % confidence interval {}–{} of 100, from {} simulated futures",
+        trim_decimals(lo * 100.0, 0),
+        trim_decimals(hi * 100.0, 0),
+        money(f64::from(outcome.scenarios)).trim_start_matches('$'),
+    )
+}
+
+/// One paragraph: the plan in a sentence, then how it fares.
+pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
+    let rate = plan.spending.annual / plan.portfolio.balance;
+    let retire = if plan.retirement_age > plan.current_age {
+        format!("from age {}", plan.retirement_age)
+    } else {
+        "from now".to_string()
+    };
+    let last = outcome.balance_percentiles.p50.len().saturating_sub(1);
+    let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
+    let mut text = format!(
+        "You are {} with {} saved and plan to spend {} a year ({} of savings) {} with the {} \
+         strategy. The money lasts to age {} in {} of simulated futures. In the median future \
+         you still have {} at age {}, in today's dollars; in the worst 1 in 20 you have {}.",
+        plan.current_age,
+        money(plan.portfolio.balance),
+        money(plan.spending.annual),
+        percent_precise(rate, 1),
+        retire,
+        strategy_label(plan),
+        plan.end_age,
+        percent(outcome.success_probability),
+        at_end(&outcome.balance_percentiles.p50),
+        plan.end_age,
+        at_end(&outcome.balance_percentiles.p5),
+    );
+    if let Some(age) = outcome.depletion.median_age {
+        text.push_str(&format!(
+            " Futures that run out do so at a median age of {age:.0}."
+        ));
+    }
+    text
+}
+
+/// The plan's inputs, as the form took them.
+pub fn plan_rows(plan: &Plan) -> Vec<Row> {
+    let a = &plan.allocation;
+    let mut allocation = format!(
+        "{} stocks, {} bonds, {} cash",
+        pct(a.stocks),
+        pct(a.bonds),
+        pct(a.cash)
+    );
+    if let Some(glide) = a.glide_path {
+        allocation.push_str(&format!(
+            ", gliding to {} stocks by {}",
+            pct(glide.end_stocks),
+            plan.end_age
+        ));
+    }
+    let mut rows = vec![
+        Row {
+            label: "Ages",
+            value: format!(
+                "{} now, retiring at {}, planning to {}",
+                plan.current_age, plan.retirement_age, plan.end_age
+            ),
+        },
+        Row {
+            label: "Savings",
+            value: money(plan.portfolio.balance),
+        },
+        Row {
+            label: "Contributions",
+            value: if plan.portfolio.annual_contribution > 0.0
+                && plan.retirement_age > plan.current_age
+            {
+                format!(
+                    "{} a year until {}",
+                    money(plan.portfolio.annual_contribution),
+                    plan.retirement_age
+                )
+            } else {
+                "none".into()
+            },
+        },
+        Row {
+            label: "Allocation",
+            value: allocation,
+        },
+        Row {
+            label: "Spending",
+            value: format!(
+                "{} a year, {} strategy{}",
+                money(plan.spending.annual),
+                strategy_label(plan),
+                strategy_details(&plan.spending.strategy)
+            ),
+        },
+    ];
+    for income in &plan.income {
+        let until = income
+            .end_age
+            .map_or_else(|| "for life".to_string(), |end| format!("until {end}"));
+        rows.push(Row {
+            label: "Income",
+            value: format!(
+                "{}: {} a year from {} {}{}",
+                income.name,
+                money(income.annual),
+                income.start_age,
+                until,
+                if income.inflation_adjusted {
+                    ", inflation-adjusted"
+                } else {
+                    ", fixed"
+                }
+            ),
+        });
+    }
+    for event in &plan.events {
+        rows.push(Row {
+            label: "Event",
+            value: format!("{}: {} at {}", event.name, money(event.amount), event.age),
+        });
+    }
+    rows.push(Row {
+        label: "Fees and tax",
+        value: format!(
+            "{} a year in fees; withdrawals taxed at {}",
+            percent_precise(plan.fees.expense_ratio, 2),
+            pct(plan.tax.effective_rate)
+        ),
+    });
+    rows
+}
+
+/// The market model and its parameters, and how the simulation was run.
+pub fn assumption_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
+    let m = &plan.market;
+    let asset = |a: &crate::engine::plan::AssetAssumption| {
+        format!(
+            "{} a year on average, volatility {}",
+            pct(a.mean),
+            pct(a.volatility)
+        )
+    };
+    let mut rows = Vec::new();
+    match m.model {
+        MarketModel::Lognormal => {
+            rows.push(Row {
+                label: "Market model",
+                value: match m.fat_tails_df {
+                    None => "Correlated lognormal returns".into(),
+                    Some(df) => format!(
+                        "Correlated lognormal returns with fat tails (Student-t, {} degrees of freedom)",
+                        trim_decimals(df, 1)
+                    ),
+                },
+            });
+            rows.push(Row {
+                label: "Stocks",
+                value: asset(&m.stocks),
+            });
+            rows.push(Row {
+                label: "Bonds",
+                value: asset(&m.bonds),
+            });
+            rows.push(Row {
+                label: "Cash",
+                value: asset(&m.cash),
+            });
+            rows.push(Row {
+                label: "Inflation",
+                value: asset(&m.inflation),
+            });
+            let c = &m.correlations;
+            rows.push(Row {
+                label: "Correlations",
+                value: format!(
+                    "stocks–bonds {}, stocks–inflation {}, bonds–inflation {}",
+                    signed(c.stocks_bonds),
+                    signed(c.stocks_inflation),
+                    signed(c.bonds_inflation)
+                ),
+            });
+        }
+        MarketModel::Historical => rows.push(Row {
+            label: "Market model",
+            value: format!(
+                "Every rolling period of US returns and inflation since 1871{}",
+                if m.wrap_around == Some(true) {
+                    ", wrapping from the last year back to the first"
+                } else {
+                    ""
+                }
+            ),
+        }),
+        MarketModel::Bootstrap => rows.push(Row {
+            label: "Market model",
+            value: match m.block_years.unwrap_or(1) {
+                1 => "Random years of US returns and inflation since 1871".into(),
+                n => format!("Random blocks of {n} years of US returns and inflation since 1871"),
+            },
+        }),
+    }
+    rows.extend([
+        Row {
+            label: "Scenarios",
+            value: money(f64::from(outcome.scenarios))
+                .trim_start_matches('$')
+                .to_string(),
+        },
+        Row {
+            label: "Seed",
+            value: outcome.seed.to_string(),
+        },
+        Row {
+            label: "Engine version",
+            value: outcome.engine_version.clone(),
+        },
+    ]);
+    rows
+}
+
+/// One row of a percentile table: the age and the percentiles at that age.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PercentileRow {
+    pub age: u32,
+    /// 5th, 25th, 50th, 75th and 95th percentile, formatted.
+    pub values: [String; 5],
+}
+
+/// Column headings of [`percentile_table`].
+pub const PERCENTILE_COLUMNS: [&str; 5] = ["5th", "25th", "Median", "75th", "95th"];
+
+/// The balance percentiles every five years from today, and at the end age. Balances are
+/// end-of-year values: the balance at age A is the one after the year at age A − 1.
+pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
+    let a = plan.current_age;
+    every_five_years(a + 5, plan.end_age, a + 1, &outcome.balance_percentiles)
+}
+
+/// The spending percentiles every five years (the spending chart's table).
+pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
+    let a = plan.current_age;
+    every_five_years(a, plan.end_age - 1, a, &outcome.spending_percentiles)
+}
+
+/// Rows at ages `first`, `first + 5`, … and `last`, where `bands[t]` belongs to age
+/// `age_of_first + t`.
+fn every_five_years(first: u32, last: u32, age_of_first: u32, bands: &Bands) -> Vec<PercentileRow> {
+    let mut ages: Vec<u32> = (first..=last).step_by(5).collect();
+    if ages.last() != Some(&last) {
+        ages.push(last);
+    }
+    ages.into_iter()
+        .filter_map(|age| {
+            let t = age.checked_sub(age_of_first)? as usize;
+            (t < bands.p50.len()).then(|| PercentileRow {
+                age,
+                values: [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95]
+                    .map(|band| money(band[t])),
+            })
+        })
+        .collect()
+}
+
+fn strategy_details(strategy: &Strategy) -> String {
+    match *strategy {
+        Strategy::ConstantDollar => String::new(),
+        Strategy::ConstantPercent {
+            percent,
+            floor,
+            ceiling,
+        } => format!(
+            " ({} of the balance, floor {}{})",
+            percent_precise(percent, 2),
+            money(floor),
+            ceiling.map_or_else(String::new, |c| format!(", ceiling {}", money(c)))
+        ),
+        Strategy::Guardrails {
+            upper_guard,
+            lower_guard,
+            adjustment,
+            floor,
+        } => format!(
+            " (guards {} above and {} below the initial rate, adjustments of {}, floor {})",
+            pct(upper_guard),
+            pct(lower_guard),
+            pct(adjustment),
+            money(floor)
+        ),
+        Strategy::Vpw {
+            expected_real_return,
+            floor,
+        } => format!(
+            " (expected real return {}, floor {})",
+            percent_precise(expected_real_return, 2),
+            money(floor)
+        ),
+    }
+}
+
+fn pct(share: f64) -> String {
+    percent_precise(share, 1)
+}
+
+fn signed(value: f64) -> String {
+    let text = trim_decimals(value, 2);
+    match text.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => text,
+    }
+}

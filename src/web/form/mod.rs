@@ -1,0 +1,547 @@
+//! The plan form: field names are the JSON contract's paths (`portfolio.balance`,
+//! `income[0].annual`), so a form post becomes the same `PlanInput` an API client sends.
+//!
+//! Values stay strings, as typed, until the plan is run: a re-rendered form shows exactly
+//! what the user entered. Empty means "use the default". Repeatable rows (income, events)
+//! are added and removed by submit buttons, so they work without JavaScript.
+
+pub mod fields;
+mod view;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Number, Value};
+
+use crate::engine::Plan;
+use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
+use crate::report::format::trim_decimals;
+use fields::{Kind, Only, Spec};
+pub use view::{FormView, form_view};
+
+/// Rows a form may hold; the server's own limits are higher, and a 422 names them.
+const MAX_ROWS: usize = 20;
+
+/// The form's values by field name, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    map: BTreeMap<String, String>,
+    pub income_rows: usize,
+    pub event_rows: usize,
+}
+
+/// What the submit button asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Run,
+    /// Add an empty `income` or `events` row.
+    AddRow(&'static str),
+    /// Remove row `index` of `income` or `events`.
+    RemoveRow(&'static str, usize),
+    /// Fill the market assumptions with a named set (`defaults`, `us_history`).
+    Preset(String),
+}
+
+impl Action {
+    fn parse(value: &str) -> Self {
+        let rows = |kind: &str| match kind {
+            "income" => Some("income"),
+            "events" => Some("events"),
+            _ => None,
+        };
+        if let Some(kind) = value.strip_prefix("add:").and_then(rows) {
+            return Self::AddRow(kind);
+        }
+        if let Some((kind, index)) = value
+            .strip_prefix("remove:")
+            .and_then(|rest| rest.split_once(':'))
+            && let (Some(kind), Ok(index)) = (rows(kind), index.parse())
+        {
+            return Self::RemoveRow(kind, index);
+        }
+        if let Some(name) = value.strip_prefix("preset:") {
+            return Self::Preset(name.to_string());
+        }
+        Self::Run
+    }
+}
+
+impl Values {
+    /// Parses a form post: the values and the button pressed. Unknown names are ignored;
+    /// the last value of a name wins (a checkbox follows a hidden `false`). Income and event
+    /// rows left entirely empty are dropped and the rest numbered from 0.
+    pub fn from_form(pairs: Vec<(String, String)>) -> (Self, Action) {
+        let mut action = Action::Run;
+        let mut map = BTreeMap::new();
+        let mut rows: BTreeMap<(&str, usize), BTreeMap<String, String>> = BTreeMap::new();
+        for (name, value) in pairs {
+            if name == "action" {
+                action = Action::parse(&value);
+                continue;
+            }
+            let Some(spec) = fields::find(&name) else {
+                continue;
+            };
+            let value = value.trim().to_string();
+            match fields::row_template(&name) {
+                (_, Some(index)) if index < 1000 => {
+                    let kind = row_kind(spec.path);
+                    let field = spec.path.rsplit('.').next().unwrap_or_default();
+                    rows.entry((kind, index))
+                        .or_default()
+                        .insert(field.to_string(), value);
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    map.insert(name, value);
+                }
+            }
+        }
+        let mut values = Self {
+            map,
+            ..Self::default()
+        };
+        for ((kind, _), row) in rows {
+            let typed = row
+                .iter()
+                .any(|(field, v)| !v.is_empty() && !is_flag(kind, field));
+            if typed {
+                values.push_row(kind, row);
+            }
+        }
+        (values, action)
+    }
+
+    /// The values of a JSON plan (the defaults, or a stored normalized plan).
+    pub fn from_json(plan: &Value) -> Self {
+        let mut values = Self::default();
+        for spec in fields::fixed() {
+            if let Some(v) = lookup(plan, spec.path) {
+                values
+                    .map
+                    .insert(spec.path.to_string(), display(spec.kind, v));
+            }
+        }
+        for (kind, specs) in [("income", fields::INCOME), ("events", fields::EVENTS)] {
+            for row in plan
+                .get(kind)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let row = specs
+                    .iter()
+                    .filter_map(|spec| {
+                        let field = spec.path.rsplit('.').next()?;
+                        Some((field.to_string(), display(spec.kind, row.get(field)?)))
+                    })
+                    .collect();
+                values.push_row(kind, row);
+            }
+        }
+        values
+    }
+
+    /// The form as first shown: the configured defaults, the required fields empty.
+    pub fn defaults(defaults: &PlanDefaults, max_scenarios: u32) -> Self {
+        Self::from_json(&defaults_json(defaults, max_scenarios))
+    }
+
+    /// `self` with every field it lacks taken from `base`.
+    pub fn or(mut self, base: &Values) -> Self {
+        for (name, value) in &base.map {
+            if fields::row_template(name).1.is_none() {
+                self.map
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        self
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.map.get(name).map_or("", String::as_str)
+    }
+
+    pub fn set(&mut self, name: &str, value: String) {
+        self.map.insert(name.to_string(), value);
+    }
+
+    /// Applies a row button; `false` if it asked for something impossible (too many rows).
+    pub fn apply(&mut self, action: &Action) -> bool {
+        match *action {
+            Action::AddRow(kind) if self.rows(kind) < MAX_ROWS => {
+                let mut row = BTreeMap::new();
+                row.insert("inflation_adjusted".to_string(), "true".to_string());
+                self.push_row(kind, row);
+                true
+            }
+            Action::RemoveRow(kind, index) if index < self.rows(kind) => {
+                let prefix = |i: usize| format!("{kind}[{i}].");
+                let mut kept = Vec::new();
+                for i in 0..self.rows(kind) {
+                    let row: BTreeMap<String, String> = self
+                        .map
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            Some((k.strip_prefix(&prefix(i))?.to_string(), v.clone()))
+                        })
+                        .collect();
+                    self.map.retain(|k, _| !k.starts_with(&prefix(i)));
+                    if i != index {
+                        kept.push(row);
+                    }
+                }
+                *self.rows_mut(kind) = 0;
+                for row in kept {
+                    self.push_row(kind, row);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The plan these values describe, and an error for each value that is not even a number
+    /// (left out of the plan, so the server's checks of the rest still run). Parameters of
+    /// another strategy or market model are left out too (see [`Only`]).
+    pub fn to_input(&self) -> (PlanInput, Vec<FieldError>) {
+        let strategy = self.get("spending.strategy");
+        let model = self.get("market.model");
+        let applies = |spec: &Spec| match spec.only {
+            Only::Always => true,
+            Only::Strategies(list) => list.contains(&if strategy.is_empty() {
+                "constant_dollar"
+            } else {
+                strategy
+            }),
+            Only::Model(m) => m == if model.is_empty() { "lognormal" } else { model },
+        };
+        let mut json = Value::Object(Map::new());
+        let mut errors = Vec::new();
+        for (name, text) in &self.map {
+            let Some(spec) = fields::find(name) else {
+                continue;
+            };
+            if text.is_empty() || !applies(spec) {
+                continue;
+            }
+            match parse(spec.kind, text) {
+                Ok(value) => insert(&mut json, name, value),
+                Err(message) => errors.push(FieldError::new(name.clone(), message)),
+            }
+        }
+        let input = serde_json::from_value(json).unwrap_or_else(|err| {
+            // Every value was typed by its `Kind`, so this is a bug between the two tables.
+            errors.push(FieldError::new("body", err.to_string()));
+            PlanInput::default()
+        });
+        (input, errors)
+    }
+
+    /// The plan, or every error: the unreadable values' and the server's for the rest (a
+    /// field left out for being unreadable is not also "required").
+    pub fn to_plan(
+        &self,
+        defaults: &PlanDefaults,
+        limits: Limits,
+    ) -> Result<Plan, Vec<FieldError>> {
+        let (input, mut errors) = self.to_input();
+        match input.normalize(defaults, limits) {
+            Ok(plan) if errors.is_empty() => Ok(plan),
+            Ok(_) => Err(errors),
+            Err(server) => {
+                let unreadable: Vec<String> = errors.iter().map(|e| e.path.clone()).collect();
+                errors.extend(server.into_iter().filter(|e| !unreadable.contains(&e.path)));
+                Err(errors)
+            }
+        }
+    }
+
+    fn rows(&self, kind: &str) -> usize {
+        if kind == "income" {
+            self.income_rows
+        } else {
+            self.event_rows
+        }
+    }
+
+    fn rows_mut(&mut self, kind: &str) -> &mut usize {
+        if kind == "income" {
+            &mut self.income_rows
+        } else {
+            &mut self.event_rows
+        }
+    }
+
+    fn push_row(&mut self, kind: &str, row: BTreeMap<String, String>) {
+        let index = self.rows(kind);
+        for (field, value) in row {
+            self.map.insert(format!("{kind}[{index}].{field}"), value);
+        }
+        *self.rows_mut(kind) += 1;
+    }
+}
+
+fn row_kind(path: &str) -> &'static str {
+    if path.starts_with("income") {
+        "income"
+    } else {
+        "events"
+    }
+}
+
+fn is_flag(kind: &str, field: &str) -> bool {
+    fields::find(&format!("{kind}[].{field}")).is_some_and(|s| s.kind == Kind::Flag)
+}
+
+/// The configured defaults as a partial plan, in contract paths.
+fn defaults_json(d: &PlanDefaults, max_scenarios: u32) -> Value {
+    let s = &d.strategy;
+    let mut market = serde_json::to_value(&d.market).expect("market assumptions serialize");
+    market["block_years"] = d.market.block_years.unwrap_or(1).into();
+    market["wrap_around"] = d.market.wrap_around.unwrap_or(false).into();
+    serde_json::json!({
+        "allocation": { "stocks": d.stocks, "bonds": d.bonds, "cash": d.cash },
+        "fees": { "expense_ratio": d.expense_ratio },
+        "tax": { "effective_rate": d.tax_rate },
+        "spending": {
+            "strategy": "constant_dollar",
+            "percent": s.percent,
+            "upper_guard": s.upper_guard,
+            "lower_guard": s.lower_guard,
+            "adjustment": s.adjustment,
+            "expected_real_return": s.expected_real_return,
+        },
+        "market": market,
+        "simulation": { "scenarios": d.scenarios.min(max_scenarios) },
+    })
+}
+
+/// `plan["a"]["b"]` for the path `a.b`.
+fn lookup<'a>(plan: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(plan, |value, key| value.get(key))
+        .filter(|v| !v.is_null())
+}
+
+/// Sets `json["income"][0]["annual"]` for the name `income[0].annual`.
+fn insert(json: &mut Value, name: &str, value: Value) {
+    let mut node = json;
+    let parts: Vec<&str> = name.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*part, None),
+        };
+        let Value::Object(map) = node else { return };
+        match index {
+            Some(index) => {
+                let list = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+                let Value::Array(items) = list else { return };
+                while items.len() <= index {
+                    items.push(Value::Object(Map::new()));
+                }
+                node = &mut items[index];
+            }
+            None if last => {
+                map.insert(key.to_string(), value);
+                return;
+            }
+            None => {
+                node = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
+    }
+}
+
+/// A JSON value as the form shows it: percentages for shares, no exponent, no separators.
+fn display(kind: Kind, value: &Value) -> String {
+    match (kind, value) {
+        (Kind::Percent { .. }, Value::Number(n)) => {
+            trim_decimals(n.as_f64().unwrap_or(0.0) * 100.0, 4)
+        }
+        (Kind::Money { .. } | Kind::Decimal { .. }, Value::Number(n)) => {
+            trim_decimals(n.as_f64().unwrap_or(0.0), 4)
+        }
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// A typed value as the contract wants it, or why it is not one.
+fn parse(kind: Kind, text: &str) -> Result<Value, String> {
+    let number = |text: &str| -> Result<f64, String> {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !matches!(c, ',' | '$' | '%' | ' ' | '_'))
+            .map(|c| if c == '−' { '-' } else { c })
+            .collect();
+        cleaned
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| "must be a number".to_string())
+    };
+    let float = |v: f64| Value::Number(Number::from_f64(v).expect("finite"));
+    match kind {
+        Kind::Money { .. } | Kind::Decimal { .. } => number(text).map(float),
+        Kind::Percent { .. } => number(text).map(|v| float(v / 100.0)),
+        Kind::Integer { min, max } => {
+            let whole = number(text)?;
+            if whole.fract() != 0.0 {
+                return Err("must be a whole number".into());
+            }
+            if whole < min as f64 || whole > max as f64 {
+                return Err(format!("must be between {min} and {max}"));
+            }
+            Ok(Value::from(whole as u64))
+        }
+        Kind::Text { .. } => Ok(Value::String(text.to_string())),
+        Kind::Choice(options) => options
+            .iter()
+            .find(|(value, _)| *value == text)
+            .map(|(value, _)| Value::String((*value).to_string()))
+            .ok_or_else(|| "is not one of the choices".to_string()),
+        Kind::Flag => Ok(Value::Bool(matches!(text, "true" | "on" | "1"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn form_names_become_the_json_contract() {
+        let (values, action) = Values::from_form(pairs(&[
+            ("current_age", "60"),
+            ("end_age", "95"),
+            ("portfolio.balance", "$1,000,000"),
+            ("spending.annual", "40000"),
+            ("allocation.stocks", "60"),
+            ("income[0].name", "Social Security"),
+            ("income[0].annual", "24000"),
+            ("income[0].start_age", "67"),
+            ("income[0].inflation_adjusted", "false"),
+            ("income[0].inflation_adjusted", "true"),
+            ("simulation.seed", "42"),
+            ("unknown", "ignored"),
+        ]));
+        assert_eq!(action, Action::Run);
+        let input = values.to_input().0;
+        assert_eq!(input.portfolio.balance, Some(1_000_000.0));
+        assert_eq!(input.allocation.stocks, Some(0.6));
+        assert_eq!(input.income[0].start_age, Some(67));
+        assert_eq!(input.income[0].inflation_adjusted, Some(true));
+        assert_eq!(input.simulation.seed, Some(42));
+        assert_eq!(input.retirement_age, None, "empty means default");
+    }
+
+    #[test]
+    fn another_strategys_parameters_are_left_out() {
+        let (values, _) = Values::from_form(pairs(&[
+            ("spending.strategy", "guardrails"),
+            ("spending.percent", "4"),
+            ("spending.upper_guard", "20"),
+            ("market.model", "historical"),
+            ("market.block_years", "5"),
+            ("market.wrap_around", "true"),
+        ]));
+        let input = values.to_input().0;
+        assert_eq!(input.spending.percent, None);
+        assert_eq!(input.spending.upper_guard, Some(0.2));
+        assert_eq!(input.market.block_years, None);
+        assert_eq!(input.market.wrap_around, Some(true));
+    }
+
+    #[test]
+    fn text_that_is_not_a_number_is_named_and_kept() {
+        let (values, _) = Values::from_form(pairs(&[
+            ("current_age", "sixty"),
+            ("end_age", "95.5"),
+            ("portfolio.balance", "12abc"),
+        ]));
+        let errors = values.to_input().1;
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["current_age", "end_age", "portfolio.balance"]);
+        assert_eq!(errors[1].message, "must be a whole number");
+        assert_eq!(values.get("current_age"), "sixty");
+    }
+
+    #[test]
+    fn unreadable_values_and_the_servers_errors_come_back_together() {
+        let (values, _) = Values::from_form(pairs(&[
+            ("current_age", "sixty"),
+            ("end_age", "95"),
+            ("portfolio.balance", "500"),
+            ("spending.annual", "40000"),
+        ]));
+        let limits = Limits {
+            max_scenarios: 1000,
+        };
+        let errors = values
+            .to_plan(&PlanDefaults::default(), limits)
+            .unwrap_err();
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("current_age", "must be a number"),
+                (
+                    "portfolio.balance",
+                    "must be between $1,000 and $100,000,000"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_rows_are_dropped_and_the_rest_renumbered() {
+        let (mut values, action) = Values::from_form(pairs(&[
+            ("income[0].inflation_adjusted", "true"),
+            ("income[3].annual", "1000"),
+            ("income[3].start_age", "70"),
+            ("events[1].amount", "-5000"),
+            ("action", "add:events"),
+        ]));
+        assert_eq!((values.income_rows, values.event_rows), (1, 1));
+        assert_eq!(values.get("income[0].annual"), "1000");
+        assert!(values.apply(&action));
+        assert_eq!(values.event_rows, 2);
+        assert_eq!(values.get("events[1].inflation_adjusted"), "true");
+        assert!(values.apply(&Action::RemoveRow("events", 0)));
+        assert_eq!(values.event_rows, 1);
+        assert_eq!(values.get("events[0].amount"), "");
+        assert!(!values.apply(&Action::RemoveRow("income", 5)));
+    }
+
+    #[test]
+    fn json_round_trips_through_the_form() {
+        let plan = serde_json::json!({
+            "current_age": 60, "end_age": 95,
+            "portfolio": {"balance": 1000000.0, "annual_contribution": 0.0},
+            "allocation": {"stocks": 0.55, "bonds": 0.45, "cash": 0.0},
+            "spending": {"strategy": "vpw", "annual": 40000.0, "expected_real_return": 0.03, "floor": 20000.0},
+            "events": [{"name": "Roof", "age": 70, "amount": -30000.0, "inflation_adjusted": true}],
+            "market": {"model": "lognormal", "fat_tails_df": null},
+        });
+        let values = Values::from_json(&plan);
+        assert_eq!(values.get("allocation.stocks"), "55");
+        assert_eq!(values.get("spending.expected_real_return"), "3");
+        assert_eq!(values.get("events[0].amount"), "-30000");
+        assert_eq!(values.get("market.fat_tails_df"), "");
+        let input = values.to_input().0;
+        assert_eq!(input.allocation.stocks, Some(0.55));
+        assert_eq!(input.events[0].amount, Some(-30000.0));
+    }
+}

@@ -1,0 +1,342 @@
+//! The form as the template draws it: one `FieldView` per input, errors beside their fields
+//! and in a summary at the top that links to each.
+
+use super::Values;
+use super::fields::{self, Kind, Only, Spec};
+use crate::engine::plan::FieldError;
+use crate::report::format::{money, trim_decimals};
+
+pub struct FormView {
+    pub about: Vec<FieldView>,
+    pub savings: Vec<FieldView>,
+    pub spending: Vec<FieldView>,
+    pub market: Vec<FieldView>,
+    pub simulation: Vec<FieldView>,
+    pub income: Vec<RowView>,
+    pub events: Vec<RowView>,
+    /// Every error, in form order, each linking to its field.
+    pub errors: Vec<ErrorLink>,
+    /// The market assumptions in one line, for the collapsed section's summary.
+    pub market_summary: String,
+    /// Open the market section: it holds an error or a value the user changed.
+    pub market_open: bool,
+}
+
+pub struct RowView {
+    pub index: usize,
+    pub fields: Vec<FieldView>,
+}
+
+pub struct ErrorLink {
+    /// The element id to link to.
+    pub target: String,
+    pub label: String,
+    pub message: String,
+}
+
+pub struct FieldView {
+    pub name: String,
+    pub id: String,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub unit: &'static str,
+    /// `number`, `text`, `select` or `checkbox`.
+    pub control: &'static str,
+    pub min: String,
+    pub max: String,
+    pub step: &'static str,
+    /// The bounds in words: `$1,000 to $100,000,000`, `0 to 100 %`.
+    pub range: String,
+    pub maxlength: usize,
+    pub value: String,
+    pub required: bool,
+    pub checked: bool,
+    pub options: Vec<Choice>,
+    pub error: Option<String>,
+    /// `data-only` for the script: `strategy:guardrails` or `model:bootstrap`; empty if always.
+    pub only: String,
+    /// The same in words, shown without JavaScript.
+    pub only_note: String,
+}
+
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The view of `values` with `errors` placed beside their fields.
+pub fn form_view(
+    values: &Values,
+    errors: &[FieldError],
+    max_scenarios: u32,
+    changed_market: bool,
+) -> FormView {
+    let field = |spec: &Spec, name: String| field_view(spec, name, values, errors, max_scenarios);
+    let list = |specs: &[Spec]| -> Vec<FieldView> {
+        specs.iter().map(|s| field(s, s.path.to_string())).collect()
+    };
+    let rows = |count: usize, specs: &[Spec]| -> Vec<RowView> {
+        (0..count)
+            .map(|index| RowView {
+                index,
+                fields: specs
+                    .iter()
+                    .map(|s| field(s, s.path.replace("[]", &format!("[{index}]"))))
+                    .collect(),
+            })
+            .collect()
+    };
+    let mut view = FormView {
+        about: list(fields::ABOUT),
+        savings: list(fields::SAVINGS),
+        spending: list(fields::SPENDING),
+        market: list(fields::MARKET),
+        simulation: list(fields::SIMULATION),
+        income: rows(values.income_rows, fields::INCOME),
+        events: rows(values.event_rows, fields::EVENTS),
+        errors: Vec::new(),
+        market_summary: market_summary(values),
+        market_open: changed_market,
+    };
+    // Each error goes beside the field it names, or the first field of the group it names
+    // (`allocation` → `allocation.stocks`), and into the summary in form order.
+    let mut links: Vec<(usize, ErrorLink)> = Vec::new();
+    for e in errors {
+        let target = view
+            .fields_mut()
+            .enumerate()
+            .find(|(_, f)| owns(&f.name, &e.path));
+        let link = match target {
+            Some((i, f)) => {
+                let text = message(f, e);
+                if f.name != e.path {
+                    f.error = Some(match f.error.take() {
+                        Some(own) => format!("{own}; {text}"),
+                        None => text.clone(),
+                    });
+                }
+                (
+                    i,
+                    ErrorLink {
+                        target: f.id.clone(),
+                        label: f.label.to_string(),
+                        message: text,
+                    },
+                )
+            }
+            None => (
+                usize::MAX,
+                ErrorLink {
+                    target: "plan-form".into(),
+                    label: e.path.clone(),
+                    message: e.message.clone(),
+                },
+            ),
+        };
+        links.push(link);
+    }
+    links.sort_by_key(|(order, _)| *order);
+    view.market_open |= view.market.iter().any(|f| f.error.is_some());
+    view.errors = links.into_iter().map(|(_, link)| link).collect();
+    view
+}
+
+impl FormView {
+    /// Every field, in form order.
+    fn fields_mut(&mut self) -> impl Iterator<Item = &mut FieldView> {
+        [
+            &mut self.about,
+            &mut self.savings,
+            &mut self.spending,
+            &mut self.market,
+            &mut self.simulation,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.income.iter_mut().flat_map(|r| &mut r.fields))
+        .chain(self.events.iter_mut().flat_map(|r| &mut r.fields))
+    }
+}
+
+/// Whether the error at `path` belongs beside the field `name`: its own, or the first field
+/// of a group the error names (`allocation` → `allocation.stocks`).
+fn owns(name: &str, path: &str) -> bool {
+    name == path
+        || name
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+fn field_view(
+    spec: &Spec,
+    name: String,
+    values: &Values,
+    errors: &[FieldError],
+    max_scenarios: u32,
+) -> FieldView {
+    let value = values.get(&name).to_string();
+    let mut view = FieldView {
+        id: format!("f-{}", name.replace(['.', '['], "-").replace(']', "")),
+        label: spec.label,
+        help: spec.help,
+        unit: spec.unit,
+        control: "number",
+        min: String::new(),
+        max: String::new(),
+        step: "any",
+        range: range_text(spec, max_scenarios),
+        maxlength: 0,
+        checked: value == "true",
+        value,
+        required: spec.required,
+        options: Vec::new(),
+        error: None,
+        only: String::new(),
+        only_note: String::new(),
+        name,
+    };
+    let (min, max) = bounds(spec, max_scenarios);
+    match spec.kind {
+        Kind::Money { .. } | Kind::Percent { .. } | Kind::Decimal { .. } => {
+            (view.min, view.max) = (min, max);
+        }
+        Kind::Integer { .. } => {
+            (view.min, view.max, view.step) = (min, max, "1");
+        }
+        Kind::Text { max_chars } => {
+            view.control = "text";
+            view.maxlength = max_chars;
+        }
+        Kind::Choice(options) => {
+            view.control = "select";
+            let current = if view.value.is_empty() {
+                options[0].0
+            } else {
+                view.value.as_str()
+            };
+            view.options = options
+                .iter()
+                .map(|&(value, label)| Choice {
+                    value,
+                    label,
+                    selected: value == current,
+                })
+                .collect();
+        }
+        Kind::Flag => view.control = "checkbox",
+    }
+    (view.only, view.only_note) = match spec.only {
+        Only::Always => (String::new(), String::new()),
+        Only::Strategies(list) => (
+            format!("strategy:{}", list.join(" ")),
+            format!("{} only", names(list, fields::STRATEGIES)),
+        ),
+        Only::Model(model) => (
+            format!("model:{model}"),
+            format!("{} model only", names(&[model], fields::MODELS)),
+        ),
+    };
+    let messages: Vec<String> = errors
+        .iter()
+        .filter(|e| e.path == view.name)
+        .map(|e| message(&view, e))
+        .collect();
+    if !messages.is_empty() {
+        view.error = Some(messages.join("; "));
+    }
+    view
+}
+
+/// The field's bounds in the units the user types: percentages for shares.
+fn bounds(spec: &Spec, max_scenarios: u32) -> (String, String) {
+    let f = |v: f64| trim_decimals(v, 4);
+    match spec.kind {
+        Kind::Money { min, max } | Kind::Decimal { min, max } => (f(min), f(max)),
+        Kind::Percent { min, max } => (f(min * 100.0), f(max * 100.0)),
+        Kind::Integer { min, max } if spec.path == "simulation.scenarios" => (
+            min.to_string(),
+            max.min(u64::from(max_scenarios)).to_string(),
+        ),
+        Kind::Integer { min, max } => (min.to_string(), max.to_string()),
+        _ => (String::new(), String::new()),
+    }
+}
+
+/// The bounds as people read them.
+fn range_text(spec: &Spec, max_scenarios: u32) -> String {
+    let whole = |v: f64| money(v).trim_start_matches('$').to_string();
+    match spec.kind {
+        Kind::Money { min, max } => format!("{} to {}", money(min), money(max)),
+        Kind::Percent { min, max } => format!(
+            "{} to {} %",
+            trim_decimals(min * 100.0, 2),
+            trim_decimals(max * 100.0, 2)
+        ),
+        Kind::Decimal { min, max } => {
+            format!("{} to {}", trim_decimals(min, 4), trim_decimals(max, 4))
+        }
+        Kind::Integer { .. } => {
+            let (min, max) = bounds(spec, max_scenarios);
+            let n = |s: String| whole(s.parse().unwrap_or(0.0));
+            format!("{} to {}", n(min), n(max))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The server's message in the form's units: a share's range reads in percent.
+fn message(field: &FieldView, error: &FieldError) -> String {
+    let is_percent = field.unit == "%" && field.name == error.path;
+    if is_percent && error.message.starts_with("must be between") {
+        format!("must be between {} % and {} %", field.min, field.max)
+    } else {
+        error.message.clone()
+    }
+}
+
+fn names(values: &[&str], choices: &[(&str, &str)]) -> String {
+    let words: Vec<&str> = values
+        .iter()
+        .map(|v| match *v {
+            "constant_percent" => "Constant percentage",
+            "guardrails" => "Guardrails",
+            "vpw" => "VPW",
+            "lognormal" => "Lognormal",
+            "historical" => "Historical",
+            "bootstrap" => "Bootstrap",
+            other => choices
+                .iter()
+                .find(|(value, _)| value == &other)
+                .map_or(other, |(_, label)| label),
+        })
+        .collect();
+    words.join(", ")
+}
+
+fn market_summary(values: &Values) -> String {
+    let model = values.get("market.model");
+    match model {
+        "historical" => "US history since 1871, every rolling period".into(),
+        "bootstrap" => format!(
+            "US history since 1871, random blocks of {} year(s)",
+            values.get("market.block_years")
+        ),
+        _ => {
+            let asset = |name: &str| {
+                format!(
+                    "{name} {} % ± {} %",
+                    values.get(&format!("market.{}.mean", name.to_lowercase())),
+                    values.get(&format!("market.{}.volatility", name.to_lowercase()))
+                )
+            };
+            format!(
+                "{}, {}, {}, {}",
+                asset("Stocks"),
+                asset("Bonds"),
+                asset("Cash"),
+                asset("Inflation")
+            )
+        }
+    }
+}

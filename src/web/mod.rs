@@ -1,0 +1,46 @@
+//! The browser pages: the plan form, the result page and the error pages, rendered on the
+//! server with askama and working without JavaScript. `static/app.js` only enhances them.
+//!
+//! Pages get results through [`crate::simulations`], like the JSON API, and draw them from
+//! the shared report model (`report`): charts are server-rendered SVG (`svg`).
+
+pub mod assets;
+pub mod error_pages;
+pub mod form;
+mod pages;
+pub mod result;
+pub mod svg;
+
+use actix_web::web;
+
+use crate::http::{get_resource, resource};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_resource("/", pages::form_page))
+        .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
+        .service(get_resource("/s/{id}", pages::result_page))
+        .service(get_resource("/static/{file}", assets::serve));
+}
+
+/// What every page's layout needs.
+pub struct Layout {
+    pub css: &'static str,
+    pub js: &'static str,
+    pub favicon: &'static str,
+}
+
+impl Layout {
+    pub fn new() -> Self {
+        Self {
+            css: assets::path("app.css"),
+            js: assets::path("app.js"),
+            favicon: assets::path("favicon.svg"),
+        }
+    }
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Self::new()
+    }
+}

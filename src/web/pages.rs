@@ -1,0 +1,204 @@
+//! Handlers of the form and the result page (post/redirect/get: `POST /simulate` answers 303
+//! to `/s/{id}`, or the form again with 422 and every message beside its field).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::Layout;
+use super::form::{Action, FormView, Values, form_view};
+use super::result::{self, ResultPage};
+use crate::analysis::DEFAULT_TARGETS;
+use crate::engine::plan::{FieldError, Limits, parse_plan_json};
+use crate::http::api;
+use crate::http::errors::AppError;
+use crate::report::format::trim_decimals;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub form: FormView,
+    /// The plan being edited, when there is one.
+    pub editing: Option<String>,
+    pub max_scenarios: u32,
+}
+
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    /// Prefill from this simulation ("Edit this plan").
+    from: Option<String>,
+}
+
+/// `GET /`: the form with the configured defaults, or prefilled from `?from={id}`.
+pub async fn form_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<FormQuery>,
+) -> Result<HttpResponse, AppError> {
+    let defaults = default_values(&state);
+    let (values, editing) = match &query.from {
+        Some(id) => {
+            let simulation = api::find(&state, &req, id).await?;
+            let plan: serde_json::Value =
+                serde_json::from_str(&simulation.result.plan_json).map_err(AppError::internal)?;
+            (Values::from_json(&plan).or(&defaults), Some(simulation.id))
+        }
+        None => (defaults, None),
+    };
+    render_form(&state, values, &[], editing, StatusCode::OK, false)
+}
+
+/// `POST /simulate`: run the plan and redirect to its page; re-render the form for a row or
+/// preset button, or with every error when the plan is invalid.
+pub async fn simulate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let (mut values, action) = Values::from_form(form.into_inner());
+    match &action {
+        Action::Run => {}
+        Action::Preset(name) => {
+            let changed = apply_preset(&state, &mut values, name);
+            return render_form(&state, values, &[], None, StatusCode::OK, changed);
+        }
+        row => {
+            values.apply(row);
+            return render_form(&state, values, &[], None, StatusCode::OK, false);
+        }
+    }
+    let limits = Limits {
+        max_scenarios: state.settings.simulation.max_scenarios,
+    };
+    let plan = match values.to_plan(&state.settings.plan_defaults, limits) {
+        Ok(plan) => plan,
+        Err(errors) => {
+            return render_form(
+                &state,
+                values,
+                &errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            );
+        }
+    };
+    api::ensure_started(&state)?;
+    let simulation = state
+        .simulations
+        .create(plan, &api::caller(&req))
+        .await
+        .map_err(api::into_app_error)?;
+    api::record_simulation_fields(&simulation);
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/s/{}", simulation.id)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
+
+/// `GET /s/{id}`: the result page, with the plan's analysis when it can be had in time.
+pub async fn result_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let simulation = api::find(&state, &req, &id).await?;
+    api::record_simulation_fields(&simulation);
+    let analysis = analysis_of(&state, &simulation.result.plan_json).await;
+    let info = req.connection_info();
+    let permalink = format!("{}://{}/s/{}", info.scheme(), info.host(), simulation.id);
+    let page =
+        ResultPage::new(&simulation, analysis.as_ref(), permalink).map_err(AppError::internal)?;
+    html(StatusCode::OK, &page)
+}
+
+/// The analysis of a stored plan, or `None` (the page then says so) when the engine is busy,
+/// slow or the plan no longer validates under this environment's limits.
+async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
+    let input = parse_plan_json(plan_json).ok()?;
+    let outcome = state
+        .simulations
+        .analyze(input, plan_json, DEFAULT_TARGETS.to_vec())
+        .await;
+    match outcome {
+        Ok((doc, _)) => match serde_json::from_slice(&doc.body) {
+            Ok(analysis) => Some(result::PageAnalysis::Ready(analysis)),
+            Err(err) => {
+                tracing::error!(error = %err, "a cached analysis does not parse");
+                Some(result::PageAnalysis::Unavailable)
+            }
+        },
+        Err(err) => {
+            tracing::warn!(error = %err, "the result page is shown without its analysis");
+            Some(result::PageAnalysis::Unavailable)
+        }
+    }
+}
+
+fn default_values(state: &AppState) -> Values {
+    Values::defaults(
+        &state.settings.plan_defaults,
+        state.settings.simulation.max_scenarios,
+    )
+}
+
+/// Fills the lognormal market assumptions from a named set (`defaults`, `us_history`);
+/// `true` when the name is known.
+fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
+    let sets = api::assumption_sets(&state.settings.plan_defaults.market);
+    let Some(set) = sets.sets.iter().find(|set| set.name == name) else {
+        return false;
+    };
+    let percent = |v: f64| trim_decimals(v * 100.0, 2);
+    values.set("market.model", "lognormal".into());
+    for (asset, a) in [
+        ("stocks", set.stocks),
+        ("bonds", set.bonds),
+        ("cash", set.cash),
+        ("inflation", set.inflation),
+    ] {
+        values.set(&format!("market.{asset}.mean"), percent(a.mean));
+        values.set(&format!("market.{asset}.volatility"), percent(a.volatility));
+    }
+    let c = set.correlations;
+    for (pair, value) in [
+        ("stocks_bonds", c.stocks_bonds),
+        ("stocks_inflation", c.stocks_inflation),
+        ("bonds_inflation", c.bonds_inflation),
+    ] {
+        values.set(
+            &format!("market.correlations.{pair}"),
+            trim_decimals(value, 2),
+        );
+    }
+    true
+}
+
+fn render_form(
+    state: &AppState,
+    values: Values,
+    errors: &[FieldError],
+    editing: Option<String>,
+    status: StatusCode,
+    market_open: bool,
+) -> Result<HttpResponse, AppError> {
+    let max_scenarios = state.settings.simulation.max_scenarios;
+    let page = FormPage {
+        layout: Layout::new(),
+        form: form_view(&values, errors, max_scenarios, market_open),
+        editing,
+        max_scenarios,
+    };
+    html(status, &page)
+}
+
+/// A rendered page; pages are never cached (results are cached by id in the API instead).
+pub fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}

@@ -1,0 +1,244 @@
+//! The result page: the headline odds in words, the charts with a table each, the percentile
+//! table, the plan and its assumptions, and the analysis (insights, safe spending and a
+//! tornado chart) when it could be computed.
+
+use askama::Template;
+
+use super::Layout;
+use super::svg;
+use crate::analysis::Analysis;
+use crate::engine::{Outcome, Plan};
+use crate::report::chart::{self, Chart};
+use crate::report::format::{money, percent, points};
+use crate::report::summary::{self, PERCENTILE_COLUMNS, PercentileRow, Row};
+use crate::simulations::Simulation;
+
+/// The analysis as the page shows it.
+pub enum PageAnalysis {
+    Ready(Analysis),
+    /// The engine was busy or slow; the page says so instead of failing.
+    Unavailable,
+}
+
+#[derive(Template)]
+#[template(path = "result.html")]
+pub struct ResultPage {
+    pub layout: Layout,
+    pub id: String,
+    pub permalink: String,
+    pub created_at: String,
+    pub name: String,
+    pub headline: String,
+    pub interval: String,
+    pub paragraph: String,
+    /// `good` (≥ 90 %), `fair` (≥ 75 %) or `poor`, with the word beside it.
+    pub verdict: (&'static str, &'static str),
+    pub charts: Vec<ChartView>,
+    pub columns: [&'static str; 5],
+    pub percentiles: Vec<PercentileRow>,
+    pub plan_rows: Vec<Row>,
+    pub assumption_rows: Vec<Row>,
+    pub worst_periods: Vec<[String; 3]>,
+    pub analysis: Option<AnalysisView>,
+    pub analysis_unavailable: bool,
+}
+
+pub struct ChartView {
+    pub id: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub legend: Vec<(&'static str, String)>,
+    /// The chart's data as a table, for those who cannot see it; `None` for the balance
+    /// chart, whose table is the page's percentile table.
+    pub table: Option<TableView>,
+}
+
+pub struct TableView {
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub struct AnalysisView {
+    pub insights: Vec<String>,
+    /// (target, safe spending, withdrawal rate)
+    pub safe_spending: Vec<[String; 3]>,
+}
+
+impl ResultPage {
+    pub fn new(
+        simulation: &Simulation,
+        analysis: Option<&PageAnalysis>,
+        permalink: String,
+    ) -> Result<Self, serde_json::Error> {
+        let plan: Plan = serde_json::from_str(&simulation.result.plan_json)?;
+        let outcome = simulation.result.outcome()?;
+        Ok(Self::build(
+            &plan,
+            &outcome,
+            analysis,
+            simulation.id.clone(),
+            simulation.created_at.clone(),
+            permalink,
+        ))
+    }
+
+    pub fn build(
+        plan: &Plan,
+        outcome: &Outcome,
+        analysis: Option<&PageAnalysis>,
+        id: String,
+        created_at: String,
+        permalink: String,
+    ) -> Self {
+        let p = outcome.success_probability;
+        let verdict = if p >= 0.9 {
+            ("good", "Likely to last")
+        } else if p >= 0.75 {
+            ("fair", "At some risk")
+        } else {
+            ("poor", "At serious risk")
+        };
+        let mut charts = vec![chart_view(chart::balance_fan(plan, outcome), None)];
+        if let Some(spending) = chart::spending_fan(plan, outcome) {
+            charts.push(chart_view(
+                spending,
+                Some(percentile_table_view(
+                    "Yearly spending at each age, in today's dollars",
+                    summary::spending_table(plan, outcome),
+                )),
+            ));
+        }
+        let n = f64::from(outcome.scenarios.max(1));
+        charts.push(chart_view(
+            chart::depletion_histogram(plan, outcome),
+            Some(TableView {
+                caption: "Futures that run out of money, by age".into(),
+                head: vec!["Age".into(), "Futures".into(), "Share".into()],
+                rows: outcome
+                    .depletion
+                    .histogram
+                    .iter()
+                    .map(|bin| {
+                        vec![
+                            bin.age.to_string(),
+                            bin.count.to_string(),
+                            percent(f64::from(bin.count) / n),
+                        ]
+                    })
+                    .collect(),
+            }),
+        ));
+        let (analysis_view, unavailable) = match analysis {
+            Some(PageAnalysis::Ready(a)) => {
+                if let Some(tornado) = chart::sensitivity_tornado(&a.sensitivity) {
+                    charts.push(chart_view(
+                        tornado,
+                        Some(TableView {
+                            caption: "Chance of success when one input changes".into(),
+                            head: vec!["Change".into(), "Success".into(), "Effect".into()],
+                            rows: a
+                                .sensitivity
+                                .iter()
+                                .map(|s| {
+                                    vec![
+                                        format!(
+                                            "{} {}",
+                                            chart::parameter_label(&s.parameter),
+                                            s.change
+                                        ),
+                                        percent(s.success_probability),
+                                        points(s.delta),
+                                    ]
+                                })
+                                .collect(),
+                        }),
+                    ));
+                }
+                (Some(analysis_view(a)), false)
+            }
+            Some(PageAnalysis::Unavailable) => (None, true),
+            None => (None, false),
+        };
+        let worst_periods = outcome
+            .historical
+            .iter()
+            .flat_map(|h| &h.worst)
+            .map(|w| {
+                [
+                    w.start_year.to_string(),
+                    w.depleted_at_age
+                        .map_or_else(|| "lasted".to_string(), |age| format!("ran out at {age}")),
+                    money(w.terminal_balance),
+                ]
+            })
+            .collect();
+        Self {
+            layout: Layout::new(),
+            id,
+            permalink,
+            created_at,
+            name: plan.name.clone(),
+            headline: summary::headline(plan, outcome),
+            interval: summary::interval(outcome),
+            paragraph: summary::paragraph(plan, outcome),
+            verdict,
+            charts,
+            columns: PERCENTILE_COLUMNS,
+            percentiles: summary::percentile_table(plan, outcome),
+            plan_rows: summary::plan_rows(plan),
+            assumption_rows: summary::assumption_rows(plan, outcome),
+            worst_periods,
+            analysis: analysis_view,
+            analysis_unavailable: unavailable,
+        }
+    }
+}
+
+fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
+    ChartView {
+        id: chart.id,
+        title: chart.title.clone(),
+        svg: svg::render(&chart),
+        legend: chart
+            .legend
+            .iter()
+            .map(|(style, label)| (svg::class(*style), label.clone()))
+            .collect(),
+        table,
+    }
+}
+
+fn percentile_table_view(caption: &str, rows: Vec<PercentileRow>) -> TableView {
+    let mut head = vec!["Age".to_string()];
+    head.extend(PERCENTILE_COLUMNS.iter().map(|c| c.to_string()));
+    TableView {
+        caption: caption.into(),
+        head,
+        rows: rows
+            .into_iter()
+            .map(|row| {
+                let mut cells = vec![row.age.to_string()];
+                cells.extend(row.values);
+                cells
+            })
+            .collect(),
+    }
+}
+
+fn analysis_view(a: &Analysis) -> AnalysisView {
+    AnalysisView {
+        insights: a.insights.iter().map(|i| i.text.clone()).collect(),
+        safe_spending: a
+            .safe_spending
+            .iter()
+            .map(|s| {
+                [
+                    percent(s.target),
+                    money(s.spending),
+                    crate::report::format::percent_precise(s.withdrawal_rate, 2),
+                ]
+            })
+            .collect(),
+    }
+}

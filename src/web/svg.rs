@@ -1,0 +1,335 @@
+//! The SVG renderer of the chart model (`report::chart`). Charts are inline in the page,
+//! styled by class from `static/app.css` (the CSP forbids inline styles), with a `<title>` and
+//! a `<desc>` that screen readers announce. Coordinates are rounded to a tenth of a unit.
+
+use std::fmt::Write as _;
+
+use crate::report::chart::{Axis, Bar, Chart, Layer, Style};
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 340.0;
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 48.0;
+const RIGHT: f64 = 64.0;
+
+/// The chart as an `<svg>` element.
+pub fn render(chart: &Chart) -> String {
+    // Category labels (the tornado chart) need more room on the left than money ticks.
+    let longest = chart.y.ticks.iter().map(|t| t.label.chars().count()).max();
+    let left = (longest.unwrap_or(4) as f64 * 7.2 + 22.0).clamp(64.0, 230.0);
+    let frame = Frame {
+        left,
+        width: WIDTH - left - RIGHT,
+        height: HEIGHT - TOP - BOTTOM,
+        x: (chart.x.min, chart.x.max),
+        y: (chart.y.min, chart.y.max),
+    };
+    let id = chart.id;
+    let mut out = String::with_capacity(8 * 1024);
+    let _ = write!(
+        out,
+        r#"<svg class="chart chart-{id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&chart.title),
+        escape(&chart.description),
+    );
+    let _ = write!(
+        out,
+        r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="hatch-bg" width="6" height="6"/><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>"#
+    );
+    grid_and_axes(&mut out, chart, &frame);
+    for layer in &chart.layers {
+        draw_layer(&mut out, layer, &frame, id);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+struct Frame {
+    left: f64,
+    width: f64,
+    height: f64,
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl Frame {
+    fn sx(&self, x: f64) -> f64 {
+        let (lo, hi) = self.x;
+        self.left + (x - lo) / (hi - lo).max(f64::EPSILON) * self.width
+    }
+
+    fn sy(&self, y: f64) -> f64 {
+        let (lo, hi) = self.y;
+        let y = y.clamp(lo, hi);
+        TOP + self.height - (y - lo) / (hi - lo).max(f64::EPSILON) * self.height
+    }
+
+    fn bottom(&self) -> f64 {
+        TOP + self.height
+    }
+
+    fn right(&self) -> f64 {
+        self.left + self.width
+    }
+}
+
+fn grid_and_axes(out: &mut String, chart: &Chart, f: &Frame) {
+    out.push_str(r#"<g class="grid">"#);
+    for tick in &chart.y.ticks {
+        let y = f.sy(tick.value);
+        let _ = write!(
+            out,
+            r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/>"#,
+            f.left,
+            f.right()
+        );
+    }
+    if chart.x.min < 0.0 && chart.x.max > 0.0 {
+        let x = f.sx(0.0);
+        let _ = write!(
+            out,
+            r#"<line class="zero" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}"/>"#,
+            f.bottom()
+        );
+    }
+    out.push_str("</g>");
+    let _ = write!(
+        out,
+        r#"<g class="axis"><line x1="{:.1}" y1="{b:.1}" x2="{:.1}" y2="{b:.1}"/>"#,
+        f.left,
+        f.right(),
+        b = f.bottom()
+    );
+    for tick in &chart.y.ticks {
+        let _ = write!(
+            out,
+            r#"<text class="tick y" x="{:.1}" y="{:.1}">{}</text>"#,
+            f.left - 8.0,
+            f.sy(tick.value) + 4.0,
+            escape(&tick.label)
+        );
+    }
+    for tick in &chart.x.ticks {
+        let x = f.sx(tick.value);
+        let _ = write!(
+            out,
+            r#"<line x1="{x:.1}" y1="{b:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tick x" x="{x:.1}" y="{:.1}">{}</text>"#,
+            f.bottom() + 5.0,
+            f.bottom() + 20.0,
+            escape(&tick.label),
+            b = f.bottom()
+        );
+    }
+    axis_label(out, &chart.x, "x", f.left + f.width / 2.0, HEIGHT - 6.0);
+    // The y label sits above the plot, read left to right rather than turned on its side.
+    axis_label(out, &chart.y, "y", 4.0, 16.0);
+    out.push_str("</g>");
+}
+
+fn axis_label(out: &mut String, axis: &Axis, which: &str, x: f64, y: f64) {
+    if !axis.label.is_empty() {
+        let _ = write!(
+            out,
+            r#"<text class="axis-label {which}" x="{x:.1}" y="{y:.1}">{}</text>"#,
+            escape(&axis.label)
+        );
+    }
+}
+
+fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
+    match layer {
+        Layer::Band {
+            x,
+            low,
+            high,
+            style,
+        } => {
+            let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
+            let upper = x.iter().zip(high);
+            let lower = x.iter().zip(low).rev();
+            for (i, (&x, &y)) in upper.chain(lower).enumerate() {
+                let cmd = if i == 0 { 'M' } else { 'L' };
+                let _ = write!(out, "{cmd}{:.1} {:.1}", f.sx(x), f.sy(y));
+            }
+            out.push_str(r#"Z"/>"#);
+        }
+        Layer::Line { x, y, style, label } => {
+            polyline(out, x, y, *style, f);
+            if let (Some(label), Some(&lx), Some(&ly)) = (label, x.last(), y.last()) {
+                let _ = write!(
+                    out,
+                    r#"<text class="line-label {}" x="{:.1}" y="{:.1}">{}</text>"#,
+                    class(*style),
+                    f.sx(lx) + 6.0,
+                    f.sy(ly) + 4.0,
+                    escape(label)
+                );
+            }
+        }
+        Layer::Lines { x, ys, style } => {
+            let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
+            for y in ys {
+                for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
+                    let cmd = if i == 0 { 'M' } else { 'L' };
+                    let _ = write!(out, "{cmd}{:.0} {:.0}", f.sx(x), f.sy(y));
+                }
+            }
+            out.push_str(r#""/>"#);
+        }
+        Layer::Bars { bars, style } => {
+            for bar in bars {
+                draw_bar(out, bar, *style, f, id);
+            }
+        }
+    }
+}
+
+fn polyline(out: &mut String, x: &[f64], y: &[f64], style: Style, f: &Frame) {
+    let _ = write!(out, r#"<polyline class="{}" points=""#, class(style));
+    for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
+        let sep = if i == 0 { "" } else { " " };
+        let _ = write!(out, "{sep}{:.1},{:.1}", f.sx(x), f.sy(y));
+    }
+    out.push_str(r#""/>"#);
+}
+
+fn draw_bar(out: &mut String, bar: &Bar, style: Style, f: &Frame, id: &str) {
+    let (x0, x1) = (f.sx(bar.x0), f.sx(bar.x1));
+    let (y0, y1) = (f.sy(bar.y1), f.sy(bar.y0));
+    let fill = if bar.negative {
+        format!(r#" fill="url(#{id}-hatch)""#)
+    } else {
+        String::new()
+    };
+    let negative = if bar.negative { " negative" } else { "" };
+    let _ = write!(
+        out,
+        r#"<rect class="{}{negative}"{fill} x="{x0:.1}" y="{y0:.1}" width="{:.1}" height="{:.1}"/>"#,
+        class(style),
+        (x1 - x0).max(1.0),
+        (y1 - y0).max(0.0),
+    );
+    if let Some(label) = &bar.label {
+        // Beside the bar's outer end: right of a gain, left of a loss.
+        let (x, anchor) = if bar.negative {
+            (x0 - 6.0, "end")
+        } else {
+            (x1 + 6.0, "start")
+        };
+        let _ = write!(
+            out,
+            r#"<text class="bar-label {anchor}" x="{x:.1}" y="{:.1}">{}</text>"#,
+            (y0 + y1) / 2.0 + 4.0,
+            escape(label)
+        );
+    }
+}
+
+/// The CSS class of a style; `static/app.css` gives each its look.
+pub fn class(style: Style) -> &'static str {
+    match style {
+        Style::BandOuter => "band-outer",
+        Style::BandInner => "band-inner",
+        Style::Median => "median",
+        Style::Period => "period",
+        Style::Bar => "bar",
+        Style::Reference => "reference",
+    }
+}
+
+/// Escapes text for an XML element or attribute.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::chart::Tick;
+
+    fn chart(layers: Vec<Layer>) -> Chart {
+        let axis = |label: &str| Axis {
+            label: label.into(),
+            min: 0.0,
+            max: 10.0,
+            ticks: vec![
+                Tick {
+                    value: 0.0,
+                    label: "$0".into(),
+                },
+                Tick {
+                    value: 10.0,
+                    label: "$10 <&>".into(),
+                },
+            ],
+        };
+        Chart {
+            id: "test",
+            title: "A <b>title</b>".into(),
+            description: "Says what it shows".into(),
+            x: axis("Age"),
+            y: axis("Money"),
+            layers,
+            legend: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn svg_has_an_accessible_name_and_escaped_text() {
+        let svg = render(&chart(Vec::new()));
+        assert!(svg.starts_with("<svg "), "{svg}");
+        assert!(svg.contains(r#"role="img""#));
+        assert!(svg.contains(r#"<title id="test-title">A &lt;b&gt;title&lt;/b&gt;</title>"#));
+        assert!(svg.contains(r#"<desc id="test-desc">Says what it shows</desc>"#));
+        assert!(svg.contains("$10 &lt;&amp;&gt;"));
+        assert!(svg.contains(">Age</text>"));
+        assert!(
+            !svg.contains("style="),
+            "inline styles break the CSP: {svg}"
+        );
+    }
+
+    #[test]
+    fn data_maps_into_the_plot_area_and_clamps_outliers() {
+        let svg = render(&chart(vec![Layer::Line {
+            x: vec![0.0, 10.0],
+            y: vec![0.0, 1e9],
+            style: Style::Median,
+            label: Some("median".into()),
+        }]));
+        // x 0 → the left edge (room for the 7-character tick `$10 <&>`: 7 × 7.2 + 22), 10 → the
+        // right edge (720 − 64); y 0 → the bottom edge (340 − 48), an outlier → the top (30).
+        assert!(svg.contains(r#"points="72.4,292.0 656.0,30.0""#), "{svg}");
+        assert!(svg.contains(">median</text>"));
+    }
+
+    #[test]
+    fn negative_bars_are_hatched_and_labelled_on_their_side() {
+        let bar = |x0: f64, x1: f64, negative| Bar {
+            x0,
+            x1,
+            y0: 1.0,
+            y1: 2.0,
+            label: Some("label".into()),
+            negative,
+        };
+        let svg = render(&chart(vec![Layer::Bars {
+            bars: vec![bar(5.0, 8.0, false), bar(2.0, 5.0, true)],
+            style: Style::Bar,
+        }]));
+        assert_eq!(svg.matches(r##"fill="url(#test-hatch)""##).count(), 1);
+        assert!(svg.contains(r#"class="bar-label end""#));
+        assert!(svg.contains(r#"class="bar-label start""#));
+    }
+}

@@ -1,0 +1,118 @@
+// Glidepath: enhancements only. Every page works without this script.
+(() => {
+  'use strict';
+
+  const form = document.getElementById('plan-form');
+  if (form) {
+    // Show only the fields of the chosen strategy and market model.
+    const syncOptional = () => {
+      const chosen = {
+        strategy: form.elements['spending.strategy'].value,
+        model: form.elements['market.model'].value,
+      };
+      for (const el of form.querySelectorAll('[data-only]')) {
+        const [kind, list] = el.dataset.only.split(':');
+        el.hidden = !list.split(' ').includes(chosen[kind]);
+      }
+    };
+    syncOptional();
+
+    // A live preview of the odds while editing, through the JSON API. The same plan run
+    // with the button afterwards is then answered from the cache.
+    const preview = document.getElementById('preview');
+    const setPath = (target, name, value) => {
+      const keys = name.replace(/\[(\d+)\]/g, '.$1').split('.');
+      let node = target;
+      keys.forEach((key, i) => {
+        if (i === keys.length - 1) {
+          node[key] = value;
+        } else {
+          if (node[key] === undefined) node[key] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+          node = node[key];
+        }
+      });
+    };
+    const toPlan = () => {
+      const plan = {};
+      for (const el of form.elements) {
+        if (!el.name || el.name === 'action' || el.type === 'hidden') continue;
+        const holder = el.closest('[data-only]');
+        if (holder && holder.hidden) continue;
+        let value;
+        if (el.type === 'checkbox') {
+          value = el.checked;
+        } else if (el.value.trim() === '') {
+          continue;
+        } else if (el.type === 'number') {
+          value = Number(el.value) / Number(el.dataset.scale || 1);
+        } else {
+          value = el.value;
+        }
+        setPath(plan, el.name, value);
+      }
+      for (const list of [plan.income, plan.events]) {
+        if (list) list.forEach((row, i) => { if (row === undefined) list[i] = {}; });
+      }
+      return plan;
+    };
+    let timer = 0;
+    let generation = 0;
+    const runPreview = async () => {
+      const mine = ++generation;
+      const required = [...form.querySelectorAll('[required]')];
+      if (!form.checkValidity() || required.some((el) => el.value.trim() === '')) {
+        preview.hidden = true;
+        return;
+      }
+      preview.hidden = false;
+      preview.textContent = 'Preview: simulating…';
+      try {
+        const response = await fetch('/api/v1/simulations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(toPlan()),
+        });
+        const body = await response.json();
+        if (mine !== generation) return;
+        if (response.ok) {
+          const p = body.success_probability;
+          const end = body.plan.end_age;
+          preview.textContent = `Preview: ${Math.round(p * 100)} of 100 futures still have money at age ${end}.`;
+        } else if (body.error && body.error.fields && body.error.fields.length) {
+          const first = body.error.fields[0];
+          preview.textContent = `Preview: ${first.path} ${first.message}.`;
+        } else {
+          preview.textContent = 'Preview unavailable; the button still works.';
+        }
+      } catch (_) {
+        if (mine === generation) preview.textContent = 'Preview unavailable; the button still works.';
+      }
+    };
+    form.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(runPreview, 700);
+    });
+    form.addEventListener('change', (event) => {
+      if (event.target.name === 'spending.strategy' || event.target.name === 'market.model') {
+        syncOptional();
+      }
+    });
+
+    const summary = document.getElementById('error-summary');
+    if (summary) summary.focus();
+  }
+
+  // Copy the result's link.
+  const copy = document.getElementById('copy-link');
+  if (copy && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(copy.dataset.link);
+        copy.textContent = 'Link copied';
+      } catch (_) {
+        document.getElementById('permalink').select();
+      }
+    });
+  }
+})();

@@ -1,0 +1,743 @@
+//! The browser pages over real HTTP: the form, its validation round trip (post, 422 with every
+//! message beside its field, values kept), post/redirect/get to the result page, rows and
+//! presets without JavaScript, "Edit this plan", static assets, error pages and page weight.
+//! `tests/browser.rs` drives the same pages in real Chromium.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{TestApp, spawn_app_with};
+use reqwest::redirect::Policy;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use sqlx::Row;
+
+/// Page weight budget (HTML + CSS + JS + SVG, uncompressed): issue 5.
+const PAGE_WEIGHT_LIMIT: usize = 150 * 1024;
+
+async fn app(customize: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let app = spawn_app_with(|vars| {
+        // Debug-build analyses take about a second; the result page waits for them.
+        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
+        customize(vars);
+    })
+    .await;
+    app.wait_started().await;
+    app
+}
+
+fn sel(selector: &str) -> Selector {
+    Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e}"))
+}
+
+fn one<'a>(doc: &'a Html, selector: &str) -> ElementRef<'a> {
+    doc.select(&sel(selector))
+        .next()
+        .unwrap_or_else(|| panic!("no {selector} in the page"))
+}
+
+fn text(element: ElementRef) -> String {
+    element.text().collect::<String>().trim().to_string()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A small valid plan, as the form posts it.
+fn base_plan() -> Vec<(String, String)> {
+    pairs(&[
+        ("current_age", "60"),
+        ("end_age", "95"),
+        ("portfolio.balance", "1000000"),
+        ("spending.annual", "40000"),
+        ("simulation.scenarios", "100"),
+    ])
+}
+
+/// `base` with `overrides` replacing or adding fields.
+fn with(base: &[(String, String)], overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = base
+        .iter()
+        .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k))
+        .cloned()
+        .collect();
+    out.extend(pairs(overrides));
+    out
+}
+
+/// Posts the form without following the redirect.
+async fn post(app: &TestApp, form: &[(String, String)]) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/simulate"))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn page(app: &TestApp, path: &str) -> (u16, Html) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        Html::parse_document(&response.text().await.unwrap()),
+    )
+}
+
+async fn simulations_stored(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM simulations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+/// Runs `form` and returns the new result's id.
+async fn run(app: &TestApp, form: &[(String, String)]) -> String {
+    let response = post(app, form).await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let id = location.strip_prefix("/s/").expect("redirects to /s/{id}");
+    assert_eq!(id.len(), 32);
+    assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    id.to_string()
+}
+
+#[tokio::test]
+async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
+    let app = app(|vars| {
+        vars.insert("APP__PLAN_DEFAULTS__STOCKS".into(), "0.7".into());
+        vars.insert("APP__PLAN_DEFAULTS__BONDS".into(), "0.3".into());
+    })
+    .await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+    let doc = Html::parse_document(&response.text().await.unwrap());
+
+    for name in [
+        "name",
+        "current_age",
+        "retirement_age",
+        "end_age",
+        "portfolio.balance",
+        "portfolio.annual_contribution",
+        "allocation.stocks",
+        "allocation.bonds",
+        "allocation.cash",
+        "allocation.glide_path.end_stocks",
+        "spending.strategy",
+        "spending.annual",
+        "spending.floor",
+        "spending.percent",
+        "spending.ceiling",
+        "spending.upper_guard",
+        "spending.lower_guard",
+        "spending.adjustment",
+        "spending.expected_real_return",
+        "fees.expense_ratio",
+        "tax.effective_rate",
+        "market.model",
+        "market.stocks.mean",
+        "market.stocks.volatility",
+        "market.bonds.mean",
+        "market.cash.volatility",
+        "market.inflation.mean",
+        "market.correlations.stocks_bonds",
+        "market.fat_tails_df",
+        "market.block_years",
+        "market.wrap_around",
+        "simulation.scenarios",
+        "simulation.seed",
+    ] {
+        one(&doc, &format!(r#"[name="{name}"]"#));
+    }
+    // The groups, with the market assumptions collapsed and summarized.
+    let legends: Vec<String> = doc
+        .select(&sel("form > fieldset > legend"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        legends,
+        [
+            "About you",
+            "Savings",
+            "Spending and strategy",
+            "Income and events",
+            "Simulation"
+        ]
+    );
+    let market = one(&doc, "details#market");
+    assert!(market.value().attr("open").is_none());
+    assert!(text(one(&doc, "#market summary")).contains("Stocks 9 % ± 17 %"));
+
+    // Every control has a label; every number has bounds, a step and words for its range.
+    let controls: Vec<ElementRef> = doc
+        .select(&sel("input:not([type=hidden]), select"))
+        .collect();
+    assert!(controls.len() >= 33, "{} controls", controls.len());
+    for control in controls {
+        let id = control.value().id().expect("every control has an id");
+        let label = one(&doc, &format!(r#"label[for="{id}"]"#));
+        assert!(!text(label).is_empty(), "{id} has an empty label");
+        if control.value().attr("type") == Some("number") {
+            for attr in ["min", "max", "step"] {
+                assert!(control.value().attr(attr).is_some(), "{id} lacks {attr}");
+            }
+            let help = one(&doc, &format!("#{id}-help"));
+            assert!(text(help).contains(" to "), "{id}: {}", text(help));
+        }
+    }
+    // Defaults come from config: the stock share is this instance's 70 %.
+    let stocks = one(&doc, r#"[name="allocation.stocks"]"#);
+    assert_eq!(stocks.value().attr("value"), Some("70"));
+    assert_eq!(stocks.value().attr("max"), Some("100"));
+    let balance = one(&doc, r#"[name="portfolio.balance"]"#);
+    assert_eq!(balance.value().attr("min"), Some("1000"));
+    assert_eq!(balance.value().attr("max"), Some("100000000"));
+    assert!(balance.value().attr("required").is_some());
+    // The scenario cap is the environment's (development: 1,000).
+    let scenarios = one(&doc, r#"[name="simulation.scenarios"]"#);
+    assert_eq!(scenarios.value().attr("max"), Some("1000"));
+}
+
+#[tokio::test]
+async fn an_invalid_plan_comes_back_with_every_error_beside_its_field_and_nothing_stored() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("current_age", "sixty"),
+            ("portfolio.balance", "500"),
+            ("allocation.stocks", "70"),
+            ("allocation.bonds", "40"),
+            ("market.stocks.mean", "45"),
+            ("name", "Our <b>plan</b>"),
+        ],
+    );
+    let response = post(&app, &form).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let doc = Html::parse_document(&response.text().await.unwrap());
+
+    // The summary at the top links to each field, in form order.
+    let links: Vec<(String, String)> = doc
+        .select(&sel("#error-summary li a"))
+        .map(|a| (a.value().attr("href").unwrap().to_string(), text(a)))
+        .collect();
+    let targets: Vec<&str> = links.iter().map(|(href, _)| href.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "#f-current_age",
+            "#f-portfolio-balance",
+            "#f-allocation-stocks",
+            "#f-market-stocks-mean"
+        ],
+        "{links:?}"
+    );
+    assert!(links[0].1.contains("must be a number"), "{links:?}");
+    // A share's range reads in percent, as the user typed it.
+    assert!(
+        links[3].1.contains("must be between -20 % and 30 %"),
+        "{links:?}"
+    );
+    for (href, _) in &links {
+        let id = href.trim_start_matches('#');
+        let input = one(&doc, href);
+        assert_eq!(input.value().attr("aria-invalid"), Some("true"), "{id}");
+        let described = input.value().attr("aria-describedby").unwrap();
+        assert!(described.contains(&format!("{id}-error")), "{id}");
+        assert!(text(one(&doc, &format!("#{id}-error"))).starts_with("Error:"));
+    }
+    // The market section opens, since it holds an error.
+    assert!(one(&doc, "details#market").value().attr("open").is_some());
+    // What the user typed is kept, even what is not a number.
+    let value = |name: &str| {
+        one(&doc, &format!(r#"[name="{name}"]"#))
+            .value()
+            .attr("value")
+            .map(str::to_string)
+    };
+    assert_eq!(value("current_age").as_deref(), Some("sixty"));
+    assert_eq!(value("portfolio.balance").as_deref(), Some("500"));
+    assert_eq!(value("spending.annual").as_deref(), Some("40000"));
+    assert_eq!(value("name").as_deref(), Some("Our <b>plan</b>"));
+    assert_eq!(simulations_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tables() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("name", "Our plan"),
+            ("spending.strategy", "guardrails"),
+            ("income[0].name", "Social Security"),
+            ("income[0].annual", "24000"),
+            ("income[0].start_age", "67"),
+            ("income[0].inflation_adjusted", "false"),
+            ("income[0].inflation_adjusted", "true"),
+            ("simulation.seed", "42"),
+        ],
+    );
+    let id = run(&app, &form).await;
+    let (status, doc) = page(&app, &format!("/s/{id}")).await;
+    assert_eq!(status, 200);
+    let api: Value = app
+        .get(&format!("/api/v1/simulations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["seed"], 42);
+    assert_eq!(api["plan"]["income"][0]["annual"], 24000.0);
+
+    // The headline says what the JSON says, in words.
+    let odds = (api["success_probability"].as_f64().unwrap() * 100.0).round();
+    assert_eq!(
+        text(one(&doc, "#headline")),
+        format!("{odds} of 100 simulated futures still have money at age 95")
+    );
+    let [lo, hi] = [0, 1].map(|i| {
+        (api["success_interval_95"][i].as_f64().unwrap() * 100.0)
+            .round()
+            .to_string()
+    });
+    assert!(text(one(&doc, ".interval")).contains(&format!("{lo}–{hi} of 100")));
+    assert_eq!(text(one(&doc, "h1")), "Our plan");
+
+    // Charts: fan of the balance, spending (a variable strategy), depletion histogram; each
+    // SVG named and described, each with a table alternative.
+    for chart in ["balance", "spending", "depletion"] {
+        let svg = one(&doc, &format!("#chart-{chart} svg"));
+        assert_eq!(svg.value().attr("role"), Some("img"));
+        assert!(!text(one(&doc, &format!("#chart-{chart} svg title"))).is_empty());
+        assert!(!text(one(&doc, &format!("#chart-{chart} svg desc"))).is_empty());
+        one(&doc, &format!("#chart-{chart} .chart-table"));
+    }
+    let fan = one(&doc, "#chart-balance svg");
+    assert_eq!(fan.select(&sel("path.band-outer")).count(), 1);
+    assert_eq!(fan.select(&sel("path.band-inner")).count(), 1);
+    assert_eq!(fan.select(&sel("polyline.median")).count(), 1);
+    let ticks: Vec<String> = fan.select(&sel("text.tick.y")).map(text).collect();
+    assert!(ticks.iter().any(|t| t.ends_with('M')), "{ticks:?}");
+
+    // The percentile table: every five years to the end age, equal to the JSON.
+    let ages: Vec<String> = doc
+        .select(&sel("#percentiles tbody th"))
+        .map(text)
+        .collect();
+    assert_eq!(ages, ["65", "70", "75", "80", "85", "90", "95"]);
+    let median_at_95 = text(one(
+        &doc,
+        "#percentiles tbody tr:last-child td:nth-of-type(3)",
+    ));
+    // Balances are at the end of each simulated year: age 95's is the last (index 34).
+    let json_median = api["balance_percentiles"]["p50"][34].as_f64().unwrap();
+    assert_eq!(
+        median_at_95.replace(['$', ','], "").parse::<f64>().unwrap(),
+        json_median.round()
+    );
+
+    // The plan and its assumptions; the links to edit and to the data.
+    let facts = text(one(&doc, ".two-col"));
+    assert!(
+        facts.contains("Social Security: $24,000 a year from 67"),
+        "{facts}"
+    );
+    assert!(facts.contains("42"), "the seed is shown: {facts}");
+    let edit = one(&doc, "a.button[href^='/?from=']");
+    assert_eq!(edit.value().attr("href"), Some(&*format!("/?from={id}")));
+    one(&doc, &format!(r#"a[href="/api/v1/simulations/{id}"]"#));
+    let permalink = one(&doc, "#permalink").value().attr("value").unwrap();
+    assert!(permalink.ends_with(&format!("/s/{id}")), "{permalink}");
+}
+
+#[tokio::test]
+async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("spending.strategy", "vpw"),
+            ("spending.expected_real_return", "2.5"),
+            ("events[0].name", "New roof"),
+            ("events[0].age", "70"),
+            ("events[0].amount", "-30000"),
+        ],
+    );
+    let id = run(&app, &form).await;
+    let (status, doc) = page(&app, &format!("/?from={id}")).await;
+    assert_eq!(status, 200);
+    let value = |name: &str| {
+        one(&doc, &format!(r#"input[name="{name}"]"#))
+            .value()
+            .attr("value")
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(value("portfolio.balance"), "1000000");
+    assert_eq!(value("spending.expected_real_return"), "2.5");
+    assert_eq!(value("events[0].amount"), "-30000");
+    assert_eq!(value("events[0].name"), "New roof");
+    let strategy = one(&doc, r#"select[name="spending.strategy"] option[selected]"#);
+    assert_eq!(strategy.value().attr("value"), Some("vpw"));
+    assert!(text(one(&doc, ".notice")).contains("editing a copy"));
+
+    // Submitting the prefilled form unchanged gives the same result (same plan, same seed).
+    // As a browser does: a checkbox is sent only when checked, after its hidden `false`.
+    let inputs: Vec<(String, String)> = doc
+        .select(&sel(
+            "input[name]:not([type=checkbox]), input[type=checkbox][checked], select[name]",
+        ))
+        .filter_map(|el| {
+            let name = el.value().attr("name")?.to_string();
+            let value = match el.value().name() {
+                "select" => el
+                    .select(&sel("option[selected]"))
+                    .next()?
+                    .value()
+                    .attr("value")?
+                    .to_string(),
+                _ => el.value().attr("value").unwrap_or_default().to_string(),
+            };
+            Some((name, value))
+        })
+        .collect();
+    let again = run(&app, &inputs).await;
+    let first: Value = app
+        .get(&format!("/api/v1/simulations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Value = app
+        .get(&format!("/api/v1/simulations/{again}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(id, again);
+    assert_eq!(first["plan"], second["plan"]);
+    assert_eq!(first["success_probability"], second["success_probability"]);
+
+    let (status, doc) = page(&app, "/?from=0123456789abcdef0123456789abcdef").await;
+    assert_eq!(status, 404);
+    assert_eq!(text(one(&doc, "h1")), "Page not found");
+}
+
+#[tokio::test]
+async fn income_and_event_rows_are_added_and_removed_without_javascript() {
+    let app = app(|_| {}).await;
+    let response = post(&app, &with(&base_plan(), &[("action", "add:income")])).await;
+    assert_eq!(response.status(), 200);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    one(&doc, r#"input[name="income[0].annual"]"#);
+    let adjusted = one(
+        &doc,
+        r#"input[type=checkbox][name="income[0].inflation_adjusted"]"#,
+    );
+    assert!(adjusted.value().attr("checked").is_some());
+    // Nothing else changed, and nothing ran.
+    let balance = one(&doc, r#"input[name="portfolio.balance"]"#);
+    assert_eq!(balance.value().attr("value"), Some("1000000"));
+    assert_eq!(simulations_stored(&app).await, 0);
+
+    let two_rows = with(
+        &base_plan(),
+        &[
+            ("income[0].name", "Pension"),
+            ("income[0].annual", "10000"),
+            ("income[0].start_age", "65"),
+            ("income[1].name", "Rent"),
+            ("income[1].annual", "6000"),
+            ("income[1].start_age", "61"),
+            ("action", "remove:income:0"),
+        ],
+    );
+    let response = post(&app, &two_rows).await;
+    assert_eq!(response.status(), 200);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    let name = one(&doc, r#"input[name="income[0].name"]"#);
+    assert_eq!(name.value().attr("value"), Some("Rent"));
+    assert!(
+        doc.select(&sel(r#"[name="income[1].name"]"#))
+            .next()
+            .is_none()
+    );
+
+    let response = post(&app, &with(&base_plan(), &[("action", "add:events")])).await;
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    one(&doc, r#"input[name="events[0].amount"]"#);
+}
+
+#[tokio::test]
+async fn the_history_preset_fills_the_market_assumptions() {
+    let app = app(|_| {}).await;
+    let response = post(
+        &app,
+        &with(&base_plan(), &[("action", "preset:us_history")]),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    let assumptions: Value = app.get("/api/v1/assumptions").await.json().await.unwrap();
+    let fit = assumptions["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "us_history")
+        .unwrap();
+    let shown: f64 = one(&doc, r#"input[name="market.stocks.mean"]"#)
+        .value()
+        .attr("value")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let fitted = fit["stocks"]["mean"].as_f64().unwrap() * 100.0;
+    assert!((shown - fitted).abs() < 0.005, "{shown} vs {fitted}");
+    assert!(one(&doc, "details#market").value().attr("open").is_some());
+}
+
+/// Each number field's `min` and `max` are the server's: the bounds pass, one step past fails.
+#[tokio::test]
+async fn every_number_fields_bounds_are_the_servers() {
+    let app = app(|_| {}).await;
+    let (_, doc) = page(&app, "/?").await;
+    // A field's neighbours that its bounds need: ages are checked against each other.
+    let context = |name: &str, bound: &str| -> Vec<(&'static str, &'static str)> {
+        match (name, bound) {
+            ("current_age", "max") => vec![("end_age", "120")],
+            ("end_age", "min") => vec![("current_age", "18")],
+            ("retirement_age", "min") => vec![("current_age", "18")],
+            ("retirement_age", "max") => vec![("end_age", "120")],
+            ("spending.ceiling", "min") => vec![
+                ("spending.strategy", "constant_percent"),
+                ("spending.floor", "0"),
+            ],
+            ("spending.floor" | "spending.ceiling", _) => {
+                vec![("spending.strategy", "constant_percent")]
+            }
+            ("spending.percent", _) => vec![("spending.strategy", "constant_percent")],
+            ("spending.upper_guard" | "spending.lower_guard" | "spending.adjustment", _) => {
+                vec![("spending.strategy", "guardrails")]
+            }
+            ("spending.expected_real_return", _) => vec![("spending.strategy", "vpw")],
+            ("market.block_years", _) => vec![("market.model", "bootstrap")],
+            // A correlation of ±1 holds only when the other two allow it.
+            (c, _) if c.starts_with("market.correlations.") => vec![
+                ("market.correlations.stocks_bonds", "0"),
+                ("market.correlations.stocks_inflation", "0"),
+                ("market.correlations.bonds_inflation", "0"),
+            ],
+            _ => vec![],
+        }
+    };
+    let mut checked = 0;
+    for input in doc.select(&sel("input[type=number]")) {
+        let a = input.value();
+        let name = a.attr("name").unwrap();
+        if name.starts_with("allocation.") && name != "allocation.glide_path.end_stocks" {
+            continue; // the weights must also sum to 100: checked below
+        }
+        let step: f64 = a.attr("step").unwrap().parse().unwrap_or(0.01);
+        for bound in ["min", "max"] {
+            let text = a.attr(bound).unwrap();
+            let value: f64 = text.parse().unwrap();
+            let past = if bound == "min" {
+                value - step
+            } else {
+                value + step
+            };
+            let mut overrides = context(name, bound);
+            overrides.push((name, text));
+            let at = post(&app, &with(&base_plan(), &overrides)).await;
+            assert_eq!(
+                at.status(),
+                303,
+                "{name} = {text} (its {bound}) is refused: {}",
+                at.text().await.unwrap()
+            );
+            let past = past.to_string();
+            let mut overrides = context(name, bound);
+            overrides.push((name, &past));
+            let over = post(&app, &with(&base_plan(), &overrides)).await;
+            assert_eq!(over.status(), 422, "{name} = {past} is accepted");
+            let doc = Html::parse_document(&over.text().await.unwrap());
+            let flagged = one(&doc, &format!(r#"[name="{name}"]"#));
+            assert_eq!(
+                flagged.value().attr("aria-invalid"),
+                Some("true"),
+                "{name} = {past} is not flagged"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} bounds checked");
+    for (stocks, bonds, status) in [("100", "0", 303), ("100.5", "0", 422), ("-1", "101", 422)] {
+        let form = with(
+            &base_plan(),
+            &[("allocation.stocks", stocks), ("allocation.bonds", bonds)],
+        );
+        assert_eq!(post(&app, &form).await.status(), status, "{stocks}/{bonds}");
+    }
+}
+
+#[tokio::test]
+async fn static_assets_are_versioned_with_a_strong_etag_a_long_life_and_compression() {
+    let app = app(|_| {}).await;
+    let (_, doc) = page(&app, "/").await;
+    let css = one(&doc, "link[rel=stylesheet]")
+        .value()
+        .attr("href")
+        .unwrap();
+    let js = one(&doc, "script[src]").value().attr("src").unwrap();
+    for path in [css, js] {
+        assert!(
+            path.starts_with("/static/app.") && path.split('.').count() == 3,
+            "{path} is versioned"
+        );
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let etag = headers["etag"].to_str().unwrap().to_string();
+        assert!(
+            etag.starts_with('"') && !etag.starts_with("W/"),
+            "strong: {etag}"
+        );
+        assert_eq!(headers["content-encoding"], "gzip", "{path}");
+        let cached = app
+            .client
+            .get(app.url(path))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cached.status(), 304);
+    }
+    let stale = app.get("/static/app.0000000000.css").await;
+    assert_eq!(stale.status(), 404);
+}
+
+#[tokio::test]
+async fn browser_errors_are_pages_with_the_request_id_and_the_api_keeps_json() {
+    let app = app(|_| {}).await;
+    for path in ["/no/such/page", "/s/0123456789abcdef0123456789abcdef"] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .header("x-request-id", "web-404-test")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8"
+        );
+        let doc = Html::parse_document(&response.text().await.unwrap());
+        assert_eq!(text(one(&doc, "h1")), "Page not found");
+        assert_eq!(text(one(&doc, ".request-id code")), "web-404-test");
+        one(&doc, "link[rel=stylesheet]");
+    }
+    let wrong_method = app
+        .client
+        .put(app.url("/simulate"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.headers()["allow"], "POST");
+    assert!(wrong_method.text().await.unwrap().contains("<h1>"));
+
+    let api = app
+        .client
+        .get(app.url("/api/v1/simulations/0123456789abcdef0123456789abcdef"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+    let body: Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn a_forty_year_result_page_weighs_under_150_kb_with_its_assets() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("current_age", "55"),
+            ("end_age", "95"),
+            ("spending.strategy", "guardrails"),
+            ("simulation.scenarios", "1000"),
+        ],
+    );
+    let id = run(&app, &form).await;
+    let html = app.get(&format!("/s/{id}")).await.text().await.unwrap();
+    let doc = Html::parse_document(&html);
+    assert!(
+        doc.select(&sel("svg")).count() >= 4,
+        "the analysis' tornado chart is there too"
+    );
+    let mut weight = html.len();
+    let mut assets = vec![
+        one(&doc, "link[rel=stylesheet]")
+            .value()
+            .attr("href")
+            .unwrap(),
+        one(&doc, "script[src]").value().attr("src").unwrap(),
+        one(&doc, "link[rel=icon]").value().attr("href").unwrap(),
+    ];
+    assets.dedup();
+    for path in assets {
+        weight += app.get(path).await.bytes().await.unwrap().len();
+    }
+    assert!(
+        weight <= PAGE_WEIGHT_LIMIT,
+        "{weight} bytes ({} of them HTML)",
+        html.len()
+    );
+    eprintln!("page weight: {weight} bytes, HTML {}", html.len());
+}
