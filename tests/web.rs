@@ -381,6 +381,30 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     assert!(permalink.ends_with(&format!("/s/{id}")), "{permalink}");
 }
 
+/// The stored plan spells out the default floor (half of spending). The page's analysis lets
+/// it follow spending, as for the plan the user sent: a cut is not a fall below a floor
+/// left behind.
+#[tokio::test]
+async fn the_result_pages_analysis_lets_the_default_floor_follow_spending() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("spending.strategy", "guardrails"),
+            ("spending.annual", "60000"),
+        ],
+    );
+    let id = run(&app, &form).await;
+    let (_, doc) = page(&app, &format!("/s/{id}")).await;
+    let odds = text(one(&doc, "#headline"));
+    let safe = text(one(&doc, "#safe-title + .table-wrap tbody td.num"));
+    let safe: f64 = safe.replace(['$', ','], "").parse().unwrap();
+    assert!(
+        (30_000.0..60_000.0).contains(&safe),
+        "safe spending at 90 % is {safe} ({odds})"
+    );
+}
+
 #[tokio::test]
 async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
     let app = app(|_| {}).await;

@@ -117,7 +117,17 @@ pub async fn result_page(
 /// The analysis of a stored plan, or `None` (the page then says so) when the engine is busy,
 /// slow or the plan no longer validates under this environment's limits.
 async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
-    let input = parse_plan_json(plan_json).ok()?;
+    let mut input = parse_plan_json(plan_json).ok()?;
+    // The stored plan spells out the default floor (a share of spending). Left in, it would
+    // stay put while the analysis varies spending, and a cut below it would read as failure;
+    // dropped, it follows spending as in the plan the user sent (and the API's analysis).
+    let spending = &mut input.spending;
+    let fraction = state.settings.plan_defaults.strategy.floor_fraction;
+    if let (Some(annual), Some(floor)) = (spending.annual, spending.floor)
+        && (floor - annual * fraction).abs() < 0.005
+    {
+        spending.floor = None;
+    }
     let outcome = state
         .simulations
         .analyze(input, plan_json, DEFAULT_TARGETS.to_vec())
