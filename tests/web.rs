@@ -381,6 +381,36 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     assert!(permalink.ends_with(&format!("/s/{id}")), "{permalink}");
 }
 
+#[tokio::test]
+async fn a_historical_plan_shows_its_periods_and_worst_start_years() {
+    let app = app(|_| {}).await;
+    let form = with(
+        &base_plan(),
+        &[("market.model", "historical"), ("end_age", "90")],
+    );
+    let id = run(&app, &form).await;
+    let (status, doc) = page(&app, &format!("/s/{id}")).await;
+    assert_eq!(status, 200);
+    let headline = text(one(&doc, "#headline"));
+    assert!(
+        headline.starts_with("In ")
+            && headline.ends_with("historical periods the money lasts to age 90"),
+        "{headline}"
+    );
+    // One light line per start year in the fan chart, and the worst years in a table.
+    one(&doc, "#chart-balance svg path.period");
+    let worst: Vec<String> = doc
+        .select(&sel("#worst-title ~ .table-wrap tbody th"))
+        .map(text)
+        .collect();
+    assert_eq!(worst.len(), 10, "{worst:?}");
+    assert!(
+        worst
+            .iter()
+            .all(|y| y.parse::<u32>().is_ok_and(|y| (1871..2030).contains(&y)))
+    );
+}
+
 /// The stored plan spells out the default floor (half of spending). The page's analysis lets
 /// it follow spending, as for the plan the user sent: a cut is not a fall below a floor
 /// left behind.
