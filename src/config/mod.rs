@@ -94,6 +94,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub cache: CacheSettings,
     pub simulation: SimulationSettings,
+    pub report: ReportSettings,
     pub audit: AuditSettings,
     /// What fills a plan's omitted fields: assumptions shown to users, not advice.
     pub plan_defaults: crate::engine::PlanDefaults,
@@ -149,6 +150,14 @@ pub struct SimulationSettings {
     pub timeout_ms: u64,
     pub workers: usize,
     pub queue_depth: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportSettings {
+    /// Deadline of one PDF render; a slower one gets 504 `timeout`.
+    pub timeout_ms: u64,
+    /// In-process cache of rendered PDFs, by result, simulation and paper.
+    pub cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

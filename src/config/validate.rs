@@ -166,6 +166,8 @@ impl Settings {
             ),
             ("simulation.timeout_ms", s.simulation.timeout_ms),
             ("cache.l1_capacity_mb", s.cache.l1_capacity_mb),
+            ("report.timeout_ms", s.report.timeout_ms),
+            ("report.cache_mb", s.report.cache_mb),
             (
                 "breaker.failure_threshold",
                 u64::from(s.breaker.failure_threshold),

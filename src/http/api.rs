@@ -32,6 +32,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/api/v1/simulations/{id}/percentiles.csv",
         get_percentiles_csv,
     ))
+    .service(get_resource(
+        "/api/v1/simulations/{id}/report.pdf",
+        get_report_pdf,
+    ))
     .service(resource("/api/v1/analysis", "POST").route(web::post().to(create_analysis)))
     .service(get_resource("/api/v1/assumptions", assumptions))
     .service(get_resource("/api/v1/openapi.json", openapi_json));
@@ -321,6 +325,43 @@ pub async fn get_percentiles_csv(
         .body(csv))
 }
 
+/// The plan review as a PDF: cover with the odds, the plan and its assumptions, the charts,
+/// the percentile table, the analysis, methodology and disclaimer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/simulations/{id}/report.pdf",
+    tag = "simulations",
+    params(
+        ("id" = String, Path, description = "The simulation id."),
+        crate::web::report::ReportQuery,
+    ),
+    responses(
+        (status = 200, description = "The report. The same result gives the same bytes.",
+            content_type = "application/pdf", body = Vec<u8>,
+            headers(
+                ("ETag" = String, description = "Validator of the report (absent when the analysis was unavailable and the report says so)."),
+                ("Content-Disposition" = String, description = "`attachment` with a file name."),
+            )),
+        (status = 304, description = "The report matches `If-None-Match`."),
+        (status = 404, description = "No simulation has this id.", body = super::errors::Body),
+        (status = 422, description = "`paper` is not `a4` or `letter`.", body = super::errors::Body),
+        (status = 503, description = "The database is unavailable.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 504, description = "The render passed `report.timeout_ms`.", body = super::errors::Body),
+        (status = 401, description = "An unknown, revoked or malformed API key.", body = super::errors::Body),
+        (status = 429, description = "Over the rate limit; see `Retry-After` and `RateLimit-*`.", body = super::errors::Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+    )
+)]
+pub async fn get_report_pdf(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<crate::web::report::ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    crate::web::report::serve(&state, &req, &id, &query).await
+}
+
 /// The body of `POST /api/v1/analysis`.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -600,7 +641,7 @@ fn etag(simulation: &Simulation) -> String {
 }
 
 /// `If-None-Match` by weak comparison (RFC 9110 §13.1.2), including `*`.
-fn matches_etag(headers: &HeaderMap, tag: &str) -> bool {
+pub(crate) fn matches_etag(headers: &HeaderMap, tag: &str) -> bool {
     let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
     let ours = opaque(tag);
     headers

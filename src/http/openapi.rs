@@ -21,6 +21,7 @@ use crate::engine::{Outcome, Plan};
         super::api::list_simulations,
         super::api::get_simulation,
         super::api::get_percentiles_csv,
+        super::api::get_report_pdf,
         super::api::create_analysis,
         super::api::assumptions,
         super::api::openapi_json,

@@ -278,6 +278,22 @@ pub struct PercentileRow {
 /// Column headings of [`percentile_table`].
 pub const PERCENTILE_COLUMNS: [&str; 5] = ["5th", "25th", "Median", "75th", "95th"];
 
+/// The head of a percentile table: `Age` and the columns.
+pub fn percentile_head() -> Vec<String> {
+    let mut head = vec!["Age".to_string()];
+    head.extend(PERCENTILE_COLUMNS.iter().map(|c| c.to_string()));
+    head
+}
+
+impl PercentileRow {
+    /// The row as table cells: the age, then the values.
+    pub fn cells(self) -> Vec<String> {
+        let mut cells = vec![self.age.to_string()];
+        cells.extend(self.values);
+        cells
+    }
+}
+
 /// The balance percentiles every five years from today, and at the end age. Balances are
 /// end-of-year values: the balance at age A is the one after the year at age A − 1.
 pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {

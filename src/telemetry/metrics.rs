@@ -28,6 +28,7 @@ pub const SIMULATION_QUEUE_DEPTH: &str = "simulation_queue_depth";
 pub const CACHE_REQUESTS_TOTAL: &str = "cache_requests_total";
 pub const ANALYSIS_REQUESTS_TOTAL: &str = "analysis_requests_total";
 pub const RATE_LIMITED_TOTAL: &str = "rate_limited_total";
+pub const PDF_REPORTS_TOTAL: &str = "pdf_reports_total";
 pub const RATE_LIMIT_FALLBACKS_TOTAL: &str = "rate_limit_fallbacks_total";
 
 struct Registry {
@@ -130,6 +131,10 @@ fn describe() {
     describe_counter!(
         ANALYSIS_REQUESTS_TOTAL,
         "Plan analyses by outcome: completed, cached, overloaded, timeout, failed."
+    );
+    describe_counter!(
+        PDF_REPORTS_TOTAL,
+        "PDF reports served, by outcome: rendered, cached, timeout, failed."
     );
     describe_counter!(
         CACHE_REQUESTS_TOTAL,

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod error_pages;
 pub mod form;
 mod pages;
+pub mod report;
 pub mod result;
 pub mod svg;
 
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/", pages::form_page))
         .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
         .service(get_resource("/s/{id}", pages::result_page))
+        .service(get_resource("/s/{id}/report.pdf", report::page_report))
         .service(get_resource("/static/{file}", assets::serve));
 }
 

@@ -107,16 +107,21 @@ pub async fn result_page(
     let simulation = api::find(&state, &req, &id).await?;
     api::record_simulation_fields(&simulation);
     let analysis = analysis_of(&state, &simulation.result.plan_json).await;
-    let info = req.connection_info();
-    let permalink = format!("{}://{}/s/{}", info.scheme(), info.host(), simulation.id);
+    let permalink = permalink(&req, &simulation.id);
     let page =
         ResultPage::new(&simulation, analysis.as_ref(), permalink).map_err(AppError::internal)?;
     html(StatusCode::OK, &page)
 }
 
+/// The result page's address as the client reached this service.
+pub(super) fn permalink(req: &HttpRequest, id: &str) -> String {
+    let info = req.connection_info();
+    format!("{}://{}/s/{id}", info.scheme(), info.host())
+}
+
 /// The analysis of a stored plan, or `None` (the page then says so) when the engine is busy,
 /// slow or the plan no longer validates under this environment's limits.
-async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
+pub(super) async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
     let mut input = parse_plan_json(plan_json).ok()?;
     // The stored plan spells out the default floor (a share of spending). Left in, it would
     // stay put while the analysis varies spending, and a cut below it would read as failure;

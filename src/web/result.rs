@@ -210,19 +210,10 @@ fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
 }
 
 fn percentile_table_view(caption: &str, rows: Vec<PercentileRow>) -> TableView {
-    let mut head = vec!["Age".to_string()];
-    head.extend(PERCENTILE_COLUMNS.iter().map(|c| c.to_string()));
     TableView {
         caption: caption.into(),
-        head,
-        rows: rows
-            .into_iter()
-            .map(|row| {
-                let mut cells = vec![row.age.to_string()];
-                cells.extend(row.values);
-                cells
-            })
-            .collect(),
+        head: summary::percentile_head(),
+        rows: rows.into_iter().map(PercentileRow::cells).collect(),
     }
 }
 
