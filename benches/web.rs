@@ -1,10 +1,14 @@
-//! Result page rendering (issue 5's target: ≤ 2 ms p50 for a stored 40-year result).
+//! Result page rendering (issue 5's target: ≤ 2 ms p50 for a stored 40-year result) and the
+//! PDF report of the same result (issue 6's: ≤ 25 ms, ≤ 250 KB).
 //!
 //! The page as `GET /s/{id}` builds it from a stored simulation: parse the stored plan and
 //! outcome, build the charts from the shared chart model, draw them as SVG, and render the
 //! template, with a cached analysis (tornado chart, insights). Measured beside the JSON API's
 //! answer for the same stored result (splicing id and date into the stored document), so the
 //! ratio holds on a noisy machine.
+//!
+//! The PDF is measured as the route does it: parse the stored plan and outcome, render
+//! every page, serialize and compress.
 //!
 //! `cargo bench --bench web`
 
@@ -15,7 +19,8 @@ use askama::Template;
 use criterion::{Criterion, criterion_group, criterion_main};
 use glidepath::analysis::{Analyzer, DEFAULT_TARGETS};
 use glidepath::engine::plan::{Limits, parse_plan_json};
-use glidepath::engine::{self, PlanDefaults, RunOptions};
+use glidepath::engine::{self, Plan, PlanDefaults, RunOptions};
+use glidepath::report::pdf::{self, Paper, Report};
 use glidepath::simulations::Simulation;
 use glidepath::simulations::cache::CacheTier;
 use glidepath::simulations::document::{ResultDoc, result_hash};
@@ -77,5 +82,30 @@ fn result_page(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, result_page);
+fn report_pdf(c: &mut Criterion) {
+    let (simulation, analysis) = stored_simulation();
+    let PageAnalysis::Ready(analysis) = analysis else {
+        unreachable!("the bench computes its analysis")
+    };
+    let permalink = "https://glidepath.example/s/0123456789abcdef0123456789abcdef";
+    let render = |simulation: &Simulation| {
+        let plan: Plan = serde_json::from_str(&simulation.result.plan_json).expect("plan");
+        let outcome = simulation.result.outcome().expect("outcome");
+        let report = Report {
+            plan: &plan,
+            outcome: &outcome,
+            analysis: Some(&analysis),
+            id: &simulation.id,
+            created_at: &simulation.created_at,
+            permalink,
+        };
+        pdf::render(&report, Paper::A4)
+    };
+    eprintln!("report: {} bytes of PDF", render(&simulation).len());
+    c.bench_function("report_pdf_40y", |b| {
+        b.iter(|| render(black_box(&simulation)))
+    });
+}
+
+criterion_group!(benches, result_page, report_pdf);
 criterion_main!(benches);

@@ -377,6 +377,11 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     let edit = one(&doc, "a.button[href^='/?from=']");
     assert_eq!(edit.value().attr("href"), Some(&*format!("/?from={id}")));
     one(&doc, &format!(r#"a[href="/api/v1/simulations/{id}"]"#));
+    one(&doc, &format!(r#"a[href="/s/{id}/report.pdf"]"#));
+    one(
+        &doc,
+        &format!(r#"a[href="/s/{id}/report.pdf?paper=letter"]"#),
+    );
     let permalink = one(&doc, "#permalink").value().attr("value").unwrap();
     assert!(permalink.ends_with(&format!("/s/{id}")), "{permalink}");
 }

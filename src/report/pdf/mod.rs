@@ -213,58 +213,39 @@ impl Flow {
     }
 
     fn bullets(&mut self, items: &[String]) {
-        let width = self.content_width() - 14.0;
         for item in items {
-            let lines = wrap(item, BODY, Font::Regular, width);
-            self.ensure(LEADING * lines.len() as f32);
-            let y = self.y;
-            self.page().text(
-                (MARGIN + 2.0, y),
-                BODY,
-                Font::Bold,
-                ACCENT,
-                Align::Left,
-                "-",
-            );
-            for line in lines {
-                let y = self.y;
-                self.page().text(
-                    (MARGIN + 14.0, y),
-                    BODY,
-                    Font::Regular,
-                    INK,
-                    Align::Left,
-                    &line,
-                );
-                self.y -= LEADING;
-            }
+            self.hanging(("-", ACCENT), 14.0, item);
             self.y -= 3.0;
         }
     }
 
     /// Label and value rows; long values wrap in their column.
     fn facts(&mut self, rows: &[Row]) {
-        let label_width = 110.0;
-        let value_width = self.content_width() - label_width;
         for row in rows {
-            let lines = wrap(&row.value, BODY, Font::Regular, value_width);
-            self.ensure(LEADING * lines.len().max(1) as f32 + 4.0);
-            let y = self.y;
-            self.page()
-                .text((MARGIN, y), BODY, Font::Bold, INK, Align::Left, row.label);
-            for line in lines {
-                let y = self.y;
-                self.page().text(
-                    (MARGIN + label_width, y),
-                    BODY,
-                    Font::Regular,
-                    INK,
-                    Align::Left,
-                    &line,
-                );
-                self.y -= LEADING;
-            }
+            self.hanging((row.label, INK), 110.0, &row.value);
             self.y -= 4.0;
+        }
+    }
+
+    /// A bold `label` at the margin and `text` wrapped beside it, `indent` points in, kept on
+    /// one page.
+    fn hanging(&mut self, (label, color): (&str, Rgb8), indent: f32, text: &str) {
+        let lines = wrap(text, BODY, Font::Regular, self.content_width() - indent);
+        self.ensure(LEADING * lines.len().max(1) as f32);
+        let y = self.y;
+        self.page()
+            .text((MARGIN, y), BODY, Font::Bold, color, Align::Left, label);
+        for line in lines {
+            let y = self.y;
+            self.page().text(
+                (MARGIN + indent, y),
+                BODY,
+                Font::Regular,
+                INK,
+                Align::Left,
+                &line,
+            );
+            self.y -= LEADING;
         }
     }
 
