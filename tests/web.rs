@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{TestApp, spawn_app_with};
+use common::{CLOSED_PORT, TestApp, spawn_app_with};
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -759,6 +759,40 @@ async fn browser_errors_are_pages_with_the_request_id_and_the_api_keeps_json() {
     assert_eq!(api.status(), 404);
     let body: Value = api.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn with_the_database_down_the_form_keeps_the_plan_and_pages_say_so() {
+    let app = spawn_app_with(|vars| {
+        vars.insert(
+            "APP__DATABASE__URL".into(),
+            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/glidepath"),
+        );
+        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "300".into());
+    })
+    .await;
+    // The form itself needs no database.
+    let (status, _) = page(&app, "/").await;
+    assert_eq!(status, 200);
+    // A run gets the form back with the plan as typed and the reason, with the coded
+    // status and Retry-After.
+    let response = post(&app, &base_plan()).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert!(text(one(&doc, ".notice.warning")).contains("Your plan is still here"));
+    let balance = one(&doc, r#"input[name="portfolio.balance"]"#);
+    assert_eq!(balance.value().attr("value"), Some("1000000"));
+    // A result page is the styled 503 page.
+    let (status, doc) = page(&app, "/s/0123456789abcdef0123456789abcdef").await;
+    assert_eq!(status, 503);
+    assert_eq!(text(one(&doc, "h1")), "Glidepath is busy");
+    assert!(text(one(&doc, ".error-page")).contains("Nothing is lost"));
+    one(&doc, ".request-id code");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use super::result::{self, ResultPage};
 use crate::analysis::DEFAULT_TARGETS;
 use crate::engine::plan::{FieldError, Limits, parse_plan_json};
 use crate::http::api;
-use crate::http::errors::AppError;
+use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
 use crate::report::format::trim_decimals;
 use crate::state::AppState;
 
@@ -22,6 +22,8 @@ pub struct FormPage {
     pub form: FormView,
     /// The plan being edited, when there is one.
     pub editing: Option<String>,
+    /// Why the plan could not be run just now (busy, database down); the values are kept.
+    pub notice: Option<String>,
     pub max_scenarios: u32,
 }
 
@@ -47,7 +49,11 @@ pub async fn form_page(
         }
         None => (defaults, None),
     };
-    render_form(&state, values, &[], editing, StatusCode::OK, false)
+    let page = FormPage {
+        editing,
+        ..plan_form(&state, &values, &[], false)
+    };
+    html(StatusCode::OK, &page)
 }
 
 /// `POST /simulate`: run the plan and redirect to its page; re-render the form for a row or
@@ -62,11 +68,11 @@ pub async fn simulate(
         Action::Run => {}
         Action::Preset(name) => {
             let changed = apply_preset(&state, &mut values, name);
-            return render_form(&state, values, &[], None, StatusCode::OK, changed);
+            return html(StatusCode::OK, &plan_form(&state, &values, &[], changed));
         }
         row => {
             values.apply(row);
-            return render_form(&state, values, &[], None, StatusCode::OK, false);
+            return html(StatusCode::OK, &plan_form(&state, &values, &[], false));
         }
     }
     let limits = Limits {
@@ -75,22 +81,41 @@ pub async fn simulate(
     let plan = match values.to_plan(&state.settings.plan_defaults, limits) {
         Ok(plan) => plan,
         Err(errors) => {
-            return render_form(
-                &state,
-                values,
-                &errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-            );
+            let page = plan_form(&state, &values, &errors, false);
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    api::ensure_started(&state)?;
-    let simulation = state
-        .simulations
-        .create(plan, &api::caller(&req))
-        .await
-        .map_err(api::into_app_error)?;
+    let created = match api::ensure_started(&state) {
+        Ok(()) => state
+            .simulations
+            .create(plan, &api::caller(&req))
+            .await
+            .map_err(api::into_app_error),
+        Err(err) => Err(err),
+    };
+    let simulation = match created {
+        Ok(simulation) => simulation,
+        // Busy or the database is down: the form again with the plan as typed, so nothing
+        // is lost, and the coded status and Retry-After.
+        Err(err) if is_transient(err.code()) => {
+            let page = FormPage {
+                notice: Some(format!(
+                    "{}. Your plan is still here: please run it again in a moment.",
+                    capitalize(err.message())
+                )),
+                ..plan_form(&state, &values, &[], false)
+            };
+            let mut response = html(err.code().status(), &page)?;
+            if let Some(after) = err.retry_after() {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(retry_after_secs(after)),
+                );
+            }
+            return Ok(response);
+        }
+        Err(err) => return Err(err),
+    };
     api::record_simulation_fields(&simulation);
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/s/{}", simulation.id)))
@@ -191,22 +216,39 @@ fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
     true
 }
 
-fn render_form(
+fn plan_form(
     state: &AppState,
-    values: Values,
+    values: &Values,
     errors: &[FieldError],
-    editing: Option<String>,
-    status: StatusCode,
     market_open: bool,
-) -> Result<HttpResponse, AppError> {
+) -> FormPage {
     let max_scenarios = state.settings.simulation.max_scenarios;
-    let page = FormPage {
+    FormPage {
         layout: Layout::new(),
-        form: form_view(&values, errors, max_scenarios, market_open),
-        editing,
+        form: form_view(values, errors, max_scenarios, market_open),
+        editing: None,
+        notice: None,
         max_scenarios,
-    };
-    html(status, &page)
+    }
+}
+
+/// Errors that pass: a full queue, a deadline, the database down or still starting.
+fn is_transient(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Overloaded
+            | ErrorCode::Timeout
+            | ErrorCode::StorageUnavailable
+            | ErrorCode::Unavailable
+    )
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A rendered page; pages are never cached (results are cached by id in the API instead).
