@@ -73,7 +73,7 @@ impl ErrorPage {
             layout: Layout::new(),
             status: code.status().as_u16(),
             title,
-            message: err.message().to_string(),
+            message: super::sentence(err.message()),
             advice,
             request_id: request_id
                 .map(str::to_string)

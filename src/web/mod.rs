@@ -24,6 +24,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(get_resource("/static/{file}", assets::serve));
 }
 
+/// `text` with its first letter in upper case: coded error messages start in lower case.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// What every page's layout needs.
 pub struct Layout {
     pub css: &'static str,

@@ -101,7 +101,7 @@ pub async fn simulate(
             let page = FormPage {
                 notice: Some(format!(
                     "{}. Your plan is still here: please run it again in a moment.",
-                    capitalize(err.message())
+                    super::sentence(err.message())
                 )),
                 ..plan_form(&state, &values, &[], false)
             };
@@ -241,14 +241,6 @@ fn is_transient(code: ErrorCode) -> bool {
             | ErrorCode::StorageUnavailable
             | ErrorCode::Unavailable
     )
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A rendered page; pages are never cached (results are cached by id in the API instead).
