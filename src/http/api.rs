@@ -337,12 +337,13 @@ pub async fn get_percentiles_csv(
     ),
     responses(
         (status = 200, description = "The report. The same result gives the same bytes.",
-            content_type = "application/pdf", body = Vec<u8>,
+            content_type = "application/pdf", body = super::openapi::PdfDocument,
             headers(
                 ("ETag" = String, description = "Validator of the report (absent when the analysis was unavailable and the report says so)."),
                 ("Content-Disposition" = String, description = "`attachment` with a file name."),
             )),
         (status = 304, description = "The report matches `If-None-Match`."),
+        (status = 400, description = "A query string that cannot be read (a parameter given twice).", body = super::errors::Body),
         (status = 404, description = "No simulation has this id.", body = super::errors::Body),
         (status = 422, description = "`paper` is not `a4` or `letter`.", body = super::errors::Body),
         (status = 503, description = "The database is unavailable.", body = super::errors::Body,

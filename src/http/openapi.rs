@@ -26,7 +26,7 @@ use crate::engine::{Outcome, Plan};
         super::api::assumptions,
         super::api::openapi_json,
     ),
-    components(schemas(super::errors::ErrorCode)),
+    components(schemas(super::errors::ErrorCode, crate::report::pdf::Paper)),
     modifiers(&BearerKeys),
     tags(
         (name = "simulations", description = "Run a plan and read stored results."),
@@ -50,6 +50,11 @@ impl utoipa::Modify for BearerKeys {
         );
     }
 }
+
+/// A PDF document (binary).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfDocument(#[allow(dead_code)] Vec<u8>);
 
 /// A simulation as the API returns it: the permalink id, the normalized plan and the outcome.
 #[derive(Serialize, ToSchema)]

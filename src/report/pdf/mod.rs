@@ -25,6 +25,7 @@ use crate::analysis::Analysis;
 use crate::engine::plan::MarketModel;
 use crate::engine::{Outcome, Plan};
 
+/// Paper size of a report: A4 (210 × 297 mm) or US Letter (8.5 × 11 in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
