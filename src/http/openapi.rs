@@ -82,3 +82,41 @@ pub fn document() -> &'static str {
         json
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// Every `$ref` names a schema the document defines (a type used only through
+    /// `value_type` must be listed in `components` by hand).
+    #[test]
+    fn every_reference_resolves() {
+        fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, v) in map {
+                        match (key.as_str(), v) {
+                            ("$ref", Value::String(r)) => out.push(r),
+                            _ => refs(v, out),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc: Value = serde_json::from_str(super::document()).expect("the document is JSON");
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 20);
+        for r in found {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unexpected reference {r}"));
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{r} does not resolve"
+            );
+        }
+    }
+}
