@@ -193,3 +193,26 @@ impl ResponseError for HtmlError {
         page_response(&self.0, json.headers(), json.status(), false)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_page_shows_the_message_as_a_sentence_and_the_request_id() {
+        let err = AppError::not_found("simulation");
+        let html = ErrorPage::new(&err, None, Some("req-123"))
+            .render()
+            .unwrap();
+        assert!(html.contains("<h1>Page not found</h1>"));
+        assert!(html.contains("Simulation not found."), "{html}");
+        assert!(html.contains("<code>req-123</code>"));
+        let busy = AppError::new(ErrorCode::Overloaded, "every slot is busy");
+        let html = ErrorPage::new(&busy, Some(3), None).render().unwrap();
+        assert!(html.contains("try again in 3 seconds"), "{html}");
+        assert!(
+            !html.contains("quote request id"),
+            "no id, no sentence about it"
+        );
+    }
+}

@@ -233,3 +233,77 @@ fn analysis_view(a: &Analysis) -> AnalysisView {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::plan::{Limits, parse_plan_json};
+    use crate::engine::{PlanDefaults, RunOptions};
+
+    fn page(json: &str, analysis: Option<&PageAnalysis>) -> (ResultPage, String) {
+        let plan = parse_plan_json(json)
+            .unwrap()
+            .normalize(
+                &PlanDefaults::default(),
+                Limits {
+                    max_scenarios: 1000,
+                },
+            )
+            .unwrap();
+        let outcome = crate::engine::simulate(&plan, &RunOptions::default()).unwrap();
+        let page = ResultPage::build(
+            &plan,
+            &outcome,
+            analysis,
+            "0123456789abcdef0123456789abcdef".into(),
+            "2026-11-27T12:00:00Z".into(),
+            "https://glidepath.example/s/0123456789abcdef0123456789abcdef".into(),
+        );
+        let html = page.render().unwrap();
+        (page, html)
+    }
+
+    #[test]
+    fn a_plan_that_always_fails_says_so_in_words_and_colour_and_badge() {
+        let (page, html) = page(
+            r#"{"name": "<script>x</script>Broke", "current_age": 60, "end_age": 95,
+                "portfolio": {"balance": 1000}, "spending": {"annual": 50000},
+                "simulation": {"scenarios": 100, "seed": 1}}"#,
+            None,
+        );
+        assert_eq!(
+            page.headline,
+            "0 of 100 simulated futures still have money at age 95"
+        );
+        assert_eq!(page.verdict, ("poor", "At serious risk"));
+        assert!(html.contains(r#"<section class="headline poor""#));
+        assert!(
+            html.contains("At serious risk"),
+            "the badge says it in words"
+        );
+        // Names are text: stripped of tags when normalized, escaped when rendered.
+        assert!(!html.contains("<script>x"), "{html}");
+        // Without an analysis the page neither shows one nor claims it is unavailable.
+        assert!(!html.contains("What would change the odds"));
+        assert!(!html.contains("not available right now"));
+    }
+
+    #[test]
+    fn an_unavailable_analysis_is_said_and_a_safe_plan_reads_more_than_99() {
+        let (page, html) = page(
+            r#"{"current_age": 60, "end_age": 70, "portfolio": {"balance": 5000000},
+                "spending": {"annual": 10000}, "simulation": {"scenarios": 1000, "seed": 2}}"#,
+            Some(&PageAnalysis::Unavailable),
+        );
+        assert!(
+            page.headline.starts_with("100 of 100") || page.headline.starts_with("More than 99"),
+            "{}",
+            page.headline
+        );
+        assert_eq!(page.verdict.0, "good");
+        assert!(html.contains("not available right now; reload the page"));
+        // No spending chart for constant dollars; the depletion table says there is none.
+        assert!(!html.contains(r#"id="chart-spending""#));
+        assert!(html.contains(r#"id="chart-depletion""#));
+    }
+}
