@@ -68,6 +68,27 @@ async fn app() -> TestApp {
     app
 }
 
+/// Runs `test` on the blocking pool against a fresh instance, in a new tab of a fresh
+/// Chromium (scripts on or off), with the tab's problems watched; skips without Chromium.
+async fn in_chromium(scripts: bool, test: impl FnOnce(&str, &Tab, &Problems) + Send + 'static) {
+    let app = app().await;
+    let base = app.address.clone();
+    tokio::task::spawn_blocking(move || {
+        let Some(browser) = chromium() else { return };
+        let tab = browser.new_tab().expect("tab");
+        tab.set_default_timeout(Duration::from_secs(60));
+        if !scripts {
+            tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+                .expect("JavaScript off");
+        }
+        let problems = Problems::watch(&tab);
+        test(&base, &tab, &problems);
+    })
+    .await
+    .expect("browser test");
+    app.shutdown().await.unwrap();
+}
+
 /// Console errors, uncaught exceptions and browser-reported errors (CSP violations, failed
 /// loads) seen by a tab.
 #[derive(Clone, Default)]
@@ -248,13 +269,7 @@ fn assert_result_page(tab: &Tab) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
-    let app = app().await;
-    let base = app.address.clone();
-    tokio::task::spawn_blocking(move || {
-        let Some(browser) = chromium() else { return };
-        let tab = browser.new_tab().expect("tab");
-        tab.set_default_timeout(Duration::from_secs(60));
-        let problems = Problems::watch(&tab);
+    in_chromium(true, |base, tab, problems| {
 
         tab.navigate_to(&format!("{base}/"))
             .and_then(|t| t.wait_until_navigated())
@@ -262,7 +277,7 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
         assert_eq!(tab.get_title().unwrap(), "Will my money last? · Glidepath");
         // The script shows only the chosen strategy's fields.
         let hidden = "document.querySelector('[name=\"spending.upper_guard\"]').closest('.field').hidden";
-        assert_eq!(eval(&tab, hidden), true);
+        assert_eq!(eval(tab, hidden), true);
         tab.find_element(r#"select[name="spending.strategy"]"#)
             .unwrap()
             .call_js_fn(
@@ -271,11 +286,11 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
                 false,
             )
             .unwrap();
-        assert_eq!(eval(&tab, hidden), false);
-        screenshots(&tab, "form");
+        assert_eq!(eval(tab, hidden), false);
+        screenshots(tab, "form");
 
         // While editing, the preview re-runs the plan through the JSON API.
-        fill(&tab, &PLAN);
+        fill(tab, &PLAN);
         let preview = tab
             .wait_for_element_with_custom_timeout("#preview:not([hidden])", Duration::from_secs(30))
             .expect("preview shown");
@@ -289,37 +304,37 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
         }
         assert!(words.contains("of 100 futures still have money at age 95"), "{words}");
 
-        submit_and_wait(&tab, "button.primary");
-        assert_result_page(&tab);
+        submit_and_wait(tab, "button.primary");
+        assert_result_page(tab);
         // Variable strategy: the spending chart is there too; the copy button is enhanced in.
         tab.wait_for_element("#chart-spending svg").expect("spending chart");
-        assert_eq!(eval(&tab, "document.getElementById('copy-link').hidden"), false);
-        screenshots(&tab, "result");
+        assert_eq!(eval(tab, "document.getElementById('copy-link').hidden"), false);
+        screenshots(tab, "result");
         problems.assert_none("form, preview and result pages");
 
         // An invalid plan: 422 with the summary focused and the values kept.
         tab.navigate_to(&format!("{base}/"))
             .and_then(|t| t.wait_until_navigated())
             .unwrap();
-        fill(&tab, &[("current_age", "60"), ("end_age", "95"), ("spending.annual", "40000")]);
-        fill(&tab, &[("portfolio.balance", "500")]);
+        fill(tab, &[("current_age", "60"), ("end_age", "95"), ("spending.annual", "40000")]);
+        fill(tab, &[("portfolio.balance", "500")]);
         // The browser's own check would stop the post; the server's is what is tested here.
-        eval(&tab, "document.getElementById('plan-form').noValidate = true");
-        submit_and_wait(&tab, "button.primary");
-        let summary = text_of(&tab, "#error-summary");
+        eval(tab, "document.getElementById('plan-form').noValidate = true");
+        submit_and_wait(tab, "button.primary");
+        let summary = text_of(tab, "#error-summary");
         assert!(summary.contains("must be between $1,000 and $100,000,000"), "{summary}");
-        assert_eq!(eval(&tab, "document.activeElement.id"), "error-summary");
+        assert_eq!(eval(tab, "document.activeElement.id"), "error-summary");
         assert_eq!(
-            eval(&tab, "document.querySelector('[name=\"portfolio.balance\"]').value"),
+            eval(tab, "document.querySelector('[name=\"portfolio.balance\"]').value"),
             "500"
         );
-        screenshots(&tab, "form-errors");
+        screenshots(tab, "form-errors");
 
         tab.navigate_to(&format!("{base}/s/0123456789abcdef0123456789abcdef"))
             .and_then(|t| t.wait_until_navigated())
             .unwrap();
-        assert_eq!(text_of(&tab, "h1"), "Page not found");
-        screenshots(&tab, "error-404");
+        assert_eq!(text_of(tab, "h1"), "Page not found");
+        screenshots(tab, "error-404");
         // The two pages' own statuses are all the console may report.
         let seen = problems.0.lock().unwrap().clone();
         let expected = [422, 404].map(|status| {
@@ -330,53 +345,40 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
             assert!(seen.starts_with(&expected), "{seen}");
         }
     })
-    .await
-    .expect("browser test");
-    app.shutdown().await.unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn everything_works_with_javascript_off() {
-    let app = app().await;
-    let base = app.address.clone();
-    tokio::task::spawn_blocking(move || {
-        let Some(browser) = chromium() else { return };
-        let tab = browser.new_tab().expect("tab");
-        tab.set_default_timeout(Duration::from_secs(60));
-        tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-            .expect("JavaScript off");
-        let problems = Problems::watch(&tab);
-
+    in_chromium(false, |base, tab, problems| {
         tab.navigate_to(&format!("{base}/"))
             .and_then(|t| t.wait_until_navigated())
             .expect("form loads");
-        assert_eq!(eval(&tab, "1 + 1"), 2, "evaluate still works from DevTools");
+        assert_eq!(eval(tab, "1 + 1"), 2, "evaluate still works from DevTools");
         // Rows are added by a plain submit button.
-        submit_and_wait(&tab, r#"button[value="add:income"]"#);
-        fill(&tab, &PLAN);
+        submit_and_wait(tab, r#"button[value="add:income"]"#);
+        fill(tab, &PLAN);
         fill(
-            &tab,
+            tab,
             &[
                 ("income[0].name", "Pension"),
                 ("income[0].annual", "12000"),
                 ("income[0].start_age", "65"),
             ],
         );
-        submit_and_wait(&tab, "button.primary");
-        assert_result_page(&tab);
-        let facts = text_of(&tab, ".two-col");
+        submit_and_wait(tab, "button.primary");
+        assert_result_page(tab);
+        let facts = text_of(tab, ".two-col");
         assert!(facts.contains("Pension: $12,000 a year from 65"), "{facts}");
         // Without the script the copy button stays hidden and the link is there to select.
         assert_eq!(
-            eval(&tab, "document.getElementById('copy-link').hidden"),
+            eval(tab, "document.getElementById('copy-link').hidden"),
             true
         );
-        let link = eval(&tab, "document.getElementById('permalink').value");
+        let link = eval(tab, "document.getElementById('permalink').value");
         assert!(link.as_str().unwrap().contains("/s/"), "{link}");
-        screenshots(&tab, "result-no-js");
+        screenshots(tab, "result-no-js");
         problems.assert_none("pages with JavaScript off");
     })
-    .await
-    .expect("browser test");
-    app.shutdown().await.unwrap();
+    .await;
 }
