@@ -446,14 +446,7 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
 
 #[tokio::test]
 async fn with_the_database_down_a_post_is_503_storage_unavailable_and_hands_out_no_id() {
-    let app = spawn_app_with(|vars| {
-        vars.insert(
-            "APP__DATABASE__URL".into(),
-            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/glidepath"),
-        );
-        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "300".into());
-    })
-    .await;
+    let app = spawn_app_with(common::database_down).await;
     let response = post(&app, &plan(40_000.0)).await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{TestApp, in_ci, spawn_app_with};
+use common::{TestApp, spawn_app_with};
 use headless_chrome::browser::tab::ModifierKey;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
@@ -26,11 +26,10 @@ const WIDTHS: [u32; 2] = [1280, 390];
 
 fn chromium() -> Option<Browser> {
     if !Path::new(CHROMIUM).exists() {
-        assert!(
-            !in_ci(),
-            "{CHROMIUM} is required under CI=true (apt-get install chromium)"
+        common::service_missing(
+            "Chromium",
+            format!("no {CHROMIUM}: apt-get install chromium"),
         );
-        eprintln!("\n*** SKIPPED: no {CHROMIUM}; install Debian's chromium to run this test ***\n");
         return None;
     }
     let profile = tempfile::tempdir().expect("profile dir");
@@ -354,7 +353,6 @@ async fn everything_works_with_javascript_off() {
         tab.navigate_to(&format!("{base}/"))
             .and_then(|t| t.wait_until_navigated())
             .expect("form loads");
-        assert_eq!(eval(tab, "1 + 1"), 2, "evaluate still works from DevTools");
         // Rows are added by a plain submit button.
         submit_and_wait(tab, r#"button[value="add:income"]"#);
         fill(tab, &PLAN);

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{CLOSED_PORT, TestApp, spawn_app_with};
+use common::{TestApp, spawn_app_with};
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -763,14 +763,7 @@ async fn browser_errors_are_pages_with_the_request_id_and_the_api_keeps_json() {
 
 #[tokio::test]
 async fn with_the_database_down_the_form_keeps_the_plan_and_pages_say_so() {
-    let app = spawn_app_with(|vars| {
-        vars.insert(
-            "APP__DATABASE__URL".into(),
-            format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/glidepath"),
-        );
-        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "300".into());
-    })
-    .await;
+    let app = spawn_app_with(common::database_down).await;
     // The form itself needs no database.
     let (status, _) = page(&app, "/").await;
     assert_eq!(status, 200);

@@ -570,7 +570,7 @@ pub(crate) fn caller(req: &HttpRequest) -> Caller {
     }
 }
 
-pub(crate) fn identity(req: &HttpRequest) -> Identity {
+fn identity(req: &HttpRequest) -> Identity {
     req.extensions()
         .get::<Identity>()
         .cloned()

@@ -54,7 +54,7 @@ impl utoipa::Modify for BearerKeys {
 /// A PDF document (binary).
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
-pub struct PdfDocument(#[allow(dead_code)] Vec<u8>);
+pub struct PdfDocument(pub Vec<u8>);
 
 /// A simulation as the API returns it: the permalink id, the normalized plan and the outcome.
 #[derive(Serialize, ToSchema)]

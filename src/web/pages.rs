@@ -130,7 +130,6 @@ pub async fn result_page(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let simulation = api::find(&state, &req, &id).await?;
-    api::record_simulation_fields(&simulation);
     let analysis = analysis_of(&state, &simulation.result.plan_json).await;
     let permalink = permalink(&req, &simulation.id);
     let page =

@@ -26,9 +26,19 @@ use crate::telemetry::metrics as m;
 
 /// Rendered PDFs, weighted by their bytes.
 pub struct Reports {
-    cache: Cache<String, Bytes>,
+    cache: Cache<String, ReportFile>,
     timeout: Duration,
 }
+
+/// A rendered report and the name it is downloaded under.
+#[derive(Clone)]
+struct ReportFile {
+    bytes: Bytes,
+    filename: String,
+}
+
+/// Reports change only with the result, paper and analysis: a client may keep one an hour.
+const CACHE_CONTROL: &str = "private, max-age=3600";
 
 impl Reports {
     pub fn new(settings: &Settings) -> Self {
@@ -36,8 +46,9 @@ impl Reports {
         Self {
             cache: Cache::builder()
                 .max_capacity(bytes)
-                .weigher(|key: &String, pdf: &Bytes| {
-                    u32::try_from(key.len() + pdf.len()).unwrap_or(u32::MAX)
+                .weigher(|key: &String, file: &ReportFile| {
+                    u32::try_from(key.len() + file.filename.len() + file.bytes.len())
+                        .unwrap_or(u32::MAX)
                 })
                 .time_to_live(Duration::from_secs(settings.cache.ttl_seconds))
                 .build(),
@@ -97,11 +108,17 @@ pub async fn serve(
         simulation.id,
         paper.as_str()
     );
+    // Only a complete report carries this validator, so a match needs no render.
     let tag = format!("\"{}-{}-pdf\"", simulation.result.hash, paper.as_str());
-    let filename = filename(&simulation.result.plan_json, &simulation.id, paper);
-    if let Some(bytes) = state.reports.cache.get(&key).await {
+    if api::matches_etag(req.headers(), &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+            .finish());
+    }
+    if let Some(file) = state.reports.cache.get(&key).await {
         count("cached");
-        return Ok(respond(req, bytes, Some(&tag), &filename));
+        return Ok(respond(file, Some(&tag)));
     }
     let analysis = match pages::analysis_of(state, &simulation.result.plan_json).await {
         Some(super::result::PageAnalysis::Ready(analysis)) => Some(analysis),
@@ -109,7 +126,7 @@ pub async fn serve(
     };
     let permalink = pages::permalink(req, &simulation.id);
     let complete = analysis.is_some();
-    let job = web::block(move || -> Result<Vec<u8>, serde_json::Error> {
+    let job = web::block(move || -> Result<ReportFile, serde_json::Error> {
         let plan: Plan = serde_json::from_str(&simulation.result.plan_json)?;
         let outcome = simulation.result.outcome()?;
         let report = Report {
@@ -120,10 +137,13 @@ pub async fn serve(
             created_at: &simulation.created_at,
             permalink: &permalink,
         };
-        Ok(pdf::render(&report, paper))
+        Ok(ReportFile {
+            bytes: pdf::render(&report, paper).into(),
+            filename: filename(&plan.name, &simulation.id, paper),
+        })
     });
-    let bytes = match tokio::time::timeout(state.reports.timeout, job).await {
-        Ok(Ok(Ok(bytes))) => Bytes::from(bytes),
+    let file = match tokio::time::timeout(state.reports.timeout, job).await {
+        Ok(Ok(Ok(file))) => file,
         Ok(Ok(Err(err))) => {
             count("failed");
             return Err(AppError::internal(err));
@@ -145,45 +165,35 @@ pub async fn serve(
     };
     count("rendered");
     if complete {
-        state.reports.cache.insert(key, bytes.clone()).await;
+        state.reports.cache.insert(key, file.clone()).await;
     }
-    Ok(respond(req, bytes, complete.then_some(&*tag), &filename))
+    Ok(respond(file, complete.then_some(&*tag)))
 }
 
 fn count(outcome: &'static str) {
     metrics::counter!(m::PDF_REPORTS_TOTAL, "outcome" => outcome).increment(1);
 }
 
-fn respond(req: &HttpRequest, bytes: Bytes, tag: Option<&str>, filename: &str) -> HttpResponse {
+/// The PDF as an attachment; with a validator when it is complete, never stored otherwise.
+fn respond(file: ReportFile, tag: Option<&str>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
-    if let Some(tag) = tag {
-        response
+    match tag {
+        Some(tag) => response
             .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, max-age=3600"));
-        if api::matches_etag(req.headers(), tag) {
-            return HttpResponse::NotModified()
-                .insert_header((header::ETAG, tag))
-                .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
-                .finish();
-        }
-    } else {
-        response.insert_header((header::CACHE_CONTROL, "no-store"));
-    }
+            .insert_header((header::CACHE_CONTROL, CACHE_CONTROL)),
+        None => response.insert_header((header::CACHE_CONTROL, "no-store")),
+    };
     response
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
+            format!("attachment; filename=\"{}\"", file.filename),
         ))
         .content_type("application/pdf")
-        .body(bytes)
+        .body(file.bytes)
 }
 
 /// `glidepath-our-plan-0123abcd-a4.pdf`: the plan's name in ASCII, a short id, the paper.
-fn filename(plan_json: &str, id: &str, paper: Paper) -> String {
-    let name = serde_json::from_str::<serde_json::Value>(plan_json)
-        .ok()
-        .and_then(|plan| plan["name"].as_str().map(str::to_string))
-        .unwrap_or_default();
+fn filename(name: &str, id: &str, paper: Paper) -> String {
     let mut slug = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -207,13 +217,12 @@ mod tests {
 
     #[test]
     fn filenames_are_ascii_and_name_the_plan() {
-        let plan = r#"{"name": "Our <plan> für 2040!"}"#;
         assert_eq!(
-            filename(plan, "0123456789abcdef", Paper::Letter),
+            filename("Our <plan> für 2040!", "0123456789abcdef", Paper::Letter),
             "glidepath-our-plan-f-r-2040-01234567-letter.pdf"
         );
         assert_eq!(
-            filename("{}", "0123456789abcdef", Paper::A4),
+            filename("", "0123456789abcdef", Paper::A4),
             "glidepath-01234567-a4.pdf"
         );
     }

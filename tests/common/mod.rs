@@ -25,14 +25,23 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// Handles a missing service: fail under CI, skip (loudly) elsewhere.
-fn service_missing(service: &str, why: impl std::fmt::Display) {
+/// Handles a missing service or tool: fail under CI, skip (loudly) elsewhere.
+pub fn service_missing(service: &str, why: impl std::fmt::Display) {
     if in_ci() {
         panic!("{service} is required under CI=true but is unavailable: {why}");
     }
     eprintln!(
-        "\n*** SKIPPED: {service} is not reachable on 127.0.0.1 ({why}); start it to run this test ***\n"
+        "\n*** SKIPPED: {service} is unavailable ({why}); install or start it to run this test ***\n"
     );
+}
+
+/// Points the instance at a PostgreSQL that is not there, with a short query deadline.
+pub fn database_down(vars: &mut HashMap<String, String>) {
+    vars.insert(
+        "APP__DATABASE__URL".into(),
+        format!("postgres://postgres@127.0.0.1:{CLOSED_PORT}/glidepath"),
+    );
+    vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "300".into());
 }
 
 /// Variables for a development instance on a random loopback port with its own SQLite file.
