@@ -98,40 +98,43 @@ impl Canvas {
         width: f32,
         dash: Option<(f32, f32)>,
     ) {
-        let pattern = match dash {
-            Some((on, off)) => LineDashPattern::new(0.0, &[on, off]),
-            None => LineDashPattern::default(),
-        };
-        self.ops.extend([
-            Op::SetOutlineColor { col: color.into() },
-            Op::SetOutlineThickness { pt: Pt(width) },
-            Op::SetLineDashPattern { dash: pattern },
-            Op::DrawLine {
-                line: Line {
-                    points: line_points(points),
-                    is_closed: false,
-                },
-            },
-        ]);
-        if dash.is_some() {
-            self.ops.push(Op::SetLineDashPattern {
-                dash: LineDashPattern::default(),
-            });
-        }
+        self.stroke(points, color, width, dash, false);
     }
 
     /// A closed outline.
     pub fn outline(&mut self, points: &[(f32, f32)], color: Rgb8, width: f32) {
+        self.stroke(points, color, width, None, true);
+    }
+
+    fn stroke(
+        &mut self,
+        points: &[(f32, f32)],
+        color: Rgb8,
+        width: f32,
+        dash: Option<(f32, f32)>,
+        closed: bool,
+    ) {
         self.ops.extend([
             Op::SetOutlineColor { col: color.into() },
             Op::SetOutlineThickness { pt: Pt(width) },
-            Op::DrawLine {
-                line: Line {
-                    points: line_points(points),
-                    is_closed: true,
-                },
-            },
         ]);
+        if let Some((on, off)) = dash {
+            self.ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(0.0, &[on, off]),
+            });
+        }
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: line_points(points),
+                is_closed: closed,
+            },
+        });
+        if dash.is_some() {
+            // Back to solid for whatever is drawn next.
+            self.ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::default(),
+            });
+        }
     }
 }
 
