@@ -7,9 +7,9 @@
 
 use super::BATCH;
 use super::market::{MarketYear, ReturnModel, YearSource};
-use super::plan::Plan;
+use super::plan::{Plan, Strategy};
 use super::simd::{SimdLevel, dispatch};
-use super::strategy::{History, Want, Withdraw, YearPlan};
+use super::strategy::{GUARDRAILS_PRESERVATION_STOPS, History, Want, Withdraw, YearPlan};
 
 /// Failure year of a path that never failed.
 pub const NEVER: u16 = u16::MAX;
@@ -43,18 +43,20 @@ impl Schedule {
                 } else {
                     plan.portfolio.annual_contribution
                 };
-                let mut inflow_nominal = 0.0;
+                let (mut income_real, mut income_nominal) = (0.0, 0.0);
                 for income in &plan.income {
                     let paid =
                         age >= income.start_age && income.end_age.is_none_or(|end| age < end);
                     if paid {
                         if income.inflation_adjusted {
-                            inflow_real += income.annual;
+                            income_real += income.annual;
                         } else {
-                            inflow_nominal += income.annual;
+                            income_nominal += income.annual;
                         }
                     }
                 }
+                inflow_real += income_real;
+                let mut inflow_nominal = income_nominal;
                 for event in plan.events.iter().filter(|e| e.age == age) {
                     if event.inflation_adjusted {
                         inflow_real += event.amount;
@@ -73,14 +75,16 @@ impl Schedule {
                 } else {
                     [plan.allocation.stocks, plan.allocation.bonds, cash]
                 };
-                let remaining = plan.end_age - age;
                 YearPlan {
                     retired,
                     first_retired: age == plan.retirement_age,
                     inflow_real,
                     inflow_nominal,
                     weights,
-                    vpw_share: vpw_share(plan, remaining),
+                    vpw_share: vpw_share(plan, age),
+                    income_real,
+                    income_nominal,
+                    preserve_capital: plan.end_age - age > GUARDRAILS_PRESERVATION_STOPS,
                 }
             })
             .collect();
@@ -98,22 +102,37 @@ impl Schedule {
     }
 }
 
-/// The annuity-due payment per dollar over `n` years at real rate `r`:
-/// `r / ((1 + r)(1 − (1 + r)^−n))`, or `1/n` when `r = 0`. The last year spends everything.
-fn vpw_share(plan: &Plan, remaining: u32) -> f64 {
-    let r = match plan.spending.strategy {
-        super::plan::Strategy::Vpw {
+/// `vpw`'s share of the balance at `age`: the annuity-due payment per dollar over the `n`
+/// years left before the horizon age (the end age in plans stored before engine 1.1.0).
+fn vpw_share(plan: &Plan, age: u32) -> f64 {
+    match plan.spending.strategy {
+        Strategy::Vpw {
             expected_real_return,
+            horizon_age,
             ..
-        } => expected_real_return,
-        _ => return 0.0,
-    };
-    let n = f64::from(remaining);
-    if r.abs() < 1e-12 {
+        } => annuity_due_share(
+            expected_real_return,
+            horizon_age.unwrap_or(plan.end_age).saturating_sub(age),
+        ),
+        _ => 0.0,
+    }
+}
+
+/// The annuity-due payment per dollar over `n` years at real rate `r`:
+/// `r / ((1 + r)(1 − (1 + r)^−n))`, or `1/n` when `r = 0`. With one year left it is exactly
+/// 1 (the formula rounds to just above 1 for some `r`, which would withdraw more than the
+/// balance), and it is never more than 1.
+pub fn annuity_due_share(r: f64, n: u32) -> f64 {
+    if n <= 1 {
+        return 1.0;
+    }
+    let n = f64::from(n);
+    let share = if r.abs() < 1e-12 {
         1.0 / n
     } else {
         r / ((1.0 + r) * (1.0 - (1.0 + r).powf(-n)))
-    }
+    };
+    share.min(1.0)
 }
 
 /// Where one batch writes: its column slice of every year's row, and its per-path results.
@@ -122,6 +141,10 @@ pub struct BatchOut<'a> {
     pub spending: Vec<&'a mut [f64]>,
     pub fail_year: &'a mut [u16],
     pub shortfall_years: &'a mut [u16],
+    /// First year the balance could not fund the withdrawal.
+    pub ran_out_year: &'a mut [u16],
+    /// First retirement year whose real spending fell below the strategy's floor.
+    pub floor_year: &'a mut [u16],
 }
 
 /// Where a year's real balance and spending go, one value per lane.
@@ -134,6 +157,9 @@ struct Lanes {
     /// First failed year, `INFINITY` while the path holds.
     fail_year: [f64; BATCH],
     shortfall_years: [f64; BATCH],
+    /// First unfunded year and first year below the floor, `INFINITY` until then.
+    ran_out_year: [f64; BATCH],
+    floor_year: [f64; BATCH],
     history: History,
 }
 
@@ -156,6 +182,8 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         price: [1.0; BATCH],
         fail_year: [f64::INFINITY; BATCH],
         shortfall_years: [0.0; BATCH],
+        ran_out_year: [f64::INFINITY; BATCH],
+        floor_year: [f64::INFINITY; BATCH],
         history: History::default(),
     };
     // A full batch records straight into its matrix columns; the last, partial one stages.
@@ -184,8 +212,14 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
             out.spending[t].copy_from_slice(&staged_spending[..len]);
         }
     }
-    for (slot, &year) in out.fail_year.iter_mut().zip(&lanes.fail_year) {
-        *slot = if year.is_finite() { year as u16 } else { NEVER };
+    for (slots, years) in [
+        (&mut *out.fail_year, &lanes.fail_year),
+        (&mut *out.ran_out_year, &lanes.ran_out_year),
+        (&mut *out.floor_year, &lanes.floor_year),
+    ] {
+        for (slot, &year) in slots.iter_mut().zip(years) {
+            *slot = if year.is_finite() { year as u16 } else { NEVER };
+        }
     }
     for (slot, &years) in out.shortfall_years.iter_mut().zip(&lanes.shortfall_years) {
         *slot = years as u16;
@@ -206,6 +240,7 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
 ) {
     let [ws, wb, wc] = year.weights;
     let fee_keep = schedule.fee_keep;
+    let floor = strategy.floor();
     for i in 0..BATCH {
         let p = lanes.price[i];
         let available = lanes.balance[i] + year.inflow_real * p + year.inflow_nominal;
@@ -242,6 +277,17 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
             lanes.fail_year[i]
         };
         lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
+        lanes.ran_out_year[i] = if funded {
+            lanes.ran_out_year[i]
+        } else {
+            lanes.ran_out_year[i].min(t)
+        };
+        let below_floor = RETIRED & (spent < floor);
+        lanes.floor_year[i] = if below_floor {
+            lanes.floor_year[i].min(t)
+        } else {
+            lanes.floor_year[i]
+        };
         real_balance[i] = next / next_price;
         real_spending[i] = spent;
     }

@@ -39,7 +39,10 @@ use strategy::{StrategyFn, Withdraw, with_strategy};
 
 /// Changes whenever the same plan and seed could give different numbers. Part of every
 /// result and of every cache key.
-pub const ENGINE_VERSION: &str = "1.0.0";
+///
+/// 1.1.0: VPW's last share is exactly 1 and its default rate and horizon follow the
+/// Bogleheads table; guardrails follow Guyton and Klinger (2006) as published.
+pub const ENGINE_VERSION: &str = "1.1.0";
 
 /// Paths simulated together. A multiple of the RNG's lane count; the state of a batch
 /// (about 40 KB) stays in the L1 and L2 caches.
@@ -142,16 +145,24 @@ fn run<M: ReturnModel, S: Withdraw>(
     let mut spending = recycle::take(n * years);
     let mut fail_year = vec![NEVER; n];
     let mut shortfall_years = vec![0u16; n];
+    let mut ran_out_year = vec![NEVER; n];
+    let mut floor_year = vec![NEVER; n];
 
     let mut outs: Vec<BatchOut<'_>> = fail_year
         .chunks_mut(BATCH)
         .zip(shortfall_years.chunks_mut(BATCH))
-        .map(|(fail_year, shortfall_years)| BatchOut {
-            balance: Vec::with_capacity(years),
-            spending: Vec::with_capacity(years),
-            fail_year,
-            shortfall_years,
-        })
+        .zip(ran_out_year.chunks_mut(BATCH))
+        .zip(floor_year.chunks_mut(BATCH))
+        .map(
+            |(((fail_year, shortfall_years), ran_out_year), floor_year)| BatchOut {
+                balance: Vec::with_capacity(years),
+                spending: Vec::with_capacity(years),
+                fail_year,
+                shortfall_years,
+                ran_out_year,
+                floor_year,
+            },
+        )
         .collect();
     for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
         let columns = balance_row
@@ -173,16 +184,27 @@ fn run<M: ReturnModel, S: Withdraw>(
             Ok(())
         })?;
 
-    let historical = model
-        .start_years()
-        .map(|years| HistoricalPeriods::new(&years, plan.current_age, &balance, n, &fail_year));
+    let historical = model.start_years().map(|years| {
+        HistoricalPeriods::new(
+            &years,
+            plan.current_age,
+            &balance,
+            n,
+            &fail_year,
+            &ran_out_year,
+        )
+    });
     let mut outcome = Paths {
         n,
         current_age: plan.current_age,
+        retirement_age: plan.retirement_age,
+        has_floor: plan.spending.strategy.has_floor(),
         balance,
         spending,
         fail_year,
         shortfall_years,
+        ran_out_year,
+        floor_year,
     }
     .summarize(seed, started);
     outcome.historical = historical;

@@ -22,12 +22,25 @@ pub struct Outcome {
     pub years: u32,
     /// Wall time inside the engine. The only field that differs between identical runs.
     pub elapsed_ms: f64,
-    /// Share of paths that never failed.
+    /// Share of paths that never failed: every withdrawal was funded and, for the variable
+    /// strategies, the strategy's spending never fell below the floor.
     pub success_probability: f64,
     /// `√(p(1 − p)/n)`.
     pub success_standard_error: f64,
-    /// Wilson score interval, which stays inside [0, 1] even at 0 % or 100 %.
+    /// Wilson score interval, which stays inside [0, 1] even at 0 % or 100 %. For the
+    /// `historical` model the periods are every start year there is, overlapping, not a
+    /// random sample: the interval is not meaningful there and the pages do not show it.
     pub success_interval_95: [f64; 2],
+    /// The chance the money lasts: the share of paths whose balance funded every
+    /// withdrawal the strategy asked for, to the end age. `null` only in results computed
+    /// before engine 1.1.0.
+    #[serde(default)]
+    pub money_lasts: Option<Chance>,
+    /// The chance spending stays at or above the floor: the share of paths whose real
+    /// spending never fell below the strategy's floor in a retirement year. `null` for
+    /// `constant_dollar`, which has no floor (and in results before engine 1.1.0).
+    #[serde(default)]
+    pub floor_held: Option<Chance>,
     /// The age during each simulated year; one entry per year.
     pub ages: Vec<u32>,
     /// Real balance at the end of each year.
@@ -35,12 +48,44 @@ pub struct Outcome {
     /// Real spending in each year.
     pub spending_percentiles: Bands,
     pub terminal_wealth: TerminalWealth,
+    /// When paths failed, for either reason (see `success_probability`).
     pub depletion: Depletion,
+    /// When paths ran out of money: the first year the balance could not fund the
+    /// withdrawal. `null` only in results computed before engine 1.1.0.
+    #[serde(default)]
+    pub ran_out: Option<Depletion>,
     /// Mean number of years per path whose spending fell short.
     pub shortfall_years_mean: f64,
     /// `historical` runs only: how each start year fared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical: Option<HistoricalPeriods>,
+}
+
+/// A share of paths with its sampling error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Chance {
+    pub probability: f64,
+    /// `√(p(1 − p)/n)`.
+    pub standard_error: f64,
+    /// Wilson score interval (not meaningful for the `historical` model).
+    pub interval_95: [f64; 2],
+}
+
+impl Chance {
+    /// The share of `n` paths that held, with Wilson's 95 % interval.
+    pub fn of(held: usize, n: usize) -> Self {
+        let p = held as f64 / n as f64;
+        let nf = n as f64;
+        let z2 = Z_95 * Z_95;
+        let center = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+        let half = Z_95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
+        Self {
+            probability: p,
+            standard_error: (p * (1.0 - p) / nf).sqrt(),
+            // Wilson's interval always contains p; keep it so after rounding too.
+            interval_95: [(center - half).clamp(0.0, p), (center + half).clamp(p, 1.0)],
+        }
+    }
 }
 
 /// Every rolling period of a historical run, and the worst of them.
@@ -56,8 +101,12 @@ pub struct HistoricalPeriods {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WorstPeriod {
     pub start_year: u32,
-    /// The age in the year the money ran out; `null` if it lasted.
+    /// The age in the year the plan failed (ran out, or fell below the floor); `null` if it
+    /// held.
     pub depleted_at_age: Option<u32>,
+    /// The age in the year the money ran out; `null` if it lasted.
+    #[serde(default)]
+    pub ran_out_at_age: Option<u32>,
     /// Real balance at the end of the last year.
     pub terminal_balance: f64,
 }
@@ -65,8 +114,12 @@ pub struct WorstPeriod {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Period {
     pub start_year: u32,
-    /// The age in the year the money ran out; `null` if it lasted.
+    /// The age in the year the plan failed (ran out, or fell below the floor); `null` if it
+    /// held.
     pub depleted_at_age: Option<u32>,
+    /// The age in the year the money ran out; `null` if it lasted.
+    #[serde(default)]
+    pub ran_out_at_age: Option<u32>,
     /// Real balance at the end of the last year.
     pub terminal_balance: f64,
     /// Real balance at the end of each year.
@@ -81,15 +134,17 @@ impl HistoricalPeriods {
         balance: &[f64],
         n: usize,
         fail_year: &[u16],
+        ran_out_year: &[u16],
     ) -> Self {
         let years = balance.len() / n;
+        let age = |year: u16| (year != NEVER).then(|| current_age + u32::from(year));
         let periods: Vec<Period> = start_years
             .iter()
             .enumerate()
             .map(|(path, &start_year)| Period {
                 start_year,
-                depleted_at_age: (fail_year[path] != NEVER)
-                    .then(|| current_age + u32::from(fail_year[path])),
+                depleted_at_age: age(fail_year[path]),
+                ran_out_at_age: age(ran_out_year[path]),
                 terminal_balance: balance[(years - 1) * n + path],
                 balance: (0..years).map(|t| balance[t * n + path]).collect(),
             })
@@ -108,6 +163,7 @@ impl HistoricalPeriods {
             .map(|p| WorstPeriod {
                 start_year: p.start_year,
                 depleted_at_age: p.depleted_at_age,
+                ran_out_at_age: p.ran_out_at_age,
                 terminal_balance: p.terminal_balance,
             })
             .collect();
@@ -150,8 +206,7 @@ pub struct TerminalWealth {
     pub p95: f64,
 }
 
-/// When paths failed: the age in the year the balance could not fund the withdrawal (or a
-/// variable strategy's spending fell below the floor).
+/// When paths failed: the age in the year it happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Depletion {
     pub probability: f64,
@@ -159,6 +214,51 @@ pub struct Depletion {
     pub median_age: Option<f64>,
     /// Failed paths per age, ascending, ages with no failure left out.
     pub histogram: Vec<AgeCount>,
+    /// Of the failed paths, those that failed before the retirement age: a negative event
+    /// larger than the savings. The shortfall is not carried forward; the path counts as
+    /// failed from that year.
+    #[serde(default)]
+    pub before_retirement: u32,
+}
+
+impl Depletion {
+    /// From each path's first year of failure (`NEVER` when it held).
+    fn new(first_year: &[u16], years: usize, current_age: u32, retirement_age: u32) -> Self {
+        let n = first_year.len();
+        let mut counts = vec![0u32; years];
+        for &y in first_year.iter().filter(|&&y| y != NEVER) {
+            counts[y as usize] += 1;
+        }
+        let failed: usize = counts.iter().map(|&c| c as usize).sum();
+        let age_at = |rank: usize| {
+            let mut seen = 0;
+            let t = counts.iter().position(|&c| {
+                seen += c as usize;
+                rank < seen
+            });
+            f64::from(current_age) + t.unwrap_or(0) as f64
+        };
+        let median_age = (failed > 0).then(|| {
+            let h = (failed - 1) as f64 * 0.5;
+            let lo = h.floor() as usize;
+            lerp(age_at(lo), age_at((lo + 1).min(failed - 1)), h - lo as f64)
+        });
+        let working_years = retirement_age.saturating_sub(current_age) as usize;
+        Self {
+            probability: failed as f64 / n as f64,
+            median_age,
+            histogram: counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(t, &count)| AgeCount {
+                    age: current_age + t as u32,
+                    count,
+                })
+                .collect(),
+            before_retirement: counts.iter().take(working_years).sum(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -171,10 +271,17 @@ pub struct AgeCount {
 pub struct Paths {
     pub n: usize,
     pub current_age: u32,
+    pub retirement_age: u32,
+    /// The strategy has a spending floor, so `floor_held` is reported.
+    pub has_floor: bool,
     pub balance: Vec<f64>,
     pub spending: Vec<f64>,
+    /// Each path's first year of failure, of running out and of spending below the floor;
+    /// `NEVER` when it did not happen.
     pub fail_year: Vec<u16>,
     pub shortfall_years: Vec<u16>,
+    pub ran_out_year: Vec<u16>,
+    pub floor_year: Vec<u16>,
 }
 
 impl Paths {
@@ -201,39 +308,10 @@ impl Paths {
         recycle::give(std::mem::take(&mut self.spending));
         let last = balance_rows[years - 1];
 
-        let failed = self.fail_year.iter().filter(|&&y| y != NEVER).count();
-        let p = (n - failed) as f64 / n as f64;
-        let nf = n as f64;
-        let z2 = Z_95 * Z_95;
-        let center = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
-        let half = Z_95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
-
-        let mut counts = vec![0u32; years];
-        for &y in self.fail_year.iter().filter(|&&y| y != NEVER) {
-            counts[y as usize] += 1;
-        }
-        let age_at = |rank: usize| {
-            let mut seen = 0;
-            let t = counts.iter().position(|&c| {
-                seen += c as usize;
-                rank < seen
-            });
-            f64::from(self.current_age) + t.unwrap_or(0) as f64
-        };
-        let median_age = (failed > 0).then(|| {
-            let h = (failed - 1) as f64 * 0.5;
-            let lo = h.floor() as usize;
-            lerp(age_at(lo), age_at((lo + 1).min(failed - 1)), h - lo as f64)
-        });
-        let histogram = counts
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c > 0)
-            .map(|(t, &count)| AgeCount {
-                age: self.current_age + t as u32,
-                count,
-            })
-            .collect();
+        let never = |years: &[u16]| years.iter().filter(|&&y| y == NEVER).count();
+        let success = Chance::of(never(&self.fail_year), n);
+        let (current_age, retirement_age) = (self.current_age, self.retirement_age);
+        let depletion = |first: &[u16]| Depletion::new(first, years, current_age, retirement_age);
         let shortfall_total: u64 = self.shortfall_years.iter().map(|&s| u64::from(s)).sum();
 
         Outcome {
@@ -241,10 +319,13 @@ impl Paths {
             seed,
             scenarios: n as u32,
             years: years as u32,
-            success_probability: p,
-            success_standard_error: (p * (1.0 - p) / nf).sqrt(),
-            // Wilson's interval always contains p; keep it so after rounding too.
-            success_interval_95: [(center - half).clamp(0.0, p), (center + half).clamp(p, 1.0)],
+            success_probability: success.probability,
+            success_standard_error: success.standard_error,
+            success_interval_95: success.interval_95,
+            money_lasts: Some(Chance::of(never(&self.ran_out_year), n)),
+            floor_held: self
+                .has_floor
+                .then(|| Chance::of(never(&self.floor_year), n)),
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
             balance_percentiles: Bands::from_rows(balance_rows),
             spending_percentiles: Bands::from_rows(spending_rows),
@@ -254,13 +335,10 @@ impl Paths {
                 p50: last[3],
                 p95: last[6],
             },
-            depletion: Depletion {
-                probability: failed as f64 / nf,
-                median_age,
-                histogram,
-            },
+            depletion: depletion(&self.fail_year),
+            ran_out: Some(depletion(&self.ran_out_year)),
             historical: None,
-            shortfall_years_mean: shortfall_total as f64 / nf,
+            shortfall_years_mean: shortfall_total as f64 / n as f64,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         }
     }

@@ -24,8 +24,15 @@ pub struct YearPlan {
     pub inflow_nominal: f64,
     /// Target weights of stocks, bonds and cash this year.
     pub weights: [f64; 3],
-    /// `vpw`: share of the balance withdrawn this year (an annuity-due factor).
+    /// `vpw`: share of the balance withdrawn this year (an annuity-due factor), exactly 1 in
+    /// the horizon's last year and never more.
     pub vpw_share: f64,
+    /// Income streams alone (no contributions, no events), real and nominal: `guardrails`
+    /// measures the portfolio's own withdrawal rate, net of them.
+    pub income_real: f64,
+    pub income_nominal: f64,
+    /// `guardrails`: the capital-preservation cut applies (more than 15 years remain).
+    pub preserve_capital: bool,
 }
 
 /// A withdrawal: the gross nominal amount wanted, the real spending it buys, and whether the
@@ -62,6 +69,12 @@ impl Default for History {
 pub trait Withdraw: Copy + Send + Sync {
     /// True when `want` reads last year's growth and inflation from [`History`].
     const NEEDS_HISTORY: bool = false;
+
+    /// Real spending below this in a retirement year breaks the floor; 0 for strategies
+    /// without one.
+    fn floor(&self) -> f64 {
+        0.0
+    }
 
     /// The withdrawal for lane `i` in a retirement year. `available` is the nominal balance
     /// after this year's inflows, `price` the price index at the start of the year.
@@ -105,6 +118,7 @@ pub fn with_strategy<R>(plan: &Plan, f: impl StrategyFn<R>) -> R {
             lower: 1.0 - lower_guard,
             cut: 1.0 - adjustment,
             raise: 1.0 + adjustment,
+            max_inflation: 1.0 + GUARDRAILS_MAX_INFLATION_RAISE,
             floor,
             net,
         }),
@@ -146,6 +160,10 @@ pub struct ConstantPercent {
 }
 
 impl Withdraw for ConstantPercent {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
     #[inline(always)]
     fn want(&self, _: &mut History, _: usize, available: f64, price: f64, _: &YearPlan) -> Want {
         let real = (self.percent * (available / price) * self.net)
@@ -167,8 +185,14 @@ pub struct Vpw {
 }
 
 impl Withdraw for Vpw {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
     #[inline(always)]
     fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
+        // `vpw_share ≤ 1`, so the product never exceeds the balance: rounding cannot make the
+        // withdrawal unfundable.
         let gross = year.vpw_share * available.max(0.0);
         let real_spending = gross * self.net / price;
         Want {
@@ -179,11 +203,21 @@ impl Withdraw for Vpw {
     }
 }
 
-/// Guyton-Klinger's decision rules on the gross nominal withdrawal:
+/// Guyton and Klinger (2006) cap each inflation raise at 6 %.
+pub const GUARDRAILS_MAX_INFLATION_RAISE: f64 = 0.06;
+
+/// Guyton and Klinger (2006) stop the capital-preservation cut this many years before the
+/// end of the planned period.
+pub const GUARDRAILS_PRESERVATION_STOPS: u32 = 15;
+
+/// Guyton and Klinger's (2006) decision rules on the gross nominal withdrawal `W`, measured
+/// as the portfolio's own withdrawal rate `(W − income) / (balance before income)`:
 /// 1. first retirement year: withdraw the planned amount; its rate is the initial rate;
-/// 2. later years: raise by last year's inflation, unless last year's portfolio lost money and
-///    the raised rate would exceed the initial rate;
-/// 3. capital preservation: above `initial·(1 + upper_guard)`, cut by `adjustment`;
+/// 2. withdrawal rule: later years raise `W` by last year's inflation, capped at 6 %, unless
+///    last year's portfolio return was negative and the raised rate would exceed the
+///    initial rate;
+/// 3. capital preservation: above `initial·(1 + upper_guard)`, cut by `adjustment`, except in
+///    the last 15 years of the plan;
 /// 4. prosperity: below `initial·(1 − lower_guard)`, raise by `adjustment`.
 #[derive(Debug, Clone, Copy)]
 pub struct Guardrails {
@@ -192,6 +226,7 @@ pub struct Guardrails {
     lower: f64,
     cut: f64,
     raise: f64,
+    max_inflation: f64,
     floor: f64,
     net: f64,
 }
@@ -199,23 +234,30 @@ pub struct Guardrails {
 impl Withdraw for Guardrails {
     const NEEDS_HISTORY: bool = true;
 
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
     #[inline(always)]
     fn want(&self, h: &mut History, i: usize, available: f64, price: f64, year: &YearPlan) -> Want {
-        // A depleted balance reads as an infinite rate, never as a negative one.
-        let base = available.max(f64::MIN_POSITIVE);
+        let income = year.income_real * price + year.income_nominal;
+        // A depleted portfolio reads as an infinite rate, never as a negative one.
+        let portfolio = (available - income).max(f64::MIN_POSITIVE);
+        let rate = |w: f64| (w - income).max(0.0) / portfolio;
         let gross = if year.first_retired {
             let planned = self.planned_gross * price;
-            h.initial_rate[i] = planned / base;
+            h.initial_rate[i] = rate(planned);
             planned
         } else {
             let initial = h.initial_rate[i];
-            let raised = h.withdrawal[i] * h.inflation[i];
-            let skip_raise = h.growth[i] < 1.0 && raised / base > initial;
+            let raised = h.withdrawal[i] * h.inflation[i].min(self.max_inflation);
+            let skip_raise = h.growth[i] < 1.0 && rate(raised) > initial;
             let w = if skip_raise { h.withdrawal[i] } else { raised };
-            let rate = w / base;
-            let factor = if rate > initial * self.upper {
+            let now = rate(w);
+            // With income covering the planned spending the initial rate is 0: no guard.
+            let factor = if year.preserve_capital && initial > 0.0 && now > initial * self.upper {
                 self.cut
-            } else if rate < initial * self.lower {
+            } else if now < initial * self.lower {
                 self.raise
             } else {
                 1.0

@@ -354,10 +354,12 @@ fn strategy_details(strategy: &Strategy) -> String {
         Strategy::Vpw {
             expected_real_return,
             floor,
+            horizon_age,
         } => format!(
-            " (expected real return {}, floor {})",
+            " (expected real return {}, floor {}{})",
             percent_precise(expected_real_return, 2),
-            money(floor)
+            money(floor),
+            horizon_age.map_or_else(String::new, |age| format!(", spent down by {age}"))
         ),
     }
 }

@@ -70,3 +70,32 @@ proptest! {
         prop_assert_eq!(o.ages.len(), plan.years());
     }
 }
+
+/// The audit's grid: every `expected_real_return` from −0.05 to 0.15 in steps of 0.005, at
+/// horizons of 1 to 40 years, in a market without risk whose returns are 0: VPW spends the
+/// balance down and never fails (its floor is 0), whatever the rounding of its share.
+#[test]
+fn vpw_never_withdraws_more_than_the_balance_on_a_grid_of_returns_and_horizons() {
+    for step in 0..=40 {
+        let r = (-50.0 + 5.0 * f64::from(step)) / 1000.0;
+        for years in [1u32, 2, 3, 7, 15, 30, 40] {
+            let plan = try_plan(json!({
+                "current_age": 60, "end_age": 60 + years,
+                "spending": {"strategy": "vpw", "annual": 40_000, "floor": 0,
+                             "expected_real_return": r, "horizon_age": 60 + years},
+                "market": {"stocks": {"volatility": 0.0}, "bonds": {"volatility": 0.0},
+                           "inflation": {"volatility": 0.0}},
+                "simulation": {"scenarios": 10, "seed": 1}
+            }))
+            .expect("valid plan");
+            let outcome = run(&plan);
+            assert_eq!(
+                outcome.success_probability, 1.0,
+                "r = {r}, {years} years: {outcome:?}"
+            );
+            assert_eq!(outcome.money_lasts.unwrap().probability, 1.0);
+            let last = *outcome.balance_percentiles.p50.last().unwrap();
+            assert!(last.abs() < 1e-6, "r = {r}, {years} years: {last} left");
+        }
+    }
+}

@@ -44,7 +44,7 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
     for _ in 0..paths {
         let (mut balance, mut price) = (plan.portfolio.balance, 1.0);
         let (mut last_withdrawal, mut initial_rate, mut last_growth, mut last_inflation) =
-            (0.0, 0.0, 1.0, 1.0);
+            (0.0, 0.0, 1.0, 1.0_f64);
         let mut failed = false;
         for t in 0..years {
             let age = plan.current_age + t as u32;
@@ -52,15 +52,17 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
             if !retired {
                 balance += plan.portfolio.annual_contribution * price;
             }
+            let mut income_now = 0.0;
             for income in &plan.income {
                 if age >= income.start_age && income.end_age.is_none_or(|e| age < e) {
-                    balance += if income.inflation_adjusted {
+                    income_now += if income.inflation_adjusted {
                         income.annual * price
                     } else {
                         income.annual
                     };
                 }
             }
+            balance += income_now;
             for event in plan.events.iter().filter(|e| e.age == age) {
                 balance += if event.inflation_adjusted {
                     event.amount * price
@@ -86,9 +88,12 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
                     Strategy::Vpw {
                         expected_real_return: r,
                         floor,
+                        horizon_age,
                     } => {
-                        let n = f64::from(plan.end_age - age);
-                        let share = if r == 0.0 {
+                        let n = f64::from(horizon_age.unwrap_or(plan.end_age) - age);
+                        let share = if n == 1.0 {
+                            1.0
+                        } else if r == 0.0 {
                             1.0 / n
                         } else {
                             r / ((1.0 + r) * (1.0 - (1.0 + r).powf(-n)))
@@ -102,18 +107,24 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
                         adjustment,
                         floor,
                     } => {
-                        let base = balance.max(f64::MIN_POSITIVE);
+                        // Guyton-Klinger (2006): the portfolio's own rate, net of income.
+                        let portfolio = (balance - income_now).max(f64::MIN_POSITIVE);
+                        let rate = |w: f64| (w - income_now).max(0.0) / portfolio;
                         let w = if age == plan.retirement_age.max(plan.current_age) {
-                            initial_rate = plan.spending.annual * price / tax_keep / base;
+                            initial_rate = rate(plan.spending.annual * price / tax_keep);
                             plan.spending.annual * price / tax_keep
                         } else {
-                            let mut w = last_withdrawal * last_inflation;
-                            if last_growth < 1.0 && w / base > initial_rate {
+                            let mut w = last_withdrawal * last_inflation.min(1.06);
+                            if last_growth < 1.0 && rate(w) > initial_rate {
                                 w = last_withdrawal;
                             }
-                            if w / base > initial_rate * (1.0 + upper_guard) {
+                            let preserve = plan.end_age - age > 15;
+                            if preserve
+                                && initial_rate > 0.0
+                                && rate(w) > initial_rate * (1.0 + upper_guard)
+                            {
                                 w *= 1.0 - adjustment;
-                            } else if w / base < initial_rate * (1.0 - lower_guard) {
+                            } else if rate(w) < initial_rate * (1.0 - lower_guard) {
                                 w *= 1.0 + adjustment;
                             }
                             w

@@ -28,8 +28,13 @@ pub struct StrategyDefaults {
     pub lower_guard: f64,
     /// …by this fraction of spending.
     pub adjustment: f64,
-    /// `vpw`: real return assumed when amortizing the balance.
-    pub expected_real_return: f64,
+    /// `vpw`: real returns of stocks and of bonds (cash counts as bonds) whose
+    /// allocation-weighted mean is the default `expected_real_return`, as in the Bogleheads
+    /// VPW table (5.0 % and 1.9 %).
+    pub vpw_stock_return: f64,
+    pub vpw_bond_return: f64,
+    /// `vpw`: the default `horizon_age`, or `end_age` when that is later (Bogleheads: 100).
+    pub vpw_horizon_age: u32,
     /// Variable strategies: the default floor is this fraction of `spending.annual`.
     pub floor_fraction: f64,
 }
@@ -48,7 +53,9 @@ impl Default for PlanDefaults {
                 upper_guard: 0.2,
                 lower_guard: 0.2,
                 adjustment: 0.1,
-                expected_real_return: 0.03,
+                vpw_stock_return: 0.05,
+                vpw_bond_return: 0.019,
+                vpw_horizon_age: 100,
                 floor_fraction: 0.5,
             },
             market: Market {

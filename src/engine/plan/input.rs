@@ -156,9 +156,16 @@ pub struct SpendingInput {
     /// `guardrails`: size of each cut or raise. Default 0.1.
     #[schema(minimum = 0.01, maximum = 0.5, example = 0.1)]
     pub adjustment: Option<f64>,
-    /// `vpw`: real return assumed when amortizing the balance. Default 0.03.
-    #[schema(minimum = -0.05, maximum = 0.15, example = 0.03)]
+    /// `vpw`: real return assumed when amortizing the balance. Default: the allocation's
+    /// weighted mean of 5.0 % for stocks and 1.9 % for bonds and cash (the Bogleheads VPW
+    /// table), 0.0376 for 60/40.
+    #[schema(minimum = -0.05, maximum = 0.15, example = 0.0376)]
     pub expected_real_return: Option<f64>,
+    /// `vpw`: the balance is amortized over the years before this age; the withdrawal in the
+    /// year before it spends what is left. Default 100, or `end_age` when later. At least
+    /// `end_age`.
+    #[schema(minimum = 19, maximum = 120, example = 100)]
+    pub horizon_age: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

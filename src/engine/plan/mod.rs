@@ -95,11 +95,33 @@ pub enum Strategy {
         adjustment: f64,
         floor: f64,
     },
-    /// Variable percentage withdrawal: amortize the balance over the remaining years.
+    /// Variable percentage withdrawal (Bogleheads): amortize the balance over the years left
+    /// until `horizon_age`.
     Vpw {
         expected_real_return: f64,
         floor: f64,
+        /// The withdrawal at `horizon_age − 1` spends what is left. Always set by
+        /// normalization; absent only in plans stored before engine 1.1.0, which amortized
+        /// to `end_age`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        horizon_age: Option<u32>,
     },
+}
+
+impl Strategy {
+    /// The real spending floor of a variable strategy; `None` for `constant_dollar`.
+    pub fn floor(&self) -> Option<f64> {
+        match *self {
+            Strategy::ConstantDollar => None,
+            Strategy::ConstantPercent { floor, .. }
+            | Strategy::Guardrails { floor, .. }
+            | Strategy::Vpw { floor, .. } => Some(floor),
+        }
+    }
+
+    pub fn has_floor(&self) -> bool {
+        self.floor().is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

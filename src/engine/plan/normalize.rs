@@ -105,7 +105,7 @@ impl PlanInput {
             ),
         };
         let allocation = c.allocation(self, defaults);
-        let spending = c.spending(&self.spending, defaults);
+        let spending = c.spending(&self.spending, defaults, &allocation, end_age);
         let income = c.income(self, retirement_age);
         let events = c.events(self, current_age, end_age);
         let fees = Fees {

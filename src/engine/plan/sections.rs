@@ -59,7 +59,13 @@ impl Checker {
         }
     }
 
-    pub(super) fn spending(&mut self, s: &SpendingInput, defaults: &PlanDefaults) -> Spending {
+    pub(super) fn spending(
+        &mut self,
+        s: &SpendingInput,
+        defaults: &PlanDefaults,
+        allocation: &Allocation,
+        end_age: u32,
+    ) -> Spending {
         let annual =
             self.required_number("spending.annual", s.annual, MONEY_PER_YEAR, Unit::Dollars);
         let d = &defaults.strategy;
@@ -68,7 +74,7 @@ impl Checker {
             StrategyName::ConstantDollar => &[],
             StrategyName::ConstantPercent => &["percent", "floor", "ceiling"],
             StrategyName::Guardrails => &["upper_guard", "lower_guard", "adjustment", "floor"],
-            StrategyName::Vpw => &["expected_real_return", "floor"],
+            StrategyName::Vpw => &["expected_real_return", "floor", "horizon_age"],
         };
         let given = [
             ("percent", s.percent.is_some()),
@@ -78,6 +84,7 @@ impl Checker {
             ("lower_guard", s.lower_guard.is_some()),
             ("adjustment", s.adjustment.is_some()),
             ("expected_real_return", s.expected_real_return.is_some()),
+            ("horizon_age", s.horizon_age.is_some()),
         ];
         for (field, is_given) in given {
             if is_given && !own.contains(&field) {
@@ -130,10 +137,16 @@ impl Checker {
             StrategyName::Vpw => Strategy::Vpw {
                 expected_real_return: self.fraction(
                     "spending.expected_real_return",
-                    s.expected_real_return.unwrap_or(d.expected_real_return),
+                    s.expected_real_return
+                        .unwrap_or_else(|| vpw_default_return(d, allocation)),
                     -0.05..=0.15,
                 ),
                 floor,
+                horizon_age: Some(self.age(
+                    "spending.horizon_age",
+                    s.horizon_age.unwrap_or(d.vpw_horizon_age.max(end_age)),
+                    end_age..=MAX_AGE,
+                )),
             },
         };
         Spending { annual, strategy }
@@ -308,4 +321,12 @@ impl Checker {
             wrap_around,
         }
     }
+}
+
+/// The Bogleheads VPW rate: stocks and bonds at their own real returns, weighted by the first
+/// year's allocation (cash counts as bonds), rounded to a hundredth of a percent so the plan
+/// reads cleanly.
+fn vpw_default_return(d: &crate::engine::plan::StrategyDefaults, a: &Allocation) -> f64 {
+    let r = a.stocks * d.vpw_stock_return + (a.bonds + a.cash) * d.vpw_bond_return;
+    (r * 10_000.0).round() / 10_000.0
 }

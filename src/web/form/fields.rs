@@ -183,7 +183,10 @@ pub const SPENDING: &[Spec] = &[
         .help("Size of each cut or raise.")
         .only(GUARDRAILS),
     spec("spending.expected_real_return", "Expected real return", "%", pct(-0.05, 0.15))
-        .help("Used to amortize savings over the remaining years.")
+        .help("Used to amortize savings over the years left. Empty: 5% for stocks and 1.9% for bonds and cash, weighted by your allocation (3.76% at 60/40), as in the Bogleheads VPW table.")
+        .only(VPW),
+    spec("spending.horizon_age", "Spend down by age", "years", int(19, 120))
+        .help("VPW spends what is left in the year before this age. Empty: 100, or the planning age when later.")
         .only(VPW),
 ];
 

@@ -310,7 +310,6 @@ fn defaults_json(d: &PlanDefaults, max_scenarios: u32) -> Value {
             "upper_guard": s.upper_guard,
             "lower_guard": s.lower_guard,
             "adjustment": s.adjustment,
-            "expected_real_return": s.expected_real_return,
         },
         "market": market,
         "simulation": { "scenarios": d.scenarios.min(max_scenarios) },
