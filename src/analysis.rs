@@ -28,6 +28,15 @@ const MAX_CONTRIBUTION: f64 = 1_000_000.0;
 pub struct Analysis {
     /// Success of the plan as given.
     pub success_probability: f64,
+    /// The median savings on reaching the retirement age (today's balance when retired):
+    /// what the withdrawal rates are quoted against.
+    #[serde(default)]
+    pub savings_at_retirement: f64,
+    /// A plain warning in place of advice when the plan looks mistyped: spending under 1 %
+    /// or over 50 % of the savings it draws on, or more than those savings in one year.
+    /// `insights` is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     pub safe_spending: Vec<SafeSpending>,
     /// For each target the plan misses: what would reach it.
     pub goal_seek: Vec<GoalSeek>,
@@ -44,6 +53,10 @@ pub struct SafeSpending {
     pub spending: f64,
     /// `spending` as a share of today's balance.
     pub withdrawal_rate: f64,
+    /// `spending` as a share of `savings_at_retirement`: the rate to quote for someone still
+    /// saving (equal to `withdrawal_rate` once retired).
+    #[serde(default)]
+    pub retirement_withdrawal_rate: f64,
     /// Success at `spending`.
     pub success_probability: f64,
 }
@@ -57,7 +70,8 @@ pub struct GoalSeek {
     /// Extra yearly contribution until retirement that reaches the target; `null` when the
     /// plan is already retired or no contribution accepted does.
     pub extra_contribution: Option<f64>,
-    /// The earliest later retirement age that reaches the target; `null` when none does.
+    /// The earliest later retirement age that reaches the target; `null` when none does or
+    /// when the plan is already retired.
     pub retirement_age: Option<u32>,
 }
 
@@ -173,6 +187,11 @@ impl<'a> Analyzer<'a> {
         input.normalize(self.defaults, self.limits).ok()
     }
 
+    /// True while retirement is ahead: retirement-age and contribution levers apply.
+    fn saving(&self) -> bool {
+        self.base.retirement_age > self.base.current_age
+    }
+
     pub fn success(&self, plan: &Plan) -> Result<f64, EngineError> {
         Ok(engine::simulate(plan, &self.options)?.success_probability)
     }
@@ -264,7 +283,7 @@ impl<'a> Analyzer<'a> {
         Ok(Some(hi))
     }
 
-    fn safe_spending(&self, target: f64) -> Result<SafeSpending, EngineError> {
+    fn safe_spending(&self, target: f64, savings: f64) -> Result<SafeSpending, EngineError> {
         let at = |spending: f64| {
             self.success_with(|i| i.spending.annual = Some(spending))
                 .map(|s| s.unwrap_or(0.0))
@@ -279,6 +298,11 @@ impl<'a> Analyzer<'a> {
             target,
             spending,
             withdrawal_rate: spending / self.base.portfolio.balance,
+            retirement_withdrawal_rate: if savings > 0.0 {
+                spending / savings
+            } else {
+                0.0
+            },
             success_probability: at(spending)?,
         })
     }
@@ -291,7 +315,7 @@ impl<'a> Analyzer<'a> {
                 .success_with(|i| i.portfolio.balance = Some(balance + extra))?
                 .is_some_and(|s| s >= target))
         })?;
-        let saving = base.retirement_age > base.current_age;
+        let saving = self.saving();
         let contribution = base.portfolio.annual_contribution;
         let extra_contribution = if saving {
             self.lowest(balance / 100.0, MAX_CONTRIBUTION - contribution, |extra| {
@@ -303,7 +327,12 @@ impl<'a> Analyzer<'a> {
             None
         };
         let mut retirement_age = None;
-        for age in base.retirement_age + 1..base.end_age {
+        let later_ages = if saving {
+            base.retirement_age + 1..base.end_age
+        } else {
+            0..0
+        };
+        for age in later_ages {
             let reaches = self
                 .success_with(|i| i.retirement_age = Some(age))?
                 .is_some_and(|s| s >= target);
@@ -353,7 +382,8 @@ impl<'a> Analyzer<'a> {
         }
         for years in [-2i32, 2] {
             let age = b.retirement_age as i32 + years;
-            if age >= b.current_age as i32 && age < b.end_age as i32 {
+            // Only while retirement is ahead: a retiree cannot retire earlier or later.
+            if self.saving() && age > b.current_age as i32 && age < b.end_age as i32 {
                 rows.push((
                     "retirement_age".into(),
                     format!("{years:+} years"),
@@ -387,12 +417,15 @@ impl<'a> Analyzer<'a> {
     }
 
     pub fn run(&self, targets: &[f64]) -> Result<Analysis, EngineError> {
-        let base_success = self.success(&self.base)?;
+        let base_outcome = engine::simulate(&self.base, &self.options)?;
+        let base_success = base_outcome.success_probability;
+        let savings = base_outcome
+            .median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
         let (safe, (goals, sensitivity)) = rayon::join(
             || {
                 targets
                     .par_iter()
-                    .map(|&t| self.safe_spending(t))
+                    .map(|&t| self.safe_spending(t, savings))
                     .collect::<Result<Vec<_>, _>>()
             },
             || {
@@ -409,14 +442,77 @@ impl<'a> Analyzer<'a> {
             },
         );
         let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
-        let insights = insights(&self.base, base_success, &safe, &goals, &sensitivity, self)?;
+        let warning = implausible(&self.base, savings);
+        let insights = if warning.is_some() {
+            Vec::new()
+        } else {
+            insights(&self.base, base_success, &safe, &goals, &sensitivity, self)?
+        };
         Ok(Analysis {
             success_probability: base_success,
+            savings_at_retirement: savings,
+            warning,
             safe_spending: safe,
             goal_seek: goals,
             sensitivity,
             insights,
         })
+    }
+}
+
+/// Spending under 1 % of the savings it draws on.
+const IMPLAUSIBLY_LOW: f64 = 0.01;
+/// Spending, net of the first retirement year's income, over 50 % of those savings.
+const IMPLAUSIBLY_HIGH: f64 = 0.5;
+
+/// A warning for a plan whose numbers look mistyped, in place of advice; `None` otherwise.
+/// `savings` is the median balance on reaching retirement (today's when retired).
+pub fn implausible(plan: &Plan, savings: f64) -> Option<String> {
+    let annual = plan.spending.annual;
+    let age = plan.retirement_age;
+    let income: f64 = plan
+        .income
+        .iter()
+        .filter(|i| age >= i.start_age && i.end_age.is_none_or(|end| age < end))
+        .map(|i| i.annual)
+        .sum();
+    let draw = (annual - income).max(0.0);
+    let at = if plan.retirement_age > plan.current_age {
+        format!("your median savings at {age} ({})", dollars(savings))
+    } else {
+        format!("your savings ({})", dollars(savings))
+    };
+    if draw >= savings {
+        Some(format!(
+            "Spending {} a year would use up {at} in the first year of retirement. Check the \
+             yearly spending and the savings before reading the odds.",
+            dollars(annual)
+        ))
+    } else if draw > IMPLAUSIBLY_HIGH * savings {
+        Some(format!(
+            "Spending {} a year, after income, is more than half of {at}. Check the yearly \
+             spending and the savings before reading the odds.",
+            dollars(annual)
+        ))
+    } else if annual < IMPLAUSIBLY_LOW * savings {
+        Some(format!(
+            "Spending {} a year is less than 1% of {at}. Check the yearly spending: it is \
+             in dollars a year, such as 60,000.",
+            dollars(annual)
+        ))
+    } else {
+        None
+    }
+}
+
+/// A change's share of `base` in words, " (27 %)", when it reads sensibly; empty when the
+/// base is tiny (a $60 plan would read "51067 %"), so the change is said in dollars alone.
+fn share_of(change: f64, base: f64) -> String {
+    let share = change / base;
+    if base >= 1_000.0 && share <= 1.0 {
+        format!(" ({:.0} %)", share * 100.0)
+    } else {
+        String::new()
     }
 }
 
@@ -458,13 +554,15 @@ fn insights(
     let missed = safe.iter().find(|s| base_success < s.target);
     if let Some(s) = missed {
         let cut = annual - s.spending;
-        if cut > 0.0 && annual > 0.0 {
+        // Only when the cut actually moves the odds as they are shown.
+        let moves = percent(s.success_probability) != percent(base_success);
+        if cut > 0.0 && annual > 0.0 && moves {
             out.push(Insight {
                 kind: "spending".into(),
                 text: format!(
-                    "Spending {} a year less ({:.0} %) raises your odds from {} to {}.",
+                    "Spending {} a year less{} raises your odds from {} to {}.",
                     dollars(cut),
-                    cut / annual * 100.0,
+                    share_of(cut, annual),
                     percent(base_success),
                     percent(s.success_probability)
                 ),
@@ -478,9 +576,9 @@ fn insights(
             out.push(Insight {
                 kind: "spending".into(),
                 text: format!(
-                    "You could spend {} a year more ({:.0} %) and still have {} odds.",
+                    "You could spend {} a year more{} and still have {} odds.",
                     dollars(room),
-                    room / annual.max(1.0) * 100.0,
+                    share_of(room, annual),
                     percent(s.success_probability)
                 ),
                 from: base_success,
@@ -579,6 +677,8 @@ fn insights(
             });
         }
     }
+    // A change that leaves the odds as they read is no advice ("from 0 % to 0 %").
+    out.retain(|i| i.kind == "spending" || percent(i.to) != percent(i.from));
     out.sort_by(|a, b| (b.to - b.from).abs().total_cmp(&(a.to - a.from).abs()));
     Ok(out)
 }

@@ -214,3 +214,117 @@ async fn the_api_analyzes_caches_and_refuses_bad_targets() {
     );
     assert!(paths.contains(&"plan.portfolio.balance"), "{paths:?}");
 }
+
+fn analyze_plan(plan: Value) -> Analysis {
+    let defaults = PlanDefaults::default();
+    Analyzer::new(input(&plan), &defaults, LIMITS, RunOptions::default())
+        .unwrap()
+        .run(&DEFAULT_TARGETS)
+        .unwrap()
+}
+
+#[test]
+fn a_retiree_is_offered_no_retirement_age_lever() {
+    // Already retired at 65 and short of 90 %: the audit saw "Retiring at 74 instead of 65".
+    let a = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 1_000_000},
+        "spending": {"annual": 60_000},
+        "simulation": {"scenarios": 500, "seed": 5}
+    }));
+    assert!(a.success_probability < 0.9, "{}", a.success_probability);
+    assert!(!a.goal_seek.is_empty());
+    for goal in &a.goal_seek {
+        assert_eq!(goal.retirement_age, None);
+        assert_eq!(goal.extra_contribution, None);
+    }
+    assert!(a.sensitivity.iter().all(|s| s.parameter != "retirement_age"));
+    assert!(
+        a.insights
+            .iter()
+            .all(|i| i.kind != "retirement_age" && i.kind != "contribution"),
+        "{:?}",
+        a.insights
+    );
+}
+
+#[test]
+fn rates_for_someone_saving_are_quoted_against_the_median_savings_at_retirement() {
+    // 45 with $400k, saving $30k, retiring at 60 on $60k: "15 % of savings" misleads.
+    let plan = json!({
+        "current_age": 45, "retirement_age": 60, "end_age": 95,
+        "portfolio": {"balance": 400_000, "annual_contribution": 30_000},
+        "spending": {"annual": 60_000},
+        "simulation": {"scenarios": 500, "seed": 6}
+    });
+    let a = analyze_plan(plan.clone());
+    let normalized = input(&plan)
+        .normalize(&PlanDefaults::default(), LIMITS)
+        .unwrap();
+    let outcome = engine::simulate(&normalized, &RunOptions::default()).unwrap();
+    // The balance at the end of the year at 59 is the savings on reaching 60.
+    let median_at_60 = outcome.balance_percentiles.p50[59 - 45];
+    assert_eq!(a.savings_at_retirement, median_at_60);
+    assert!(median_at_60 > 1_000_000.0, "{median_at_60}");
+    for s in &a.safe_spending {
+        assert!((s.retirement_withdrawal_rate - s.spending / median_at_60).abs() < 1e-12);
+        assert!((s.withdrawal_rate - s.spending / 400_000.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn a_mistyped_plan_gets_a_plain_warning_in_place_of_advice() {
+    // $60 a year from $1M (someone meant $60k): the audit saw "spend $30,640 a year more
+    // (51067 %)".
+    let tiny = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 1_000_000},
+        "spending": {"annual": 60},
+        "simulation": {"scenarios": 200, "seed": 7}
+    }));
+    let warning = tiny.warning.expect("a warning");
+    assert!(warning.contains("less than 1%"), "{warning}");
+    assert!(tiny.insights.is_empty());
+    // Spending more than the savings: used up in the first year.
+    let huge = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 50_000},
+        "spending": {"annual": 60_000},
+        "simulation": {"scenarios": 200, "seed": 7}
+    }));
+    assert!(huge.warning.expect("a warning").contains("first year"));
+    // A sensible plan has none.
+    assert_eq!(analyze(&DEFAULT_TARGETS).warning, None);
+}
+
+#[test]
+fn a_small_base_states_changes_in_dollars_and_no_advice_leaves_the_odds_as_they_were() {
+    // $2,000 a year from $150,000 (1.3 %, plausible) with room to spend much more: the
+    // change is many times the base, so it is said in dollars only.
+    let a = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 150_000},
+        "spending": {"annual": 2_000},
+        "simulation": {"scenarios": 200, "seed": 8}
+    }));
+    let spend = a
+        .insights
+        .iter()
+        .find(|i| i.kind == "spending")
+        .expect("a spending insight");
+    assert!(
+        spend.text.starts_with("You could spend $") && !spend.text.contains(" %)"),
+        "{}",
+        spend.text
+    );
+    for i in &a.insights {
+        if i.kind != "spending" {
+            assert_ne!(
+                format!("{:.0}", i.from * 100.0),
+                format!("{:.0}", i.to * 100.0),
+                "{}",
+                i.text
+            );
+        }
+    }
+}

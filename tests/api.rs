@@ -274,9 +274,14 @@ async fn get_answers_304_to_a_matching_if_none_match_and_serves_csv() {
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 1 + 35);
     assert_eq!(rows[0][0..3], ["year", "age", "balance_p5"]);
+    assert_eq!(rows[0][16..], ["ran_out_share", "below_floor_share"]);
+    // By the last year, the share that ran out is the JSON's `ran_out.probability`.
+    let last: f64 = rows[35][16].parse().unwrap();
+    let ran_out = body["ran_out"]["probability"].as_f64().unwrap();
+    assert!((last - ran_out).abs() <= 0.00005, "{last} vs {ran_out}");
     for (year, row) in rows[1..].iter().enumerate() {
         assert_eq!(row[1], (60 + year).to_string());
-        for (column, name) in rows[0].iter().enumerate().skip(2) {
+        for (column, name) in rows[0].iter().enumerate().take(16).skip(2) {
             let (series, band) = name.split_once('_').unwrap();
             let expected = body[format!("{series}_percentiles")][band][year]
                 .as_f64()

@@ -158,6 +158,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
         "spending.lower_guard",
         "spending.adjustment",
         "spending.expected_real_return",
+        "spending.horizon_age",
         "fees.expense_ratio",
         "tax.effective_rate",
         "market.model",
@@ -320,12 +321,24 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     assert_eq!(api["seed"], 42);
     assert_eq!(api["plan"]["income"][0]["annual"], 24000.0);
 
-    // The headline says what the JSON says, in words.
+    // The headline says what the JSON says, in words, for what guardrails' success
+    // measures: spending at or above its floor (half of $40,000 by default).
     let odds = (api["success_probability"].as_f64().unwrap() * 100.0).round();
     assert_eq!(
         text(one(&doc, "#headline")),
-        format!("{odds} of 100 simulated futures still have money at age 95")
+        format!(
+            "{odds} of 100 simulated futures keep your spending at or above its $20,000 floor \
+             to age 95"
+        )
     );
+    // Beside it, apart: the chance the money lasts and the chance the floor holds.
+    let odds_text = text(one(&doc, "dl.odds"));
+    let lasts = (api["money_lasts"]["probability"].as_f64().unwrap() * 100.0).round();
+    assert!(
+        odds_text.contains(&format!("to age 95: {lasts} % of simulated futures")),
+        "{odds_text}"
+    );
+    assert!(odds_text.contains("at or above $20,000 a year"), "{odds_text}");
     let [lo, hi] = [0, 1].map(|i| {
         (api["success_interval_95"][i].as_f64().unwrap() * 100.0)
             .round()
@@ -610,6 +623,13 @@ async fn every_number_fields_bounds_are_the_servers() {
                 vec![("spending.strategy", "guardrails")]
             }
             ("spending.expected_real_return", _) => vec![("spending.strategy", "vpw")],
+            // The horizon is at least the end age.
+            ("spending.horizon_age", "min") => vec![
+                ("spending.strategy", "vpw"),
+                ("current_age", "18"),
+                ("end_age", "19"),
+            ],
+            ("spending.horizon_age", _) => vec![("spending.strategy", "vpw")],
             ("market.block_years", _) => vec![("market.model", "bootstrap")],
             // A correlation of ±1 holds only when the other two allow it.
             (c, _) if c.starts_with("market.correlations.") => vec![

@@ -139,7 +139,6 @@ pub fn annuity_due_share(r: f64, n: u32) -> f64 {
 pub struct BatchOut<'a> {
     pub balance: Vec<&'a mut [f64]>,
     pub spending: Vec<&'a mut [f64]>,
-    pub fail_year: &'a mut [u16],
     pub shortfall_years: &'a mut [u16],
     /// First year the balance could not fund the withdrawal.
     pub ran_out_year: &'a mut [u16],
@@ -154,10 +153,9 @@ type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
 struct Lanes {
     balance: [f64; BATCH],
     price: [f64; BATCH],
-    /// First failed year, `INFINITY` while the path holds.
-    fail_year: [f64; BATCH],
     shortfall_years: [f64; BATCH],
-    /// First unfunded year and first year below the floor, `INFINITY` until then.
+    /// First unfunded year and first year below the floor, `INFINITY` until then. A path
+    /// fails in the earlier of the two (see `year_step`).
     ran_out_year: [f64; BATCH],
     floor_year: [f64; BATCH],
     history: History,
@@ -174,13 +172,12 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
     batch: u64,
     mut out: BatchOut<'_>,
 ) {
-    let len = out.fail_year.len();
+    let len = out.shortfall_years.len();
     let mut source = model.source(seed, batch);
     let mut market = MarketYear::default();
     let mut lanes = Lanes {
         balance: [schedule.initial_balance; BATCH],
         price: [1.0; BATCH],
-        fail_year: [f64::INFINITY; BATCH],
         shortfall_years: [0.0; BATCH],
         ran_out_year: [f64::INFINITY; BATCH],
         floor_year: [f64::INFINITY; BATCH],
@@ -213,7 +210,6 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         }
     }
     for (slots, years) in [
-        (&mut *out.fail_year, &lanes.fail_year),
         (&mut *out.ran_out_year, &lanes.ran_out_year),
         (&mut *out.floor_year, &lanes.floor_year),
     ] {
@@ -260,6 +256,9 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
         } else {
             withdrawn * schedule.net / p
         };
+        // A shortfall: unfunded, or (funded, so spending is the strategy's own) below the
+        // floor. With `below_floor` below, a path's first shortfall is the earlier of its
+        // first unfunded year and its first year below the floor.
         let short = !funded | want.below_floor;
         let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
         let inflation = market.inflation[i];
@@ -271,11 +270,6 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
             lanes.history.growth[i] = growth;
             lanes.history.inflation[i] = inflation;
         }
-        lanes.fail_year[i] = if short {
-            lanes.fail_year[i].min(t)
-        } else {
-            lanes.fail_year[i]
-        };
         lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
         lanes.ran_out_year[i] = if funded {
             lanes.ran_out_year[i]

@@ -22,6 +22,7 @@ pub mod recycle;
 pub mod rng;
 pub mod simd;
 pub mod strategy;
+pub mod tails;
 
 use std::time::Instant;
 
@@ -143,26 +144,21 @@ fn run<M: ReturnModel, S: Withdraw>(
     let years = schedule.years.len();
     let mut balance = recycle::take(n * years);
     let mut spending = recycle::take(n * years);
-    let mut fail_year = vec![NEVER; n];
     let mut shortfall_years = vec![0u16; n];
     let mut ran_out_year = vec![NEVER; n];
     let mut floor_year = vec![NEVER; n];
 
-    let mut outs: Vec<BatchOut<'_>> = fail_year
+    let mut outs: Vec<BatchOut<'_>> = shortfall_years
         .chunks_mut(BATCH)
-        .zip(shortfall_years.chunks_mut(BATCH))
         .zip(ran_out_year.chunks_mut(BATCH))
         .zip(floor_year.chunks_mut(BATCH))
-        .map(
-            |(((fail_year, shortfall_years), ran_out_year), floor_year)| BatchOut {
-                balance: Vec::with_capacity(years),
-                spending: Vec::with_capacity(years),
-                fail_year,
-                shortfall_years,
-                ran_out_year,
-                floor_year,
-            },
-        )
+        .map(|((shortfall_years, ran_out_year), floor_year)| BatchOut {
+            balance: Vec::with_capacity(years),
+            spending: Vec::with_capacity(years),
+            shortfall_years,
+            ran_out_year,
+            floor_year,
+        })
         .collect();
     for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
         let columns = balance_row
@@ -185,14 +181,7 @@ fn run<M: ReturnModel, S: Withdraw>(
         })?;
 
     let historical = model.start_years().map(|years| {
-        HistoricalPeriods::new(
-            &years,
-            plan.current_age,
-            &balance,
-            n,
-            &fail_year,
-            &ran_out_year,
-        )
+        HistoricalPeriods::new(&years, plan.current_age, &balance, n, &ran_out_year, &floor_year)
     });
     let mut outcome = Paths {
         n,
@@ -201,7 +190,6 @@ fn run<M: ReturnModel, S: Withdraw>(
         has_floor: plan.spending.strategy.has_floor(),
         balance,
         spending,
-        fail_year,
         shortfall_years,
         ran_out_year,
         floor_year,

@@ -54,11 +54,31 @@ pub struct Outcome {
     /// withdrawal. `null` only in results computed before engine 1.1.0.
     #[serde(default)]
     pub ran_out: Option<Depletion>,
+    /// When spending first fell below the floor in a retirement year. `null` for
+    /// `constant_dollar` (and in results before engine 1.1.0).
+    #[serde(default)]
+    pub below_floor: Option<Depletion>,
     /// Mean number of years per path whose spending fell short.
     pub shortfall_years_mean: f64,
     /// `historical` runs only: how each start year fared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical: Option<HistoricalPeriods>,
+}
+
+impl Outcome {
+    /// The median real balance on entering `age`: `today` at or before the first simulated
+    /// age, else the balance at the end of the year before.
+    pub fn median_balance_at(&self, age: u32, today: f64) -> f64 {
+        let first = self.ages.first().copied().unwrap_or(age);
+        if age <= first {
+            return today;
+        }
+        let p50 = &self.balance_percentiles.p50;
+        p50.get((age - first - 1) as usize)
+            .or(p50.last())
+            .copied()
+            .unwrap_or(today)
+    }
 }
 
 /// A share of paths with its sampling error.
@@ -133,8 +153,8 @@ impl HistoricalPeriods {
         current_age: u32,
         balance: &[f64],
         n: usize,
-        fail_year: &[u16],
         ran_out_year: &[u16],
+        floor_year: &[u16],
     ) -> Self {
         let years = balance.len() / n;
         let age = |year: u16| (year != NEVER).then(|| current_age + u32::from(year));
@@ -143,7 +163,7 @@ impl HistoricalPeriods {
             .enumerate()
             .map(|(path, &start_year)| Period {
                 start_year,
-                depleted_at_age: age(fail_year[path]),
+                depleted_at_age: age(ran_out_year[path].min(floor_year[path])),
                 ran_out_at_age: age(ran_out_year[path]),
                 terminal_balance: balance[(years - 1) * n + path],
                 balance: (0..years).map(|t| balance[t * n + path]).collect(),
@@ -222,12 +242,35 @@ pub struct Depletion {
 }
 
 impl Depletion {
+    /// The share of all `n` paths that had failed by the end of each year, one per year from
+    /// `first_age`.
+    pub fn cumulative(&self, first_age: u32, years: usize, n: u32) -> Vec<f64> {
+        let mut bins = self.histogram.iter().peekable();
+        let mut failed = 0u32;
+        (0..years as u32)
+            .map(|t| {
+                while let Some(bin) = bins.next_if(|b| b.age <= first_age + t) {
+                    failed += bin.count;
+                }
+                f64::from(failed) / f64::from(n.max(1))
+            })
+            .collect()
+    }
+
     /// From each path's first year of failure (`NEVER` when it held).
-    fn new(first_year: &[u16], years: usize, current_age: u32, retirement_age: u32) -> Self {
-        let n = first_year.len();
+    fn new(
+        first_year: impl Iterator<Item = u16>,
+        years: usize,
+        current_age: u32,
+        retirement_age: u32,
+    ) -> Self {
+        let mut n = 0;
         let mut counts = vec![0u32; years];
-        for &y in first_year.iter().filter(|&&y| y != NEVER) {
-            counts[y as usize] += 1;
+        for y in first_year {
+            n += 1;
+            if y != NEVER {
+                counts[y as usize] += 1;
+            }
         }
         let failed: usize = counts.iter().map(|&c| c as usize).sum();
         let age_at = |rank: usize| {
@@ -276,10 +319,9 @@ pub struct Paths {
     pub has_floor: bool,
     pub balance: Vec<f64>,
     pub spending: Vec<f64>,
-    /// Each path's first year of failure, of running out and of spending below the floor;
-    /// `NEVER` when it did not happen.
-    pub fail_year: Vec<u16>,
     pub shortfall_years: Vec<u16>,
+    /// Each path's first year of running out and of spending below the floor; `NEVER` when
+    /// it did not happen. A path fails in the earlier of the two.
     pub ran_out_year: Vec<u16>,
     pub floor_year: Vec<u16>,
 }
@@ -308,10 +350,18 @@ impl Paths {
         recycle::give(std::mem::take(&mut self.spending));
         let last = balance_rows[years - 1];
 
-        let never = |years: &[u16]| years.iter().filter(|&&y| y == NEVER).count();
-        let success = Chance::of(never(&self.fail_year), n);
+        let failed = || {
+            self.ran_out_year
+                .iter()
+                .zip(&self.floor_year)
+                .map(|(&a, &b)| a.min(b))
+        };
+        let never = |first: &mut dyn Iterator<Item = u16>| first.filter(|&y| y == NEVER).count();
+        let success = Chance::of(never(&mut failed()), n);
         let (current_age, retirement_age) = (self.current_age, self.retirement_age);
-        let depletion = |first: &[u16]| Depletion::new(first, years, current_age, retirement_age);
+        let depletion = |first: &mut dyn Iterator<Item = u16>| {
+            Depletion::new(first, years, current_age, retirement_age)
+        };
         let shortfall_total: u64 = self.shortfall_years.iter().map(|&s| u64::from(s)).sum();
 
         Outcome {
@@ -322,10 +372,10 @@ impl Paths {
             success_probability: success.probability,
             success_standard_error: success.standard_error,
             success_interval_95: success.interval_95,
-            money_lasts: Some(Chance::of(never(&self.ran_out_year), n)),
+            money_lasts: Some(Chance::of(never(&mut self.ran_out_year.iter().copied()), n)),
             floor_held: self
                 .has_floor
-                .then(|| Chance::of(never(&self.floor_year), n)),
+                .then(|| Chance::of(never(&mut self.floor_year.iter().copied()), n)),
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
             balance_percentiles: Bands::from_rows(balance_rows),
             spending_percentiles: Bands::from_rows(spending_rows),
@@ -335,8 +385,11 @@ impl Paths {
                 p50: last[3],
                 p95: last[6],
             },
-            depletion: depletion(&self.fail_year),
-            ran_out: Some(depletion(&self.ran_out_year)),
+            depletion: depletion(&mut failed()),
+            ran_out: Some(depletion(&mut self.ran_out_year.iter().copied())),
+            below_floor: self
+                .has_floor
+                .then(|| depletion(&mut self.floor_year.iter().copied())),
             historical: None,
             shortfall_years_mean: shortfall_total as f64 / n as f64,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,

@@ -92,6 +92,15 @@ pub enum Style {
     Reference,
 }
 
+/// `simulated futures` or `historical periods`: what a run's paths are.
+pub fn paths_noun(outcome: &Outcome) -> &'static str {
+    if outcome.historical.is_some() {
+        "historical periods"
+    } else {
+        "simulated futures"
+    }
+}
+
 /// The balance fan: 5–95 and 25–75 bands and the median of the real balance, from today's
 /// balance at the current age; for a historical run, every period as a faint line too.
 pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
@@ -144,7 +153,7 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
         ),
         (
             Style::BandOuter,
-            "9 in 10 futures (5th–95th percentile)".to_string(),
+            format!("9 in 10 {} (5th–95th percentile)", short_noun(outcome)),
         ),
     ];
     if outcome.historical.is_some() {
@@ -174,11 +183,10 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
 /// Yearly real spending (5–95, 25–75, median) for the variable strategies; `None` for
 /// `constant_dollar`, whose spending is the plan's amount every year.
 pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
-    if matches!(plan.spending.strategy, Strategy::ConstantDollar) {
-        return None;
-    }
+    let floor = plan.spending.strategy.floor()?;
     let s = &outcome.spending_percentiles;
     let x: Vec<f64> = outcome.ages.iter().map(|&a| f64::from(a)).collect();
+    let ends = vec![x[0], *x.last().unwrap_or(&x[0])];
     let top = s.p95.iter().copied().fold(plan.spending.annual, f64::max);
     let first_retired = outcome
         .ages
@@ -189,10 +197,11 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
         id: "spending",
         title: "Yearly spending, in today's dollars".into(),
         description: format!(
-            "Spending each year under the {} strategy. The dashed line is the planned {} a \
-             year; the median from age {} is {}.",
+            "Spending each year under the {} strategy. The dashed lines are the planned {} a \
+             year and the {} floor; the median from age {} is {}.",
             strategy_label(plan),
             money_compact(plan.spending.annual),
+            money_compact(floor),
             outcome
                 .ages
                 .get(first_retired)
@@ -216,10 +225,16 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
                 style: Style::BandInner,
             },
             Layer::Line {
-                x: vec![x[0], *x.last().unwrap_or(&x[0])],
+                x: ends.clone(),
                 y: vec![plan.spending.annual; 2],
                 style: Style::Reference,
                 label: Some("planned".into()),
+            },
+            Layer::Line {
+                x: ends,
+                y: vec![floor; 2],
+                style: Style::Reference,
+                label: Some("floor".into()),
             },
             Layer::Line {
                 x,
@@ -231,50 +246,84 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
         legend: vec![
             (Style::Median, "Median".into()),
             (Style::BandInner, "Middle half".into()),
-            (Style::BandOuter, "9 in 10 futures".into()),
-            (Style::Reference, "Planned spending".into()),
+            (Style::BandOuter, format!("9 in 10 {}", short_noun(outcome))),
+            (
+                Style::Reference,
+                format!("Planned spending and the {} floor", money_compact(floor)),
+            ),
         ],
     })
 }
 
-/// The share of all futures that run out of money at each age.
+/// The share of all paths that run out of money at each age (the first year the balance
+/// cannot fund the withdrawal); bars before the retirement age are labelled.
 pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
     let n = f64::from(outcome.scenarios.max(1));
-    let bars: Vec<Bar> = outcome
-        .depletion
+    let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);
+    let mut labelled = false;
+    let bars: Vec<Bar> = ran_out
         .histogram
         .iter()
-        .map(|bin| Bar {
-            x0: f64::from(bin.age) + 0.1,
-            x1: f64::from(bin.age) + 0.9,
-            y0: 0.0,
-            y1: f64::from(bin.count) / n,
-            label: None,
-            negative: false,
+        .map(|bin| {
+            let early = bin.age < plan.retirement_age && !std::mem::replace(&mut labelled, true);
+            Bar {
+                x0: f64::from(bin.age) + 0.1,
+                x1: f64::from(bin.age) + 0.9,
+                y0: 0.0,
+                y1: f64::from(bin.count) / n,
+                label: early.then(|| "before retirement".to_string()),
+                negative: false,
+            }
         })
         .collect();
     let top = bars.iter().map(|b| b.y1).fold(0.0, f64::max).max(0.01);
-    let description = match outcome.depletion.median_age {
-        None => "No simulated future ran out of money.".to_string(),
+    let noun = short_noun(outcome);
+    let mut description = match ran_out.median_age {
+        None => format!("No {} ran out of money.", paths_noun(outcome)),
         Some(age) => format!(
-            "{} of futures run out of money before age {}; when they do, the median age is {:.0}.",
-            percent(outcome.depletion.probability),
+            "{} of {noun} run out of money before age {}; when they do, the median age is {:.0}.",
+            percent(ran_out.probability),
             plan.end_age,
             age
         ),
     };
+    if ran_out.before_retirement > 0 {
+        description.push_str(&format!(
+            " {} of them run out before retirement, when an expense is larger than the savings.",
+            ran_out.before_retirement
+        ));
+    }
     Chart {
         id: "depletion",
         title: "When the money runs out".into(),
         description,
         x: age_axis(plan.current_age, plan.end_age),
-        y: value_axis("Share of all futures", top, |v| percent_axis(v, top)),
+        y: value_axis(&format!("Share of all {noun}"), top, |v| {
+            percent_axis(v, top)
+        }),
         layers: vec![Layer::Bars {
             bars,
             style: Style::Bar,
         }],
-        legend: vec![(Style::Bar, "Futures that run out at that age".into())],
+        legend: vec![(Style::Bar, format!("{} that run out at that age", capitalized(noun)))],
     }
+}
+
+/// `futures` or `periods`.
+fn short_noun(outcome: &Outcome) -> &'static str {
+    if outcome.historical.is_some() {
+        "periods"
+    } else {
+        "futures"
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A tornado chart: how far each change moves the odds of success, largest first.

@@ -1,11 +1,13 @@
 //! The words and tables of a result, shared by the web page and the PDF: the headline odds,
 //! a summary paragraph, the plan's inputs, its assumptions and the percentile table.
 
-use crate::engine::outcome::Bands;
+use crate::analysis::Analysis;
+use crate::engine::outcome::{Bands, Chance};
+use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::plan::{MarketModel, Strategy};
 use crate::engine::{Outcome, Plan};
 
-use super::chart::strategy_label;
+use super::chart::{paths_noun, strategy_label};
 use super::format::{money, money_compact, percent, percent_precise, trim_decimals};
 
 /// A labelled value of the plan summary or of the assumptions.
@@ -15,75 +17,220 @@ pub struct Row {
     pub value: String,
 }
 
-/// "87 of 100 simulated futures still have money at age 95".
+/// The headline, worded for what success measures: "87 of 100 simulated futures still have
+/// money at age 95", or for a strategy with a floor, "… keep your spending at or above its
+/// $20,000 floor to age 95"; periods for a historical run.
 pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
-    let p = outcome.success_probability;
+    let what = match plan.spending.strategy.floor() {
+        None => format!("the money lasts to age {}", plan.end_age),
+        Some(floor) => format!(
+            "your spending stays at or above its {} floor to age {}",
+            money(floor),
+            plan.end_age
+        ),
+    };
     if let Some(history) = &outcome.historical {
-        let lasted = history
+        let held = history
             .periods
             .iter()
             .filter(|p| p.depleted_at_age.is_none())
             .count();
         return format!(
-            "In {lasted} of {} historical periods the money lasts to age {}",
-            history.periods.len(),
-            plan.end_age
+            "In {held} of {} historical periods {what}",
+            history.periods.len()
         );
     }
-    let of_100 = match p {
+    let of_100 = match outcome.success_probability {
         p if p > 0.995 && p < 1.0 => "More than 99".to_string(),
         p if p > 0.0 && p < 0.005 => "Fewer than 1".to_string(),
         p => format!("{:.0}", p * 100.0),
     };
-    format!(
-        "{of_100} of 100 simulated futures still have money at age {}",
-        plan.end_age
-    )
+    match plan.spending.strategy.floor() {
+        None => format!(
+            "{of_100} of 100 simulated futures still have money at age {}",
+            plan.end_age
+        ),
+        Some(floor) => format!(
+            "{of_100} of 100 simulated futures keep your spending at or above its {} floor to \
+             age {}",
+            money(floor),
+            plan.end_age
+        ),
+    }
 }
 
-/// The 95 % interval of the success rate, in words.
-pub fn interval(outcome: &Outcome) -> String {
+/// The 95 % interval of the success rate, in words; `None` for a historical run, whose
+/// periods are every start year there is, not a random sample.
+pub fn interval(outcome: &Outcome) -> Option<String> {
+    if outcome.historical.is_some() {
+        return None;
+    }
     let [lo, hi] = outcome.success_interval_95;
-    format!(
+    Some(format!(
         "95 % confidence interval {}–{} of 100, from {} simulated futures",
         trim_decimals(lo * 100.0, 0),
         trim_decimals(hi * 100.0, 0),
-        money(f64::from(outcome.scenarios)).trim_start_matches('$'),
+        count(outcome.scenarios),
+    ))
+}
+
+/// The two chances a strategy with a floor is judged by, apart: that the money lasts, and
+/// that spending stays at or above the floor. Empty for `constant_dollar` (the headline is
+/// the money lasting) and for results computed before engine 1.1.0.
+pub fn odds_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
+    let (Some(floor), Some(lasts), Some(held)) = (
+        plan.spending.strategy.floor(),
+        outcome.money_lasts,
+        outcome.floor_held,
+    ) else {
+        return Vec::new();
+    };
+    let odds = |chance: Chance| match &outcome.historical {
+        Some(h) => {
+            let n = h.periods.len();
+            let k = (chance.probability * n as f64).round();
+            format!("{k} of {n} historical periods")
+        }
+        None => {
+            let [lo, hi] = chance.interval_95;
+            format!(
+                "{} of simulated futures (95 % confidence interval {}–{} %)",
+                percent(chance.probability),
+                trim_decimals(lo * 100.0, 0),
+                trim_decimals(hi * 100.0, 0)
+            )
+        }
+    };
+    vec![
+        Row {
+            label: "The money lasts",
+            value: format!("to age {}: {}", plan.end_age, odds(lasts)),
+        },
+        Row {
+            label: "Spending stays above the floor",
+            value: format!("at or above {} a year: {}", money(floor), odds(held)),
+        },
+    ]
+}
+
+/// The yearly spending as a share of the savings it draws on: today's balance for someone
+/// retired, else the median savings at the retirement age, said so.
+pub fn withdrawal_rate(plan: &Plan, outcome: &Outcome, spending: f64) -> String {
+    if plan.retirement_age <= plan.current_age {
+        return format!(
+            "{} of savings",
+            percent_precise(spending / plan.portfolio.balance, 1)
+        );
+    }
+    let savings = outcome.median_balance_at(plan.retirement_age, plan.portfolio.balance);
+    if savings <= 0.0 {
+        return format!("no savings left in the median future at {}", plan.retirement_age);
+    }
+    format!(
+        "{} of the {} median savings at {}",
+        percent_precise(spending / savings, 1),
+        money_compact(savings),
+        plan.retirement_age
     )
+}
+
+/// The safe-spending table: what the rate column is a share of, and its rows (target, yearly
+/// spending, withdrawal rate). For someone still saving the rate is of the median savings
+/// at retirement, and the heading says so.
+pub fn safe_spending(plan: &Plan, a: &Analysis) -> (String, Vec<[String; 3]>) {
+    // Analyses cached before engine 1.1.0 have no savings at retirement.
+    let at_retirement = plan.retirement_age > plan.current_age && a.savings_at_retirement > 0.0;
+    let rate_of = if at_retirement {
+        format!(
+            "of the median savings at {} ({})",
+            plan.retirement_age,
+            money(a.savings_at_retirement)
+        )
+    } else {
+        "of today's savings".to_string()
+    };
+    let rows = a
+        .safe_spending
+        .iter()
+        .map(|s| {
+            let rate = if at_retirement {
+                s.retirement_withdrawal_rate
+            } else {
+                s.withdrawal_rate
+            };
+            [
+                percent(s.target),
+                money(s.spending),
+                percent_precise(rate, 2),
+            ]
+        })
+        .collect();
+    (rate_of, rows)
 }
 
 /// One paragraph: the plan in a sentence, then how it fares.
 pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
-    let rate = plan.spending.annual / plan.portfolio.balance;
     let retire = if plan.retirement_age > plan.current_age {
         format!("from age {}", plan.retirement_age)
     } else {
         "from now".to_string()
     };
+    let paths = paths_noun(outcome);
     let last = outcome.balance_percentiles.p50.len().saturating_sub(1);
     let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
+    let lasts = outcome
+        .money_lasts
+        .map_or(outcome.success_probability, |c| c.probability);
     let mut text = format!(
-        "You are {} with {} saved and plan to spend {} a year ({} of savings) {} with the {} \
-         strategy. The money lasts to age {} in {} of simulated futures. In the median future \
-         you still have {} at age {}, in today's dollars; in the worst 1 in 20 you have {}.",
+        "You are {} with {} saved and plan to spend {} a year ({}) {} with the {} strategy. \
+         The money lasts to age {} in {} of {paths}",
         plan.current_age,
         money(plan.portfolio.balance),
         money(plan.spending.annual),
-        percent_precise(rate, 1),
+        withdrawal_rate(plan, outcome, plan.spending.annual),
         retire,
         strategy_label(plan),
         plan.end_age,
-        percent(outcome.success_probability),
+        percent(lasts),
+    );
+    if let (Some(floor), Some(held)) = (plan.spending.strategy.floor(), outcome.floor_held) {
+        text.push_str(&format!(
+            "; spending stays at or above its {} floor in {}",
+            money(floor),
+            percent(held.probability)
+        ));
+    }
+    let one = if outcome.historical.is_some() {
+        "period"
+    } else {
+        "future"
+    };
+    text.push_str(&format!(
+        ". In the median {one} you still have {} at age {}, in today's dollars; in the worst 1 \
+         in 20 you have {}.",
         at_end(&outcome.balance_percentiles.p50),
         plan.end_age,
         at_end(&outcome.balance_percentiles.p5),
-    );
-    if let Some(age) = outcome.depletion.median_age {
+    ));
+    let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);
+    if let Some(age) = ran_out.median_age {
         text.push_str(&format!(
-            " Futures that run out do so at a median age of {age:.0}."
+            " Where the money runs out, it does so at a median age of {age:.0}."
+        ));
+    }
+    if ran_out.before_retirement > 0 {
+        text.push_str(&format!(
+            " {} of {paths} run out before retirement, when an expense is larger than the \
+             savings; the shortfall is not carried forward.",
+            count(ran_out.before_retirement)
         ));
     }
     text
+}
+
+/// A count with thousands separators: `1,000`.
+fn count(n: u32) -> String {
+    money(f64::from(n)).trim_start_matches('$').to_string()
 }
 
 /// The plan's inputs, as the form took them.
@@ -206,6 +353,16 @@ pub fn assumption_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
                 label: "Stocks",
                 value: asset(&m.stocks),
             });
+            let tail = stock_tail(m);
+            rows.push(Row {
+                label: "Bad stock years",
+                value: format!(
+                    "1 year in 20 returns {} or worse; a year of {} or worse has a {} chance",
+                    signed_percent(tail.worst_in_20),
+                    signed_percent(CRASH),
+                    percent_precise(tail.crash_chance, 1)
+                ),
+            });
             rows.push(Row {
                 label: "Bonds",
                 value: asset(&m.bonds),
@@ -251,9 +408,7 @@ pub fn assumption_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
     rows.extend([
         Row {
             label: "Scenarios",
-            value: money(f64::from(outcome.scenarios))
-                .trim_start_matches('$')
-                .to_string(),
+            value: count(outcome.scenarios),
         },
         Row {
             label: "Seed",
@@ -366,6 +521,16 @@ fn strategy_details(strategy: &Strategy) -> String {
 
 fn pct(share: f64) -> String {
     percent_precise(share, 1)
+}
+
+/// A return as a signed whole percentage: `−17 %`, `+5 %`.
+fn signed_percent(share: f64) -> String {
+    let text = percent_precise(share.abs(), 0);
+    if share < 0.0 {
+        format!("−{text}")
+    } else {
+        text
+    }
 }
 
 fn signed(value: f64) -> String {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use crate::engine::outcome::Bands;
+use crate::engine::outcome::{Bands, Depletion};
 use crate::engine::{ENGINE_VERSION, Outcome, Plan};
 
 /// The cache and storage key of a plan's result: SHA-256 over the engine version and the
@@ -134,7 +134,10 @@ impl ResultDoc {
     }
 
     /// The yearly percentile bands as CSV: one row per simulated year, real dollars rounded
-    /// to cents, the columns named after the JSON fields.
+    /// to cents, the columns named after the JSON fields. Then, by the end of each year, the
+    /// share of paths that had run out of money (`ran_out_share`) and, for a strategy with a
+    /// floor, whose spending had fallen below it (`below_floor_share`, else empty). Results
+    /// before engine 1.1.0 leave both empty.
     pub fn percentiles_csv(&self) -> Result<String, serde_json::Error> {
         let outcome = self.outcome()?;
         let names = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
@@ -144,15 +147,32 @@ impl ResultDoc {
                 let _ = write!(csv, ",{prefix}_{name}");
             }
         }
-        csv.push_str("\r\n");
+        csv.push_str(",ran_out_share,below_floor_share\r\n");
         let balance = columns(&outcome.balance_percentiles);
         let spending = columns(&outcome.spending_percentiles);
+        let years = outcome.ages.len();
+        let first = outcome.ages.first().copied().unwrap_or(0);
+        let shares = |d: &Option<Depletion>| {
+            d.as_ref()
+                .map(|d| d.cumulative(first, years, outcome.scenarios))
+        };
+        let (ran_out, below_floor) = (shares(&outcome.ran_out), shares(&outcome.below_floor));
+        let cell = |share: &Option<Vec<f64>>, year: usize| {
+            share
+                .as_ref()
+                .map_or_else(String::new, |s| format!("{:.4}", s[year]))
+        };
         for (year, age) in outcome.ages.iter().enumerate() {
             let _ = write!(csv, "{},{age}", year + 1);
             for column in balance.iter().chain(&spending) {
                 let _ = write!(csv, ",{:.2}", column[year]);
             }
-            csv.push_str("\r\n");
+            let _ = write!(
+                csv,
+                ",{},{}\r\n",
+                cell(&ran_out, year),
+                cell(&below_floor, year)
+            );
         }
         Ok(csv)
     }
@@ -225,10 +245,28 @@ mod tests {
         assert_eq!(lines.len(), 1 + outcome.ages.len());
         assert!(lines[0].starts_with("year,age,balance_p5,"));
         let first: Vec<&str> = lines[1].split(',').collect();
-        assert_eq!(first.len(), 16);
+        assert_eq!(first.len(), 18);
         assert_eq!(first[1], "65");
         let p50: f64 = first[5].parse().unwrap();
         assert!((p50 - outcome.balance_percentiles.p50[0]).abs() <= 0.005);
+        assert!(lines[0].ends_with(",ran_out_share,below_floor_share"));
+        // Constant dollars: a share that ran out, and no floor.
+        assert_eq!(first[16], "0.0000");
+        assert_eq!(first[17], "");
+    }
+
+    #[test]
+    fn cumulative_shares_add_up_the_histogram_by_year() {
+        let d = Depletion {
+            probability: 0.3,
+            median_age: Some(67.0),
+            histogram: vec![
+                crate::engine::outcome::AgeCount { age: 66, count: 1 },
+                crate::engine::outcome::AgeCount { age: 68, count: 2 },
+            ],
+            before_retirement: 0,
+        };
+        assert_eq!(d.cumulative(65, 4, 10), [0.0, 0.1, 0.1, 0.3]);
     }
 
     #[test]

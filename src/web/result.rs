@@ -7,6 +7,7 @@ use askama::Template;
 use super::Layout;
 use super::svg;
 use crate::analysis::Analysis;
+use crate::engine::outcome::WorstPeriod;
 use crate::engine::{Outcome, Plan};
 use crate::report::chart::{self, Chart};
 use crate::report::format::{money, percent, points};
@@ -29,7 +30,10 @@ pub struct ResultPage {
     pub created_at: String,
     pub name: String,
     pub headline: String,
-    pub interval: String,
+    /// `None` for historical runs: their periods are not a random sample.
+    pub interval: Option<String>,
+    /// The chance the money lasts and the chance spending holds its floor, apart.
+    pub odds: Vec<Row>,
     pub paragraph: String,
     /// `good` (≥ 90 %), `fair` (≥ 75 %) or `poor`, with the word beside it.
     pub verdict: (&'static str, &'static str),
@@ -61,6 +65,10 @@ pub struct TableView {
 
 pub struct AnalysisView {
     pub insights: Vec<String>,
+    /// In place of the insights when the plan looks mistyped.
+    pub warning: Option<String>,
+    /// What the withdrawal-rate column is a share of.
+    pub rate_of: String,
     /// (target, safe spending, withdrawal rate)
     pub safe_spending: Vec<[String; 3]>,
 }
@@ -110,18 +118,28 @@ impl ResultPage {
             ));
         }
         let n = f64::from(outcome.scenarios.max(1));
+        let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);
+        let noun = if outcome.historical.is_some() {
+            "Periods"
+        } else {
+            "Futures"
+        };
         charts.push(chart_view(
             chart::depletion_histogram(plan, outcome),
             Some(TableView {
-                caption: "Futures that run out of money, by age".into(),
-                head: vec!["Age".into(), "Futures".into(), "Share".into()],
-                rows: outcome
-                    .depletion
+                caption: format!("{noun} that run out of money, by age"),
+                head: vec!["Age".into(), noun.into(), "Share".into()],
+                rows: ran_out
                     .histogram
                     .iter()
                     .map(|bin| {
+                        let age = if bin.age < plan.retirement_age {
+                            format!("{} (before retirement)", bin.age)
+                        } else {
+                            bin.age.to_string()
+                        };
                         vec![
-                            bin.age.to_string(),
+                            age,
                             bin.count.to_string(),
                             percent(f64::from(bin.count) / n),
                         ]
@@ -155,7 +173,7 @@ impl ResultPage {
                         }),
                     ));
                 }
-                (Some(analysis_view(a)), false)
+                (Some(analysis_view(plan, a)), false)
             }
             Some(PageAnalysis::Unavailable) => (None, true),
             None => (None, false),
@@ -167,8 +185,7 @@ impl ResultPage {
             .map(|w| {
                 [
                     w.start_year.to_string(),
-                    w.depleted_at_age
-                        .map_or_else(|| "lasted".to_string(), |age| format!("ran out at {age}")),
+                    period_outcome(plan, outcome, w),
                     money(w.terminal_balance),
                 ]
             })
@@ -181,6 +198,7 @@ impl ResultPage {
             name: plan.name.clone(),
             headline: summary::headline(plan, outcome),
             interval: summary::interval(outcome),
+            odds: summary::odds_rows(plan, outcome),
             paragraph: summary::paragraph(plan, outcome),
             verdict,
             charts,
@@ -217,20 +235,27 @@ fn percentile_table_view(caption: &str, rows: Vec<PercentileRow>) -> TableView {
     }
 }
 
-fn analysis_view(a: &Analysis) -> AnalysisView {
+/// How a historical period ended: ran out, fell below the floor, or lasted.
+fn period_outcome(plan: &Plan, outcome: &Outcome, w: &WorstPeriod) -> String {
+    // Results before engine 1.1.0 have no `ran_out` and name only the failure.
+    let tells_apart = outcome.ran_out.is_some() && plan.spending.strategy.has_floor();
+    match (w.depleted_at_age, w.ran_out_at_age) {
+        (None, _) => "lasted".to_string(),
+        (Some(age), None) if tells_apart => format!("below the floor at {age}"),
+        (Some(failed), Some(ran_out)) if tells_apart && failed < ran_out => {
+            format!("below the floor at {failed}, ran out at {ran_out}")
+        }
+        (Some(age), _) => format!("ran out at {age}"),
+    }
+}
+
+fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
+    let (rate_of, safe_spending) = summary::safe_spending(plan, a);
     AnalysisView {
         insights: a.insights.iter().map(|i| i.text.clone()).collect(),
-        safe_spending: a
-            .safe_spending
-            .iter()
-            .map(|s| {
-                [
-                    percent(s.target),
-                    money(s.spending),
-                    crate::report::format::percent_precise(s.withdrawal_rate, 2),
-                ]
-            })
-            .collect(),
+        warning: a.warning.clone(),
+        rate_of,
+        safe_spending,
     }
 }
 

@@ -141,7 +141,8 @@ pub struct SpendingInput {
     /// `constant_percent`: share of the balance spent each year. Default 0.04.
     #[schema(minimum = 0.001, maximum = 0.5, example = 0.04)]
     pub percent: Option<f64>,
-    /// Variable strategies: real spending below this fails the path. Default half of `annual`.
+    /// Variable strategies: real spending below this in a retirement year fails the path
+    /// (reported apart from running out of money as `floor_held`). Default half of `annual`.
     #[schema(minimum = 0, maximum = 1000000)]
     pub floor: Option<f64>,
     /// `constant_percent`: real spending never exceeds this.
@@ -252,7 +253,9 @@ pub struct MarketInput {
     /// Normal, floored at −50 %. Default 0.025 ± 0.015.
     pub inflation: Option<AssetInput>,
     pub correlations: Option<CorrelationsInput>,
-    /// Student-t degrees of freedom for fat tails; null for normal shocks.
+    /// Student-t degrees of freedom for fat tails; null for normal shocks. The shocks are
+    /// scaled to unit variance, so the volatility is kept: extreme years grow likelier while
+    /// ordinary ones get calmer, and the odds of success can rise.
     #[schema(minimum = 3, maximum = 100)]
     pub fat_tails_df: Option<f64>,
     /// `bootstrap` only: years drawn together, 1 (independent years, the default) to 30.

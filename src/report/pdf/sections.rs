@@ -55,7 +55,13 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
     );
     doc.gap(30.0);
     doc.paragraph(&summary::headline(plan, outcome), 18.0, Font::Bold, INK);
-    doc.paragraph(&summary::interval(outcome), 10.0, Font::Regular, MUTED);
+    if let Some(interval) = summary::interval(outcome) {
+        doc.paragraph(&interval, 10.0, Font::Regular, MUTED);
+    }
+    let odds = summary::odds_rows(plan, outcome);
+    if !odds.is_empty() {
+        doc.facts(&odds);
+    }
     doc.gap(6.0);
     doc.paragraph(&summary::paragraph(plan, outcome), 11.0, Font::Regular, INK);
     doc.gap(10.0);
@@ -63,17 +69,24 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
     // Three figures in boxes.
     let last = outcome.balance_percentiles.p50.len().saturating_sub(1);
     let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
-    let figures = [
-        (format!("Chance of money at {}", plan.end_age), percent(p)),
-        (
-            format!("Median savings at {}", plan.end_age),
-            at_end(&outcome.balance_percentiles.p50),
-        ),
-        (
+    let lasts = outcome.money_lasts.map_or(p, |c| c.probability);
+    let mut figures = vec![(format!("Chance of money at {}", plan.end_age), percent(lasts))];
+    if let Some(held) = outcome.floor_held {
+        figures.push((
+            "Chance spending holds its floor".to_string(),
+            percent(held.probability),
+        ));
+    }
+    figures.push((
+        format!("Median savings at {}", plan.end_age),
+        at_end(&outcome.balance_percentiles.p50),
+    ));
+    if figures.len() < 3 {
+        figures.push((
             format!("Worst 1 in 20 at {}", plan.end_age),
             at_end(&outcome.balance_percentiles.p5),
-        ),
-    ];
+        ));
+    }
     let gap = 12.0;
     let box_width = (width - 2.0 * gap) / 3.0;
     let y = doc.y;
@@ -99,11 +112,17 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
         );
     }
     doc.gap(80.0);
-    if let Some(age) = outcome.depletion.median_age {
+    let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);
+    if let Some(age) = ran_out.median_age {
         doc.paragraph(
             &format!(
-                "In the futures that run out of money, the median age at which it runs out is {age}; \
-                 on average a future spends {:.1} years short of money.",
+                "Where the money runs out, the median age at which it does is {age}; on \
+                 average a {} spends {:.1} years short of its plan.",
+                if outcome.historical.is_some() {
+                    "period"
+                } else {
+                    "future"
+                },
                 outcome.shortfall_years_mean
             ),
             10.0,
@@ -154,12 +173,13 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         .collect();
     doc.table(&summary::percentile_head(), &rows);
     doc.heading("Running out of money", 60.0);
-    let d = &r.outcome.depletion;
-    let text = if d.histogram.is_empty() {
-        "None of the simulated futures runs out of money before the end age.".to_string()
+    let d = r.outcome.ran_out.as_ref().unwrap_or(&r.outcome.depletion);
+    let paths = model::paths_noun(r.outcome);
+    let mut text = if d.histogram.is_empty() {
+        format!("None of the {paths} runs out of money before the end age.")
     } else {
         format!(
-            "{} of simulated futures run out of money before age {}{}.",
+            "{} of {paths} run out of money before age {}{}.",
             percent(d.probability),
             r.plan.end_age,
             d.median_age
@@ -167,6 +187,13 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
                 .unwrap_or_default()
         )
     };
+    if d.before_retirement > 0 {
+        text.push_str(&format!(
+            " {} of them run out before retirement, when an expense is larger than the savings; \
+             the shortfall is not carried forward.",
+            d.before_retirement
+        ));
+    }
     doc.paragraph(&text, BODY, Font::Regular, INK);
     if !d.histogram.is_empty() {
         doc.chart(&model::depletion_histogram(r.plan, r.outcome), 190.0);
@@ -186,7 +213,9 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
         return;
     };
     let insights: Vec<String> = a.insights.iter().map(|i| i.text.clone()).collect();
-    if insights.is_empty() {
+    if let Some(warning) = &a.warning {
+        doc.paragraph(warning, BODY, Font::Bold, INK);
+    } else if insights.is_empty() {
         doc.paragraph(
             "No single change moves the odds much.",
             BODY,
@@ -204,22 +233,13 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
             Font::Bold,
             INK,
         );
-        let rows: Vec<Vec<String>> = a
-            .safe_spending
-            .iter()
-            .map(|s| {
-                vec![
-                    percent(s.target),
-                    money(s.spending),
-                    percent_precise(s.withdrawal_rate, 2),
-                ]
-            })
-            .collect();
+        let (rate_of, rows) = summary::safe_spending(r.plan, a);
+        let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
         doc.table(
             &[
                 "Chance of success".into(),
                 "Yearly spending".into(),
-                "Withdrawal rate".into(),
+                format!("Withdrawal rate, {rate_of}"),
             ],
             &rows,
         );
@@ -254,9 +274,11 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
     };
     doc.paragraph(&model, BODY, Font::Regular, INK);
     doc.paragraph(
-        "A future succeeds when the money lasts to the end age (for a variable strategy, when \
-         spending never falls below its floor). Amounts are in today's dollars, deflated by \
-         the simulated inflation. Percentiles are computed per year across all futures.",
+        "A future succeeds when every withdrawal is funded to the end age and, for a strategy \
+         with a floor, spending never falls below it; the chance that the money lasts and the \
+         chance that spending holds its floor are reported apart. Amounts are in today's \
+         dollars, deflated by the simulated inflation. Percentiles are computed per year \
+         across all futures.",
         BODY,
         Font::Regular,
         INK,
@@ -282,11 +304,16 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
         },
         Row {
             label: "Success",
-            value: format!(
-                "{} (standard error {})",
-                percent_precise(outcome.success_probability, 1),
-                percent_precise(outcome.success_standard_error, 2)
-            ),
+            value: if outcome.historical.is_some() {
+                // Every start year there is: no sampling error to quote.
+                percent_precise(outcome.success_probability, 1)
+            } else {
+                format!(
+                    "{} (standard error {})",
+                    percent_precise(outcome.success_probability, 1),
+                    percent_precise(outcome.success_standard_error, 2)
+                )
+            },
         },
     ]);
     doc.paragraph(

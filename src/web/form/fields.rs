@@ -167,7 +167,7 @@ pub const SPENDING: &[Spec] = &[
     spec("tax.effective_rate", "Tax on withdrawals", "%", pct(0.0, 0.6))
         .help("Withdrawals are grossed up so that you can spend the amount above."),
     spec("spending.floor", "Spending floor", "$", MONEY_PER_YEAR)
-        .help("Variable strategies: spending below this counts as running out. Empty: half of yearly spending.")
+        .help("Variable strategies: the odds count a year below this as a failure, apart from running out of money. Empty: half of yearly spending.")
         .only(VARIABLE),
     spec("spending.percent", "Share of savings spent", "%", pct(0.001, 0.5)).only(PERCENT_ONLY),
     spec("spending.ceiling", "Spending ceiling", "$", MONEY_PER_YEAR)
@@ -310,7 +310,7 @@ pub const MARKET: &[Spec] = &[
             max: 100.0,
         },
     )
-    .help("Optional: Student-t degrees of freedom (3 to 100); lower means wilder years.")
+    .help("Optional: Student-t degrees of freedom (3 to 100). Lower means more extreme years, but the volatility stays the same, so ordinary years get calmer and the odds can rise. The result lists the chance of a bad stock year.")
     .only(LOGNORMAL),
     spec("market.block_years", "Block length", "years", int(1, 30))
         .help("Bootstrap: years drawn together, keeping runs of good and bad years.")
