@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::engine::plan::{FieldError, Limits};
+use crate::engine::plan::{FieldError, Limits, Strategy};
 use crate::engine::{self, EngineError, Plan, PlanDefaults, PlanInput, RunOptions};
 
 /// Targets when the client gives none.
@@ -37,6 +37,8 @@ pub struct Analysis {
     /// `insights` is then empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// Empty for `constant_percent` and `vpw`, whose spending follows the balance: their
+    /// `spending.annual` only sets the default floor.
     pub safe_spending: Vec<SafeSpending>,
     /// For each target the plan misses: what would reach it.
     pub goal_seek: Vec<GoalSeek>,
@@ -185,6 +187,17 @@ impl<'a> Analyzer<'a> {
         let mut input = self.input.clone();
         change(&mut input);
         input.normalize(self.defaults, self.limits).ok()
+    }
+
+    /// True when `spending.annual` is what the strategy spends (`constant_dollar`, and
+    /// `guardrails` to start). For `constant_percent` and `vpw` spending follows the balance
+    /// and `annual` only sets the default floor: a "safe spending" would be advice about a
+    /// number the plan does not spend.
+    fn spends_annual(&self) -> bool {
+        matches!(
+            self.base.spending.strategy,
+            Strategy::ConstantDollar | Strategy::Guardrails { .. }
+        )
     }
 
     /// True while retirement is ahead: retirement-age and contribution levers apply.
@@ -356,7 +369,12 @@ impl<'a> Analyzer<'a> {
         let stocks = b.allocation.stocks;
         let room = 1.0 - b.allocation.cash;
         let mut rows: Vec<(String, String, f64, Option<Plan>)> = Vec::new();
-        for pct in [-20, -10, 10, 20] {
+        let spending_levels: &[i32] = if self.spends_annual() {
+            &[-20, -10, 10, 20]
+        } else {
+            &[]
+        };
+        for &pct in spending_levels {
             let value = (annual * (1.0 + f64::from(pct) / 100.0)).round();
             rows.push((
                 "spending.annual".into(),
@@ -419,10 +437,11 @@ impl<'a> Analyzer<'a> {
     pub fn run(&self, targets: &[f64]) -> Result<Analysis, EngineError> {
         let base_outcome = engine::simulate(&self.base, &self.options)?;
         let base_success = base_outcome.success_probability;
-        let savings = base_outcome
-            .median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
+        let savings =
+            base_outcome.median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
         let (safe, (goals, sensitivity)) = rayon::join(
             || {
+                let targets = if self.spends_annual() { targets } else { &[] };
                 targets
                     .par_iter()
                     .map(|&t| self.safe_spending(t, savings))

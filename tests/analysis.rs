@@ -238,7 +238,11 @@ fn a_retiree_is_offered_no_retirement_age_lever() {
         assert_eq!(goal.retirement_age, None);
         assert_eq!(goal.extra_contribution, None);
     }
-    assert!(a.sensitivity.iter().all(|s| s.parameter != "retirement_age"));
+    assert!(
+        a.sensitivity
+            .iter()
+            .all(|s| s.parameter != "retirement_age")
+    );
     assert!(
         a.insights
             .iter()
@@ -327,4 +331,28 @@ fn a_small_base_states_changes_in_dollars_and_no_advice_leaves_the_odds_as_they_
             );
         }
     }
+}
+
+#[test]
+fn strategies_that_follow_the_balance_get_no_safe_spending_advice() {
+    // VPW spends a share of the balance; its `annual` only sets the default floor, so "you
+    // could spend $324,766 more" would be advice about a number it never spends.
+    let a = analyze_plan(json!({
+        "current_age": 94, "end_age": 95,
+        "portfolio": {"balance": 1_000_000},
+        "spending": {"strategy": "vpw", "annual": 40_000},
+        "simulation": {"scenarios": 200, "seed": 9}
+    }));
+    assert_eq!(a.success_probability, 1.0);
+    assert!(a.safe_spending.is_empty());
+    assert!(
+        a.insights.iter().all(|i| i.kind != "spending"),
+        "{:?}",
+        a.insights
+    );
+    assert!(
+        a.sensitivity
+            .iter()
+            .all(|s| s.parameter != "spending.annual")
+    );
 }

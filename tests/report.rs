@@ -125,15 +125,21 @@ async fn the_report_is_a_valid_pdf_whose_text_is_the_json_result() {
         "{check}"
     );
 
-    // The headline odds and the percentile table, as the JSON has them.
+    // The headline odds, worded for guardrails (spending at or above its floor), the two
+    // chances apart, and the percentile table, as the JSON has them.
     let text = words(&path);
-    let odds = (result["success_probability"].as_f64().unwrap() * 100.0).round();
     assert!(
-        text.contains(&format!(
-            "{odds} of 100 simulated futures still have money at age 95"
-        )),
+        text.contains(
+            "of 100 simulated futures keep your spending at or above its $24,000 floor to age 95"
+        ),
         "{text}"
     );
+    let held = (result["floor_held"]["probability"].as_f64().unwrap() * 100.0).round();
+    assert!(
+        text.contains(&format!("Floor holds at or above $24,000 a year: {held} %")),
+        "{text}"
+    );
+    assert!(text.contains("Money lasts to age 95: "), "{text}");
     let p50 = result["balance_percentiles"]["p50"].as_array().unwrap();
     let p5 = result["balance_percentiles"]["p5"].as_array().unwrap();
     // Balances are at the end of each year: age A's is index A − 55 − 1.

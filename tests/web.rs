@@ -338,7 +338,10 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
         odds_text.contains(&format!("to age 95: {lasts} % of simulated futures")),
         "{odds_text}"
     );
-    assert!(odds_text.contains("at or above $20,000 a year"), "{odds_text}");
+    assert!(
+        odds_text.contains("at or above $20,000 a year"),
+        "{odds_text}"
+    );
     let [lo, hi] = [0, 1].map(|i| {
         (api["success_interval_95"][i].as_f64().unwrap() * 100.0)
             .round()

@@ -181,7 +181,14 @@ fn run<M: ReturnModel, S: Withdraw>(
         })?;
 
     let historical = model.start_years().map(|years| {
-        HistoricalPeriods::new(&years, plan.current_age, &balance, n, &ran_out_year, &floor_year)
+        HistoricalPeriods::new(
+            &years,
+            plan.current_age,
+            &balance,
+            n,
+            &ran_out_year,
+            &floor_year,
+        )
     });
     let mut outcome = Paths {
         n,

@@ -140,8 +140,14 @@ mod tests {
         let normal = stock_tail(&market);
         market.fat_tails_df = Some(3.0);
         let fat = stock_tail(&market);
-        assert!(fat.worst_in_20 > normal.worst_in_20, "{fat:?} vs {normal:?}");
-        assert!(fat.crash_chance > normal.crash_chance, "{fat:?} vs {normal:?}");
+        assert!(
+            fat.worst_in_20 > normal.worst_in_20,
+            "{fat:?} vs {normal:?}"
+        );
+        assert!(
+            fat.crash_chance > normal.crash_chance,
+            "{fat:?} vs {normal:?}"
+        );
         // Normal: e^μ = 1.07698 and σ = 0.15503 from 9 % and 17 %; ln(0.7/e^μ)/σ = −2.779,
         // Φ(−2.779) = 0.27 %, and the 1-in-20 year is 1.07698·e^(−1.6449σ) − 1 = −16.5 %.
         assert!((normal.crash_chance - 0.002_73).abs() < 1e-4, "{normal:?}");

@@ -305,7 +305,10 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
             bars,
             style: Style::Bar,
         }],
-        legend: vec![(Style::Bar, format!("{} that run out at that age", capitalized(noun)))],
+        legend: vec![(
+            Style::Bar,
+            format!("{} that run out at that age", capitalized(noun)),
+        )],
     }
 }
 

@@ -31,8 +31,8 @@ pub fn money_compact(value: f64) -> String {
 /// not equal to them read `<1 %` and `>99 %`, so a rare failure never rounds away.
 pub fn percent(share: f64) -> String {
     match share {
-        s if s > 0.0 && s < 0.005 => "<1 %".to_string(),
-        s if s > 0.995 && s < 1.0 => ">99 %".to_string(),
+        s if s > 0.0 && s <= 0.005 => "<1 %".to_string(),
+        s if (0.995..1.0).contains(&s) => ">99 %".to_string(),
         s => format!("{:.0} %", s * 100.0),
     }
 }
@@ -108,6 +108,9 @@ mod tests {
         assert_eq!(percent(0.0), "0 %");
         assert_eq!(percent(0.999), ">99 %");
         assert_eq!(percent(0.001), "<1 %");
+        // Exactly half a point from the edge still is not the edge.
+        assert_eq!(percent(0.995), ">99 %");
+        assert_eq!(percent(0.005), "<1 %");
         assert_eq!(percent_precise(0.045, 2), "4.5 %");
     }
 

@@ -3,8 +3,8 @@
 
 use crate::analysis::Analysis;
 use crate::engine::outcome::{Bands, Chance};
-use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::plan::{MarketModel, Strategy};
+use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::{Outcome, Plan};
 
 use super::chart::{paths_noun, strategy_label};
@@ -41,8 +41,8 @@ pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
         );
     }
     let of_100 = match outcome.success_probability {
-        p if p > 0.995 && p < 1.0 => "More than 99".to_string(),
-        p if p > 0.0 && p < 0.005 => "Fewer than 1".to_string(),
+        p if (0.995..1.0).contains(&p) => "More than 99".to_string(),
+        p if p > 0.0 && p <= 0.005 => "Fewer than 1".to_string(),
         p => format!("{:.0}", p * 100.0),
     };
     match plan.spending.strategy.floor() {
@@ -103,11 +103,11 @@ pub fn odds_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
     };
     vec![
         Row {
-            label: "The money lasts",
+            label: "Money lasts",
             value: format!("to age {}: {}", plan.end_age, odds(lasts)),
         },
         Row {
-            label: "Spending stays above the floor",
+            label: "Floor holds",
             value: format!("at or above {} a year: {}", money(floor), odds(held)),
         },
     ]
@@ -124,7 +124,10 @@ pub fn withdrawal_rate(plan: &Plan, outcome: &Outcome, spending: f64) -> String 
     }
     let savings = outcome.median_balance_at(plan.retirement_age, plan.portfolio.balance);
     if savings <= 0.0 {
-        return format!("no savings left in the median future at {}", plan.retirement_age);
+        return format!(
+            "no savings left in the median future at {}",
+            plan.retirement_age
+        );
     }
     format!(
         "{} of the {} median savings at {}",
@@ -220,9 +223,10 @@ pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
     }
     if ran_out.before_retirement > 0 {
         text.push_str(&format!(
-            " {} of {paths} run out before retirement, when an expense is larger than the \
+            " {} of {} {paths} run out before retirement, when an expense is larger than the \
              savings; the shortfall is not carried forward.",
-            count(ran_out.before_retirement)
+            count(ran_out.before_retirement),
+            count(outcome.scenarios)
         ));
     }
     text

@@ -70,7 +70,10 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
     let last = outcome.balance_percentiles.p50.len().saturating_sub(1);
     let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
     let lasts = outcome.money_lasts.map_or(p, |c| c.probability);
-    let mut figures = vec![(format!("Chance of money at {}", plan.end_age), percent(lasts))];
+    let mut figures = vec![(
+        format!("Chance of money at {}", plan.end_age),
+        percent(lasts),
+    )];
     if let Some(held) = outcome.floor_held {
         figures.push((
             "Chance spending holds its floor".to_string(),
