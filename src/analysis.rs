@@ -569,6 +569,12 @@ fn insights(
 ) -> Result<Vec<Insight>, EngineError> {
     let mut out = Vec::new();
     let annual = base.spending.annual;
+    // Say what the odds are of: with a floor, success is spending held at or above it.
+    let odds = if base.spending.strategy.has_floor() {
+        "the odds your spending stays at or above its floor"
+    } else {
+        "your odds"
+    };
     // The lowest target the plan misses, or the highest it meets.
     let missed = safe.iter().find(|s| base_success < s.target);
     if let Some(s) = missed {
@@ -579,7 +585,7 @@ fn insights(
             out.push(Insight {
                 kind: "spending".into(),
                 text: format!(
-                    "Spending {} a year less{} raises your odds from {} to {}.",
+                    "Spending {} a year less{} raises {odds} from {} to {}.",
                     dollars(cut),
                     share_of(cut, annual),
                     percent(base_success),
@@ -595,7 +601,7 @@ fn insights(
             out.push(Insight {
                 kind: "spending".into(),
                 text: format!(
-                    "You could spend {} a year more{} and still have {} odds.",
+                    "You could spend {} a year more{} and keep {odds} at {}.",
                     dollars(room),
                     share_of(room, annual),
                     percent(s.success_probability)
@@ -612,7 +618,7 @@ fn insights(
                 out.push(Insight {
                     kind: "savings".into(),
                     text: format!(
-                        "Having {} more saved today raises your odds from {} to {}.",
+                        "Having {} more saved today raises {odds} from {} to {}.",
                         dollars(extra),
                         percent(base_success),
                         percent(to)
@@ -630,7 +636,7 @@ fn insights(
                 out.push(Insight {
                     kind: "contribution".into(),
                     text: format!(
-                        "Saving {} a year more until you retire raises your odds from {} to {}.",
+                        "Saving {} a year more until you retire raises {odds} from {} to {}.",
                         dollars(extra),
                         percent(base_success),
                         percent(to)
@@ -649,7 +655,7 @@ fn insights(
             out.push(Insight {
                 kind: "retirement_age".into(),
                 text: format!(
-                    "Retiring at {age} instead of {} raises your odds from {} to {}.",
+                    "Retiring at {age} instead of {} raises {odds} from {} to {}.",
                     base.retirement_age,
                     percent(base_success),
                     percent(to)
@@ -664,7 +670,7 @@ fn insights(
             "allocation.stocks" => (
                 "allocation",
                 format!(
-                    "{} stocks ({} instead of {}) would {} your odds from {} to {}.",
+                    "{} stocks ({} instead of {}) would {} {odds} from {} to {}.",
                     if row.value > base.allocation.stocks {
                         "More"
                     } else {
@@ -680,7 +686,7 @@ fn insights(
             "fees.expense_ratio" => (
                 "fees",
                 format!(
-                    "Paying 0.5 % a year more in fees would lower your odds from {} to {}.",
+                    "Paying 0.5 % a year more in fees would lower {odds} from {} to {}.",
                     percent(base_success),
                     percent(row.success_probability)
                 ),

@@ -356,3 +356,21 @@ fn strategies_that_follow_the_balance_get_no_safe_spending_advice() {
             .all(|s| s.parameter != "spending.annual")
     );
 }
+
+#[test]
+fn insights_for_a_strategy_with_a_floor_say_what_its_odds_are_of() {
+    let a = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 1_200_000},
+        "spending": {"strategy": "guardrails", "annual": 60_000},
+        "simulation": {"scenarios": 500, "seed": 11}
+    }));
+    assert!(!a.insights.is_empty());
+    for i in &a.insights {
+        assert!(
+            i.text.contains("the odds your spending stays at or above its floor"),
+            "{}",
+            i.text
+        );
+    }
+}

@@ -122,7 +122,7 @@ fn vpw_share(plan: &Plan, age: u32) -> f64 {
 /// `r / ((1 + r)(1 − (1 + r)^−n))`, or `1/n` when `r = 0`. With one year left it is exactly
 /// 1 (the formula rounds to just above 1 for some `r`, which would withdraw more than the
 /// balance), and it is never more than 1.
-pub fn annuity_due_share(r: f64, n: u32) -> f64 {
+fn annuity_due_share(r: f64, n: u32) -> f64 {
     if n <= 1 {
         return 1.0;
     }
