@@ -368,7 +368,8 @@ fn insights_for_a_strategy_with_a_floor_say_what_its_odds_are_of() {
     assert!(!a.insights.is_empty());
     for i in &a.insights {
         assert!(
-            i.text.contains("the odds your spending stays at or above its floor"),
+            i.text
+                .contains("the odds your spending stays at or above its floor"),
             "{}",
             i.text
         );
