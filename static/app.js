@@ -75,9 +75,16 @@
         const body = await response.json();
         if (mine !== generation) return;
         if (response.ok) {
-          const p = body.success_probability;
+          // Worded as the result page words it: a strategy with a floor is judged by it.
+          const of100 = (share) => Math.round(share * 100);
           const end = body.plan.end_age;
-          preview.textContent = `Preview: ${Math.round(p * 100)} of 100 futures still have money at age ${end}.`;
+          const odds = of100(body.success_probability);
+          if (body.floor_held && body.money_lasts) {
+            const floor = Math.round(body.plan.spending.floor).toLocaleString('en-US');
+            preview.textContent = `Preview: ${odds} of 100 futures keep your spending at or above its $${floor} floor to age ${end}; the money lasts in ${of100(body.money_lasts.probability)} of 100.`;
+          } else {
+            preview.textContent = `Preview: ${odds} of 100 futures still have money at age ${end}.`;
+          }
         } else if (body.error && body.error.fields && body.error.fields.length) {
           const first = body.error.fields[0];
           preview.textContent = `Preview: ${first.path} ${first.message}.`;

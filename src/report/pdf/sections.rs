@@ -296,7 +296,11 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
             value: outcome.seed.to_string(),
         },
         Row {
-            label: "Futures",
+            label: if outcome.historical.is_some() {
+                "Periods"
+            } else {
+                "Futures"
+            },
             value: money(f64::from(outcome.scenarios))
                 .trim_start_matches('$')
                 .to_string(),
