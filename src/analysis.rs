@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::engine::plan::{FieldError, Limits, Strategy};
 use crate::engine::{self, EngineError, Plan, PlanDefaults, PlanInput, RunOptions};
+use crate::format::{money, percent};
 
 /// Targets when the client gives none.
 pub const DEFAULT_TARGETS: [f64; 2] = [0.90, 0.95];
@@ -378,7 +379,7 @@ impl<'a> Analyzer<'a> {
             let value = (annual * (1.0 + f64::from(pct) / 100.0)).round();
             rows.push((
                 "spending.annual".into(),
-                format!("{pct:+} %"),
+                format!("{pct:+}%"),
                 value,
                 self.variant(|i| i.spending.annual = Some(value)),
             ));
@@ -497,27 +498,27 @@ pub fn implausible(plan: &Plan, savings: f64) -> Option<String> {
         .sum();
     let draw = (annual - income).max(0.0);
     let at = if plan.retirement_age > plan.current_age {
-        format!("your median savings at {age} ({})", dollars(savings))
+        format!("your median savings at {age} ({})", money(savings))
     } else {
-        format!("your savings ({})", dollars(savings))
+        format!("your savings ({})", money(savings))
     };
     if draw >= savings {
         Some(format!(
             "Spending {} a year would use up {at} in the first year of retirement. Check the \
              yearly spending and the savings before reading the odds.",
-            dollars(annual)
+            money(annual)
         ))
     } else if draw > IMPLAUSIBLY_HIGH * savings {
         Some(format!(
             "Spending {} a year, after income, is more than half of {at}. Check the yearly \
              spending and the savings before reading the odds.",
-            dollars(annual)
+            money(annual)
         ))
     } else if annual < IMPLAUSIBLY_LOW * savings {
         Some(format!(
             "Spending {} a year is less than 1% of {at}. Check the yearly spending: it is \
              in dollars a year, such as 60,000.",
-            dollars(annual)
+            money(annual)
         ))
     } else {
         None
@@ -529,7 +530,7 @@ pub fn implausible(plan: &Plan, savings: f64) -> Option<String> {
 fn share_of(change: f64, base: f64) -> String {
     let share = change / base;
     if base >= 1_000.0 && share <= 1.0 {
-        format!(" ({:.0} %)", share * 100.0)
+        format!(" ({:.0}%)", share * 100.0)
     } else {
         String::new()
     }
@@ -538,23 +539,6 @@ fn share_of(change: f64, base: f64) -> String {
 /// Shares without binary noise (0.4, not 0.39999999999999997).
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
-}
-
-fn percent(p: f64) -> String {
-    format!("{:.0} %", p * 100.0)
-}
-
-fn dollars(x: f64) -> String {
-    let whole = x.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{}${grouped}", if whole < 0 { "−" } else { "" })
 }
 
 /// Findings in words, each with the success numbers it quotes, largest effect first. The
@@ -586,7 +570,7 @@ fn insights(
                 kind: "spending".into(),
                 text: format!(
                     "Spending {} a year less{} raises {odds} from {} to {}.",
-                    dollars(cut),
+                    money(cut),
                     share_of(cut, annual),
                     percent(base_success),
                     percent(s.success_probability)
@@ -602,7 +586,7 @@ fn insights(
                 kind: "spending".into(),
                 text: format!(
                     "You could spend {} a year more{} and keep {odds} at {}.",
-                    dollars(room),
+                    money(room),
                     share_of(room, annual),
                     percent(s.success_probability)
                 ),
@@ -619,7 +603,7 @@ fn insights(
                     kind: "savings".into(),
                     text: format!(
                         "Having {} more saved today raises {odds} from {} to {}.",
-                        dollars(extra),
+                        money(extra),
                         percent(base_success),
                         percent(to)
                     ),
@@ -637,7 +621,7 @@ fn insights(
                     kind: "contribution".into(),
                     text: format!(
                         "Saving {} a year more until you retire raises {odds} from {} to {}.",
-                        dollars(extra),
+                        money(extra),
                         percent(base_success),
                         percent(to)
                     ),
@@ -686,7 +670,7 @@ fn insights(
             "fees.expense_ratio" => (
                 "fees",
                 format!(
-                    "Paying 0.5 % a year more in fees would lower {odds} from {} to {}.",
+                    "Paying 0.5% a year more in fees would lower {odds} from {} to {}.",
                     percent(base_success),
                     percent(row.success_probability)
                 ),
@@ -720,12 +704,5 @@ mod tests {
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["targets[0]", "targets[2]"]);
         assert_eq!(targets(Some(&[])).unwrap_err()[0].path, "targets");
-    }
-
-    #[test]
-    fn dollars_are_grouped() {
-        assert_eq!(dollars(3000.0), "$3,000");
-        assert_eq!(dollars(1_234_567.4), "$1,234,567");
-        assert_eq!(dollars(999.0), "$999");
     }
 }

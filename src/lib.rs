@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod format;
 pub mod healthcheck;
 pub mod http;
 pub mod lifecycle;

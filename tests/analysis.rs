@@ -153,7 +153,7 @@ fn insights_quote_numbers_of_separately_run_simulations() {
             other => panic!("unexpected insight {other}"),
         };
         assert_eq!(insight.to, expected, "{insight:?}");
-        let percent = format!("{:.0} %", insight.to * 100.0);
+        let percent = glidepath::format::percent(insight.to);
         assert!(insight.text.contains(&percent), "{}", insight.text);
     }
     // Largest effect first.

@@ -14,7 +14,7 @@ use common::{TestApp, spawn_app_with};
 use glidepath::analysis::{Analyzer, DEFAULT_TARGETS};
 use glidepath::engine::plan::{Limits, parse_plan_json};
 use glidepath::engine::{self, PlanDefaults, RunOptions};
-use glidepath::report::format::money;
+use glidepath::format::money;
 use glidepath::report::pdf::{self, Paper, Report};
 use serde_json::{Value, json};
 
@@ -136,7 +136,7 @@ async fn the_report_is_a_valid_pdf_whose_text_is_the_json_result() {
     );
     let held = (result["floor_held"]["probability"].as_f64().unwrap() * 100.0).round();
     assert!(
-        text.contains(&format!("Floor holds at or above $24,000 a year: {held} %")),
+        text.contains(&format!("Floor holds at or above $24,000 a year: {held}%")),
         "{text}"
     );
     assert!(text.contains("Money lasts to age 95: "), "{text}");

@@ -193,7 +193,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
     );
     let market = one(&doc, "details#market");
     assert!(market.value().attr("open").is_none());
-    assert!(text(one(&doc, "#market summary")).contains("Stocks 9 % ± 17 %"));
+    assert!(text(one(&doc, "#market summary")).contains("Stocks 9% ± 17%"));
 
     // Every control has a label; every number has bounds, a step and words for its range.
     let controls: Vec<ElementRef> = doc
@@ -266,7 +266,7 @@ async fn an_invalid_plan_comes_back_with_every_error_beside_its_field_and_nothin
     assert!(links[0].1.contains("must be a number"), "{links:?}");
     // A share's range reads in percent, as the user typed it.
     assert!(
-        links[3].1.contains("must be between -20 % and 30 %"),
+        links[3].1.contains("must be between -20% and 30%"),
         "{links:?}"
     );
     for (href, _) in &links {
@@ -335,7 +335,7 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     let odds_text = text(one(&doc, "dl.odds"));
     let lasts = (api["money_lasts"]["probability"].as_f64().unwrap() * 100.0).round();
     assert!(
-        odds_text.contains(&format!("to age 95: {lasts} % of simulated futures")),
+        odds_text.contains(&format!("to age 95: {lasts}% of simulated futures")),
         "{odds_text}"
     );
     assert!(

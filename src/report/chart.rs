@@ -8,7 +8,7 @@ use crate::analysis::Sensitivity;
 use crate::engine::plan::Strategy;
 use crate::engine::{Outcome, Plan};
 
-use super::format::{money_compact, percent, points};
+use crate::format::{money_compact, percent, points};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -457,9 +457,9 @@ fn value_axis(label: &str, top: f64, format: impl Fn(f64) -> String) -> Axis {
 
 fn percent_axis(value: f64, top: f64) -> String {
     if top < 0.05 {
-        super::format::percent_precise(value, 1)
+        crate::format::percent_precise(value, 1)
     } else {
-        format!("{:.0} %", value * 100.0)
+        format!("{:.0}%", value * 100.0)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::{Outcome, Plan};
 
 use super::chart::{paths_noun, strategy_label};
-use super::format::{money, money_compact, percent, percent_precise, trim_decimals};
+use crate::format::{money, money_compact, percent, percent_precise, trim_decimals};
 
 /// A labelled value of the plan summary or of the assumptions.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +67,7 @@ pub fn interval(outcome: &Outcome) -> Option<String> {
     }
     let [lo, hi] = outcome.success_interval_95;
     Some(format!(
-        "95 % confidence interval {}–{} of 100, from {} simulated futures",
+        "95% confidence interval {}–{} of 100, from {} simulated futures",
         trim_decimals(lo * 100.0, 0),
         trim_decimals(hi * 100.0, 0),
         count(outcome.scenarios),
@@ -94,7 +94,7 @@ pub fn odds_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
         None => {
             let [lo, hi] = chance.interval_95;
             format!(
-                "{} of simulated futures (95 % confidence interval {}–{} %)",
+                "{} of simulated futures (95% confidence interval {}–{}%)",
                 percent(chance.probability),
                 trim_decimals(lo * 100.0, 0),
                 trim_decimals(hi * 100.0, 0)
@@ -527,11 +527,11 @@ fn pct(share: f64) -> String {
     percent_precise(share, 1)
 }
 
-/// A return as a signed whole percentage: `−17 %`, `+5 %`.
+/// A return as a signed whole percentage: `-17%`, `5%`.
 fn signed_percent(share: f64) -> String {
     let text = percent_precise(share.abs(), 0);
     if share < 0.0 {
-        format!("−{text}")
+        format!("-{text}")
     } else {
         text
     }
@@ -540,7 +540,7 @@ fn signed_percent(share: f64) -> String {
 fn signed(value: f64) -> String {
     let text = trim_decimals(value, 2);
     match text.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
+        Some(rest) => format!("-{rest}"),
         None => text,
     }
 }

@@ -10,9 +10,9 @@ use super::form::{Action, FormView, Values, form_view};
 use super::result::{self, ResultPage};
 use crate::analysis::DEFAULT_TARGETS;
 use crate::engine::plan::{FieldError, Limits, parse_plan_json};
+use crate::format::trim_decimals;
 use crate::http::api;
 use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
-use crate::report::format::trim_decimals;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -9,8 +9,8 @@ use super::svg;
 use crate::analysis::Analysis;
 use crate::engine::outcome::WorstPeriod;
 use crate::engine::{Outcome, Plan};
+use crate::format::{money, percent, points};
 use crate::report::chart::{self, Chart};
-use crate::report::format::{money, percent, points};
 use crate::report::summary::{self, PERCENTILE_COLUMNS, PercentileRow, Row};
 use crate::simulations::Simulation;
 
@@ -399,7 +399,7 @@ mod tests {
             "{}",
             page.paragraph
         );
-        assert!(!page.paragraph.contains("15 % of savings"));
+        assert!(!page.paragraph.contains("15% of savings"));
     }
 
     #[test]
@@ -441,16 +441,16 @@ mod tests {
         };
         let normal = crash("null");
         assert!(
-            normal.starts_with("1 year in 20 returns −17 % or worse"),
+            normal.starts_with("1 year in 20 returns -17% or worse"),
             "{normal}"
         );
         assert!(
-            normal.ends_with("a year of −30 % or worse has a 0.3 % chance"),
+            normal.ends_with("a year of -30% or worse has a 0.3% chance"),
             "{normal}"
         );
         let fat = crash("3");
         assert!(
-            fat.ends_with("a year of −30 % or worse has a 0.9 % chance"),
+            fat.ends_with("a year of -30% or worse has a 0.9% chance"),
             "{fat}"
         );
     }

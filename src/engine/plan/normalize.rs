@@ -272,17 +272,6 @@ pub fn sanitize_text(raw: &str) -> String {
 fn format_bound(value: f64, unit: Unit) -> String {
     match unit {
         Unit::Plain => format!("{value}"),
-        Unit::Dollars => {
-            let negative = value < 0.0;
-            let digits = format!("{:.0}", value.abs());
-            let mut grouped = String::new();
-            for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(ch);
-            }
-            format!("{}${grouped}", if negative { "−" } else { "" })
-        }
+        Unit::Dollars => crate::format::money(value),
     }
 }

@@ -4,8 +4,8 @@ use super::Report;
 use super::canvas::{Align, Font, INK, MUTED, Rgb8, text_width};
 use super::flow::{ACCENT, BODY, Flow, MARGIN};
 use crate::engine::plan::MarketModel;
+use crate::format::{money, money_compact, percent, percent_precise};
 use crate::report::chart as model;
-use crate::report::format::{money, money_compact, percent, percent_precise};
 use crate::report::summary::{self, Row};
 
 pub(super) fn cover(doc: &mut Flow, r: &Report) {

@@ -96,7 +96,7 @@ const fn int(min: u64, max: u64) -> Kind {
 }
 
 pub const STRATEGIES: &[(&str, &str)] = &[
-    ("constant_dollar", "Constant dollar (4 % rule)"),
+    ("constant_dollar", "Constant dollar (4% rule)"),
     ("constant_percent", "Constant percentage"),
     ("guardrails", "Guardrails (Guyton-Klinger)"),
     ("vpw", "Variable percentage (VPW)"),
@@ -146,7 +146,7 @@ pub const SAVINGS: &[Spec] = &[
     spec("allocation.stocks", "Stocks", "%", pct(0.0, 1.0)),
     spec("allocation.bonds", "Bonds", "%", pct(0.0, 1.0)),
     spec("allocation.cash", "Cash", "%", pct(0.0, 1.0))
-        .help("Stocks, bonds and cash add up to 100 %; the portfolio is rebalanced yearly."),
+        .help("Stocks, bonds and cash add up to 100%; the portfolio is rebalanced yearly."),
     spec(
         "allocation.glide_path.end_stocks",
         "Stocks at the end",

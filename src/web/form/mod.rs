@@ -14,7 +14,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::engine::Plan;
 use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
-use crate::report::format::trim_decimals;
+use crate::format::trim_decimals;
 use fields::{Kind, Only, Spec};
 pub use view::{FormView, form_view};
 

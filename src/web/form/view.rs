@@ -4,7 +4,7 @@
 use super::Values;
 use super::fields::{self, Kind, Only, Spec};
 use crate::engine::plan::FieldError;
-use crate::report::format::{money, trim_decimals};
+use crate::format::{money, trim_decimals};
 
 pub struct FormView {
     pub about: Vec<FieldView>,
@@ -269,7 +269,7 @@ fn range_text(spec: &Spec, max_scenarios: u32) -> String {
     match spec.kind {
         Kind::Money { min, max } => format!("{} to {}", money(min), money(max)),
         Kind::Percent { min, max } => format!(
-            "{} to {} %",
+            "{}% to {}%",
             trim_decimals(min * 100.0, 2),
             trim_decimals(max * 100.0, 2)
         ),
@@ -289,7 +289,7 @@ fn range_text(spec: &Spec, max_scenarios: u32) -> String {
 fn message(field: &FieldView, error: &FieldError) -> String {
     let is_percent = field.unit == "%" && field.name == error.path;
     if is_percent && error.message.starts_with("must be between") {
-        format!("must be between {} % and {} %", field.min, field.max)
+        format!("must be between {}% and {}%", field.min, field.max)
     } else {
         error.message.clone()
     }
@@ -325,7 +325,7 @@ fn market_summary(values: &Values) -> String {
         _ => {
             let asset = |name: &str| {
                 format!(
-                    "{name} {} % ± {} %",
+                    "{name} {}% ± {}%",
                     values.get(&format!("market.{}.mean", name.to_lowercase())),
                     values.get(&format!("market.{}.volatility", name.to_lowercase()))
                 )

@@ -1,18 +1,19 @@
-//! Numbers as people read them, the same on the web page and in the PDF: whole dollars with
-//! thousands separators in tables ($1,234,567), compact amounts on chart axes ($1.2M), and
-//! shares as percentages (87 %).
+//! Numbers as people read them, in US English, the same on the web page, in the PDF, in the
+//! insights and in the CSV headings: whole dollars with thousands separators ($1,234,567,
+//! -$5,000), compact amounts for axes and headlines ($1.2M), and shares as percentages with
+//! no space (87%).
 
-/// Whole dollars with thousands separators: `$1,234,567`, `−$30,000`.
+/// Whole dollars with thousands separators: `$1,234,567`, `-$30,000`.
 pub fn money(value: f64) -> String {
     let rounded = value.round();
-    let sign = if rounded < 0.0 { "−" } else { "" };
+    let sign = if rounded < 0.0 { "-" } else { "" };
     format!("{sign}${}", group_thousands(rounded.abs()))
 }
 
 /// A short amount for axis ticks and headlines: `$950`, `$12.3k`, `$1.25M`, `$2B` (two
 /// decimals below 10 of the unit, so ticks 250k apart stay distinct).
 pub fn money_compact(value: f64) -> String {
-    let sign = if value < 0.0 { "−" } else { "" };
+    let sign = if value < 0.0 { "-" } else { "" };
     let v = value.abs();
     let (scaled, suffix) = if v >= 1e9 {
         (v / 1e9, "B")
@@ -27,24 +28,24 @@ pub fn money_compact(value: f64) -> String {
     format!("{sign}${}{suffix}", trim_decimals(scaled, decimals))
 }
 
-/// A share as a whole percentage: `0.873` → `87 %`. Shares within half a point of 0 or 1 but
-/// not equal to them read `<1 %` and `>99 %`, so a rare failure never rounds away.
+/// A share as a whole percentage: `0.873` → `87%`. Shares within half a point of 0 or 1 but
+/// not equal to them read `<1%` and `>99%`, so a rare failure never rounds away.
 pub fn percent(share: f64) -> String {
     match share {
-        s if s > 0.0 && s <= 0.005 => "<1 %".to_string(),
-        s if (0.995..1.0).contains(&s) => ">99 %".to_string(),
-        s => format!("{:.0} %", s * 100.0),
+        s if s > 0.0 && s <= 0.005 => "<1%".to_string(),
+        s if (0.995..1.0).contains(&s) => ">99%".to_string(),
+        s => format!("{:.0}%", s * 100.0),
     }
 }
 
-/// A share with up to `decimals` decimals, trailing zeros dropped: `0.045` → `4.5 %`.
+/// A share with up to `decimals` decimals, trailing zeros dropped: `0.045` → `4.5%`.
 pub fn percent_precise(share: f64, decimals: usize) -> String {
-    format!("{} %", trim_decimals(share * 100.0, decimals))
+    format!("{}%", trim_decimals(share * 100.0, decimals))
 }
 
-/// A signed change in percentage points: `+3.2 points`, `−12 points`.
+/// A signed change in percentage points: `+3.2 points`, `-12 points`.
 pub fn points(delta: f64) -> String {
-    let sign = if delta < 0.0 { "−" } else { "+" };
+    let sign = if delta < 0.0 { "-" } else { "+" };
     let value = trim_decimals((delta * 100.0).abs(), 1);
     let unit = if value == "1" { "point" } else { "points" };
     format!("{sign}{value} {unit}")
@@ -86,7 +87,7 @@ mod tests {
         assert_eq!(money(1_234_567.49), "$1,234,567");
         assert_eq!(money(999.5), "$1,000");
         assert_eq!(money(0.0), "$0");
-        assert_eq!(money(-30_000.0), "−$30,000");
+        assert_eq!(money(-30_000.0), "-$30,000");
     }
 
     #[test]
@@ -98,26 +99,26 @@ mod tests {
         assert_eq!(money_compact(1_250_000.0), "$1.25M");
         assert_eq!(money_compact(950.0), "$950");
         assert_eq!(money_compact(2.5e9), "$2.5B");
-        assert_eq!(money_compact(-500_000.0), "−$500k");
+        assert_eq!(money_compact(-500_000.0), "-$500k");
     }
 
     #[test]
     fn percent_never_rounds_a_rare_event_away() {
-        assert_eq!(percent(0.873), "87 %");
-        assert_eq!(percent(1.0), "100 %");
-        assert_eq!(percent(0.0), "0 %");
-        assert_eq!(percent(0.999), ">99 %");
-        assert_eq!(percent(0.001), "<1 %");
+        assert_eq!(percent(0.873), "87%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.999), ">99%");
+        assert_eq!(percent(0.001), "<1%");
         // Exactly half a point from the edge still is not the edge.
-        assert_eq!(percent(0.995), ">99 %");
-        assert_eq!(percent(0.005), "<1 %");
-        assert_eq!(percent_precise(0.045, 2), "4.5 %");
+        assert_eq!(percent(0.995), ">99%");
+        assert_eq!(percent(0.005), "<1%");
+        assert_eq!(percent_precise(0.045, 2), "4.5%");
     }
 
     #[test]
     fn points_are_signed() {
         assert_eq!(points(0.032), "+3.2 points");
-        assert_eq!(points(-0.12), "−12 points");
+        assert_eq!(points(-0.12), "-12 points");
         assert_eq!(points(0.01), "+1 point");
     }
 }
