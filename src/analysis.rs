@@ -101,14 +101,6 @@ pub struct Insight {
     pub to: f64,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AnalysisError {
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Engine(#[from] EngineError),
-}
-
 /// Checks the targets: 0.5 to 0.99 each, at most five; defaults when none are given.
 pub fn targets(given: Option<&[f64]>) -> Result<Vec<f64>, Vec<FieldError>> {
     let Some(given) = given else {

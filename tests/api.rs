@@ -1,4 +1,4 @@
-//! JSON API v1 through a real server: the contract of DESIGN.md, validation, caching
+//! JSON API v1 through a real server: the contract of `docs/api.md`, validation, caching
 //! (single flight, L1, a real Redis as L2 shared by two instances, Redis dying), admission
 //! control, storage on SQLite and PostgreSQL, and the database being down.
 

@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `config`, `healthcheck`.
+//! The command line: `serve` (default), `migrate`, `config`, `healthcheck`, `simulate`,
+//! `openapi` and `api-keys`.
 
 use std::process::ExitCode;
 use std::time::Duration;

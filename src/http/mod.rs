@@ -21,7 +21,7 @@ pub use request_id::RequestId;
 
 use crate::state::AppState;
 
-/// Security headers on every response (DESIGN.md, Security). Error responses
+/// Security headers on every response (`docs/api.md`). Error responses
 /// rendered outside the middleware (panics, deadlines) add them themselves.
 pub(crate) const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("x-content-type-options", "nosniff"),

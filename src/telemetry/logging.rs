@@ -24,8 +24,8 @@ pub fn init(settings: &LogSettings) {
             Some(tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal())),
         ),
     };
-    // Log lines become Sentry breadcrumbs only. Events come from sentry-actix (5xx)
-    // and the panic handler, so one failure is reported once.
+    // Log lines become Sentry breadcrumbs only. Events come from the telemetry middleware
+    // (`http::telemetry`, each 5xx) and the panic handler, so one failure is reported once.
     let breadcrumbs = sentry::integrations::tracing::BreadcrumbLayer::new();
     let _ = tracing_subscriber::registry()
         .with(filter)

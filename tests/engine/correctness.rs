@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::support::{assert_close, deterministic_market, numbers, plan_with, run};
 
-/// DESIGN.md: a zero-volatility path equals the closed form within 1e-9, relative.
+/// `docs/methodology.md`: a zero-volatility path equals the closed form within 1e-9, relative.
 const CLOSED_FORM_TOLERANCE: f64 = 1e-9;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Plans: the request a user sends (`PlanInput`, every field but four optional) and the
 //! normalized `Plan` the engine runs (every default filled, every range checked).
 //!
-//! Field names are the API contract of `DESIGN.md`: the JSON API, the CLI and the form all
+//! Field names are the API contract (`docs/api.md`, `docs/openapi.json`): the JSON API, the CLI and the form all
 //! speak them. Adding a field is fine; renaming one breaks clients.
 
 mod defaults;

@@ -1,6 +1,6 @@
 //! Validation and normalization: `PlanInput` → `Plan`, or every field error at once.
 //!
-//! The ranges are those of `DESIGN.md` ("Validation of inputs"). Each error names the field's
+//! The ranges are those documented in `docs/api.md` ("Plan fields"). Each error names the field's
 //! contract path (`income[1].start_age`) so the API can list it and the form can show it next to
 //! its input. Nothing is clamped silently: an out-of-range value is an error, not a default.
 
