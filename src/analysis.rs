@@ -33,8 +33,8 @@ pub struct Analysis {
     /// what the withdrawal rates are quoted against.
     #[serde(default)]
     pub savings_at_retirement: f64,
-    /// A plain warning in place of advice when the plan looks mistyped: spending under 1 %
-    /// or over 50 % of the savings it draws on, or more than those savings in one year.
+    /// A plain warning in place of advice when the plan looks mistyped: spending under 1%
+    /// or over 50% of the savings it draws on, or more than those savings in one year.
     /// `insights` is then empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
@@ -82,7 +82,7 @@ pub struct GoalSeek {
 pub struct Sensitivity {
     /// The changed input, as a contract path.
     pub parameter: String,
-    /// The change, in words ("−10 %", "+20 points", "+2 years").
+    /// The change, in words ("-10%", "+20 points", "+2 years").
     pub change: String,
     /// The input's new value.
     pub value: f64,
@@ -472,14 +472,14 @@ impl<'a> Analyzer<'a> {
     }
 }
 
-/// Spending under 1 % of the savings it draws on.
+/// Spending under 1% of the savings it draws on.
 const IMPLAUSIBLY_LOW: f64 = 0.01;
-/// Spending, net of the first retirement year's income, over 50 % of those savings.
+/// Spending, net of the first retirement year's income, over 50% of those savings.
 const IMPLAUSIBLY_HIGH: f64 = 0.5;
 
 /// A warning for a plan whose numbers look mistyped, in place of advice; `None` otherwise.
 /// `savings` is the median balance on reaching retirement (today's when retired).
-pub fn implausible(plan: &Plan, savings: f64) -> Option<String> {
+fn implausible(plan: &Plan, savings: f64) -> Option<String> {
     let annual = plan.spending.annual;
     let age = plan.retirement_age;
     let income: f64 = plan
@@ -517,8 +517,8 @@ pub fn implausible(plan: &Plan, savings: f64) -> Option<String> {
     }
 }
 
-/// A change's share of `base` in words, " (27 %)", when it reads sensibly; empty when the
-/// base is tiny (a $60 plan would read "51067 %"), so the change is said in dollars alone.
+/// A change's share of `base` in words, " (27%)", when it reads sensibly; empty when the
+/// base is tiny (a $60 plan would read "51067%"), so the change is said in dollars alone.
 fn share_of(change: f64, base: f64) -> String {
     let share = change / base;
     if base >= 1_000.0 && share <= 1.0 {
@@ -678,7 +678,7 @@ fn insights(
             });
         }
     }
-    // A change that leaves the odds as they read is no advice ("from 0 % to 0 %").
+    // A change that leaves the odds as they read is no advice ("from 0% to 0%").
     out.retain(|i| i.kind == "spending" || percent(i.to) != percent(i.from));
     out.sort_by(|a, b| (b.to - b.from).abs().total_cmp(&(a.to - a.from).abs()));
     Ok(out)
