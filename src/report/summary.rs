@@ -21,20 +21,20 @@ pub struct Row {
 /// money at age 95", or for a strategy with a floor, "… keep your spending at or above its
 /// $20,000 floor to age 95"; periods for a historical run.
 pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
-    let what = match plan.spending.strategy.floor() {
-        None => format!("the money lasts to age {}", plan.end_age),
-        Some(floor) => format!(
-            "your spending stays at or above its {} floor to age {}",
-            money(floor),
-            plan.end_age
-        ),
-    };
+    let end = plan.end_age;
+    let floor = plan.spending.strategy.floor().map(money);
     if let Some(history) = &outcome.historical {
         let held = history
             .periods
             .iter()
             .filter(|p| p.depleted_at_age.is_none())
             .count();
+        let what = match floor {
+            None => format!("the money lasts to age {end}"),
+            Some(floor) => {
+                format!("your spending stays at or above its {floor} floor to age {end}")
+            }
+        };
         return format!(
             "In {held} of {} historical periods {what}",
             history.periods.len()
@@ -45,21 +45,14 @@ pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
         p if p > 0.0 && p <= 0.005 => "Fewer than 1".to_string(),
         p => format!("{:.0}", p * 100.0),
     };
-    match plan.spending.strategy.floor() {
-        None => format!(
-            "{of_100} of 100 simulated futures still have money at age {}",
-            plan.end_age
-        ),
-        Some(floor) => format!(
-            "{of_100} of 100 simulated futures keep your spending at or above its {} floor to \
-             age {}",
-            money(floor),
-            plan.end_age
-        ),
-    }
+    let what = match floor {
+        None => format!("still have money at age {end}"),
+        Some(floor) => format!("keep your spending at or above its {floor} floor to age {end}"),
+    };
+    format!("{of_100} of 100 simulated futures {what}")
 }
 
-/// The 95 % interval of the success rate, in words; `None` for a historical run, whose
+/// The 95% interval of the success rate, in words; `None` for a historical run, whose
 /// periods are every start year there is, not a random sample.
 pub fn interval(outcome: &Outcome) -> Option<String> {
     if outcome.historical.is_some() {
@@ -115,7 +108,7 @@ pub fn odds_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
 
 /// The yearly spending as a share of the savings it draws on: today's balance for someone
 /// retired, else the median savings at the retirement age, said so.
-pub fn withdrawal_rate(plan: &Plan, outcome: &Outcome, spending: f64) -> String {
+fn withdrawal_rate(plan: &Plan, outcome: &Outcome, spending: f64) -> String {
     if plan.retirement_age <= plan.current_age {
         return format!(
             "{} of savings",
