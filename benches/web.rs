@@ -89,7 +89,7 @@ fn report_pdf(c: &mut Criterion) {
     };
     let permalink = "https://glidepath.example/s/0123456789abcdef0123456789abcdef";
     let render = |simulation: &Simulation| {
-        let plan: Plan = serde_json::from_str(&simulation.result.plan_json).expect("plan");
+        let plan = Plan::from_stored(&simulation.result.plan_json).expect("plan");
         let outcome = simulation.result.outcome().expect("outcome");
         let report = Report {
             plan: &plan,

@@ -126,8 +126,8 @@ pub async fn serve(
     };
     let permalink = pages::permalink(req, &simulation.id);
     let complete = analysis.is_some();
-    let job = web::block(move || -> Result<ReportFile, serde_json::Error> {
-        let plan: Plan = serde_json::from_str(&simulation.result.plan_json)?;
+    let job = web::block(move || -> anyhow::Result<ReportFile> {
+        let plan = Plan::from_stored(&simulation.result.plan_json)?;
         let outcome = simulation.result.outcome()?;
         let report = Report {
             plan: &plan,

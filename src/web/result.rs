@@ -78,8 +78,8 @@ impl ResultPage {
         simulation: &Simulation,
         analysis: Option<&PageAnalysis>,
         permalink: String,
-    ) -> Result<Self, serde_json::Error> {
-        let plan: Plan = serde_json::from_str(&simulation.result.plan_json)?;
+    ) -> anyhow::Result<Self> {
+        let plan = Plan::from_stored(&simulation.result.plan_json)?;
         let outcome = simulation.result.outcome()?;
         Ok(Self::build(
             &plan,

@@ -206,3 +206,16 @@ fn a_normalized_plan_round_trips_through_its_json() {
         .expect("valid");
     assert_eq!(again, plan);
 }
+
+#[test]
+fn a_stored_plan_reads_back_through_validation_and_a_tampered_one_is_refused() {
+    let plan = plan_with(json!({"spending": {"strategy": "vpw", "annual": 40_000}}));
+    let stored = serde_json::to_string(&plan).unwrap();
+    assert_eq!(glidepath::engine::Plan::from_stored(&stored).unwrap(), plan);
+    // Impossible correlations would have made the engine panic; now they are an error.
+    let tampered = stored.replace("\"stocks_bonds\":0.1", "\"stocks_bonds\":0.99");
+    let tampered = tampered.replace("\"stocks_inflation\":-0.1", "\"stocks_inflation\":-0.99");
+    assert_ne!(tampered, stored);
+    let error = glidepath::engine::Plan::from_stored(&tampered).unwrap_err();
+    assert_eq!(error.0[0].path, "market.correlations");
+}

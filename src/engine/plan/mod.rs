@@ -18,8 +18,11 @@ pub use input::{PlanInput, StrategyName, parse_plan_json};
 pub use normalize::{FieldError, Limits};
 pub use seed::{MAX_SEED, derive_seed};
 
-/// A validated plan with every default filled in. Build one with [`PlanInput::normalize`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+// Only `PlanInput::normalize` makes a `Plan` (its private `sealed` field rules out a struct
+// literal elsewhere, and it has no `Deserialize`), and a stored plan is read back through it
+// too (`Plan::from_stored`): the engine may rely on every range holding.
+/// A validated plan with every default filled in, as the engine ran it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(as = NormalizedPlan)]
 pub struct Plan {
     pub name: String,
@@ -35,14 +38,41 @@ pub struct Plan {
     pub tax: Tax,
     pub market: Market,
     pub simulation: Simulation,
+    #[serde(skip)]
+    #[schema(ignore)]
+    sealed: Sealed,
 }
 
+/// Proof that a [`Plan`] came from validation: only this module and its children can make one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sealed(());
+
 impl Plan {
+    /// A plan as stored with a result (its normalized JSON), validated again. A stored plan
+    /// spells out every field, so the defaults only fill what later engine versions added;
+    /// no scenario cap applies, since the plan was accepted when it ran.
+    pub fn from_stored(json: &str) -> Result<Self, StoredPlanError> {
+        let input = parse_plan_json(json).map_err(|e| StoredPlanError(vec![e]))?;
+        input
+            .normalize(
+                &PlanDefaults::default(),
+                Limits {
+                    max_scenarios: u32::MAX,
+                },
+            )
+            .map_err(StoredPlanError)
+    }
+
     /// Simulated years: one per age from `current_age` up to, not including, `end_age`.
     pub fn years(&self) -> usize {
         (self.end_age - self.current_age) as usize
     }
 }
+
+/// A stored plan that no longer validates, with its field errors.
+#[derive(Debug, thiserror::Error)]
+#[error("a stored plan does not validate: {0:?}")]
+pub struct StoredPlanError(pub Vec<FieldError>);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Portfolio {

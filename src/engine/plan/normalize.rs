@@ -9,7 +9,7 @@ use std::ops::RangeInclusive;
 use serde::{Deserialize, Serialize};
 
 use super::input::PlanInput;
-use super::{Fees, Plan, PlanDefaults, Portfolio, Simulation, Tax, derive_seed};
+use super::{Fees, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
 
 /// One invalid field: its contract path and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -165,6 +165,7 @@ impl PlanInput {
             tax,
             market,
             simulation: Simulation { scenarios, seed: 0 },
+            sealed: Sealed(()),
         };
         plan.simulation.seed = seed.unwrap_or_else(|| derive_seed(&plan));
         Ok(plan)
