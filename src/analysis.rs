@@ -139,6 +139,34 @@ pub fn under_plan(errors: Vec<FieldError>) -> Vec<FieldError> {
         .collect()
 }
 
+/// A stored (normalized) plan as the input to analyse, with the values that normalization
+/// derived from other fields dropped again, so they follow the variants as they do in the
+/// plan the user sent: the default floor (a share of spending; left in, it would stay put
+/// while spending varies, and a cut below it would read as failure) and VPW's default
+/// expected return (from the allocation, which the sensitivity rows vary). `None` when the
+/// stored plan does not parse.
+pub fn stored_plan_input(plan_json: &str, defaults: &PlanDefaults) -> Option<PlanInput> {
+    let mut input = crate::engine::plan::parse_plan_json(plan_json).ok()?;
+    let near = |a: f64, b: f64| (a - b).abs() < 0.005;
+    let spending = &mut input.spending;
+    if let (Some(annual), Some(floor)) = (spending.annual, spending.floor)
+        && near(floor, annual * defaults.strategy.floor_fraction)
+    {
+        spending.floor = None;
+    }
+    let a = &input.allocation;
+    if let (Some(stocks), Some(bonds), Some(cash), Some(r)) =
+        (a.stocks, a.bonds, a.cash, spending.expected_real_return)
+    {
+        let s = &defaults.strategy;
+        let derived = stocks * s.vpw_stock_return + (bonds + cash) * s.vpw_bond_return;
+        if (r - derived).abs() < 0.000_05 {
+            spending.expected_real_return = None;
+        }
+    }
+    Some(input)
+}
+
 /// Builds and runs plan variants with common random numbers.
 pub struct Analyzer<'a> {
     input: PlanInput,
@@ -687,6 +715,38 @@ fn insights(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_plan_drops_what_normalization_derived_and_keeps_what_the_user_chose() {
+        let defaults = PlanDefaults::default();
+        let limits = Limits {
+            max_scenarios: 1000,
+        };
+        let stored = |json: &str| {
+            let plan = crate::engine::plan::parse_plan_json(json)
+                .unwrap()
+                .normalize(&defaults, limits)
+                .unwrap();
+            serde_json::to_string(&plan).unwrap()
+        };
+        // Defaults: half of spending as the floor, 3.76 % from 60/40.
+        let derived = stored(
+            r#"{"current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},
+                "spending": {"strategy": "vpw", "annual": 40000}}"#,
+        );
+        let input = stored_plan_input(&derived, &defaults).unwrap();
+        assert_eq!(input.spending.floor, None);
+        assert_eq!(input.spending.expected_real_return, None);
+        // Chosen by the user: kept.
+        let chosen = stored(
+            r#"{"current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},
+                "spending": {"strategy": "vpw", "annual": 40000, "floor": 25000,
+                             "expected_real_return": 0.02}}"#,
+        );
+        let input = stored_plan_input(&chosen, &defaults).unwrap();
+        assert_eq!(input.spending.floor, Some(25000.0));
+        assert_eq!(input.spending.expected_real_return, Some(0.02));
+    }
 
     #[test]
     fn targets_default_sort_and_refuse_out_of_range() {

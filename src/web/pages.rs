@@ -8,8 +8,8 @@ use askama::Template;
 use super::Layout;
 use super::form::{Action, FormView, Values, form_view};
 use super::result::{self, ResultPage};
-use crate::analysis::DEFAULT_TARGETS;
-use crate::engine::plan::{FieldError, Limits, parse_plan_json};
+use crate::analysis::{DEFAULT_TARGETS, stored_plan_input};
+use crate::engine::plan::{FieldError, Limits};
 use crate::format::trim_decimals;
 use crate::http::api;
 use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
@@ -146,17 +146,7 @@ pub(super) fn permalink(req: &HttpRequest, id: &str) -> String {
 /// The analysis of a stored plan, or `None` (the page then says so) when the engine is busy,
 /// slow or the plan no longer validates under this environment's limits.
 pub(super) async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
-    let mut input = parse_plan_json(plan_json).ok()?;
-    // The stored plan spells out the default floor (a share of spending). Left in, it would
-    // stay put while the analysis varies spending, and a cut below it would read as failure;
-    // dropped, it follows spending as in the plan the user sent (and the API's analysis).
-    let spending = &mut input.spending;
-    let fraction = state.settings.plan_defaults.strategy.floor_fraction;
-    if let (Some(annual), Some(floor)) = (spending.annual, spending.floor)
-        && (floor - annual * fraction).abs() < 0.005
-    {
-        spending.floor = None;
-    }
+    let input = stored_plan_input(plan_json, &state.settings.plan_defaults)?;
     let outcome = state
         .simulations
         .analyze(input, plan_json, DEFAULT_TARGETS.to_vec())
