@@ -242,6 +242,11 @@ pub struct Depletion {
 }
 
 impl Depletion {
+    /// The number of failed paths.
+    pub fn failed(&self) -> usize {
+        self.histogram.iter().map(|bin| bin.count as usize).sum()
+    }
+
     /// The share of all `n` paths that had failed by the end of each year, one per year from
     /// `first_age`.
     pub fn cumulative(&self, first_age: u32, years: usize, n: u32) -> Vec<f64> {
@@ -350,18 +355,17 @@ impl Paths {
         recycle::give(std::mem::take(&mut self.spending));
         let last = balance_rows[years - 1];
 
-        let failed = || {
-            self.ran_out_year
-                .iter()
-                .zip(&self.floor_year)
-                .map(|(&a, &b)| a.min(b))
-        };
-        let never = |first: &mut dyn Iterator<Item = u16>| first.filter(|&y| y == NEVER).count();
-        let success = Chance::of(never(&mut failed()), n);
-        let (current_age, retirement_age) = (self.current_age, self.retirement_age);
-        let depletion = |first: &mut dyn Iterator<Item = u16>| {
-            Depletion::new(first, years, current_age, retirement_age)
-        };
+        let (ca, ra) = (self.current_age, self.retirement_age);
+        // A path fails in the earlier of its first unfunded year and its first year below
+        // the floor; each chance is the share of paths that never did.
+        let first_failure = self.ran_out_year.iter().zip(&self.floor_year);
+        let depletion = Depletion::new(first_failure.map(|(&a, &b)| a.min(b)), years, ca, ra);
+        let ran_out = Depletion::new(self.ran_out_year.iter().copied(), years, ca, ra);
+        let below_floor = self
+            .has_floor
+            .then(|| Depletion::new(self.floor_year.iter().copied(), years, ca, ra));
+        let held = |d: &Depletion| Chance::of(n - d.failed(), n);
+        let success = held(&depletion);
         let shortfall_total: u64 = self.shortfall_years.iter().map(|&s| u64::from(s)).sum();
 
         Outcome {
@@ -372,10 +376,8 @@ impl Paths {
             success_probability: success.probability,
             success_standard_error: success.standard_error,
             success_interval_95: success.interval_95,
-            money_lasts: Some(Chance::of(never(&mut self.ran_out_year.iter().copied()), n)),
-            floor_held: self
-                .has_floor
-                .then(|| Chance::of(never(&mut self.floor_year.iter().copied()), n)),
+            money_lasts: Some(held(&ran_out)),
+            floor_held: below_floor.as_ref().map(held),
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
             balance_percentiles: Bands::from_rows(balance_rows),
             spending_percentiles: Bands::from_rows(spending_rows),
@@ -385,11 +387,9 @@ impl Paths {
                 p50: last[3],
                 p95: last[6],
             },
-            depletion: depletion(&mut failed()),
-            ran_out: Some(depletion(&mut self.ran_out_year.iter().copied())),
-            below_floor: self
-                .has_floor
-                .then(|| depletion(&mut self.floor_year.iter().copied())),
+            depletion,
+            ran_out: Some(ran_out),
+            below_floor,
             historical: None,
             shortfall_years_mean: shortfall_total as f64 / n as f64,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,

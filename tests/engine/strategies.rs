@@ -3,22 +3,36 @@
 use glidepath::engine::Outcome;
 use serde_json::{Value, json};
 
-use crate::support::{assert_close, deterministic_market, plan_with, run};
+use crate::support::{assert_close, deterministic_market, merge, plan_with, run};
 
 /// Hand-worked figures are written to the cent or better.
 const HAND_TOLERANCE: f64 = 1e-9;
 
-/// Four years from age 65, all in stocks, no fees or tax, 10 paths (all identical).
-fn four_years(balance: f64, spending: Value, stocks_return: f64, inflation: f64) -> Outcome {
-    run(&plan_with(json!({
-        "current_age": 65, "end_age": 69,
+/// `years` from age 65, all in stocks, no fees or tax, 10 paths (all identical), with
+/// `extra` merged in.
+fn from_65(
+    years: u32,
+    balance: f64,
+    spending: Value,
+    (stocks_return, inflation): (f64, f64),
+    extra: Value,
+) -> Outcome {
+    let mut plan = json!({
+        "current_age": 65, "end_age": 65 + years,
         "portfolio": {"balance": balance},
         "allocation": {"stocks": 1.0, "bonds": 0.0},
         "spending": spending,
         "fees": {"expense_ratio": 0.0},
         "market": deterministic_market(stocks_return, 0.0, inflation),
         "simulation": {"scenarios": 10}
-    })))
+    });
+    merge(&mut plan, &extra);
+    run(&plan_with(plan))
+}
+
+/// Four years from 65: every year is within 15 of the end.
+fn four_years(balance: f64, spending: Value, stocks_return: f64, inflation: f64) -> Outcome {
+    from_65(4, balance, spending, (stocks_return, inflation), json!({}))
 }
 
 fn assert_years(got: &[f64], want: &[f64], what: &str) {
@@ -127,18 +141,9 @@ fn vpw_spends_level_amounts_when_returns_match_its_assumption() {
     assert_years(&o.spending_percentiles.p50, &[25_000.0; 4], "zero return");
 }
 
-/// Twenty years from 65 (so the capital-preservation rule applies until 80), as
-/// `four_years` otherwise.
+/// Twenty years from 65, so the capital-preservation rule applies until 80.
 fn twenty_years(balance: f64, spending: Value, stocks_return: f64, inflation: f64) -> Outcome {
-    run(&plan_with(json!({
-        "current_age": 65, "end_age": 85,
-        "portfolio": {"balance": balance},
-        "allocation": {"stocks": 1.0, "bonds": 0.0},
-        "spending": spending,
-        "fees": {"expense_ratio": 0.0},
-        "market": deterministic_market(stocks_return, 0.0, inflation),
-        "simulation": {"scenarios": 10}
-    })))
+    from_65(20, balance, spending, (stocks_return, inflation), json!({}))
 }
 
 #[test]
@@ -219,16 +224,13 @@ fn guardrails_measure_the_portfolio_rate_net_of_income() {
     // year 3: 20,000 / 1,258,180 = 1.590 % < 1.6 %: raise 10 % to 66,000.
     // On total spending over the balance after income the rate would be 60,000 / 1,298,180
     // = 4.622 %, above its guard 0.8 × 60,000 / 1,040,000 = 4.615 %: no raise.
-    let o = run(&plan_with(json!({
-        "current_age": 65, "end_age": 85,
-        "portfolio": {"balance": 1_000_000},
-        "allocation": {"stocks": 1.0, "bonds": 0.0},
-        "spending": {"strategy": "guardrails", "annual": 60_000, "floor": 30_000},
-        "income": [{"annual": 40_000, "start_age": 65}],
-        "fees": {"expense_ratio": 0.0},
-        "market": deterministic_market(0.10, 0.0, 0.0),
-        "simulation": {"scenarios": 10}
-    })));
+    let o = from_65(
+        20,
+        1_000_000.0,
+        json!({"strategy": "guardrails", "annual": 60_000, "floor": 30_000}),
+        (0.10, 0.0),
+        json!({"income": [{"annual": 40_000, "start_age": 65}]}),
+    );
     assert_years(
         &o.spending_percentiles.p50[..4],
         &[60_000.0, 60_000.0, 60_000.0, 66_000.0],

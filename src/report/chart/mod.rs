@@ -4,11 +4,17 @@
 //! and each style also differs in something other than colour (width, dash, hatching, a
 //! direct label), so colour is never the only cue.
 
-use crate::analysis::Sensitivity;
+mod axis;
+mod tornado;
+
+pub use axis::nice_step;
+use axis::{age_axis, percent_axis, value_axis};
+pub use tornado::{parameter_label, sensitivity_tornado};
+
 use crate::engine::plan::Strategy;
 use crate::engine::{Outcome, Plan};
 
-use crate::format::{money_compact, percent, points};
+use crate::format::{money_compact, percent};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -329,87 +335,6 @@ fn capitalized(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A tornado chart: how far each change moves the odds of success, largest first.
-pub fn sensitivity_tornado(sensitivity: &[Sensitivity]) -> Option<Chart> {
-    if sensitivity.is_empty() {
-        return None;
-    }
-    let mut rows: Vec<&Sensitivity> = sensitivity.iter().collect();
-    rows.sort_by(|a, b| b.delta.abs().total_cmp(&a.delta.abs()));
-    let reach = rows.iter().map(|r| r.delta.abs()).fold(0.01, f64::max);
-    let count = rows.len() as f64;
-    let bars = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let y = count - i as f64 - 0.5;
-            Bar {
-                x0: r.delta.min(0.0),
-                x1: r.delta.max(0.0),
-                y0: y - 0.35,
-                y1: y + 0.35,
-                label: Some(points(r.delta)),
-                negative: r.delta < 0.0,
-            }
-        })
-        .collect();
-    let ticks = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Tick {
-            value: count - i as f64 - 0.5,
-            label: format!("{} {}", parameter_label(&r.parameter), r.change),
-        })
-        .collect();
-    let span = nice_step(reach * 2.0 / 4.0);
-    let limit = (reach / span).ceil() * span;
-    let x_ticks = ticks_between(-limit, limit, span, |v| {
-        if v.abs() < 1e-12 {
-            "0".to_string()
-        } else {
-            points(v).replace(" points", "").replace(" point", "")
-        }
-    });
-    Some(Chart {
-        id: "sensitivity",
-        title: "What moves the odds".into(),
-        description:
-            "Change in the chance of success when one input changes, largest effect first.".into(),
-        x: Axis {
-            label: "Change in chance of success (percentage points)".into(),
-            min: -limit,
-            max: limit,
-            ticks: x_ticks,
-        },
-        y: Axis {
-            label: String::new(),
-            min: 0.0,
-            max: count,
-            ticks,
-        },
-        layers: vec![Layer::Bars {
-            bars,
-            style: Style::Bar,
-        }],
-        legend: Vec::new(),
-    })
-}
-
-/// The plan's input a sensitivity row changes, in words.
-pub fn parameter_label(path: &str) -> &str {
-    match path {
-        "spending.annual" => "Spending",
-        "portfolio.balance" => "Savings",
-        "portfolio.annual_contribution" => "Contributions",
-        "retirement_age" => "Retirement age",
-        "allocation.stocks" => "Stocks",
-        "fees.expense_ratio" => "Fees",
-        "market.stocks.mean" => "Stock returns",
-        "market.inflation.mean" => "Inflation",
-        other => other,
-    }
-}
-
 /// The strategy's name in words.
 pub fn strategy_label(plan: &Plan) -> &'static str {
     match plan.spending.strategy {
@@ -417,106 +342,5 @@ pub fn strategy_label(plan: &Plan) -> &'static str {
         Strategy::ConstantPercent { .. } => "constant-percentage",
         Strategy::Guardrails { .. } => "guardrails",
         Strategy::Vpw { .. } => "variable-percentage",
-    }
-}
-
-fn age_axis(from: u32, to: u32) -> Axis {
-    let span = f64::from(to - from);
-    let step = if span <= 12.0 {
-        1.0
-    } else if span <= 30.0 {
-        5.0
-    } else {
-        10.0
-    };
-    let first = (f64::from(from) / step).ceil() * step;
-    Axis {
-        label: "Age".into(),
-        min: f64::from(from),
-        max: f64::from(to),
-        ticks: ticks_between(first, f64::from(to), step, |v| format!("{v:.0}")),
-    }
-}
-
-/// An axis from 0 to a round number above `top`, with about five ticks.
-fn value_axis(label: &str, top: f64, format: impl Fn(f64) -> String) -> Axis {
-    let top = if top.is_finite() && top > 0.0 {
-        top
-    } else {
-        1.0
-    };
-    let step = nice_step(top / 5.0);
-    let max = (top / step).ceil() * step;
-    Axis {
-        label: label.into(),
-        min: 0.0,
-        max,
-        ticks: ticks_between(0.0, max, step, format),
-    }
-}
-
-fn percent_axis(value: f64, top: f64) -> String {
-    if top < 0.05 {
-        crate::format::percent_precise(value, 1)
-    } else {
-        format!("{:.0}%", value * 100.0)
-    }
-}
-
-/// The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw`.
-pub fn nice_step(raw: f64) -> f64 {
-    let raw = if raw.is_finite() && raw > 0.0 {
-        raw
-    } else {
-        1.0
-    };
-    let magnitude = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|&step| step >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * magnitude)
-}
-
-fn ticks_between(from: f64, to: f64, step: f64, format: impl Fn(f64) -> String) -> Vec<Tick> {
-    let count = ((to - from) / step + 1e-9).floor() as usize;
-    (0..=count)
-        .map(|i| {
-            let value = from + step * i as f64;
-            Tick {
-                value,
-                label: format(value),
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nice_steps_are_one_two_two_and_a_half_or_five_times_a_power_of_ten() {
-        assert_eq!(nice_step(0.9), 1.0);
-        assert_eq!(nice_step(180_000.0), 200_000.0);
-        assert_eq!(nice_step(240_000.0), 250_000.0);
-        assert_eq!(nice_step(300_000.0), 500_000.0);
-        assert_eq!(nice_step(0.013), 0.02);
-    }
-
-    #[test]
-    fn value_axis_covers_the_top_with_readable_money_ticks() {
-        let axis = value_axis("Savings", 1_130_000.0, money_compact);
-        assert_eq!(axis.max, 1_250_000.0);
-        let labels: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
-        assert_eq!(labels, ["$0", "$250k", "$500k", "$750k", "$1M", "$1.25M"]);
-    }
-
-    #[test]
-    fn age_ticks_fall_on_round_ages_inside_the_plan() {
-        let axis = age_axis(62, 95);
-        let labels: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
-        assert_eq!(labels, ["70", "80", "90"]);
-        assert_eq!((axis.min, axis.max), (62.0, 95.0));
     }
 }

@@ -1,0 +1,353 @@
+//! The analyzer: variants of the client's plan on the same seed, searched by bisection for
+//! safe spending and goals, and changed one input at a time for the tornado.
+
+use rayon::prelude::*;
+
+use super::insights::{implausible, insights};
+use super::{Analysis, GoalSeek, SafeSpending, Sensitivity};
+use crate::engine::plan::{FieldError, Limits, Strategy};
+use crate::engine::{self, EngineError, Plan, PlanDefaults, PlanInput, RunOptions};
+
+/// Bisection stops when the bracket is this narrow, in dollars.
+const PRECISION: f64 = 100.0;
+const MAX_SPENDING: f64 = 1_000_000.0;
+const MAX_BALANCE: f64 = 100_000_000.0;
+const MAX_CONTRIBUTION: f64 = 1_000_000.0;
+
+/// Builds and runs plan variants with common random numbers.
+pub struct Analyzer<'a> {
+    input: PlanInput,
+    defaults: &'a PlanDefaults,
+    limits: Limits,
+    options: RunOptions,
+    pub base: Plan,
+}
+
+impl<'a> Analyzer<'a> {
+    /// Normalizes the plan (errors carry `plan.` paths) and pins its seed for every variant.
+    pub fn new(
+        mut input: PlanInput,
+        defaults: &'a PlanDefaults,
+        limits: Limits,
+        options: RunOptions,
+    ) -> Result<Self, Vec<FieldError>> {
+        let base = input
+            .clone()
+            .normalize(defaults, limits)
+            .map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("plan.{}", e.path), e.message))
+                    .collect::<Vec<_>>()
+            })?;
+        input.simulation.seed = Some(base.simulation.seed);
+        Ok(Self {
+            input,
+            defaults,
+            limits,
+            options,
+            base,
+        })
+    }
+
+    /// The plan with `change` applied, or `None` when the variant is not a valid plan.
+    pub fn variant(&self, change: impl FnOnce(&mut PlanInput)) -> Option<Plan> {
+        let mut input = self.input.clone();
+        change(&mut input);
+        input.normalize(self.defaults, self.limits).ok()
+    }
+
+    /// True when `spending.annual` is what the strategy spends (`constant_dollar`, and
+    /// `guardrails` to start). For `constant_percent` and `vpw` spending follows the balance
+    /// and `annual` only sets the default floor: a "safe spending" would be advice about a
+    /// number the plan does not spend.
+    fn spends_annual(&self) -> bool {
+        matches!(
+            self.base.spending.strategy,
+            Strategy::ConstantDollar | Strategy::Guardrails { .. }
+        )
+    }
+
+    /// True while retirement is ahead: retirement-age and contribution levers apply.
+    fn saving(&self) -> bool {
+        self.base.retirement_age > self.base.current_age
+    }
+
+    pub fn success(&self, plan: &Plan) -> Result<f64, EngineError> {
+        Ok(engine::simulate(plan, &self.options)?.success_probability)
+    }
+
+    pub(super) fn success_with(
+        &self,
+        change: impl FnOnce(&mut PlanInput),
+    ) -> Result<Option<f64>, EngineError> {
+        self.variant(change).map(|p| self.success(&p)).transpose()
+    }
+
+    /// The largest `x` in `[0, max]` (to within `PRECISION`) with `reaches(x)`, for a
+    /// predicate that holds up to some point and fails after it; `None` if it fails at 0.
+    /// Gallops from `hint` to bracket the answer, then bisects.
+    fn highest(
+        &self,
+        hint: f64,
+        max: f64,
+        reaches: impl Fn(f64) -> Result<bool, EngineError>,
+    ) -> Result<Option<f64>, EngineError> {
+        let (mut lo, mut hi);
+        let mut x = hint.clamp(PRECISION, max);
+        if reaches(x)? {
+            lo = x;
+            loop {
+                if x >= max {
+                    return Ok(Some(max));
+                }
+                x = (x * 2.0).min(max);
+                if !reaches(x)? {
+                    hi = x;
+                    break;
+                }
+                lo = x;
+            }
+        } else {
+            hi = x;
+            loop {
+                x = (x / 2.0).floor();
+                if x < PRECISION {
+                    if !reaches(0.0)? {
+                        return Ok(None);
+                    }
+                    lo = 0.0;
+                    break;
+                }
+                if reaches(x)? {
+                    lo = x;
+                    break;
+                }
+                hi = x;
+            }
+        }
+        while hi - lo > PRECISION {
+            let mid = ((lo + hi) / 2.0).round();
+            if reaches(mid)? { lo = mid } else { hi = mid }
+        }
+        Ok(Some(lo))
+    }
+
+    /// The smallest `x` in `[0, max]` (to within `PRECISION`) with `reaches(x)`, for a
+    /// predicate that fails up to some point and holds after it; `None` if it fails at
+    /// `max`. Gallops from `hint`, then bisects.
+    fn lowest(
+        &self,
+        hint: f64,
+        max: f64,
+        reaches: impl Fn(f64) -> Result<bool, EngineError>,
+    ) -> Result<Option<f64>, EngineError> {
+        if reaches(0.0)? {
+            return Ok(Some(0.0));
+        }
+        let mut lo = 0.0;
+        let mut x = hint.clamp(PRECISION, max);
+        let mut hi = loop {
+            if reaches(x)? {
+                break x;
+            }
+            if x >= max {
+                return Ok(None);
+            }
+            lo = x;
+            x = (x * 2.0).min(max);
+        };
+        while hi - lo > PRECISION {
+            let mid = ((lo + hi) / 2.0).round();
+            if reaches(mid)? { hi = mid } else { lo = mid }
+        }
+        Ok(Some(hi))
+    }
+
+    fn safe_spending(&self, target: f64, savings: f64) -> Result<SafeSpending, EngineError> {
+        let at = |spending: f64| {
+            self.success_with(|i| i.spending.annual = Some(spending))
+                .map(|s| s.unwrap_or(0.0))
+        };
+        let spending = self
+            .highest(self.base.spending.annual, MAX_SPENDING, |x| {
+                Ok(at(x)? >= target)
+            })?
+            .unwrap_or(0.0)
+            .floor();
+        Ok(SafeSpending {
+            target,
+            spending,
+            withdrawal_rate: spending / self.base.portfolio.balance,
+            retirement_withdrawal_rate: if savings > 0.0 {
+                spending / savings
+            } else {
+                0.0
+            },
+            success_probability: at(spending)?,
+        })
+    }
+
+    fn goal_seek(&self, target: f64) -> Result<GoalSeek, EngineError> {
+        let base = &self.base;
+        let balance = base.portfolio.balance;
+        let extra_savings = self.lowest(balance / 10.0, MAX_BALANCE - balance, |extra| {
+            Ok(self
+                .success_with(|i| i.portfolio.balance = Some(balance + extra))?
+                .is_some_and(|s| s >= target))
+        })?;
+        let saving = self.saving();
+        let contribution = base.portfolio.annual_contribution;
+        let extra_contribution = if saving {
+            self.lowest(balance / 100.0, MAX_CONTRIBUTION - contribution, |extra| {
+                Ok(self
+                    .success_with(|i| i.portfolio.annual_contribution = Some(contribution + extra))?
+                    .is_some_and(|s| s >= target))
+            })?
+        } else {
+            None
+        };
+        let mut retirement_age = None;
+        let later_ages = if saving {
+            base.retirement_age + 1..base.end_age
+        } else {
+            0..0
+        };
+        for age in later_ages {
+            let reaches = self
+                .success_with(|i| i.retirement_age = Some(age))?
+                .is_some_and(|s| s >= target);
+            if reaches {
+                retirement_age = Some(age);
+                break;
+            }
+        }
+        Ok(GoalSeek {
+            target,
+            extra_savings: extra_savings.map(f64::ceil),
+            extra_contribution: extra_contribution.map(f64::ceil),
+            retirement_age,
+        })
+    }
+
+    /// The tornado table: one input changed at a time.
+    fn sensitivity(&self, base_success: f64) -> Result<Vec<Sensitivity>, EngineError> {
+        let b = &self.base;
+        let annual = b.spending.annual;
+        let stocks = b.allocation.stocks;
+        let room = 1.0 - b.allocation.cash;
+        let mut rows: Vec<(String, String, f64, Option<Plan>)> = Vec::new();
+        let spending_levels: &[i32] = if self.spends_annual() {
+            &[-20, -10, 10, 20]
+        } else {
+            &[]
+        };
+        for &pct in spending_levels {
+            let value = (annual * (1.0 + f64::from(pct) / 100.0)).round();
+            rows.push((
+                "spending.annual".into(),
+                format!("{pct:+}%"),
+                value,
+                self.variant(|i| i.spending.annual = Some(value)),
+            ));
+        }
+        for points in [-20, 20] {
+            let value = round6((stocks + f64::from(points) / 100.0).clamp(0.0, room));
+            if (value - stocks).abs() > 1e-9 {
+                rows.push((
+                    "allocation.stocks".into(),
+                    format!("{points:+} points"),
+                    value,
+                    self.variant(|i| {
+                        i.allocation.stocks = Some(value);
+                        i.allocation.bonds = Some(round6(room - value));
+                        i.allocation.cash = Some(b.allocation.cash);
+                    }),
+                ));
+            }
+        }
+        for years in [-2i32, 2] {
+            let age = b.retirement_age as i32 + years;
+            // Only while retirement is ahead: a retiree cannot retire earlier or later.
+            if self.saving() && age > b.current_age as i32 && age < b.end_age as i32 {
+                rows.push((
+                    "retirement_age".into(),
+                    format!("{years:+} years"),
+                    f64::from(age),
+                    self.variant(|i| i.retirement_age = Some(age as u32)),
+                ));
+            }
+        }
+        let fees = b.fees.expense_ratio + 0.005;
+        rows.push((
+            "fees.expense_ratio".into(),
+            "+0.5 points".into(),
+            fees,
+            self.variant(|i| i.fees.expense_ratio = Some(fees)),
+        ));
+        rows.into_par_iter()
+            .filter_map(|(parameter, change, value, plan)| {
+                plan.map(|plan| (parameter, change, value, plan))
+            })
+            .map(|(parameter, change, value, plan)| {
+                let success = self.success(&plan)?;
+                Ok(Sensitivity {
+                    parameter,
+                    change,
+                    value: round6(value),
+                    success_probability: success,
+                    delta: round6(success - base_success),
+                })
+            })
+            .collect()
+    }
+
+    pub fn run(&self, targets: &[f64]) -> Result<Analysis, EngineError> {
+        let base_outcome = engine::simulate(&self.base, &self.options)?;
+        let base_success = base_outcome.success_probability;
+        let savings =
+            base_outcome.median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
+        let (safe, (goals, sensitivity)) = rayon::join(
+            || {
+                let targets = if self.spends_annual() { targets } else { &[] };
+                targets
+                    .par_iter()
+                    .map(|&t| self.safe_spending(t, savings))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        targets
+                            .par_iter()
+                            .filter(|&&t| base_success < t)
+                            .map(|&t| self.goal_seek(t))
+                            .collect::<Result<Vec<_>, _>>()
+                    },
+                    || self.sensitivity(base_success),
+                )
+            },
+        );
+        let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
+        let warning = implausible(&self.base, savings);
+        let insights = if warning.is_some() {
+            Vec::new()
+        } else {
+            insights(&self.base, base_success, &safe, &goals, &sensitivity, self)?
+        };
+        Ok(Analysis {
+            success_probability: base_success,
+            savings_at_retirement: savings,
+            warning,
+            safe_spending: safe,
+            goal_seek: goals,
+            sensitivity,
+            insights,
+        })
+    }
+}
+
+/// Shares without binary noise (0.4, not 0.39999999999999997).
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
