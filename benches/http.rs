@@ -11,8 +11,8 @@
 
 use actix_web::{App, HttpResponse, test, web};
 use criterion::{Criterion, criterion_group, criterion_main};
+use glidepath::app::app;
 use glidepath::config::Settings;
-use glidepath::http::app;
 use glidepath::state::AppState;
 
 async fn bare_health() -> HttpResponse {

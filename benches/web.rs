@@ -22,9 +22,10 @@ use glidepath::engine::plan::{Limits, parse_plan_json};
 use glidepath::engine::{self, Plan, PlanDefaults, RunOptions};
 use glidepath::report::pdf::{self, Paper, Report};
 use glidepath::simulations::Simulation;
+use glidepath::simulations::StoredAnalysis;
 use glidepath::simulations::cache::CacheTier;
 use glidepath::simulations::document::{ResultDoc, result_hash};
-use glidepath::web::result::{PageAnalysis, ResultPage};
+use glidepath::web::result::ResultPage;
 
 /// A 40-year guardrails plan (55 to 95) with an income, 1,000 scenarios: every chart is drawn.
 const PLAN: &str = r#"{"name": "Bench plan", "current_age": 55, "retirement_age": 60,
@@ -33,7 +34,7 @@ const PLAN: &str = r#"{"name": "Bench plan", "current_age": 55, "retirement_age"
     "income": [{"name": "Social Security", "annual": 24000, "start_age": 67}],
     "simulation": {"scenarios": 1000, "seed": 42}}"#;
 
-fn stored_simulation() -> (Simulation, PageAnalysis) {
+fn stored_simulation() -> (Simulation, StoredAnalysis) {
     let defaults = PlanDefaults::default();
     let limits = Limits {
         max_scenarios: 10_000,
@@ -55,7 +56,7 @@ fn stored_simulation() -> (Simulation, PageAnalysis) {
         .expect("analysis plan is valid")
         .run(&DEFAULT_TARGETS)
         .expect("analysis runs");
-    (simulation, PageAnalysis::Ready(analysis))
+    (simulation, StoredAnalysis::Ready(analysis))
 }
 
 fn result_page(c: &mut Criterion) {
@@ -84,7 +85,7 @@ fn result_page(c: &mut Criterion) {
 
 fn report_pdf(c: &mut Criterion) {
     let (simulation, analysis) = stored_simulation();
-    let PageAnalysis::Ready(analysis) = analysis else {
+    let StoredAnalysis::Ready(analysis) = analysis else {
         unreachable!("the bench computes its analysis")
     };
     let permalink = "https://glidepath.example/s/0123456789abcdef0123456789abcdef";

@@ -1,9 +1,11 @@
 //! Glidepath: will my money last?
 //!
 //! A web service running Monte Carlo simulations of retirement plans. `docs/architecture.md`
-//! maps the modules; `startup` is where they meet.
+//! maps the modules; `app` is where they meet.
 
 pub mod analysis;
+pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod engine;
@@ -15,7 +17,6 @@ pub mod rate_limit;
 pub mod report;
 pub mod resilience;
 pub mod simulations;
-pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod telemetry;

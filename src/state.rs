@@ -9,7 +9,6 @@ use crate::rate_limit::RateLimiter;
 use crate::simulations::Simulations;
 use crate::storage::audit::DenialTally;
 use crate::storage::{Database, RedisStore};
-use crate::web::report::Reports;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,8 +22,6 @@ pub struct AppState {
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
     /// Failed authentications and rate-limit denials, written to the audit log in tallies.
     pub denials: Arc<DenialTally>,
-    /// Rendered PDF reports.
-    pub reports: Arc<Reports>,
 }
 
 impl AppState {
@@ -54,9 +51,7 @@ impl AppState {
                 denials.flush().await;
             }
         });
-        let reports = Arc::new(Reports::new(&settings));
         Ok(Self {
-            reports,
             settings: Arc::new(settings),
             db,
             redis,

@@ -12,7 +12,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use actix_web::{HttpResponse, test, web};
-use glidepath::http::{AppError, ErrorCode, FieldError, app};
+use glidepath::app::app;
+use glidepath::http::{AppError, ErrorCode, FieldError};
 use glidepath::state::AppState;
 use serde_json::Value;
 

@@ -6,7 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, test, web};
-use glidepath::http::{AppError, app};
+use glidepath::app::app;
+use glidepath::http::AppError;
 use glidepath::state::AppState;
 use sentry::test::TestTransport;
 

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 mod api_keys;
 mod simulate;
 
+use crate::app::startup::Application;
 use crate::config::Settings;
-use crate::startup::Application;
 use crate::storage::Database;
 
 #[derive(Debug, Parser)]
@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Simulate(args) => simulate::run(&settings, &args),
         Command::ApiKeys(command) => api_keys::run(&settings, command),
         Command::Openapi => {
-            print!("{}", crate::http::openapi::document());
+            print!("{}", crate::api::openapi::document());
             ExitCode::SUCCESS
         }
         Command::Healthcheck => {

@@ -5,8 +5,8 @@
 //! coded 401 (no fallback to anonymous, so a typo never silently changes the budget). Without
 //! the header the caller is anonymous, limited per client IP (see `client_ip`). Allowed
 //! responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a 429
-//! carries them and `Retry-After` (browser pages get it as a page: `web::error_pages`). Failed authentications and denials are tallied into the
-//! audit log (`audit::DenialTally`), not written one by one.
+//! carries them and `Retry-After` (browser pages get it as a page: `web::error_pages`).
+//! Failed authentications and denials are tallied into the audit log (`audit::DenialTally`), not written one by one.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -17,18 +17,17 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
-use super::client_ip;
 use super::errors::{AppError, ErrorCode, ceil_secs};
+use super::{client_ip, probes};
 use crate::rate_limit::{Decision, Subject};
 use crate::state::AppState;
 use crate::storage::api_keys::{self, ApiKey};
 
-/// Routes polled by machines: never authenticated, never limited.
-const EXEMPT: [&str; 4] = ["/health", "/ready", "/startup", "/metrics"];
+/// Probes and `/metrics` are never authenticated nor limited (`probes::PATHS`).
 /// Static assets are compiled in and cached by browsers for a year: not worth a budget.
 const EXEMPT_PREFIX: &str = "/static/";
 
-/// The caller, as the guard established it; handlers read it from the request extensions.
+/// The caller, as the guard established it; handlers take it as an extractor.
 #[derive(Debug, Clone, Default)]
 pub struct Identity {
     pub key: Option<ApiKey>,
@@ -46,7 +45,7 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let exempt = EXEMPT.contains(&req.path()) || req.path().starts_with(EXEMPT_PREFIX);
+    let exempt = probes::PATHS.contains(&req.path()) || req.path().starts_with(EXEMPT_PREFIX);
     let Some(state) = state.filter(|_| !exempt) else {
         return next
             .call(req)

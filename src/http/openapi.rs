@@ -1,47 +1,19 @@
-//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
-//! the request and response types. A copy is committed as `docs/openapi.json`; a test fails
-//! when the two drift apart (regenerate with `glidepath openapi > docs/openapi.json`).
-
-use std::sync::OnceLock;
+//! OpenAPI pieces every route shares: the bearer-key scheme, the 401 and 429 responses the
+//! guard can give on any route, and the schemas of bodies that are not Rust types of their
+//! own. `api::openapi` collects the routes into the document.
 
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::openapi::{OpenApi, RefOr, ResponseBuilder, path::Operation};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::engine::{Outcome, Plan};
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Glidepath API",
-        description = "Monte Carlo retirement planning: will the money last? Money in results is in today's dollars. Errors share one body: `{\"error\": {\"code\", \"message\", \"fields\", \"request_id\"}}`.",
-        license(name = "MIT"),
-    ),
-    paths(
-        super::api::create_simulation,
-        super::api::list_simulations,
-        super::api::get_simulation,
-        super::api::get_percentiles_csv,
-        super::api::get_report_pdf,
-        super::api::create_analysis,
-        super::api::assumptions,
-        super::api::openapi_json,
-    ),
-    components(schemas(super::errors::ErrorCode, crate::report::pdf::Paper)),
-    modifiers(&BearerKeys),
-    tags(
-        (name = "simulations", description = "Run a plan and read stored results."),
-        (name = "analysis", description = "What spending is safe and what to change."),
-        (name = "meta", description = "About the API itself."),
-    )
-)]
-struct ApiDoc;
-
 /// `Authorization: Bearer gpk_…`: optional on most routes (anonymous callers are limited per
 /// IP and their results are public by id), required for the history.
-struct BearerKeys;
+pub struct BearerKeys;
 
 impl utoipa::Modify for BearerKeys {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+    fn modify(&self, openapi: &mut OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -49,6 +21,60 @@ impl utoipa::Modify for BearerKeys {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// The guard's answers, on every operation but those tagged `meta`: 401 for a bad API key
+/// and 429 over the rate limit. An operation's own description of either is kept.
+pub struct GuardResponses;
+
+impl utoipa::Modify for GuardResponses {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let error_body = || {
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        let retry_after = || {
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(String::schema())
+                .description(Some("Seconds to wait."))
+                .build()
+        };
+        let unauthorized = ResponseBuilder::new()
+            .description("An unknown, revoked or malformed API key.")
+            .content("application/json", error_body())
+            .build();
+        let limited = ResponseBuilder::new()
+            .description("Over the rate limit; see `Retry-After` and `RateLimit-*`.")
+            .content("application/json", error_body())
+            .header("Retry-After", retry_after())
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten().filter(|op| !is_meta(op)) {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| RefOr::T(unauthorized.clone()));
+                responses
+                    .entry("429".into())
+                    .or_insert_with(|| RefOr::T(limited.clone()));
+            }
+        }
+    }
+}
+
+fn is_meta(operation: &Operation) -> bool {
+    operation
+        .tags
+        .as_ref()
+        .is_some_and(|tags| tags.iter().any(|tag| tag == "meta"))
 }
 
 /// A PDF document (binary).
@@ -67,56 +93,4 @@ pub struct SimulationResult {
     pub plan: Plan,
     #[serde(flatten)]
     pub outcome: Outcome,
-}
-
-/// The document as served, pretty-printed; built once.
-pub fn document() -> &'static str {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut doc = ApiDoc::openapi();
-        doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-        let mut json = doc
-            .to_pretty_json()
-            .expect("the OpenAPI document serializes");
-        json.push('\n');
-        json
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::Value;
-
-    /// Every `$ref` names a schema the document defines (a type used only through
-    /// `value_type` must be listed in `components` by hand).
-    #[test]
-    fn every_reference_resolves() {
-        fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
-            match value {
-                Value::Object(map) => {
-                    for (key, v) in map {
-                        match (key.as_str(), v) {
-                            ("$ref", Value::String(r)) => out.push(r),
-                            _ => refs(v, out),
-                        }
-                    }
-                }
-                Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-                _ => {}
-            }
-        }
-        let doc: Value = serde_json::from_str(super::document()).expect("the document is JSON");
-        let mut found = Vec::new();
-        refs(&doc, &mut found);
-        assert!(found.len() > 20);
-        for r in found {
-            let name = r
-                .strip_prefix("#/components/schemas/")
-                .unwrap_or_else(|| panic!("unexpected reference {r}"));
-            assert!(
-                doc["components"]["schemas"].get(name).is_some(),
-                "{r} does not resolve"
-            );
-        }
-    }
 }

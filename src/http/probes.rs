@@ -6,6 +6,9 @@
 //! - `/ready` (readiness): 503 while starting, draining, or when the database is
 //!   down; 200 `degraded` when only Redis is down (L1 cache and the local limiter
 //!   carry on). Each check has `probes.timeout_ms`, and they run concurrently.
+//! - `/metrics`: Prometheus text.
+//!
+//! Machines poll these: they are never authenticated or limited, and log at debug.
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +20,13 @@ use serde::Serialize;
 
 use crate::state::AppState;
 use crate::telemetry::metrics as m;
+
+pub const HEALTH: &str = "/health";
+pub const STARTUP: &str = "/startup";
+pub const READY: &str = "/ready";
+pub const METRICS: &str = "/metrics";
+/// Every probe's path.
+pub const PATHS: [&str; 4] = [HEALTH, STARTUP, READY, METRICS];
 
 #[derive(Serialize)]
 struct Status {
@@ -87,6 +97,12 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     };
     let checks = std::iter::once(database).chain(redis).collect();
     no_store(code).json(Readiness { status, checks })
+}
+
+pub async fn metrics() -> HttpResponse {
+    no_store(StatusCode::OK)
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(m::render())
 }
 
 async fn timed<E: std::fmt::Display>(

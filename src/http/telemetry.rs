@@ -21,12 +21,11 @@ use futures_util::FutureExt;
 use tracing::Instrument;
 
 use super::errors::{AppError, ErrorCode, INTERNAL_MESSAGE};
+use super::probes;
 use super::request_id::{self, RequestId};
+use crate::simulations::{CacheTier, Simulation};
 use crate::state::AppState;
 use crate::telemetry::metrics as m;
-
-/// Routes polled by machines; their requests log at debug, not info.
-const QUIET_ROUTES: [&str; 4] = ["/health", "/ready", "/startup", "/metrics"];
 
 pub async fn middleware(
     req: ServiceRequest,
@@ -38,7 +37,8 @@ pub async fn middleware(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_string());
     let method = req.method().clone();
-    let quiet = QUIET_ROUTES.contains(&route.as_str());
+    // Routes polled by machines log at debug, not info.
+    let quiet = probes::PATHS.contains(&route.as_str());
     // Probes and /metrics bound their own work (probes.timeout_ms), so they skip
     // the request deadline and its timer.
     let deadline = req
@@ -50,7 +50,7 @@ pub async fn middleware(
         scope.set_tag("request_id", request_id.as_str());
         scope.set_tag("route", &route);
     });
-    // Simulation handlers fill `scenarios`, `years` and `cache` in.
+    // Simulation handlers fill `scenarios`, `years` and `cache` in (`record_run`).
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
@@ -147,4 +147,18 @@ fn coded(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
         }
         _ => res,
     }
+}
+
+/// `scenarios`, `years` and `cache` on the request's log line.
+pub fn record_run(scenarios: u32, years: u32, cache: CacheTier) {
+    let span = tracing::Span::current();
+    span.record("scenarios", scenarios);
+    span.record("years", years);
+    span.record("cache", cache.as_str());
+}
+
+/// [`record_run`] for a simulation found or made.
+pub fn record_simulation(simulation: &Simulation) {
+    let meta = &simulation.result.meta;
+    record_run(meta.scenarios, meta.years, simulation.cache);
 }

@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use super::cache::{CacheTier, Cacheable};
 use super::{SimulationError, Simulations, admission::AdmissionError};
-use crate::analysis::{Analysis, Analyzer};
+use crate::analysis::{Analysis, Analyzer, DEFAULT_TARGETS, stored_plan_input};
 use crate::engine::{ENGINE_VERSION, EngineError, PlanInput, RunOptions};
 use crate::telemetry::metrics as m;
 
@@ -104,5 +104,46 @@ impl Simulations {
             Err(AdmissionError::Timeout) => Err(SimulationError::Timeout(self.timeout)),
             Err(err @ AdmissionError::Panicked) => Err(SimulationError::Internal(err.to_string())),
         }
+    }
+}
+
+/// A stored plan's analysis, as the result page and the report show it.
+pub enum StoredAnalysis {
+    Ready(Analysis),
+    /// The engine was busy or slow; the page says so instead of failing.
+    Unavailable,
+}
+
+impl StoredAnalysis {
+    pub fn into_ready(self) -> Option<Analysis> {
+        match self {
+            Self::Ready(analysis) => Some(analysis),
+            Self::Unavailable => None,
+        }
+    }
+}
+
+impl Simulations {
+    /// The analysis of a stored plan at the default targets, or `None` when the plan no
+    /// longer validates under this environment's limits. The default floor and VPW's
+    /// allocation-derived return are dropped first, so the variants re-derive them.
+    pub async fn stored_analysis(&self, plan_json: &str) -> Option<StoredAnalysis> {
+        let input = stored_plan_input(plan_json, &self.defaults)?;
+        let outcome = self
+            .analyze(input, plan_json, DEFAULT_TARGETS.to_vec())
+            .await;
+        Some(match outcome {
+            Ok((doc, _)) => match serde_json::from_slice(&doc.body) {
+                Ok(analysis) => StoredAnalysis::Ready(analysis),
+                Err(err) => {
+                    tracing::error!(error = %err, "a cached analysis does not parse");
+                    StoredAnalysis::Unavailable
+                }
+            },
+            Err(err) => {
+                tracing::warn!(error = %err, "a stored plan is shown without its analysis");
+                StoredAnalysis::Unavailable
+            }
+        })
     }
 }

@@ -9,12 +9,14 @@
 //!    request fails with [`SimulationError::Storage`] and no id is handed out.
 //!
 //! [`Simulations::find`] resolves an id to its row and the row's result (L1, L2, then the
-//! database). The HTTP layer maps [`SimulationError`] to coded responses.
+//! database); [`Simulations::stored_analysis`] and [`Simulations::report`] build on it.
+//! The HTTP layer maps [`SimulationError`] to coded responses.
 
 pub mod admission;
 mod analyses;
 pub mod cache;
 pub mod document;
+mod reports;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -32,10 +34,12 @@ use crate::storage::simulations::{self as store, NewResult, NewSimulation, Simul
 use crate::storage::{Database, RedisStore, StorageError, timestamp_now};
 use crate::telemetry::metrics as m;
 use admission::{Admission, AdmissionError};
-pub use analyses::AnalysisDoc;
+pub use analyses::{AnalysisDoc, StoredAnalysis};
 pub use cache::CacheTier;
 use cache::{ResultCache, TieredCache};
 pub use document::{ResultDoc, result_hash};
+pub use reports::ReportFile;
+use reports::Reports;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SimulationError {
@@ -43,6 +47,8 @@ pub enum SimulationError {
     Overloaded,
     #[error("the simulation did not finish within {0:?}")]
     Timeout(Duration),
+    #[error("the report was not rendered within {0:?}")]
+    ReportTimeout(Duration),
     #[error(transparent)]
     Storage(Arc<StorageError>),
     #[error("{0}")]
@@ -82,6 +88,7 @@ pub struct Simulations {
     writer: SimulationWriter,
     cache: ResultCache,
     analyses: TieredCache<AnalysisDoc>,
+    reports: Reports,
     defaults: PlanDefaults,
     limits: Limits,
     admission: Admission,
@@ -111,6 +118,7 @@ impl Simulations {
             // Analyses are small and rarer than results; they get a tenth of L1.
             cache: ResultCache::new(&settings.cache, 0.9, redis.clone()),
             analyses: TieredCache::new(&settings.cache, 0.1, redis),
+            reports: Reports::new(settings),
             admission: Admission::new(&settings.simulation)?,
             timeout: Duration::from_millis(settings.simulation.timeout_ms),
             ip_salt,

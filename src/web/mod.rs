@@ -2,13 +2,13 @@
 //! server with askama and working without JavaScript. `static/app.js` only enhances them.
 //!
 //! Pages get results through [`crate::simulations`], like the JSON API, and draw them from
-//! the shared report model (`report`): charts are server-rendered SVG (`svg`).
+//! the shared report model (`crate::report`): charts are server-rendered SVG (`svg`). The
+//! report's PDF is served by the API's handler (`api::exports`) at `/s/{id}/report.pdf` too.
 
 pub mod assets;
 pub mod error_pages;
 pub mod form;
 mod pages;
-pub mod report;
 pub mod result;
 pub mod svg;
 
@@ -20,7 +20,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/", pages::form_page))
         .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
         .service(get_resource("/s/{id}", pages::result_page))
-        .service(get_resource("/s/{id}/report.pdf", report::page_report))
+        .service(get_resource(
+            "/s/{id}/report.pdf",
+            crate::api::exports::get_report_pdf,
+        ))
         .service(get_resource("/static/{file}", assets::serve));
 }
 

@@ -7,12 +7,15 @@ use askama::Template;
 
 use super::Layout;
 use super::form::{Action, FormView, Values, form_view};
-use super::result::{self, ResultPage};
-use crate::analysis::{DEFAULT_TARGETS, stored_plan_input};
+use super::result::ResultPage;
+use crate::api::assumptions::assumption_sets;
 use crate::engine::plan::{FieldError, Limits};
 use crate::format::trim_decimals;
-use crate::http::api;
 use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
+use crate::http::extract::{Found, ensure_started, find, permalink};
+use crate::http::guard::Identity;
+use crate::http::telemetry::record_simulation;
+use crate::simulations::Caller;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -36,13 +39,13 @@ pub struct FormQuery {
 /// `GET /`: the form with the configured defaults, or prefilled from `?from={id}`.
 pub async fn form_page(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    viewer: Identity,
     query: web::Query<FormQuery>,
 ) -> Result<HttpResponse, AppError> {
     let defaults = default_values(&state);
     let (values, editing) = match &query.from {
         Some(id) => {
-            let simulation = api::find(&state, &req, id).await?;
+            let simulation = find(&state, &viewer, id).await?;
             let plan: serde_json::Value =
                 serde_json::from_str(&simulation.result.plan_json).map_err(AppError::internal)?;
             (Values::from_json(&plan).or(&defaults), Some(simulation.id))
@@ -60,7 +63,7 @@ pub async fn form_page(
 /// preset button, or with every error when the plan is invalid.
 pub async fn simulate(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    caller: Caller,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let (mut values, action) = Values::from_form(form.into_inner());
@@ -85,12 +88,12 @@ pub async fn simulate(
             return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let created = match api::ensure_started(&state) {
+    let created = match ensure_started(&state) {
         Ok(()) => state
             .simulations
-            .create(plan, &api::caller(&req))
+            .create(plan, &caller)
             .await
-            .map_err(api::into_app_error),
+            .map_err(AppError::from),
         Err(err) => Err(err),
     };
     let simulation = match created {
@@ -116,7 +119,7 @@ pub async fn simulate(
         }
         Err(err) => return Err(err),
     };
-    api::record_simulation_fields(&simulation);
+    record_simulation(&simulation);
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/s/{}", simulation.id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -127,43 +130,16 @@ pub async fn simulate(
 pub async fn result_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: web::Path<String>,
+    Found(simulation): Found,
 ) -> Result<HttpResponse, AppError> {
-    let simulation = api::find(&state, &req, &id).await?;
-    let analysis = analysis_of(&state, &simulation.result.plan_json).await;
+    let analysis = state
+        .simulations
+        .stored_analysis(&simulation.result.plan_json)
+        .await;
     let permalink = permalink(&req, &simulation.id);
     let page =
         ResultPage::new(&simulation, analysis.as_ref(), permalink).map_err(AppError::internal)?;
     html(StatusCode::OK, &page)
-}
-
-/// The result page's address as the client reached this service.
-pub(super) fn permalink(req: &HttpRequest, id: &str) -> String {
-    let info = req.connection_info();
-    format!("{}://{}/s/{id}", info.scheme(), info.host())
-}
-
-/// The analysis of a stored plan, or `None` (the page then says so) when the engine is busy,
-/// slow or the plan no longer validates under this environment's limits.
-pub(super) async fn analysis_of(state: &AppState, plan_json: &str) -> Option<result::PageAnalysis> {
-    let input = stored_plan_input(plan_json, &state.settings.plan_defaults)?;
-    let outcome = state
-        .simulations
-        .analyze(input, plan_json, DEFAULT_TARGETS.to_vec())
-        .await;
-    match outcome {
-        Ok((doc, _)) => match serde_json::from_slice(&doc.body) {
-            Ok(analysis) => Some(result::PageAnalysis::Ready(analysis)),
-            Err(err) => {
-                tracing::error!(error = %err, "a cached analysis does not parse");
-                Some(result::PageAnalysis::Unavailable)
-            }
-        },
-        Err(err) => {
-            tracing::warn!(error = %err, "the result page is shown without its analysis");
-            Some(result::PageAnalysis::Unavailable)
-        }
-    }
 }
 
 fn default_values(state: &AppState) -> Values {
@@ -176,7 +152,7 @@ fn default_values(state: &AppState) -> Values {
 /// Fills the lognormal market assumptions from a named set (`defaults`, `us_history`);
 /// `true` when the name is known.
 fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
-    let sets = api::assumption_sets(&state.settings.plan_defaults.market);
+    let sets = assumption_sets(&state.settings.plan_defaults.market);
     let Some(set) = sets.sets.iter().find(|set| set.name == name) else {
         return false;
     };

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::net::TcpStream;
 use std::time::Duration;
 
+use glidepath::app::startup::Application;
 use glidepath::config::Settings;
-use glidepath::startup::Application;
 use glidepath::state::AppState;
 use sqlx::Connection;
 use tempfile::TempDir;

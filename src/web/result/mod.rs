@@ -12,14 +12,7 @@ use crate::engine::{Outcome, Plan};
 use crate::format::{money, percent, points};
 use crate::report::chart::{self, Chart};
 use crate::report::summary::{self, PERCENTILE_COLUMNS, PercentileRow, Row};
-use crate::simulations::Simulation;
-
-/// The analysis as the page shows it.
-pub enum PageAnalysis {
-    Ready(Analysis),
-    /// The engine was busy or slow; the page says so instead of failing.
-    Unavailable,
-}
+use crate::simulations::{Simulation, StoredAnalysis};
 
 #[derive(Template)]
 #[template(path = "result.html")]
@@ -76,7 +69,7 @@ pub struct AnalysisView {
 impl ResultPage {
     pub fn new(
         simulation: &Simulation,
-        analysis: Option<&PageAnalysis>,
+        analysis: Option<&StoredAnalysis>,
         permalink: String,
     ) -> anyhow::Result<Self> {
         let plan = Plan::from_stored(&simulation.result.plan_json)?;
@@ -94,7 +87,7 @@ impl ResultPage {
     pub fn build(
         plan: &Plan,
         outcome: &Outcome,
-        analysis: Option<&PageAnalysis>,
+        analysis: Option<&StoredAnalysis>,
         id: String,
         created_at: String,
         permalink: String,
@@ -148,7 +141,7 @@ impl ResultPage {
             }),
         ));
         let (analysis_view, unavailable) = match analysis {
-            Some(PageAnalysis::Ready(a)) => {
+            Some(StoredAnalysis::Ready(a)) => {
                 if let Some(tornado) = chart::sensitivity_tornado(&a.sensitivity) {
                     charts.push(chart_view(
                         tornado,
@@ -175,7 +168,7 @@ impl ResultPage {
                 }
                 (Some(analysis_view(plan, a)), false)
             }
-            Some(PageAnalysis::Unavailable) => (None, true),
+            Some(StoredAnalysis::Unavailable) => (None, true),
             None => (None, false),
         };
         let worst_periods = outcome

@@ -3,7 +3,7 @@ use super::*;
 use crate::engine::plan::{Limits, parse_plan_json};
 use crate::engine::{PlanDefaults, RunOptions};
 
-fn page(json: &str, analysis: Option<&PageAnalysis>) -> (ResultPage, String) {
+fn page(json: &str, analysis: Option<&StoredAnalysis>) -> (ResultPage, String) {
     let plan = parse_plan_json(json)
         .unwrap()
         .normalize(
@@ -56,7 +56,7 @@ fn an_unavailable_analysis_is_said_and_a_safe_plan_reads_more_than_99() {
     let (page, html) = page(
         r#"{"current_age": 60, "end_age": 70, "portfolio": {"balance": 5000000},
             "spending": {"annual": 10000}, "simulation": {"scenarios": 1000, "seed": 2}}"#,
-        Some(&PageAnalysis::Unavailable),
+        Some(&StoredAnalysis::Unavailable),
     );
     assert!(
         page.headline.starts_with("100 of 100") || page.headline.starts_with("More than 99"),

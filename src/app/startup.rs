@@ -17,7 +17,6 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 
 use crate::config::Settings;
-use crate::http;
 use crate::state::AppState;
 use crate::storage::Database;
 
@@ -43,7 +42,7 @@ impl Application {
         let port = listener.local_addr()?.port();
 
         let app_state = state.clone();
-        let mut server = HttpServer::new(move || http::app(app_state.clone()))
+        let mut server = HttpServer::new(move || super::app(app_state.clone()))
             .disable_signals()
             .shutdown_timeout(server_settings.shutdown_timeout_seconds);
         if server_settings.workers > 0 {
