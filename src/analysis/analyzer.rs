@@ -1,18 +1,17 @@
 //! The analyzer: variants of the client's plan on the same seed, searched by bisection for
-//! safe spending and goals, and changed one input at a time for the tornado.
+//! safe spending and goals, and changed one input at a time for the tornado. Searches stop
+//! at the plan fields' own upper bounds (`engine::plan::fields`).
 
 use rayon::prelude::*;
 
 use super::insights::{implausible, insights};
 use super::{Analysis, GoalSeek, SafeSpending, Sensitivity};
+use crate::engine::plan::fields::max;
 use crate::engine::plan::{FieldError, Limits, Strategy};
 use crate::engine::{self, EngineError, Plan, PlanDefaults, PlanInput, RunOptions};
 
 /// Bisection stops when the bracket is this narrow, in dollars.
 const PRECISION: f64 = 100.0;
-const MAX_SPENDING: f64 = 1_000_000.0;
-const MAX_BALANCE: f64 = 100_000_000.0;
-const MAX_CONTRIBUTION: f64 = 1_000_000.0;
 
 /// Builds and runs plan variants with common random numbers.
 pub struct Analyzer<'a> {
@@ -170,7 +169,7 @@ impl<'a> Analyzer<'a> {
                 .map(|s| s.unwrap_or(0.0))
         };
         let spending = self
-            .highest(self.base.spending.annual, MAX_SPENDING, |x| {
+            .highest(self.base.spending.annual, max("spending.annual"), |x| {
                 Ok(at(x)? >= target)
             })?
             .unwrap_or(0.0)
@@ -191,19 +190,29 @@ impl<'a> Analyzer<'a> {
     fn goal_seek(&self, target: f64) -> Result<GoalSeek, EngineError> {
         let base = &self.base;
         let balance = base.portfolio.balance;
-        let extra_savings = self.lowest(balance / 10.0, MAX_BALANCE - balance, |extra| {
-            Ok(self
-                .success_with(|i| i.portfolio.balance = Some(balance + extra))?
-                .is_some_and(|s| s >= target))
-        })?;
+        let extra_savings = self.lowest(
+            balance / 10.0,
+            max("portfolio.balance") - balance,
+            |extra| {
+                Ok(self
+                    .success_with(|i| i.portfolio.balance = Some(balance + extra))?
+                    .is_some_and(|s| s >= target))
+            },
+        )?;
         let saving = self.saving();
         let contribution = base.portfolio.annual_contribution;
         let extra_contribution = if saving {
-            self.lowest(balance / 100.0, MAX_CONTRIBUTION - contribution, |extra| {
-                Ok(self
-                    .success_with(|i| i.portfolio.annual_contribution = Some(contribution + extra))?
-                    .is_some_and(|s| s >= target))
-            })?
+            self.lowest(
+                balance / 100.0,
+                max("portfolio.annual_contribution") - contribution,
+                |extra| {
+                    Ok(self
+                        .success_with(|i| {
+                            i.portfolio.annual_contribution = Some(contribution + extra)
+                        })?
+                        .is_some_and(|s| s >= target))
+                },
+            )?
         } else {
             None
         };

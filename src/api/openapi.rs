@@ -10,8 +10,9 @@ use actix_web::{HttpResponse, web};
 use utoipa::OpenApi;
 
 use super::{analysis, assumptions, exports, mime_json, simulations};
+use crate::engine::plan::fields::{FIELDS, Field};
 use crate::http::get_resource;
-use crate::http::openapi::{BearerKeys, GuardResponses};
+use crate::http::openapi::{BearerKeys, GuardResponses, PlanBounds};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/api/v1/openapi.json", openapi_json));
@@ -61,15 +62,19 @@ pub async fn openapi_json() -> HttpResponse {
 /// The document as served, pretty-printed; built once.
 pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut doc = ApiDoc::openapi();
-        doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-        let mut json = doc
-            .to_pretty_json()
-            .expect("the OpenAPI document serializes");
-        json.push('\n');
-        json
-    })
+    DOCUMENT.get_or_init(|| document_with(FIELDS))
+}
+
+/// The document with the plan's bounds from another table of fields (tests change a bound).
+pub fn document_with(fields: &[Field]) -> String {
+    let mut doc = ApiDoc::openapi();
+    utoipa::Modify::modify(&PlanBounds(fields), &mut doc);
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let mut json = doc
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
 }
 
 #[cfg(test)]

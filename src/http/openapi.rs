@@ -1,11 +1,16 @@
 //! OpenAPI pieces every route shares: the bearer-key scheme, the 401 and 429 responses the
-//! guard can give on any route, and the schemas of bodies that are not Rust types of their
-//! own. `api::openapi` collects the routes into the document.
+//! guard can give on any route, the plan fields' bounds from their table, and the schemas of
+//! bodies that are not Rust types of their own. `api::openapi` collects the routes into the
+//! document.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
+use utoipa::openapi::schema::{ArrayItems, Schema};
 use utoipa::openapi::{OpenApi, RefOr, ResponseBuilder, path::Operation};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::{Number, PartialSchema, ToSchema};
 
+use crate::engine::plan::fields::{Field, Kind};
 use crate::engine::{Outcome, Plan};
 
 /// `Authorization: Bearer gpk_…`: optional on most routes (anonymous callers are limited per
@@ -75,6 +80,98 @@ fn is_meta(operation: &Operation) -> bool {
         .tags
         .as_ref()
         .is_some_and(|tags| tags.iter().any(|tag| tag == "meta"))
+}
+
+/// Each plan field's `minimum` and `maximum`, from a table of fields (the plan's own, or a
+/// test's). A schema shared by several paths (`AssetInput`: stocks, bonds, cash and
+/// inflation) gets the widest bounds of its uses: normalization holds each use to its own.
+pub struct PlanBounds<'a>(pub &'a [Field]);
+
+impl utoipa::Modify for PlanBounds<'_> {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let schemas = &mut components.schemas;
+        let mut bounds: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
+        let mut lengths: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for field in self.0 {
+            let Some(at) = locate(schemas, field.path) else {
+                panic!("{} is not in the PlanInput schema", field.path);
+            };
+            if let Kind::Text { max_chars } = field.kind {
+                lengths.insert(at, max_chars);
+            } else if let Some((lo, hi)) = field.bounds() {
+                let entry = bounds.entry(at).or_insert((lo, hi));
+                *entry = (entry.0.min(lo), entry.1.max(hi));
+            }
+        }
+        for (at, (lo, hi)) in &bounds {
+            if let Some(property) = property(schemas, at) {
+                property.minimum = Some(number(*lo));
+                property.maximum = Some(number(*hi));
+            }
+        }
+        for (at, max_chars) in &lengths {
+            if let Some(property) = property(schemas, at) {
+                property.max_length = Some(*max_chars);
+            }
+        }
+    }
+}
+
+/// The component and property that hold the plan field at `path` (`income[].annual` →
+/// `IncomeInput`, `annual`).
+fn locate(schemas: &BTreeMap<String, RefOr<Schema>>, path: &str) -> Option<(String, String)> {
+    let mut component = "PlanInput".to_string();
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let name = part.trim_end_matches("[]");
+        if parts.peek().is_none() {
+            return Some((component, name.to_string()));
+        }
+        let RefOr::T(Schema::Object(object)) = schemas.get(&component)? else {
+            return None;
+        };
+        component = referenced(object.properties.get(name)?)?;
+    }
+    None
+}
+
+/// The component a property refers to: directly, through an array's items, or through the
+/// `oneOf` of an optional one.
+fn referenced(schema: &RefOr<Schema>) -> Option<String> {
+    match schema {
+        RefOr::Ref(r) => r.ref_location.rsplit('/').next().map(str::to_string),
+        RefOr::T(Schema::Array(array)) => match &array.items {
+            ArrayItems::RefOrSchema(items) => referenced(items),
+            _ => None,
+        },
+        RefOr::T(Schema::OneOf(one_of)) => one_of.items.iter().find_map(referenced),
+        RefOr::T(_) => None,
+    }
+}
+
+fn property<'s>(
+    schemas: &'s mut BTreeMap<String, RefOr<Schema>>,
+    (component, name): &(String, String),
+) -> Option<&'s mut utoipa::openapi::schema::Object> {
+    match schemas.get_mut(component)? {
+        RefOr::T(Schema::Object(object)) => match object.properties.get_mut(name)? {
+            RefOr::T(Schema::Object(property)) => Some(property),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whole numbers as integers (`1`, not `1.0`).
+fn number(value: f64) -> Number {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        Number::Int(value as isize)
+    } else {
+        Number::Float(value)
+    }
 }
 
 /// A PDF document (binary).

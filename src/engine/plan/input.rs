@@ -6,35 +6,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::MarketModel;
-use super::normalize::FieldError;
+use super::fields::FieldError;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(title = "Plan")]
 pub struct PlanInput {
     /// Free text, at most 80 characters; HTML and control characters are stripped.
-    #[schema(max_length = 80, example = "Our plan")]
+    #[schema(example = "Our plan")]
     pub name: Option<String>,
     /// Required. Age now, in years.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 18,
-        maximum = 119,
-        example = 60
-    )]
+    #[schema(required = true, nullable = false, example = 60)]
     pub current_age: Option<u32>,
     /// Age at which contributions stop; defaults to `current_age` (already retired).
-    #[schema(minimum = 18, maximum = 120, example = 65)]
+    #[schema(example = 65)]
     pub retirement_age: Option<u32>,
     /// Required. The plan runs until this age (exclusive), at most 100 years.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 19,
-        maximum = 120,
-        example = 95
-    )]
+    #[schema(required = true, nullable = false, example = 95)]
     pub end_age: Option<u32>,
     /// Required, for `balance`.
     #[serde(default)]
@@ -64,16 +52,10 @@ pub struct PlanInput {
 #[serde(deny_unknown_fields)]
 pub struct PortfolioInput {
     /// Required. Invested savings today, in dollars.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 1000,
-        maximum = 100000000,
-        example = 1000000
-    )]
+    #[schema(required = true, nullable = false, example = 1000000)]
     pub balance: Option<f64>,
     /// Added at the start of each year before retirement, in today's dollars. Default 0.
-    #[schema(minimum = 0, maximum = 1000000, example = 20000)]
+    #[schema(example = 20000)]
     pub annual_contribution: Option<f64>,
 }
 
@@ -81,13 +63,13 @@ pub struct PortfolioInput {
 #[serde(deny_unknown_fields)]
 pub struct AllocationInput {
     /// Share in stocks; the three weights must sum to 1. Default from config (0.6).
-    #[schema(minimum = 0, maximum = 1, example = 0.6)]
+    #[schema(example = 0.6)]
     pub stocks: Option<f64>,
     /// Share in bonds. Default from config (0.4).
-    #[schema(minimum = 0, maximum = 1, example = 0.4)]
+    #[schema(example = 0.4)]
     pub bonds: Option<f64>,
     /// Share in cash. Default from config (0).
-    #[schema(minimum = 0, maximum = 1, example = 0.0)]
+    #[schema(example = 0.0)]
     pub cash: Option<f64>,
     /// Move the stock share linearly to `end_stocks` by `end_age`; bonds take the rest.
     pub glide_path: Option<GlidePathInput>,
@@ -97,7 +79,7 @@ pub struct AllocationInput {
 #[serde(deny_unknown_fields)]
 pub struct GlidePathInput {
     /// Stock share in the last year.
-    #[schema(minimum = 0, maximum = 1, example = 0.4)]
+    #[schema(example = 0.4)]
     pub end_stocks: Option<f64>,
 }
 
@@ -130,42 +112,34 @@ pub struct SpendingInput {
     /// Default `constant_dollar`. Parameters of another strategy are refused.
     pub strategy: Option<StrategyName>,
     /// Required. Spending in the first retirement year, in today's dollars, before tax.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 0,
-        maximum = 1000000,
-        example = 40000
-    )]
+    #[schema(required = true, nullable = false, example = 40000)]
     pub annual: Option<f64>,
     /// `constant_percent`: share of the balance spent each year. Default 0.04.
-    #[schema(minimum = 0.001, maximum = 0.5, example = 0.04)]
+    #[schema(example = 0.04)]
     pub percent: Option<f64>,
     /// Variable strategies: real spending below this in a retirement year fails the path
     /// (reported apart from running out of money as `floor_held`). Default half of `annual`.
-    #[schema(minimum = 0, maximum = 1000000)]
     pub floor: Option<f64>,
     /// `constant_percent`: real spending never exceeds this.
-    #[schema(minimum = 0, maximum = 1000000)]
     pub ceiling: Option<f64>,
     /// `guardrails`: cut when the withdrawal rate is this much above the initial rate. Default 0.2.
-    #[schema(minimum = 0.01, maximum = 1, example = 0.2)]
+    #[schema(example = 0.2)]
     pub upper_guard: Option<f64>,
     /// `guardrails`: raise when the withdrawal rate is this much below the initial rate. Default 0.2.
-    #[schema(minimum = 0.01, maximum = 0.99, example = 0.2)]
+    #[schema(example = 0.2)]
     pub lower_guard: Option<f64>,
     /// `guardrails`: size of each cut or raise. Default 0.1.
-    #[schema(minimum = 0.01, maximum = 0.5, example = 0.1)]
+    #[schema(example = 0.1)]
     pub adjustment: Option<f64>,
     /// `vpw`: real return assumed when amortizing the balance. Default: the allocation's
     /// weighted mean of 5.0 % for stocks and 1.9 % for bonds and cash (the Bogleheads VPW
     /// table), 0.0376 for 60/40.
-    #[schema(minimum = -0.05, maximum = 0.15, example = 0.0376)]
+    #[schema(example = 0.0376)]
     pub expected_real_return: Option<f64>,
     /// `vpw`: the balance is amortized over the years before this age; the withdrawal in the
     /// year before it spends what is left. Default 100, or `end_age` when later. At least
     /// `end_age`.
-    #[schema(minimum = 19, maximum = 120, example = 100)]
+    #[schema(example = 100)]
     pub horizon_age: Option<u32>,
 }
 
@@ -173,28 +147,15 @@ pub struct SpendingInput {
 #[serde(deny_unknown_fields)]
 pub struct IncomeInput {
     /// Free text, at most 80 characters.
-    #[schema(max_length = 80, example = "Social Security")]
+    #[schema(example = "Social Security")]
     pub name: Option<String>,
     /// Required. Yearly amount, in today's dollars when inflation-adjusted.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 0,
-        maximum = 1000000,
-        example = 24000
-    )]
+    #[schema(required = true, nullable = false, example = 24000)]
     pub annual: Option<f64>,
     /// Required. First age at which it is paid.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 18,
-        maximum = 120,
-        example = 67
-    )]
+    #[schema(required = true, nullable = false, example = 67)]
     pub start_age: Option<u32>,
     /// Last age (exclusive); default: for life.
-    #[schema(minimum = 19, maximum = 120)]
     pub end_age: Option<u32>,
     /// Rises with inflation (Social Security) or not (most pensions). Default true.
     pub inflation_adjusted: Option<bool>,
@@ -204,19 +165,13 @@ pub struct IncomeInput {
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     /// Free text, at most 80 characters.
-    #[schema(max_length = 80, example = "New roof")]
+    #[schema(example = "New roof")]
     pub name: Option<String>,
     /// Required. Age in the year it happens.
-    #[schema(
-        required = true,
-        nullable = false,
-        minimum = 18,
-        maximum = 119,
-        example = 70
-    )]
+    #[schema(required = true, nullable = false, example = 70)]
     pub age: Option<u32>,
     /// Required. Negative for a cost, positive for an inflow (an inheritance).
-    #[schema(required = true, nullable = false, minimum = -100000000, maximum = 100000000, example = -30000)]
+    #[schema(required = true, nullable = false, example = -30000)]
     pub amount: Option<f64>,
     /// The amount is in today's dollars. Default true.
     pub inflation_adjusted: Option<bool>,
@@ -226,7 +181,7 @@ pub struct EventInput {
 #[serde(deny_unknown_fields)]
 pub struct FeesInput {
     /// Yearly fund and advisory costs as a share of the balance. Default 0.001.
-    #[schema(minimum = 0, maximum = 0.05, example = 0.001)]
+    #[schema(example = 0.001)]
     pub expense_ratio: Option<f64>,
 }
 
@@ -234,7 +189,7 @@ pub struct FeesInput {
 #[serde(deny_unknown_fields)]
 pub struct TaxInput {
     /// Withdrawals are grossed up by this rate. Default 0.
-    #[schema(minimum = 0, maximum = 0.6, example = 0.0)]
+    #[schema(example = 0.0)]
     pub effective_rate: Option<f64>,
 }
 
@@ -256,10 +211,9 @@ pub struct MarketInput {
     /// Student-t degrees of freedom for fat tails; null for normal shocks. The shocks are
     /// scaled to unit variance, so the volatility is kept: extreme years grow likelier while
     /// ordinary ones get calmer, and the odds of success can rise.
-    #[schema(minimum = 3, maximum = 100)]
     pub fat_tails_df: Option<f64>,
     /// `bootstrap` only: years drawn together, 1 (independent years, the default) to 30.
-    #[schema(minimum = 1, maximum = 30, example = 5)]
+    #[schema(example = 5)]
     pub block_years: Option<u32>,
     /// `historical` only: every year starts a period, wrapping from the last year back to
     /// 1871. Default false: only start years with a full horizon.
@@ -270,21 +224,19 @@ pub struct MarketInput {
 #[serde(deny_unknown_fields)]
 pub struct AssetInput {
     /// Arithmetic yearly mean (−0.2 to 0.3; inflation −0.05 to 0.2).
-    #[schema(minimum = -0.2, maximum = 0.3)]
     pub mean: Option<f64>,
     /// Yearly standard deviation (0 to 1; inflation 0 to 0.2).
-    #[schema(minimum = 0, maximum = 1)]
     pub volatility: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrelationsInput {
-    #[schema(minimum = -1, maximum = 1, example = 0.1)]
+    #[schema(example = 0.1)]
     pub stocks_bonds: Option<f64>,
-    #[schema(minimum = -1, maximum = 1, example = -0.1)]
+    #[schema(example = -0.1)]
     pub stocks_inflation: Option<f64>,
-    #[schema(minimum = -1, maximum = 1, example = -0.2)]
+    #[schema(example = -0.2)]
     pub bonds_inflation: Option<f64>,
 }
 
@@ -292,10 +244,10 @@ pub struct CorrelationsInput {
 #[serde(deny_unknown_fields)]
 pub struct SimulationInput {
     /// Simulated paths, 10 to the environment's `simulation.max_scenarios`. Default 1000.
-    #[schema(minimum = 10, maximum = 10000, example = 1000)]
+    #[schema(example = 1000)]
     pub scenarios: Option<u32>,
     /// Random seed (up to 2^53 − 1). Default: derived from the plan, so equal plans give equal answers.
-    #[schema(minimum = 0, maximum = 9007199254740991_u64, example = 42)]
+    #[schema(example = 42)]
     pub seed: Option<u64>,
 }
 

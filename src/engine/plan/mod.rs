@@ -5,6 +5,7 @@
 //! speak them. Adding a field is fine; renaming one breaks clients.
 
 mod defaults;
+pub mod fields;
 mod input;
 mod normalize;
 mod sections;
@@ -14,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use defaults::{PlanDefaults, StrategyDefaults};
+pub use fields::FieldError;
 pub use input::{PlanInput, StrategyName, parse_plan_json};
-pub use normalize::{FieldError, Limits};
+pub use normalize::Limits;
 pub use seed::{MAX_SEED, derive_seed};
 
 // Only `PlanInput::normalize` makes a `Plan` (its private `sealed` field rules out a struct

@@ -1,31 +1,13 @@
 //! Validation and normalization: `PlanInput` → `Plan`, or every field error at once.
 //!
-//! The ranges are those documented in `docs/api.md` ("Plan fields"). Each error names the field's
-//! contract path (`income[1].start_age`) so the API can list it and the form can show it next to
-//! its input. Nothing is clamped silently: an out-of-range value is an error, not a default.
+//! Each field's bounds and default come from the table of plan fields (`fields`); the checks
+//! here add the rules between fields. Each error names the field's contract path
+//! (`income[1].start_age`) so the API can list it and the form can show it next to its input.
+//! Nothing is clamped silently: an out-of-range value is an error, not a default.
 
-use std::ops::RangeInclusive;
-
-use serde::{Deserialize, Serialize};
-
+use super::fields::{FIELDS, Field, FieldError, Kind, find};
 use super::input::PlanInput;
 use super::{Fees, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
-
-/// One invalid field: its contract path and what is wrong, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub path: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Limits set by the environment rather than the contract.
 #[derive(Debug, Clone, Copy)]
@@ -34,22 +16,10 @@ pub struct Limits {
     pub max_scenarios: u32,
 }
 
-pub const MAX_TEXT_CHARS: usize = 80;
 pub const MAX_INCOME_STREAMS: usize = 20;
 pub const MAX_EVENTS: usize = 50;
-pub(super) const MIN_AGE: u32 = 18;
-pub(super) const MAX_AGE: u32 = 120;
 const MAX_YEARS: u32 = 100;
-const MIN_SCENARIOS: u32 = 10;
 pub(super) const WEIGHT_TOLERANCE: f64 = 1e-6;
-
-#[derive(Clone, Copy)]
-pub(super) enum Unit {
-    Dollars,
-    Plain,
-}
-
-pub(super) const MONEY_PER_YEAR: RangeInclusive<f64> = 0.0..=1_000_000.0;
 
 impl PlanInput {
     /// Checks every field and fills every default. On failure, returns all the errors found.
@@ -58,13 +28,23 @@ impl PlanInput {
         defaults: &PlanDefaults,
         limits: Limits,
     ) -> Result<Plan, Vec<FieldError>> {
-        let mut c = Checker::default();
+        self.normalize_with(FIELDS, defaults, limits)
+    }
+
+    /// [`Self::normalize`] against another table of fields (tests change a bound).
+    pub fn normalize_with(
+        &self,
+        fields: &[Field],
+        defaults: &PlanDefaults,
+        limits: Limits,
+    ) -> Result<Plan, Vec<FieldError>> {
+        let mut c = Checker::new(fields, defaults);
         let name = c.text("name", self.name.as_deref(), "Retirement plan");
 
         let current_age = c.required("current_age", self.current_age);
         let end_age = c.required("end_age", self.end_age);
-        let current_age = current_age.map(|a| c.age("current_age", a, MIN_AGE..=MAX_AGE - 1));
-        let end_age = end_age.map(|a| c.age("end_age", a, MIN_AGE + 1..=MAX_AGE));
+        let current_age = current_age.map(|a| c.age("current_age", a));
+        let end_age = end_age.map(|a| c.age("end_age", a));
         let (current_age, end_age) = match (current_age, end_age) {
             (Some(now), Some(end)) if end <= now => {
                 c.push(
@@ -81,27 +61,20 @@ impl PlanInput {
                 (now, now + 1)
             }
             (now, end) => {
-                let now = now.unwrap_or(MIN_AGE);
+                let now = now.unwrap_or_else(|| c.lowest("current_age") as u32);
                 (now, end.unwrap_or(now + 1).max(now + 1))
             }
         };
         let retirement_age = match self.retirement_age {
             None => current_age,
-            Some(age) => c.age("retirement_age", age, current_age..=end_age),
+            Some(age) => c.age_within("retirement_age", age, current_age, end_age),
         };
 
         let portfolio = Portfolio {
-            balance: c.required_number(
-                "portfolio.balance",
-                self.portfolio.balance,
-                1_000.0..=100_000_000.0,
-                Unit::Dollars,
-            ),
-            annual_contribution: c.number(
+            balance: c.required_number("portfolio.balance", self.portfolio.balance),
+            annual_contribution: c.optional(
                 "portfolio.annual_contribution",
-                self.portfolio.annual_contribution.unwrap_or(0.0),
-                MONEY_PER_YEAR,
-                Unit::Dollars,
+                self.portfolio.annual_contribution,
             ),
         };
         let allocation = c.allocation(self, defaults);
@@ -109,40 +82,32 @@ impl PlanInput {
         let income = c.income(self, retirement_age);
         let events = c.events(self, current_age, end_age);
         let fees = Fees {
-            expense_ratio: c.fraction(
-                "fees.expense_ratio",
-                self.fees.expense_ratio.unwrap_or(defaults.expense_ratio),
-                0.0..=0.05,
-            ),
+            expense_ratio: c.optional("fees.expense_ratio", self.fees.expense_ratio),
         };
         let tax = Tax {
-            effective_rate: c.fraction(
-                "tax.effective_rate",
-                self.tax.effective_rate.unwrap_or(defaults.tax_rate),
-                0.0..=0.6,
-            ),
+            effective_rate: c.optional("tax.effective_rate", self.tax.effective_rate),
         };
         let market = c.market(self, defaults);
-        let max_scenarios = limits.max_scenarios.max(MIN_SCENARIOS);
+        // The environment, not the table, caps the scenarios (`simulation.max_scenarios`).
+        let min_scenarios = c.lowest("simulation.scenarios") as u32;
+        let max_scenarios = limits.max_scenarios.max(min_scenarios);
         let scenarios = match self.simulation.scenarios {
-            None => defaults.scenarios.clamp(MIN_SCENARIOS, max_scenarios),
-            Some(n) if (MIN_SCENARIOS..=max_scenarios).contains(&n) => n,
+            None => defaults.scenarios.clamp(min_scenarios, max_scenarios),
+            Some(n) if (min_scenarios..=max_scenarios).contains(&n) => n,
             Some(_) => {
                 c.push(
                     "simulation.scenarios",
-                    format!("must be between {MIN_SCENARIOS} and {max_scenarios}"),
+                    format!("must be between {min_scenarios} and {max_scenarios}"),
                 );
-                MIN_SCENARIOS
+                min_scenarios
             }
         };
+        let max_seed = c.highest("simulation.seed") as u64;
         let seed = match self.simulation.seed {
-            Some(seed) if seed > super::MAX_SEED => {
+            Some(seed) if seed > max_seed => {
                 c.push(
                     "simulation.seed",
-                    format!(
-                        "must be between 0 and {} (2^53 − 1, so JSON keeps it exact)",
-                        super::MAX_SEED
-                    ),
+                    format!("must be between 0 and {max_seed} (2^53 − 1, so JSON keeps it exact)"),
                 );
                 None
             }
@@ -172,12 +137,21 @@ impl PlanInput {
     }
 }
 
-#[derive(Default)]
-pub(super) struct Checker {
+pub(super) struct Checker<'a> {
     pub(super) errors: Vec<FieldError>,
+    fields: &'a [Field],
+    defaults: &'a PlanDefaults,
 }
 
-impl Checker {
+impl<'a> Checker<'a> {
+    fn new(fields: &'a [Field], defaults: &'a PlanDefaults) -> Self {
+        Self {
+            errors: Vec::new(),
+            fields,
+            defaults,
+        }
+    }
+
     pub(super) fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.errors.push(FieldError::new(path, message));
     }
@@ -189,52 +163,92 @@ impl Checker {
         value
     }
 
-    pub(super) fn required_number(
-        &mut self,
-        path: &str,
-        value: Option<f64>,
-        range: RangeInclusive<f64>,
-        unit: Unit,
-    ) -> f64 {
+    /// The field at `path` (a concrete name such as `income[1].annual` will do).
+    ///
+    /// # Panics
+    /// When the table lacks it: every path checked here is declared there.
+    fn field(&self, path: &str) -> &'a Field {
+        find(self.fields, path).unwrap_or_else(|| panic!("{path} is not in the table of fields"))
+    }
+
+    fn bounds(&self, path: &str) -> (f64, f64) {
+        self.field(path)
+            .bounds()
+            .unwrap_or_else(|| panic!("{path} has no bounds"))
+    }
+
+    pub(super) fn lowest(&self, path: &str) -> f64 {
+        self.bounds(path).0
+    }
+
+    pub(super) fn highest(&self, path: &str) -> f64 {
+        self.bounds(path).1
+    }
+
+    pub(super) fn required_number(&mut self, path: &str, value: Option<f64>) -> f64 {
         match self.required(path, value) {
-            Some(v) => self.number(path, v, range, unit),
-            None => *range.start(),
+            Some(v) => self.number(path, v),
+            None => self.lowest(path),
         }
     }
 
-    /// Returns the value when valid, else records the error and returns the range's start so
-    /// later checks can go on without cascading errors.
-    pub(super) fn number(
-        &mut self,
-        path: &str,
-        value: f64,
-        range: RangeInclusive<f64>,
-        unit: Unit,
-    ) -> f64 {
-        if value.is_finite() && range.contains(&value) {
+    /// The field's own default under the configured defaults.
+    pub(super) fn default_number(&self, path: &str) -> f64 {
+        self.field(path)
+            .default_value(self.defaults)
+            .and_then(|v| v.as_f64())
+            .unwrap_or_else(|| panic!("{path} has no numeric default"))
+    }
+
+    /// The value given, or the field's default, checked against its bounds.
+    pub(super) fn optional(&mut self, path: &str, value: Option<f64>) -> f64 {
+        let value = value.unwrap_or_else(|| self.default_number(path));
+        self.number(path, value)
+    }
+
+    /// The value when it is within the field's bounds, else records the error and returns
+    /// the lower bound so later checks can go on without cascading errors.
+    pub(super) fn number(&mut self, path: &str, value: f64) -> f64 {
+        let (lo, hi) = self.bounds(path);
+        self.number_within(path, value, lo, hi)
+    }
+
+    /// [`Self::number`] within `lo..=hi` too (a bound set by another field).
+    pub(super) fn number_within(&mut self, path: &str, value: f64, lo: f64, hi: f64) -> f64 {
+        let (min, max) = self.bounds(path);
+        let (lo, hi) = (lo.max(min), hi.min(max));
+        if value.is_finite() && (lo..=hi).contains(&value) {
             return value;
         }
-        let (lo, hi) = (
-            format_bound(*range.start(), unit),
-            format_bound(*range.end(), unit),
-        );
-        self.push(path, format!("must be between {lo} and {hi}"));
-        *range.start()
-    }
-
-    pub(super) fn fraction(&mut self, path: &str, value: f64, range: RangeInclusive<f64>) -> f64 {
-        self.number(path, value, range, Unit::Plain)
-    }
-
-    pub(super) fn age(&mut self, path: &str, age: u32, range: RangeInclusive<u32>) -> u32 {
-        if range.contains(&age) {
-            return age;
-        }
+        let dollars = matches!(self.field(path).kind, Kind::Money { .. });
+        let bound = |v: f64| {
+            if dollars {
+                crate::format::money(v)
+            } else {
+                format!("{v}")
+            }
+        };
         self.push(
             path,
-            format!("must be between {} and {}", range.start(), range.end()),
+            format!("must be between {} and {}", bound(lo), bound(hi)),
         );
-        *range.start()
+        lo
+    }
+
+    pub(super) fn age(&mut self, path: &str, age: u32) -> u32 {
+        let (lo, hi) = self.bounds(path);
+        self.age_within(path, age, lo as u32, hi as u32)
+    }
+
+    /// A whole number (an age, a count of years) within its bounds and `lo..=hi`.
+    pub(super) fn age_within(&mut self, path: &str, age: u32, lo: u32, hi: u32) -> u32 {
+        let (min, max) = self.bounds(path);
+        let (lo, hi) = (lo.max(min as u32), hi.min(max as u32));
+        if (lo..=hi).contains(&age) {
+            return age;
+        }
+        self.push(path, format!("must be between {lo} and {hi}"));
+        lo
     }
 
     pub(super) fn text(&mut self, path: &str, value: Option<&str>, default: &str) -> String {
@@ -242,8 +256,12 @@ impl Checker {
             return default.to_owned();
         };
         let clean = sanitize_text(raw);
-        if clean.chars().count() > MAX_TEXT_CHARS {
-            self.push(path, format!("must be at most {MAX_TEXT_CHARS} characters"));
+        let max_chars = match self.field(path).kind {
+            Kind::Text { max_chars } => max_chars,
+            _ => panic!("{path} is not a text field"),
+        };
+        if clean.chars().count() > max_chars {
+            self.push(path, format!("must be at most {max_chars} characters"));
         }
         if clean.is_empty() {
             default.to_owned()
@@ -268,11 +286,4 @@ pub fn sanitize_text(raw: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn format_bound(value: f64, unit: Unit) -> String {
-    match unit {
-        Unit::Plain => format!("{value}"),
-        Unit::Dollars => crate::format::money(value),
-    }
 }

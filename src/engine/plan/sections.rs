@@ -1,33 +1,26 @@
 //! The checks of each plan section: allocation, spending, income, events and market.
 
 use super::input::{AssetInput, PlanInput, SpendingInput, StrategyName};
-use super::normalize::{
-    Checker, MAX_AGE, MAX_EVENTS, MAX_INCOME_STREAMS, MIN_AGE, MONEY_PER_YEAR, Unit,
-    WEIGHT_TOLERANCE,
-};
+use super::normalize::{Checker, MAX_EVENTS, MAX_INCOME_STREAMS, WEIGHT_TOLERANCE};
 use super::{
     Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, MarketModel,
     PlanDefaults, Spending, Strategy,
 };
 use crate::engine::market::cholesky;
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn allocation(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Allocation {
         let a = &input.allocation;
         let errors_before = self.errors.len();
-        let cash = self.fraction(
-            "allocation.cash",
-            a.cash.unwrap_or(defaults.cash),
-            0.0..=1.0,
-        );
+        let cash = self.optional("allocation.cash", a.cash);
         let (stocks, bonds) = match (a.stocks, a.bonds) {
             (None, None) => (defaults.stocks, defaults.bonds),
             (Some(s), None) => (s, 1.0 - s - cash),
             (None, Some(b)) => (1.0 - b - cash, b),
             (Some(s), Some(b)) => (s, b),
         };
-        let stocks = self.fraction("allocation.stocks", stocks, 0.0..=1.0);
-        let bonds = self.fraction("allocation.bonds", bonds, 0.0..=1.0);
+        let stocks = self.number("allocation.stocks", stocks);
+        let bonds = self.number("allocation.bonds", bonds);
         let sum = stocks + bonds + cash;
         // The sum is only worth a message when each weight is itself valid.
         if self.errors.len() == errors_before && (sum - 1.0).abs() > WEIGHT_TOLERANCE {
@@ -46,7 +39,7 @@ impl Checker {
                     );
                     stocks
                 }
-                Some(e) => self.fraction("allocation.glide_path.end_stocks", e, 0.0..=1.0),
+                Some(e) => self.number("allocation.glide_path.end_stocks", e),
                 None => stocks,
             };
             GlidePath { end_stocks }
@@ -66,8 +59,7 @@ impl Checker {
         allocation: &Allocation,
         end_age: u32,
     ) -> Spending {
-        let annual =
-            self.required_number("spending.annual", s.annual, MONEY_PER_YEAR, Unit::Dollars);
+        let annual = self.required_number("spending.annual", s.annual);
         let d = &defaults.strategy;
         let name = s.strategy.unwrap_or_default();
         let own: &[&str] = match name {
@@ -97,55 +89,37 @@ impl Checker {
         let floor = self.number(
             "spending.floor",
             s.floor.unwrap_or(annual * d.floor_fraction),
-            MONEY_PER_YEAR,
-            Unit::Dollars,
         );
         let strategy = match name {
             StrategyName::ConstantDollar => Strategy::ConstantDollar,
             StrategyName::ConstantPercent => {
-                let ceiling = s.ceiling.map(|c| {
-                    self.number("spending.ceiling", c, floor..=1_000_000.0, Unit::Dollars)
-                });
+                let ceiling = s
+                    .ceiling
+                    .map(|c| self.number_within("spending.ceiling", c, floor, f64::INFINITY));
                 Strategy::ConstantPercent {
-                    percent: self.fraction(
-                        "spending.percent",
-                        s.percent.unwrap_or(d.percent),
-                        0.001..=0.5,
-                    ),
+                    percent: self.optional("spending.percent", s.percent),
                     floor,
                     ceiling,
                 }
             }
             StrategyName::Guardrails => Strategy::Guardrails {
-                upper_guard: self.fraction(
-                    "spending.upper_guard",
-                    s.upper_guard.unwrap_or(d.upper_guard),
-                    0.01..=1.0,
-                ),
-                lower_guard: self.fraction(
-                    "spending.lower_guard",
-                    s.lower_guard.unwrap_or(d.lower_guard),
-                    0.01..=0.99,
-                ),
-                adjustment: self.fraction(
-                    "spending.adjustment",
-                    s.adjustment.unwrap_or(d.adjustment),
-                    0.01..=0.5,
-                ),
+                upper_guard: self.optional("spending.upper_guard", s.upper_guard),
+                lower_guard: self.optional("spending.lower_guard", s.lower_guard),
+                adjustment: self.optional("spending.adjustment", s.adjustment),
                 floor,
             },
             StrategyName::Vpw => Strategy::Vpw {
-                expected_real_return: self.fraction(
+                expected_real_return: self.number(
                     "spending.expected_real_return",
                     s.expected_real_return
                         .unwrap_or_else(|| vpw_default_return(d, allocation)),
-                    -0.05..=0.15,
                 ),
                 floor,
-                horizon_age: Some(self.age(
+                horizon_age: Some(self.age_within(
                     "spending.horizon_age",
                     s.horizon_age.unwrap_or(d.vpw_horizon_age.max(end_age)),
-                    end_age..=MAX_AGE,
+                    end_age,
+                    u32::MAX,
                 )),
             },
         };
@@ -167,13 +141,12 @@ impl Checker {
                 stream.name.as_deref(),
                 &format!("Income {}", i + 1),
             );
-            let annual =
-                self.required_number(&p("annual"), stream.annual, MONEY_PER_YEAR, Unit::Dollars);
+            let annual = self.required_number(&p("annual"), stream.annual);
             let start_age = stream.start_age.unwrap_or(retirement_age);
-            let start_age = self.age(&p("start_age"), start_age, MIN_AGE..=MAX_AGE);
+            let start_age = self.age(&p("start_age"), start_age);
             let stop = stream
                 .end_age
-                .map(|e| self.age(&p("end_age"), e, start_age + 1..=MAX_AGE));
+                .map(|e| self.age_within(&p("end_age"), e, start_age + 1, u32::MAX));
             out.push(Income {
                 name,
                 annual,
@@ -203,15 +176,10 @@ impl Checker {
                 &format!("Event {}", i + 1),
             );
             let age = match self.required(&p("age"), event.age) {
-                Some(age) => self.age(&p("age"), age, current_age..=end_age - 1),
+                Some(age) => self.age_within(&p("age"), age, current_age, end_age - 1),
                 None => current_age,
             };
-            let amount = self.required_number(
-                &p("amount"),
-                event.amount,
-                -100_000_000.0..=100_000_000.0,
-                Unit::Dollars,
-            );
+            let amount = self.required_number(&p("amount"), event.amount);
             out.push(Event {
                 name,
                 age,
@@ -225,48 +193,26 @@ impl Checker {
     pub(super) fn market(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Market {
         let m = &input.market;
         let d = &defaults.market;
-        let mut asset = |name: &str, given: &Option<AssetInput>, default: AssetAssumption| {
-            let (mean_range, vol_range) = if name == "inflation" {
-                (-0.05..=0.2, 0.0..=0.2)
-            } else {
-                (-0.2..=0.3, 0.0..=1.0)
-            };
+        let mut asset = |name: &str, given: &Option<AssetInput>| {
             let given = given.clone().unwrap_or_default();
             AssetAssumption {
-                mean: self.fraction(
-                    &format!("market.{name}.mean"),
-                    given.mean.unwrap_or(default.mean),
-                    mean_range,
-                ),
-                volatility: self.fraction(
-                    &format!("market.{name}.volatility"),
-                    given.volatility.unwrap_or(default.volatility),
-                    vol_range,
-                ),
+                mean: self.optional(&format!("market.{name}.mean"), given.mean),
+                volatility: self.optional(&format!("market.{name}.volatility"), given.volatility),
             }
         };
-        let stocks = asset("stocks", &m.stocks, d.stocks);
-        let bonds = asset("bonds", &m.bonds, d.bonds);
-        let cash = asset("cash", &m.cash, d.cash);
-        let inflation = asset("inflation", &m.inflation, d.inflation);
+        let stocks = asset("stocks", &m.stocks);
+        let bonds = asset("bonds", &m.bonds);
+        let cash = asset("cash", &m.cash);
+        let inflation = asset("inflation", &m.inflation);
         let given = m.correlations.clone().unwrap_or_default();
         let errors_before = self.errors.len();
-        let dc = d.correlations;
-        let mut corr = |field: &str, value: Option<f64>, default: f64| {
-            self.fraction(
-                &format!("market.correlations.{field}"),
-                value.unwrap_or(default),
-                -1.0..=1.0,
-            )
+        let mut corr = |field: &str, value: Option<f64>| {
+            self.optional(&format!("market.correlations.{field}"), value)
         };
         let correlations = Correlations {
-            stocks_bonds: corr("stocks_bonds", given.stocks_bonds, dc.stocks_bonds),
-            stocks_inflation: corr(
-                "stocks_inflation",
-                given.stocks_inflation,
-                dc.stocks_inflation,
-            ),
-            bonds_inflation: corr("bonds_inflation", given.bonds_inflation, dc.bonds_inflation),
+            stocks_bonds: corr("stocks_bonds", given.stocks_bonds),
+            stocks_inflation: corr("stocks_inflation", given.stocks_inflation),
+            bonds_inflation: corr("bonds_inflation", given.bonds_inflation),
         };
         if self.errors.len() == errors_before && cholesky(&correlations).is_none() {
             self.push(
@@ -277,7 +223,7 @@ impl Checker {
         let fat_tails_df = m
             .fat_tails_df
             .or(d.fat_tails_df)
-            .map(|df| self.fraction("market.fat_tails_df", df, 3.0..=100.0));
+            .map(|df| self.number("market.fat_tails_df", df));
         let model = m.model.unwrap_or(d.model);
         if model != MarketModel::Lognormal && m.fat_tails_df.is_some() {
             self.push(
@@ -287,7 +233,9 @@ impl Checker {
         }
         let block_years = match (model, m.block_years) {
             (MarketModel::Bootstrap, given) => {
-                Some(self.age("market.block_years", given.unwrap_or(1), 1..=30))
+                let years =
+                    given.unwrap_or_else(|| self.default_number("market.block_years") as u32);
+                Some(self.age("market.block_years", years))
             }
             (_, Some(_)) => {
                 self.push(

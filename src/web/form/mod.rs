@@ -5,7 +5,6 @@
 //! what the user entered. Empty means "use the default". Repeatable rows (income, events)
 //! are added and removed by submit buttons, so they work without JavaScript.
 
-pub mod fields;
 mod view;
 
 use std::collections::BTreeMap;
@@ -13,10 +12,10 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Number, Value};
 
 use crate::engine::Plan;
+use crate::engine::plan::fields::{self, FIELDS, Field, Kind, Only, Section};
 use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
 use crate::format::trim_decimals;
-use fields::{Kind, Only, Spec};
-pub use view::{FormView, form_view};
+pub use view::{FormView, form_view, form_view_with};
 
 /// Rows a form may hold; the server's own limits are higher, and a 422 names them.
 const MAX_ROWS: usize = 20;
@@ -78,7 +77,7 @@ impl Values {
                 action = Action::parse(&value);
                 continue;
             }
-            let Some(spec) = fields::find(&name) else {
+            let Some(spec) = fields::find(FIELDS, &name) else {
                 continue;
             };
             let value = value.trim().to_string();
@@ -114,22 +113,21 @@ impl Values {
     /// The values of a JSON plan (the defaults, or a stored normalized plan).
     pub fn from_json(plan: &Value) -> Self {
         let mut values = Self::default();
-        for spec in fields::fixed() {
+        for spec in fixed() {
             if let Some(v) = lookup(plan, spec.path) {
                 values
                     .map
                     .insert(spec.path.to_string(), display(spec.kind, v));
             }
         }
-        for (kind, specs) in [("income", fields::INCOME), ("events", fields::EVENTS)] {
+        for (kind, section) in [("income", Section::Income), ("events", Section::Events)] {
             for row in plan
                 .get(kind)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
-                let row = specs
-                    .iter()
+                let row = in_section(FIELDS, section)
                     .filter_map(|spec| {
                         let field = spec.path.rsplit('.').next()?;
                         Some((field.to_string(), display(spec.kind, row.get(field)?)))
@@ -170,8 +168,16 @@ impl Values {
     pub fn apply(&mut self, action: &Action) -> bool {
         match *action {
             Action::AddRow(kind) if self.rows(kind) < MAX_ROWS => {
-                let mut row = BTreeMap::new();
-                row.insert("inflation_adjusted".to_string(), "true".to_string());
+                // A new row shows its flags' defaults (`inflation_adjusted`).
+                let row = FIELDS
+                    .iter()
+                    .filter(|f| f.kind == Kind::Flag && f.path.starts_with(kind))
+                    .filter_map(|f| {
+                        let value = f.default_value(&PlanDefaults::default())?;
+                        let name = f.path.rsplit('.').next()?;
+                        Some((name.to_string(), display(f.kind, &value)))
+                    })
+                    .collect();
                 self.push_row(kind, row);
                 true
             }
@@ -207,7 +213,7 @@ impl Values {
     pub fn to_input(&self) -> (PlanInput, Vec<FieldError>) {
         let strategy = self.get("spending.strategy");
         let model = self.get("market.model");
-        let applies = |spec: &Spec| match spec.only {
+        let applies = |spec: &Field| match spec.only {
             Only::Always => true,
             Only::Strategies(list) => list.contains(&if strategy.is_empty() {
                 "constant_dollar"
@@ -219,7 +225,7 @@ impl Values {
         let mut json = Value::Object(Map::new());
         let mut errors = Vec::new();
         for (name, text) in &self.map {
-            let Some(spec) = fields::find(name) else {
+            let Some(spec) = fields::find(FIELDS, name) else {
                 continue;
             };
             if text.is_empty() || !applies(spec) {
@@ -291,29 +297,32 @@ fn row_kind(path: &str) -> &'static str {
 }
 
 fn is_flag(kind: &str, field: &str) -> bool {
-    fields::find(&format!("{kind}[].{field}")).is_some_and(|s| s.kind == Kind::Flag)
+    fields::find(FIELDS, &format!("{kind}[].{field}")).is_some_and(|s| s.kind == Kind::Flag)
 }
 
-/// The configured defaults as a partial plan, in contract paths.
+/// The fields of one section of `table`, in form order.
+fn in_section(table: &[Field], section: Section) -> impl Iterator<Item = &Field> {
+    table.iter().filter(move |f| f.section == section)
+}
+
+/// Every field that is not in a repeatable row.
+fn fixed() -> impl Iterator<Item = &'static Field> {
+    FIELDS
+        .iter()
+        .filter(|f| !matches!(f.section, Section::Income | Section::Events))
+}
+
+/// The configured defaults as a partial plan, in contract paths: each field's own default
+/// from the table, the scenarios within this environment's limit.
 fn defaults_json(d: &PlanDefaults, max_scenarios: u32) -> Value {
-    let s = &d.strategy;
-    let mut market = serde_json::to_value(&d.market).expect("market assumptions serialize");
-    market["block_years"] = d.market.block_years.unwrap_or(1).into();
-    market["wrap_around"] = d.market.wrap_around.unwrap_or(false).into();
-    serde_json::json!({
-        "allocation": { "stocks": d.stocks, "bonds": d.bonds, "cash": d.cash },
-        "fees": { "expense_ratio": d.expense_ratio },
-        "tax": { "effective_rate": d.tax_rate },
-        "spending": {
-            "strategy": "constant_dollar",
-            "percent": s.percent,
-            "upper_guard": s.upper_guard,
-            "lower_guard": s.lower_guard,
-            "adjustment": s.adjustment,
-        },
-        "market": market,
-        "simulation": { "scenarios": d.scenarios.min(max_scenarios) },
-    })
+    let mut json = Value::Object(Map::new());
+    for field in fixed() {
+        if let Some(value) = field.default_value(d).filter(|v| !v.is_null()) {
+            insert(&mut json, field.path, value);
+        }
+    }
+    json["simulation"]["scenarios"] = d.scenarios.min(max_scenarios).into();
+    json
 }
 
 /// `plan["a"]["b"]` for the path `a.b`.

@@ -2,8 +2,9 @@
 //! and in a summary at the top that links to each.
 
 use super::Values;
-use super::fields::{self, Kind, Only, Spec};
+use super::in_section;
 use crate::engine::plan::FieldError;
+use crate::engine::plan::fields::{self, FIELDS, Field, Kind, Only, Section};
 use crate::format::{money, trim_decimals};
 
 pub struct FormView {
@@ -72,29 +73,41 @@ pub fn form_view(
     max_scenarios: u32,
     changed_market: bool,
 ) -> FormView {
-    let field = |spec: &Spec, name: String| field_view(spec, name, values, errors, max_scenarios);
-    let list = |specs: &[Spec]| -> Vec<FieldView> {
-        specs.iter().map(|s| field(s, s.path.to_string())).collect()
+    form_view_with(FIELDS, values, errors, max_scenarios, changed_market)
+}
+
+/// [`form_view`] from another table of fields (tests change a bound).
+pub fn form_view_with(
+    table: &[Field],
+    values: &Values,
+    errors: &[FieldError],
+    max_scenarios: u32,
+    changed_market: bool,
+) -> FormView {
+    let field = |spec: &Field, name: String| field_view(spec, name, values, errors, max_scenarios);
+    let list = |section: Section| -> Vec<FieldView> {
+        in_section(table, section)
+            .map(|s| field(s, s.path.to_string()))
+            .collect()
     };
-    let rows = |count: usize, specs: &[Spec]| -> Vec<RowView> {
+    let rows = |count: usize, section: Section| -> Vec<RowView> {
         (0..count)
             .map(|index| RowView {
                 index,
-                fields: specs
-                    .iter()
+                fields: in_section(table, section)
                     .map(|s| field(s, s.path.replace("[]", &format!("[{index}]"))))
                     .collect(),
             })
             .collect()
     };
     let mut view = FormView {
-        about: list(fields::ABOUT),
-        savings: list(fields::SAVINGS),
-        spending: list(fields::SPENDING),
-        market: list(fields::MARKET),
-        simulation: list(fields::SIMULATION),
-        income: rows(values.income_rows, fields::INCOME),
-        events: rows(values.event_rows, fields::EVENTS),
+        about: list(Section::About),
+        savings: list(Section::Savings),
+        spending: list(Section::Spending),
+        market: list(Section::Market),
+        simulation: list(Section::Simulation),
+        income: rows(values.income_rows, Section::Income),
+        events: rows(values.event_rows, Section::Events),
         errors: Vec::new(),
         market_summary: market_summary(values),
         market_open: changed_market,
@@ -169,7 +182,7 @@ fn owns(name: &str, path: &str) -> bool {
 }
 
 fn field_view(
-    spec: &Spec,
+    spec: &Field,
     name: String,
     values: &Values,
     errors: &[FieldError],
@@ -184,12 +197,12 @@ fn field_view(
         control: "number",
         min: String::new(),
         max: String::new(),
-        step: "any",
+        step: spec.step(),
         range: range_text(spec, max_scenarios),
         maxlength: 0,
         checked: value == "true",
         value,
-        required: spec.required,
+        required: spec.required(),
         options: Vec::new(),
         error: None,
         only: String::new(),
@@ -201,9 +214,7 @@ fn field_view(
         Kind::Money { .. } | Kind::Percent { .. } | Kind::Decimal { .. } => {
             (view.min, view.max) = (min, max);
         }
-        Kind::Integer { .. } => {
-            (view.min, view.max, view.step) = (min, max, "1");
-        }
+        Kind::Integer { .. } => (view.min, view.max) = (min, max),
         Kind::Text { max_chars } => {
             view.control = "text";
             view.maxlength = max_chars;
@@ -249,7 +260,7 @@ fn field_view(
 }
 
 /// The field's bounds in the units the user types: percentages for shares.
-fn bounds(spec: &Spec, max_scenarios: u32) -> (String, String) {
+fn bounds(spec: &Field, max_scenarios: u32) -> (String, String) {
     let f = |v: f64| trim_decimals(v, 4);
     match spec.kind {
         Kind::Money { min, max } | Kind::Decimal { min, max } => (f(min), f(max)),
@@ -264,7 +275,7 @@ fn bounds(spec: &Spec, max_scenarios: u32) -> (String, String) {
 }
 
 /// The bounds as people read them.
-fn range_text(spec: &Spec, max_scenarios: u32) -> String {
+fn range_text(spec: &Field, max_scenarios: u32) -> String {
     let whole = |v: f64| money(v).trim_start_matches('$').to_string();
     match spec.kind {
         Kind::Money { min, max } => format!("{} to {}", money(min), money(max)),

@@ -1,0 +1,458 @@
+//! The table of plan fields: for each, its contract path, label, unit, bounds, step, default
+//! and help. This is the one place a field is declared. Normalization checks its bounds and
+//! fills its defaults from here, the form draws its inputs from here, the OpenAPI document
+//! takes its `minimum` and `maximum` from here, and the analysis its search ceilings.
+//!
+//! Bounds are in contract units: a share is `0.6`, shown and typed in the form as `60` %.
+//! Some fields are also checked against others (the retirement age lies between the age now
+//! and the end age; a ceiling is at least the floor); the table holds the outer bounds.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{MAX_SEED, PlanDefaults};
+
+/// One invalid field: its contract path and what is wrong, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Dollars, any amount in the range.
+    Money {
+        min: f64,
+        max: f64,
+    },
+    /// A share in the contract (`0.6`), shown and typed as a percentage (`60`).
+    Percent {
+        min: f64,
+        max: f64,
+    },
+    /// A whole number.
+    Integer {
+        min: u64,
+        max: u64,
+    },
+    /// A plain decimal (correlations, degrees of freedom).
+    Decimal {
+        min: f64,
+        max: f64,
+    },
+    Text {
+        max_chars: usize,
+    },
+    Choice(&'static [(&'static str, &'static str)]),
+    /// Yes or no.
+    Flag,
+}
+
+/// When a field applies: the server refuses another strategy's or model's parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Only {
+    Always,
+    Strategies(&'static [&'static str]),
+    Model(&'static str),
+}
+
+/// The part of the plan a field belongs to (and the form's section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    About,
+    Savings,
+    Spending,
+    /// Repeatable: `income[].…`.
+    Income,
+    /// Repeatable: `events[].…`.
+    Events,
+    Market,
+    Simulation,
+}
+
+/// What an omitted field becomes.
+#[derive(Debug, Clone, Copy)]
+pub enum Fallback {
+    /// Nothing: the plan is refused without it.
+    Required,
+    /// Nothing, or a value worked out from other fields: the help says which.
+    Empty,
+    Number(f64),
+    Flag(bool),
+    Choice(&'static str),
+    /// The service's configured default (`[plan_defaults]`).
+    Config(fn(&PlanDefaults) -> Value),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The contract path; in a repeatable row `[]` stands for the index (`income[].annual`).
+    pub path: &'static str,
+    pub section: Section,
+    pub label: &'static str,
+    /// Shown after the input: `$`, `%`, `years`.
+    pub unit: &'static str,
+    pub kind: Kind,
+    pub default: Fallback,
+    pub help: &'static str,
+    pub only: Only,
+}
+
+impl Field {
+    pub fn required(&self) -> bool {
+        matches!(self.default, Fallback::Required)
+    }
+
+    /// The bounds as numbers, for the numeric kinds.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        match self.kind {
+            Kind::Money { min, max } | Kind::Percent { min, max } | Kind::Decimal { min, max } => {
+                Some((min, max))
+            }
+            Kind::Integer { min, max } => Some((min as f64, max as f64)),
+            _ => None,
+        }
+    }
+
+    /// The smallest change an input makes: `1` for whole numbers, `any` otherwise.
+    pub fn step(&self) -> &'static str {
+        match self.kind {
+            Kind::Integer { .. } => "1",
+            _ => "any",
+        }
+    }
+
+    /// The value an omitted field takes under `defaults`, if it has one of its own.
+    pub fn default_value(&self, defaults: &PlanDefaults) -> Option<Value> {
+        match self.default {
+            Fallback::Required | Fallback::Empty => None,
+            Fallback::Number(n) => Some(n.into()),
+            Fallback::Flag(b) => Some(b.into()),
+            Fallback::Choice(c) => Some(c.into()),
+            Fallback::Config(f) => Some(f(defaults)),
+        }
+    }
+}
+
+const fn field(
+    path: &'static str,
+    section: Section,
+    label: &'static str,
+    unit: &'static str,
+    kind: Kind,
+) -> Field {
+    Field {
+        path,
+        section,
+        label,
+        unit,
+        kind,
+        default: Fallback::Empty,
+        help: "",
+        only: Only::Always,
+    }
+}
+
+impl Field {
+    const fn help(mut self, help: &'static str) -> Self {
+        self.help = help;
+        self
+    }
+
+    const fn default(mut self, default: Fallback) -> Self {
+        self.default = default;
+        self
+    }
+
+    const fn needed(mut self) -> Self {
+        self.default = Fallback::Required;
+        self
+    }
+
+    const fn only(mut self, only: Only) -> Self {
+        self.only = only;
+        self
+    }
+}
+
+const fn money(min: f64, max: f64) -> Kind {
+    Kind::Money { min, max }
+}
+const fn pct(min: f64, max: f64) -> Kind {
+    Kind::Percent { min, max }
+}
+const fn int(min: u64, max: u64) -> Kind {
+    Kind::Integer { min, max }
+}
+const fn decimal(min: f64, max: f64) -> Kind {
+    Kind::Decimal { min, max }
+}
+const TEXT: Kind = Kind::Text { max_chars: 80 };
+const MONEY_PER_YEAR: Kind = money(0.0, 1_000_000.0);
+const AGE: Kind = int(18, 120);
+const RETURN: Kind = pct(-0.2, 0.3);
+const VOLATILITY: Kind = pct(0.0, 1.0);
+const CORRELATION: Kind = decimal(-1.0, 1.0);
+
+pub const STRATEGIES: &[(&str, &str)] = &[
+    ("constant_dollar", "Constant dollar (4% rule)"),
+    ("constant_percent", "Constant percentage"),
+    ("guardrails", "Guardrails (Guyton-Klinger)"),
+    ("vpw", "Variable percentage (VPW)"),
+];
+
+pub const MODELS: &[(&str, &str)] = &[
+    ("lognormal", "Lognormal returns from the assumptions below"),
+    (
+        "historical",
+        "Every rolling period of US history since 1871",
+    ),
+    ("bootstrap", "Random years (or blocks) of US history"),
+];
+
+const VARIABLE: Only = Only::Strategies(&["constant_percent", "guardrails", "vpw"]);
+const PERCENT_ONLY: Only = Only::Strategies(&["constant_percent"]);
+const GUARDRAILS: Only = Only::Strategies(&["guardrails"]);
+const VPW: Only = Only::Strategies(&["vpw"]);
+const LOGNORMAL: Only = Only::Model("lognormal");
+
+use Section::{About, Events, Income, Market, Savings, Simulation, Spending};
+
+/// Every plan field, in form order.
+pub const FIELDS: &[Field] = &[
+    field("name", About, "Plan name", "", TEXT)
+        .default(Fallback::Choice("Retirement plan"))
+        .help("Shown on the result page and the report."),
+    field("current_age", About, "Your age now", "years", int(18, 119)).needed(),
+    field("retirement_age", About, "Retirement age", "years", AGE)
+        .help("Contributions stop and spending starts. Leave empty if you are already retired."),
+    field("end_age", About, "Plan until age", "years", int(19, 120))
+        .help("The money should last until this age; at most 100 years from now.")
+        .needed(),
+    field(
+        "portfolio.balance",
+        Savings,
+        "Invested savings today",
+        "$",
+        money(1_000.0, 100_000_000.0),
+    )
+    .needed(),
+    field(
+        "portfolio.annual_contribution",
+        Savings,
+        "Yearly contribution",
+        "$",
+        MONEY_PER_YEAR,
+    )
+    .default(Fallback::Number(0.0))
+    .help("Added each year until retirement, in today's dollars."),
+    field("allocation.stocks", Savings, "Stocks", "%", pct(0.0, 1.0))
+        .default(Fallback::Config(|d| d.stocks.into())),
+    field("allocation.bonds", Savings, "Bonds", "%", pct(0.0, 1.0))
+        .default(Fallback::Config(|d| d.bonds.into())),
+    field("allocation.cash", Savings, "Cash", "%", pct(0.0, 1.0))
+        .default(Fallback::Config(|d| d.cash.into()))
+        .help("Stocks, bonds and cash add up to 100%; the portfolio is rebalanced yearly."),
+    field(
+        "allocation.glide_path.end_stocks",
+        Savings,
+        "Stocks at the end",
+        "%",
+        pct(0.0, 1.0),
+    )
+    .help("Optional: move the stock share gradually to this by the end age."),
+    field("fees.expense_ratio", Savings, "Yearly fees", "%", pct(0.0, 0.05))
+        .default(Fallback::Config(|d| d.expense_ratio.into()))
+        .help("Fund and advisory costs as a share of savings."),
+    field(
+        "spending.strategy",
+        Spending,
+        "Withdrawal strategy",
+        "",
+        Kind::Choice(STRATEGIES),
+    )
+    .default(Fallback::Choice("constant_dollar"))
+    .help("How spending changes from year to year."),
+    field("spending.annual", Spending, "Yearly spending", "$", MONEY_PER_YEAR)
+        .help("In the first year of retirement, in today's dollars, before tax.")
+        .needed(),
+    field("tax.effective_rate", Spending, "Tax on withdrawals", "%", pct(0.0, 0.6))
+        .default(Fallback::Config(|d| d.tax_rate.into()))
+        .help("Withdrawals are grossed up so that you can spend the amount above."),
+    field("spending.floor", Spending, "Spending floor", "$", MONEY_PER_YEAR)
+        .help("Variable strategies: the odds count a year below this as a failure, apart from running out of money. Empty: half of yearly spending.")
+        .only(VARIABLE),
+    field("spending.percent", Spending, "Share of savings spent", "%", pct(0.001, 0.5))
+        .default(Fallback::Config(|d| d.strategy.percent.into()))
+        .only(PERCENT_ONLY),
+    field("spending.ceiling", Spending, "Spending ceiling", "$", MONEY_PER_YEAR)
+        .help("Optional: never spend more than this in a year.")
+        .only(PERCENT_ONLY),
+    field("spending.upper_guard", Spending, "Upper guard", "%", pct(0.01, 1.0))
+        .default(Fallback::Config(|d| d.strategy.upper_guard.into()))
+        .help("Cut spending when the withdrawal rate rises this far above the initial rate.")
+        .only(GUARDRAILS),
+    field("spending.lower_guard", Spending, "Lower guard", "%", pct(0.01, 0.99))
+        .default(Fallback::Config(|d| d.strategy.lower_guard.into()))
+        .help("Raise spending when the rate falls this far below it.")
+        .only(GUARDRAILS),
+    field("spending.adjustment", Spending, "Adjustment", "%", pct(0.01, 0.5))
+        .default(Fallback::Config(|d| d.strategy.adjustment.into()))
+        .help("Size of each cut or raise.")
+        .only(GUARDRAILS),
+    field(
+        "spending.expected_real_return",
+        Spending,
+        "Expected real return",
+        "%",
+        pct(-0.05, 0.15),
+    )
+    .help("Used to amortize savings over the years left. Empty: 5% for stocks and 1.9% for bonds and cash, weighted by your allocation (3.76% at 60/40), as in the Bogleheads VPW table.")
+    .only(VPW),
+    field("spending.horizon_age", Spending, "Spend down by age", "years", int(19, 120))
+        .help("VPW spends what is left in the year before this age. Empty: 100, or the planning age when later.")
+        .only(VPW),
+    field("income[].name", Income, "Name", "", TEXT).help("Social Security, a pension, rent…"),
+    field("income[].annual", Income, "Yearly amount", "$", MONEY_PER_YEAR).needed(),
+    field("income[].start_age", Income, "From age", "years", AGE).needed(),
+    field("income[].end_age", Income, "Until age", "years", int(19, 120)).help("Empty: for life."),
+    field("income[].inflation_adjusted", Income, "Rises with inflation", "", Kind::Flag)
+        .default(Fallback::Flag(true))
+        .help("Social Security does; most pensions do not."),
+    field("events[].name", Events, "Name", "", TEXT).help("A new roof, an inheritance…"),
+    field("events[].age", Events, "At age", "years", int(18, 119)).needed(),
+    field(
+        "events[].amount",
+        Events,
+        "Amount",
+        "$",
+        money(-100_000_000.0, 100_000_000.0),
+    )
+    .help("Negative for a cost, positive for money coming in.")
+    .needed(),
+    field("events[].inflation_adjusted", Events, "In today's dollars", "", Kind::Flag)
+        .default(Fallback::Flag(true))
+        .help("Otherwise the amount is in dollars of that year."),
+    field("market.model", Market, "Market model", "", Kind::Choice(MODELS))
+        .default(Fallback::Config(|d| d.market.model.as_str().into()))
+        .help("How the returns of future years are drawn."),
+    field("market.stocks.mean", Market, "Stocks: mean return", "%", RETURN)
+        .default(Fallback::Config(|d| d.market.stocks.mean.into())),
+    field("market.stocks.volatility", Market, "Stocks: volatility", "%", VOLATILITY)
+        .default(Fallback::Config(|d| d.market.stocks.volatility.into())),
+    field("market.bonds.mean", Market, "Bonds: mean return", "%", RETURN)
+        .default(Fallback::Config(|d| d.market.bonds.mean.into())),
+    field("market.bonds.volatility", Market, "Bonds: volatility", "%", VOLATILITY)
+        .default(Fallback::Config(|d| d.market.bonds.volatility.into())),
+    field("market.cash.mean", Market, "Cash: mean return", "%", RETURN)
+        .default(Fallback::Config(|d| d.market.cash.mean.into())),
+    field("market.cash.volatility", Market, "Cash: volatility", "%", VOLATILITY)
+        .default(Fallback::Config(|d| d.market.cash.volatility.into())),
+    field("market.inflation.mean", Market, "Inflation: mean", "%", pct(-0.05, 0.2))
+        .default(Fallback::Config(|d| d.market.inflation.mean.into())),
+    field("market.inflation.volatility", Market, "Inflation: volatility", "%", pct(0.0, 0.2))
+        .default(Fallback::Config(|d| d.market.inflation.volatility.into())),
+    field(
+        "market.correlations.stocks_bonds",
+        Market,
+        "Correlation stocks–bonds",
+        "",
+        CORRELATION,
+    )
+    .default(Fallback::Config(|d| d.market.correlations.stocks_bonds.into())),
+    field(
+        "market.correlations.stocks_inflation",
+        Market,
+        "Correlation stocks–inflation",
+        "",
+        CORRELATION,
+    )
+    .default(Fallback::Config(|d| d.market.correlations.stocks_inflation.into())),
+    field(
+        "market.correlations.bonds_inflation",
+        Market,
+        "Correlation bonds–inflation",
+        "",
+        CORRELATION,
+    )
+    .default(Fallback::Config(|d| d.market.correlations.bonds_inflation.into())),
+    field("market.fat_tails_df", Market, "Fat tails", "df", decimal(3.0, 100.0))
+        .default(Fallback::Config(|d| d.market.fat_tails_df.into()))
+        .help("Optional: Student-t degrees of freedom (3 to 100). Lower means more extreme years, but the volatility stays the same, so ordinary years get calmer and the odds can rise. The result lists the chance of a bad stock year.")
+        .only(LOGNORMAL),
+    field("market.block_years", Market, "Block length", "years", int(1, 30))
+        .default(Fallback::Config(|d| d.market.block_years.unwrap_or(1).into()))
+        .help("Bootstrap: years drawn together, keeping runs of good and bad years.")
+        .only(Only::Model("bootstrap")),
+    field("market.wrap_around", Market, "Wrap around", "", Kind::Flag)
+        .default(Fallback::Config(|d| d.market.wrap_around.unwrap_or(false).into()))
+        .help("Historical: let every year start a period, continuing from 1871 after the last year.")
+        .only(Only::Model("historical")),
+    // The environment's `simulation.max_scenarios` lowers the maximum (`Limits`).
+    field("simulation.scenarios", Simulation, "Simulated futures", "", int(10, 10_000))
+        .default(Fallback::Config(|d| d.scenarios.into())),
+    field("simulation.seed", Simulation, "Random seed", "", int(0, MAX_SEED))
+        .help("Empty: derived from the plan, so the same plan always gives the same answer."),
+];
+
+/// `income[2].annual` → (`income[].annual`, Some(2)); other names unchanged.
+pub fn row_template(name: &str) -> (String, Option<usize>) {
+    let Some(open) = name.find('[') else {
+        return (name.to_string(), None);
+    };
+    let Some(close) = name[open..].find(']') else {
+        return (name.to_string(), None);
+    };
+    let index = name[open + 1..open + close].parse().ok();
+    let template = format!("{}[]{}", &name[..open], &name[open + close + 1..]);
+    (template, index)
+}
+
+/// The field of a concrete name in `table` (`income[2].annual` → `income[].annual`).
+pub fn find<'a>(table: &'a [Field], name: &str) -> Option<&'a Field> {
+    let (template, _) = row_template(name);
+    table.iter().find(|field| field.path == template)
+}
+
+/// The upper bound of the field at `path` in [`FIELDS`].
+///
+/// # Panics
+/// When `path` names no numeric field: a typo in a constant path.
+pub fn max(path: &str) -> f64 {
+    find(FIELDS, path)
+        .and_then(Field::bounds)
+        .unwrap_or_else(|| panic!("{path} is not a numeric plan field"))
+        .1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_rows_name_their_index() {
+        for (i, a) in FIELDS.iter().enumerate() {
+            assert!(
+                FIELDS[i + 1..].iter().all(|b| b.path != a.path),
+                "{} twice",
+                a.path
+            );
+        }
+        assert_eq!(
+            row_template("income[2].annual"),
+            ("income[].annual".into(), Some(2))
+        );
+        assert_eq!(find(FIELDS, "events[7].age").unwrap().label, "At age");
+        assert_eq!(max("spending.annual"), 1_000_000.0);
+    }
+}

@@ -1,0 +1,226 @@
+//! The table of plan fields is the one source of every field's bounds: normalization holds
+//! each numeric field to exactly its table bounds, and changing a bound in the table changes
+//! the 422, the form and the OpenAPI document together.
+
+use glidepath::api::openapi::document_with;
+use glidepath::engine::PlanDefaults;
+use glidepath::engine::plan::fields::{FIELDS, Field, Kind};
+use glidepath::engine::plan::{FieldError, Limits, parse_plan_json};
+use glidepath::web::form::{Values, form_view_with};
+use serde_json::{Value, json};
+
+const LIMITS: Limits = Limits {
+    max_scenarios: 10_000,
+};
+
+fn base() -> Value {
+    json!({
+        "current_age": 60, "end_age": 95,
+        "portfolio": {"balance": 1_000_000}, "spending": {"annual": 40_000},
+    })
+}
+
+/// Sets `plan["a"]["b"]` for `a.b`, and `plan["income"][0]["annual"]` for `income[].annual`.
+fn set(plan: &mut Value, path: &str, value: Value) {
+    let mut node = plan;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let (key, row) = match part.strip_suffix("[]") {
+            Some(key) => (key, true),
+            None => (*part, false),
+        };
+        if i + 1 == parts.len() {
+            node[key] = value;
+            return;
+        }
+        if node.get(key).is_none() {
+            node[key] = if row { json!([{}]) } else { json!({}) };
+        }
+        node = if row {
+            &mut node[key][0]
+        } else {
+            &mut node[key]
+        };
+    }
+}
+
+/// What a field's bound needs of its neighbours: ages are checked against each other, and
+/// strategy and model parameters apply to their own strategy or model only.
+fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
+    let strategy = |name: &str| ("spending.strategy", json!(name));
+    match (path, bound) {
+        ("current_age", "max") => vec![("end_age", json!(120))],
+        ("end_age", "min") | ("retirement_age", "min") => vec![("current_age", json!(18))],
+        ("retirement_age", "max") => vec![("end_age", json!(120))],
+        ("events[].age", "min") => vec![("current_age", json!(18))],
+        ("events[].age", "max") => vec![("end_age", json!(120))],
+        ("income[].end_age", "min") => vec![("income[].start_age", json!(18))],
+        ("spending.ceiling", "min") => {
+            vec![strategy("constant_percent"), ("spending.floor", json!(0))]
+        }
+        ("spending.floor" | "spending.ceiling" | "spending.percent", _) => {
+            vec![strategy("constant_percent")]
+        }
+        ("spending.upper_guard" | "spending.lower_guard" | "spending.adjustment", _) => {
+            vec![strategy("guardrails")]
+        }
+        ("spending.expected_real_return", _) => vec![strategy("vpw")],
+        ("spending.horizon_age", "min") => vec![
+            strategy("vpw"),
+            ("current_age", json!(18)),
+            ("end_age", json!(19)),
+        ],
+        ("spending.horizon_age", _) => vec![strategy("vpw")],
+        ("market.block_years", _) => vec![("market.model", json!("bootstrap"))],
+        // A correlation of ±1 holds only when the other two allow it.
+        (c, _) if c.starts_with("market.correlations.") => vec![
+            ("market.correlations.stocks_bonds", json!(0)),
+            ("market.correlations.stocks_inflation", json!(0)),
+            ("market.correlations.bonds_inflation", json!(0)),
+        ],
+        // The weights sum to one: bonds take what stocks leave, and all cash needs no stocks.
+        ("allocation.cash", "max") => vec![("allocation.stocks", json!(0))],
+        _ => vec![],
+    }
+}
+
+fn errors(table: &[Field], plan: &Value) -> Vec<FieldError> {
+    let input = parse_plan_json(&plan.to_string()).expect("the plan parses");
+    match input.normalize_with(table, &PlanDefaults::default(), LIMITS) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    }
+}
+
+/// At each bound a field passes; one step past it, the field is refused by name.
+#[test]
+fn every_numeric_field_is_held_to_exactly_its_table_bounds() {
+    let mut checked = 0;
+    for field in FIELDS {
+        let Some((lo, hi)) = field.bounds() else {
+            continue;
+        };
+        let step = match field.kind {
+            Kind::Integer { .. } => 1.0,
+            Kind::Percent { .. } => 0.0001,
+            _ => 0.01,
+        };
+        for (bound, at, past) in [("min", lo, lo - step), ("max", hi, hi + step)] {
+            let plan = |value: f64| {
+                let mut plan = base();
+                // A row's field needs the rest of its row.
+                let row = match field.path.split_once("[]") {
+                    Some(("income", _)) => {
+                        vec![
+                            ("income[].annual", json!(10_000)),
+                            ("income[].start_age", json!(67)),
+                        ]
+                    }
+                    Some(("events", _)) => {
+                        vec![
+                            ("events[].age", json!(70)),
+                            ("events[].amount", json!(-10_000)),
+                        ]
+                    }
+                    _ => vec![],
+                };
+                for (path, v) in row.into_iter().chain(context(field.path, bound)) {
+                    set(&mut plan, path, v);
+                }
+                let value = match field.kind {
+                    Kind::Integer { .. } if value < 0.0 => return None,
+                    Kind::Integer { .. } => json!(value as u64),
+                    _ => json!(value),
+                };
+                set(&mut plan, field.path, value);
+                Some(plan)
+            };
+            let at_plan = plan(at).expect("a bound is a value");
+            assert_eq!(
+                errors(FIELDS, &at_plan),
+                [],
+                "{} = {at} (its {bound})",
+                field.path
+            );
+            let Some(past_plan) = plan(past) else {
+                continue; // a whole number below 0 cannot be written
+            };
+            let refused = errors(FIELDS, &past_plan);
+            let path = field.path.replace("[]", "[0]");
+            assert!(
+                refused.iter().any(|e| e.path == path),
+                "{path} = {past} is accepted: {refused:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 75, "only {checked} bounds checked");
+}
+
+/// One bound changed in a copy of the table: the server's 422, the form's input and the
+/// OpenAPI document all follow it.
+#[test]
+fn changing_a_bound_in_the_table_changes_the_422_the_form_and_the_openapi_document() {
+    let mut table = FIELDS.to_vec();
+    let age = table
+        .iter_mut()
+        .find(|f| f.path == "current_age")
+        .expect("current_age is a plan field");
+    age.kind = Kind::Integer { min: 18, max: 99 };
+
+    let mut plan = base();
+    set(&mut plan, "current_age", json!(100));
+    set(&mut plan, "end_age", json!(110));
+    assert_eq!(errors(FIELDS, &plan), []);
+    assert_eq!(
+        errors(&table, &plan),
+        [FieldError::new("current_age", "must be between 18 and 99")]
+    );
+
+    let form = form_view_with(&table, &Values::default(), &[], 1000, false);
+    let input = form
+        .about
+        .iter()
+        .find(|f| f.name == "current_age")
+        .expect("the form asks for the age");
+    assert_eq!((input.min.as_str(), input.max.as_str()), ("18", "99"));
+    assert_eq!(input.range, "18 to 99");
+
+    let document: Value = serde_json::from_str(&document_with(&table)).unwrap();
+    let schema = &document["components"]["schemas"]["PlanInput"]["properties"]["current_age"];
+    assert_eq!(schema["maximum"], 99);
+    assert_eq!(schema["minimum"], 18);
+    let served: Value = serde_json::from_str(&document_with(FIELDS)).unwrap();
+    assert_eq!(
+        served["components"]["schemas"]["PlanInput"]["properties"]["current_age"]["maximum"],
+        119
+    );
+}
+
+/// Every field's default that is its own (not worked out from others) is the value a plan
+/// without it gets.
+#[test]
+fn the_tables_defaults_are_the_plans() {
+    let defaults = PlanDefaults::default();
+    let plan = parse_plan_json(&base().to_string())
+        .unwrap()
+        .normalize(&defaults, LIMITS)
+        .unwrap();
+    let normalized = serde_json::to_value(&plan).unwrap();
+    let mut checked = 0;
+    for field in FIELDS.iter().filter(|f| !f.path.contains("[]")) {
+        let Some(default) = field.default_value(&defaults) else {
+            continue;
+        };
+        let value = field
+            .path
+            .split('.')
+            .try_fold(&normalized, |node, key| node.get(key));
+        // Parameters of another strategy or model are not in this plan.
+        if let Some(value) = value {
+            assert_eq!(value, &default, "{}", field.path);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} defaults checked");
+}
