@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use crate::config::Settings;
-use crate::http::client_ip;
 use crate::lifecycle::Lifecycle;
 use crate::rate_limit::RateLimiter;
 use crate::simulations::Simulations;
@@ -35,9 +34,7 @@ impl AppState {
             .transpose()?;
         let simulations = Arc::new(Simulations::new(&settings, db.clone(), redis.clone())?);
         let limiter = Arc::new(RateLimiter::new(&settings.rate_limit, redis.clone()));
-        let trusted_proxies = Arc::new(client_ip::parse_proxies(
-            &settings.rate_limit.trusted_proxies,
-        ));
+        let trusted_proxies = Arc::new(settings.rate_limit.trusted_networks());
         let denials = Arc::new(DenialTally::new(db.clone()));
         let flushing = Arc::downgrade(&denials);
         tokio::spawn(async move {

@@ -618,7 +618,10 @@ async fn a_fields_bound_passes_and_one_step_past_is_flagged_beside_it() {
     let doc = Html::parse_document(&past.text().await.unwrap());
     let flagged = one(&doc, r#"[name="fees.expense_ratio"]"#);
     assert_eq!(flagged.value().attr("aria-invalid"), Some("true"));
-    let message = text(one(&doc, &format!("#{}-error", flagged.value().id().unwrap())));
+    let message = text(one(
+        &doc,
+        &format!("#{}-error", flagged.value().id().unwrap()),
+    ));
     assert!(message.contains("must be between 0% and 5%"), "{message}");
     for (stocks, bonds, status) in [("100", "0", 303), ("100.5", "0", 422), ("-1", "101", 422)] {
         let form = with(

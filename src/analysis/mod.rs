@@ -168,21 +168,12 @@ pub fn stored_plan_input(plan_json: &str, defaults: &PlanDefaults) -> Option<Pla
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::Limits;
+    use crate::engine::Plan;
 
     #[test]
     fn a_stored_plan_drops_what_normalization_derived_and_keeps_what_the_user_chose() {
         let defaults = PlanDefaults::default();
-        let limits = Limits {
-            max_scenarios: 1000,
-        };
-        let stored = |json: &str| {
-            let plan = crate::engine::plan::parse_plan_json(json)
-                .unwrap()
-                .normalize(&defaults, limits)
-                .unwrap();
-            serde_json::to_string(&plan).unwrap()
-        };
+        let stored = |json: &str| serde_json::to_string(&Plan::from_stored(json).unwrap()).unwrap();
         // Defaults: half of spending as the floor, 3.76 % from 60/40.
         let derived = stored(
             r#"{"current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},

@@ -38,8 +38,6 @@ pub struct AnalysisRequest {
             body = crate::analysis::Analysis,
             headers(("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss`."))),
         (status = 400, description = "The body is not a JSON object.", body = Body),
-        (status = 413, description = "The body is over 64 KiB.", body = Body),
-        (status = 415, description = "The body is not `application/json`.", body = Body),
         (status = 422, description = "Bad plan fields (`plan.…`) or targets (`targets[i]`); `fields` lists every problem.", body = Body),
         (status = 503, description = "`overloaded`; retry after `Retry-After` seconds.", body = Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),

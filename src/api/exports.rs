@@ -34,9 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             content_type = "text/csv", body = String,
             headers(("ETag" = String, description = "Validator of the CSV."))),
         (status = 304, description = "The CSV matches `If-None-Match`."),
-        (status = 404, description = "No simulation has this id.", body = Body),
-        (status = 503, description = "The database is unavailable.", body = Body,
-            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn get_percentiles_csv(
@@ -116,10 +113,7 @@ const REPORT_CACHE_CONTROL: &str = "private, max-age=3600";
             )),
         (status = 304, description = "The report matches `If-None-Match`."),
         (status = 400, description = "A query string that cannot be read (a parameter given twice).", body = Body),
-        (status = 404, description = "No simulation has this id.", body = Body),
         (status = 422, description = "`paper` is not `a4` or `letter`.", body = Body),
-        (status = 503, description = "The database is unavailable.", body = Body,
-            headers(("Retry-After" = String, description = "Seconds to wait."))),
         (status = 504, description = "The render passed `report.timeout_ms`.", body = Body),
     )
 )]

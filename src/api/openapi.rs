@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use super::{analysis, assumptions, exports, mime_json, simulations};
 use crate::engine::plan::fields::{FIELDS, Field};
 use crate::http::get_resource;
-use crate::http::openapi::{BearerKeys, GuardResponses, PlanBounds};
+use crate::http::openapi::{BearerKeys, PlanBounds, SharedResponses};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/api/v1/openapi.json", openapi_json));
@@ -36,7 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         openapi_json,
     ),
     components(schemas(crate::http::errors::ErrorCode, crate::report::pdf::Paper)),
-    modifiers(&BearerKeys, &GuardResponses),
+    modifiers(&BearerKeys, &SharedResponses),
     tags(
         (name = "simulations", description = "Run a plan and read stored results."),
         (name = "analysis", description = "What spending is safe and what to change."),
@@ -114,9 +114,10 @@ mod tests {
         }
     }
 
-    /// Every operation but the document itself lists the guard's 401 and 429.
+    /// Every operation but the document itself lists the guard's 401 and 429, and every
+    /// route of one stored simulation its 404 and 503.
     #[test]
-    fn every_guarded_operation_lists_401_and_429() {
+    fn shared_responses_are_listed_where_they_apply() {
         let doc: Value = serde_json::from_str(super::document()).expect("the document is JSON");
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {
@@ -128,6 +129,11 @@ mod tests {
                         guarded,
                         "{method} {path}: {status}"
                     );
+                }
+                for status in ["404", "503"] {
+                    if path.contains("{id}") {
+                        assert!(responses.get(status).is_some(), "{method} {path}: {status}");
+                    }
                 }
             }
         }

@@ -41,8 +41,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 ("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss`."),
             )),
         (status = 400, description = "The body is not JSON.", body = Body),
-        (status = 413, description = "The body is over 64 KiB.", body = Body),
-        (status = 415, description = "The body is not `application/json`.", body = Body),
         (status = 422, description = "The plan breaks the rules; `fields` lists every problem.", body = Body),
         (status = 503, description = "`overloaded` or `storage_unavailable`; retry after `Retry-After` seconds.", body = Body,
             headers(("Retry-After" = String, description = "Seconds to wait."))),
@@ -210,9 +208,6 @@ fn decode_cursor(cursor: &str) -> Option<(String, String)> {
                 ("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss` (read from the database)."),
             )),
         (status = 304, description = "The result matches `If-None-Match`."),
-        (status = 404, description = "No simulation has this id.", body = Body),
-        (status = 503, description = "The database is unavailable.", body = Body,
-            headers(("Retry-After" = String, description = "Seconds to wait."))),
     )
 )]
 pub async fn get_simulation(

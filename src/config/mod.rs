@@ -173,6 +173,25 @@ pub struct RateLimitSettings {
     pub tiers: std::collections::BTreeMap<String, u32>,
 }
 
+impl RateLimitSettings {
+    /// `trusted_proxies` as networks (an address alone is a one-address network); entries
+    /// that are neither are left out here and refused by validation.
+    pub fn trusted_networks(&self) -> Vec<ipnet::IpNet> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|cidr| parse_network(cidr))
+            .collect()
+    }
+}
+
+fn parse_network(cidr: &str) -> Option<ipnet::IpNet> {
+    cidr.parse::<ipnet::IpNet>().ok().or_else(|| {
+        cidr.parse::<std::net::IpAddr>()
+            .ok()
+            .map(ipnet::IpNet::from)
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SentrySettings {
     pub dsn: Secret,

@@ -197,14 +197,12 @@ impl Settings {
             )?;
         }
         for cidr in &s.rate_limit.trusted_proxies {
-            cidr.parse::<ipnet::IpNet>()
-                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| {
-                    ConfigError::invalid(
-                        "rate_limit.trusted_proxies",
-                        format!("`{cidr}` is not an IP address or CIDR"),
-                    )
-                })?;
+            super::parse_network(cidr).ok_or_else(|| {
+                ConfigError::invalid(
+                    "rate_limit.trusted_proxies",
+                    format!("`{cidr}` is not an IP address or CIDR"),
+                )
+            })?;
         }
         Ok(())
     }

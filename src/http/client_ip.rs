@@ -8,17 +8,6 @@ use std::net::IpAddr;
 use actix_web::http::header::HeaderMap;
 use ipnet::IpNet;
 
-pub fn parse_proxies(cidrs: &[String]) -> Vec<IpNet> {
-    cidrs
-        .iter()
-        .filter_map(|c| {
-            c.parse::<IpNet>()
-                .ok()
-                .or_else(|| c.parse::<IpAddr>().ok().map(IpNet::from))
-        })
-        .collect()
-}
-
 pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     let peer = peer?;
@@ -46,6 +35,15 @@ mod tests {
 
     use super::*;
 
+    fn networks(cidrs: &[&str]) -> Vec<IpNet> {
+        crate::config::RateLimitSettings {
+            anonymous_per_minute: 60,
+            trusted_proxies: cidrs.iter().map(|c| c.to_string()).collect(),
+            tiers: Default::default(),
+        }
+        .trusted_networks()
+    }
+
     fn xff(value: &'static str) -> HeaderMap {
         let mut map = HeaderMap::new();
         map.insert(
@@ -57,14 +55,14 @@ mod tests {
 
     #[test]
     fn an_untrusted_peer_cannot_spoof_its_address() {
-        let trusted = parse_proxies(&["10.0.0.0/8".into()]);
+        let trusted = networks(&["10.0.0.0/8"]);
         let peer: IpAddr = "203.0.113.9".parse().unwrap();
         assert_eq!(resolve(Some(peer), &xff("1.2.3.4"), &trusted), Some(peer));
     }
 
     #[test]
     fn behind_trusted_proxies_the_rightmost_untrusted_entry_counts() {
-        let trusted = parse_proxies(&["10.0.0.0/8".into(), "192.0.2.1".into()]);
+        let trusted = networks(&["10.0.0.0/8", "192.0.2.1"]);
         let peer: IpAddr = "10.1.2.3".parse().unwrap();
         // The client forged the first entry; the proxies appended the rest.
         let headers = xff("6.6.6.6, 198.51.100.7, 192.0.2.1");

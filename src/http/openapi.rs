@@ -28,33 +28,54 @@ impl utoipa::Modify for BearerKeys {
     }
 }
 
-/// The guard's answers, on every operation but those tagged `meta`: 401 for a bad API key
-/// and 429 over the rate limit. An operation's own description of either is kept.
-pub struct GuardResponses;
+/// Responses many routes share, added once: on every operation but those tagged `meta`, the
+/// guard's 401 for a bad API key and 429 over the rate limit; on every operation with a
+/// body, 413 and 415; on every route of one stored simulation (`{id}`), its 404 and the
+/// database's 503. An operation's own description of any of them is kept.
+pub struct SharedResponses;
 
-impl utoipa::Modify for GuardResponses {
+impl utoipa::Modify for SharedResponses {
     fn modify(&self, openapi: &mut OpenApi) {
         let error_body = || {
             utoipa::openapi::ContentBuilder::new()
                 .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
                 .build()
         };
-        let retry_after = || {
-            utoipa::openapi::HeaderBuilder::new()
-                .schema(String::schema())
-                .description(Some("Seconds to wait."))
-                .build()
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", error_body())
         };
-        let unauthorized = ResponseBuilder::new()
-            .description("An unknown, revoked or malformed API key.")
-            .content("application/json", error_body())
+        let retry_after = utoipa::openapi::HeaderBuilder::new()
+            .schema(String::schema())
+            .description(Some("Seconds to wait."))
             .build();
-        let limited = ResponseBuilder::new()
-            .description("Over the rate limit; see `Retry-After` and `RateLimit-*`.")
-            .content("application/json", error_body())
-            .header("Retry-After", retry_after())
-            .build();
-        for item in openapi.paths.paths.values_mut() {
+        let guard = [
+            (
+                "401",
+                error("An unknown, revoked or malformed API key.").build(),
+            ),
+            (
+                "429",
+                error("Over the rate limit; see `Retry-After` and `RateLimit-*`.")
+                    .header("Retry-After", retry_after.clone())
+                    .build(),
+            ),
+        ];
+        let body = [
+            ("413", error("The body is over 64 KiB.").build()),
+            ("415", error("The body is not `application/json`.").build()),
+        ];
+        let stored = [
+            ("404", error("No simulation has this id.").build()),
+            (
+                "503",
+                error("The database is unavailable.")
+                    .header("Retry-After", retry_after)
+                    .build(),
+            ),
+        ];
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 &mut item.get,
                 &mut item.post,
@@ -62,14 +83,19 @@ impl utoipa::Modify for GuardResponses {
                 &mut item.delete,
                 &mut item.patch,
             ];
-            for operation in operations.into_iter().flatten().filter(|op| !is_meta(op)) {
+            for operation in operations.into_iter().flatten() {
+                let shared = [
+                    (!is_meta(operation), &guard),
+                    (operation.request_body.is_some(), &body),
+                    (path.contains("{id}"), &stored),
+                ];
                 let responses = &mut operation.responses.responses;
-                responses
-                    .entry("401".into())
-                    .or_insert_with(|| RefOr::T(unauthorized.clone()));
-                responses
-                    .entry("429".into())
-                    .or_insert_with(|| RefOr::T(limited.clone()));
+                let applying = shared.into_iter().filter(|(applies, _)| *applies);
+                for (status, response) in applying.flat_map(|(_, list)| list.iter()) {
+                    responses
+                        .entry((*status).to_string())
+                        .or_insert_with(|| RefOr::T(response.clone()));
+                }
             }
         }
     }

@@ -187,21 +187,13 @@ fn columns(bands: &Bands) -> [&[f64]; 7] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::{Limits, parse_plan_json};
-    use crate::engine::{PlanDefaults, RunOptions, simulate};
+    use crate::engine::{RunOptions, simulate};
 
     fn doc() -> ResultDoc {
-        let plan = parse_plan_json(
+        let plan = Plan::from_stored(
             r#"{"name": "Test \"quoted\"", "current_age": 65, "end_age": 70,
                 "portfolio": {"balance": 500000}, "spending": {"annual": 20000},
                 "simulation": {"scenarios": 100, "seed": 7}}"#,
-        )
-        .unwrap()
-        .normalize(
-            &PlanDefaults::default(),
-            Limits {
-                max_scenarios: 1000,
-            },
         )
         .unwrap();
         let outcome = simulate(&plan, &RunOptions::default()).unwrap();

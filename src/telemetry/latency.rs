@@ -11,6 +11,8 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+pub const HTTP_REQUEST_DURATION_SECONDS: &str = "http_request_duration_seconds";
+
 /// Upper bounds in seconds: sub-millisecond probes up to the 60 s request deadline.
 pub const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0,
@@ -46,7 +48,7 @@ struct Family {
 fn family() -> &'static Family {
     static FAMILY: OnceLock<Family> = OnceLock::new();
     FAMILY.get_or_init(|| Family {
-        name: super::metrics::HTTP_REQUEST_DURATION_SECONDS,
+        name: HTTP_REQUEST_DURATION_SECONDS,
         help: "HTTP request latency by method, route template and status.",
         series: Mutex::new(HashMap::new()),
     })

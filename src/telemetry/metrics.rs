@@ -14,7 +14,7 @@ use metrics::{Counter, Gauge, describe_counter, describe_gauge, describe_histogr
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const HTTP_REQUESTS_TOTAL: &str = "http_requests_total";
-pub const HTTP_REQUEST_DURATION_SECONDS: &str = "http_request_duration_seconds";
+pub use super::latency::HTTP_REQUEST_DURATION_SECONDS;
 pub const HTTP_REQUESTS_IN_FLIGHT: &str = "http_requests_in_flight";
 pub const CIRCUIT_BREAKER_OPEN: &str = "circuit_breaker_open";
 pub const DEPENDENCY_UP: &str = "dependency_up";

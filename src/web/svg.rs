@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::chart::{Axis, Bar, Chart, Layer, Style};
+use crate::report::chart::{Axis, Bar, Chart, Layer, Span, Style};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 340.0;
@@ -21,8 +21,8 @@ pub fn render(chart: &Chart) -> String {
         left,
         width: WIDTH - left - RIGHT,
         height: HEIGHT - TOP - BOTTOM,
-        x: (chart.x.min, chart.x.max),
-        y: (chart.y.min, chart.y.max),
+        x: chart.x.span(),
+        y: chart.y.span(),
     };
     let id = chart.id;
     let mut out = String::with_capacity(8 * 1024);
@@ -48,20 +48,18 @@ struct Frame {
     left: f64,
     width: f64,
     height: f64,
-    x: (f64, f64),
-    y: (f64, f64),
+    x: Span,
+    y: Span,
 }
 
 impl Frame {
     fn sx(&self, x: f64) -> f64 {
-        let (lo, hi) = self.x;
-        self.left + (x - lo) / (hi - lo).max(f64::EPSILON) * self.width
+        self.left + self.x.share(x) * self.width
     }
 
+    /// SVG's y grows downwards.
     fn sy(&self, y: f64) -> f64 {
-        let (lo, hi) = self.y;
-        let y = y.clamp(lo, hi);
-        TOP + self.height - (y - lo) / (hi - lo).max(f64::EPSILON) * self.height
+        TOP + self.height - self.y.share_within(y) * self.height
     }
 
     fn bottom(&self) -> f64 {
@@ -138,16 +136,9 @@ fn axis_label(out: &mut String, axis: &Axis, which: &str, x: f64, y: f64) {
 
 fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
     match layer {
-        Layer::Band {
-            x,
-            low,
-            high,
-            style,
-        } => {
+        Layer::Band { style, .. } => {
             let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
-            let upper = x.iter().zip(high);
-            let lower = x.iter().zip(low).rev();
-            for (i, (&x, &y)) in upper.chain(lower).enumerate() {
+            for (i, (x, y)) in layer.outline().enumerate() {
                 let cmd = if i == 0 { 'M' } else { 'L' };
                 let _ = write!(out, "{cmd}{:.1} {:.1}", f.sx(x), f.sy(y));
             }

@@ -38,6 +38,49 @@ pub struct Axis {
     pub ticks: Vec<Tick>,
 }
 
+impl Layer {
+    /// A band's outline: along its upper edge, then back along its lower edge (nothing for
+    /// other layers).
+    pub fn outline(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let (x, low, high): (&[f64], &[f64], &[f64]) = match self {
+            Layer::Band { x, low, high, .. } => (x, low, high),
+            _ => (&[], &[], &[]),
+        };
+        let upper = x.iter().zip(high);
+        let lower = x.iter().zip(low).rev();
+        upper.chain(lower).map(|(&x, &y)| (x, y))
+    }
+}
+
+impl Axis {
+    /// The axis's range, for placing values on it.
+    pub fn span(&self) -> Span {
+        Span {
+            lo: self.min,
+            hi: self.max,
+        }
+    }
+}
+
+/// A range of values mapped onto `0..=1` of a drawing's width or height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Span {
+    /// Where `v` falls, as a share of the span (outside `0..=1` when `v` is outside).
+    pub fn share(&self, v: f64) -> f64 {
+        (v - self.lo) / (self.hi - self.lo).max(f64::EPSILON)
+    }
+
+    /// [`Self::share`] with `v` held inside the span: values off the chart sit on its edge.
+    pub fn share_within(&self, v: f64) -> f64 {
+        self.share(v.clamp(self.lo, self.hi))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tick {
     pub value: f64,

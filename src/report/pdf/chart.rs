@@ -3,7 +3,7 @@
 //! Each style differs in more than colour, as on the web: widths, dashes, outlines.
 
 use super::canvas::{Align, Canvas, Font, INK, MUTED, Rgb8, text_width};
-use crate::report::chart::{Bar, Chart, Layer, Style};
+use crate::report::chart::{Bar, Chart, Layer, Span, Style};
 
 const TICK_SIZE: f32 = 7.5;
 const LABEL_SIZE: f32 = 8.0;
@@ -22,20 +22,18 @@ struct Frame {
     bottom: f32,
     width: f32,
     height: f32,
-    x: (f64, f64),
-    y: (f64, f64),
+    x: Span,
+    y: Span,
 }
 
 impl Frame {
     fn sx(&self, x: f64) -> f32 {
-        let (lo, hi) = self.x;
-        self.left + ((x - lo) / (hi - lo).max(f64::EPSILON)) as f32 * self.width
+        self.left + self.x.share(x) as f32 * self.width
     }
 
+    /// PDF's y grows upwards.
     fn sy(&self, y: f64) -> f32 {
-        let (lo, hi) = self.y;
-        let y = y.clamp(lo, hi);
-        self.bottom + ((y - lo) / (hi - lo).max(f64::EPSILON)) as f32 * self.height
+        self.bottom + self.y.share_within(y) as f32 * self.height
     }
 
     fn right(&self) -> f32 {
@@ -61,8 +59,8 @@ pub fn draw(canvas: &mut Canvas, chart: &Chart, area: Area) {
         bottom: area.y + 30.0,
         width: area.width - widest - 8.0 - 44.0,
         height: area.height - 30.0 - 16.0,
-        x: (chart.x.min, chart.x.max),
-        y: (chart.y.min, chart.y.max),
+        x: chart.x.span(),
+        y: chart.y.span(),
     };
     grid_and_axes(canvas, chart, &frame, area);
     for layer in &chart.layers {
@@ -146,18 +144,9 @@ fn look(style: Style) -> (Rgb8, f32) {
 
 fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame) {
     match layer {
-        Layer::Band {
-            x,
-            low,
-            high,
-            style,
-        } => {
-            let upper = x.iter().zip(high);
-            let lower = x.iter().zip(low).rev();
-            let points: Vec<(f32, f32)> = upper
-                .chain(lower)
-                .map(|(&x, &y)| (f.sx(x), f.sy(y)))
-                .collect();
+        Layer::Band { style, .. } => {
+            let points: Vec<(f32, f32)> =
+                layer.outline().map(|(x, y)| (f.sx(x), f.sy(y))).collect();
             canvas.polygon(&points, look(*style).0);
         }
         Layer::Line { x, y, style, label } => {

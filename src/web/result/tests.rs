@@ -1,18 +1,9 @@
 //! The result page rendered from real simulations: the words for each strategy and model.
 use super::*;
-use crate::engine::plan::{Limits, parse_plan_json};
-use crate::engine::{PlanDefaults, RunOptions};
+use crate::engine::RunOptions;
 
 fn page(json: &str, analysis: Option<&StoredAnalysis>) -> (ResultPage, String) {
-    let plan = parse_plan_json(json)
-        .unwrap()
-        .normalize(
-            &PlanDefaults::default(),
-            Limits {
-                max_scenarios: 1000,
-            },
-        )
-        .unwrap();
+    let plan = Plan::from_stored(json).unwrap();
     let outcome = crate::engine::simulate(&plan, &RunOptions::default()).unwrap();
     let page = ResultPage::build(
         &plan,
