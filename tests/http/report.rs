@@ -5,18 +5,18 @@
 //!
 //! Without the tools the tests skip loudly; under `CI=true` they fail.
 
-mod common;
+use crate::support as common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TestApp, spawn_app_with};
+use common::{plans, started_app};
 use glidepath::analysis::{Analyzer, DEFAULT_TARGETS};
 use glidepath::engine::plan::{Limits, parse_plan_json};
 use glidepath::engine::{self, PlanDefaults, RunOptions};
 use glidepath::format::money;
 use glidepath::report::pdf::{self, Paper, Report};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Issue 6's size budget.
 const MAX_BYTES: usize = 250 * 1024;
@@ -34,37 +34,6 @@ fn tools_present() -> bool {
         format!("{missing:?} not installed: apt-get install qpdf poppler-utils"),
     );
     false
-}
-
-async fn app() -> TestApp {
-    let app = spawn_app_with(|vars| {
-        // Debug-build analyses take about a second; the report waits for them.
-        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
-    })
-    .await;
-    app.wait_started().await;
-    app
-}
-
-fn plan() -> Value {
-    json!({
-        "name": "Report plan",
-        "current_age": 55, "retirement_age": 60, "end_age": 95,
-        "portfolio": {"balance": 900000, "annual_contribution": 20000},
-        "spending": {"strategy": "guardrails", "annual": 48000},
-        "income": [{"name": "Social Security", "annual": 24000, "start_age": 67}],
-        "simulation": {"scenarios": 1000, "seed": 7}
-    })
-}
-
-async fn create(app: &TestApp, plan: &Value, key: Option<&str>) -> Value {
-    let mut request = app.client.post(app.url("/api/v1/simulations")).json(plan);
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 201);
-    response.json().await.unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -95,8 +64,8 @@ async fn the_report_is_a_valid_pdf_whose_text_is_the_json_result() {
     if !tools_present() {
         return;
     }
-    let app = app().await;
-    let result = create(&app, &plan(), None).await;
+    let app = started_app().await;
+    let result = app.create(&plans::guardrails(), None).await;
     let id = result["id"].as_str().unwrap();
 
     let response = app
@@ -235,8 +204,8 @@ async fn letter_paper_on_request_and_a_clear_error_for_other_sizes() {
     if !tools_present() {
         return;
     }
-    let app = app().await;
-    let id = create(&app, &plan(), None).await["id"]
+    let app = started_app().await;
+    let id = app.create(&plans::guardrails(), None).await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -264,11 +233,11 @@ async fn letter_paper_on_request_and_a_clear_error_for_other_sizes() {
 
 #[tokio::test]
 async fn a_keyed_simulations_report_is_private() {
-    let app = app().await;
+    let app = started_app().await;
     let (_, secret) = glidepath::storage::api_keys::create(&app.state.db, "owner", "free")
         .await
         .unwrap();
-    let id = create(&app, &plan(), Some(&secret)).await["id"]
+    let id = app.create(&plans::guardrails(), Some(&secret)).await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -294,7 +263,7 @@ fn the_same_result_renders_the_same_bytes_dated_by_the_result() {
     let limits = Limits {
         max_scenarios: 10_000,
     };
-    let input = parse_plan_json(&plan().to_string()).unwrap();
+    let input = parse_plan_json(&plans::guardrails().to_string()).unwrap();
     let plan = input.normalize(&defaults, limits).unwrap();
     let outcome = engine::simulate(&plan, &RunOptions::default()).unwrap();
     let analysis = Analyzer::new(input, &defaults, limits, RunOptions::default())

@@ -1,39 +1,15 @@
 //! Rate limits, API keys and private history, through real servers (and a real Redis).
 
-mod common;
+use crate::support as common;
 
-use std::collections::HashMap;
-
-use common::{CLOSED_PORT, TestApp, redis_url, spawn_app_with, unique_prefix};
+use common::{CLOSED_PORT, TestApp, header, redis_url, started_app_with, unique_prefix};
 use glidepath::storage::{api_keys, audit};
 use serde_json::{Value, json};
-
-async fn app(customize: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
-    let app = spawn_app_with(customize).await;
-    app.wait_started().await;
-    app
-}
-
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-    let mut request = app.client.get(app.url(path));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.send().await.unwrap()
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_else(|| panic!("no {name} header"))
-}
 
 /// `n` requests pass, each saying what is left, and the next is a coded 429.
 async fn assert_exactly(app: &TestApp, n: u32, headers: &[(&str, &str)]) {
     for i in 0..n {
-        let response = get(app, "/api/v1/assumptions", headers).await;
+        let response = app.get_with("/api/v1/assumptions", headers).await;
         assert_eq!(response.status(), 200, "request {}", i + 1);
         assert_eq!(header(&response, "ratelimit-limit"), n.to_string());
         assert_eq!(
@@ -41,7 +17,7 @@ async fn assert_exactly(app: &TestApp, n: u32, headers: &[(&str, &str)]) {
             (n - i - 1).to_string()
         );
     }
-    let refused = get(app, "/api/v1/assumptions", headers).await;
+    let refused = app.get_with("/api/v1/assumptions", headers).await;
     assert_eq!(refused.status(), 429);
     assert!(header(&refused, "retry-after").parse::<u64>().unwrap() >= 1);
     assert_eq!(header(&refused, "ratelimit-remaining"), "0");
@@ -56,13 +32,13 @@ async fn key(app: &TestApp, tier: &str) -> (String, String) {
 
 #[tokio::test]
 async fn anonymous_callers_get_exactly_their_budget_and_probes_are_exempt() {
-    let app = app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "5".into());
     })
     .await;
     assert_exactly(&app, 5, &[]).await;
     for path in ["/health", "/ready", "/startup", "/metrics"] {
-        let response = get(&app, path, &[]).await;
+        let response = app.get_with(path, &[]).await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(
             !response.headers().contains_key("ratelimit-limit"),
@@ -70,7 +46,7 @@ async fn anonymous_callers_get_exactly_their_budget_and_probes_are_exempt() {
         );
     }
     // The denial is tallied into the audit log, not written per request.
-    get(&app, "/api/v1/assumptions", &[]).await;
+    app.get_with("/api/v1/assumptions", &[]).await;
     app.state.denials.flush().await;
     let entries = audit::recent(&app.state.db, 10).await.unwrap();
     let denied = entries
@@ -83,12 +59,14 @@ async fn anonymous_callers_get_exactly_their_budget_and_probes_are_exempt() {
 
 #[tokio::test]
 async fn a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing() {
-    let app = app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "2".into());
     })
     .await;
     for (i, spoof) in ["1.1.1.1", "2.2.2.2", "3.3.3.3"].into_iter().enumerate() {
-        let response = get(&app, "/api/v1/assumptions", &[("x-forwarded-for", spoof)]).await;
+        let response = app
+            .get_with("/api/v1/assumptions", &[("x-forwarded-for", spoof)])
+            .await;
         assert_eq!(response.status(), if i < 2 { 200 } else { 429 }, "{spoof}");
     }
 
@@ -96,26 +74,23 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing() {
     let proxied = app_behind_proxy().await;
     for client in ["198.51.100.1", "198.51.100.2"] {
         for _ in 0..2 {
-            let ok = get(
-                &proxied,
-                "/api/v1/assumptions",
-                &[("x-forwarded-for", client)],
-            )
-            .await;
+            let ok = proxied
+                .get_with("/api/v1/assumptions", &[("x-forwarded-for", client)])
+                .await;
             assert_eq!(ok.status(), 200, "{client}");
         }
     }
-    let over = get(
-        &proxied,
-        "/api/v1/assumptions",
-        &[("x-forwarded-for", "198.51.100.1")],
-    )
-    .await;
+    let over = proxied
+        .get_with(
+            "/api/v1/assumptions",
+            &[("x-forwarded-for", "198.51.100.1")],
+        )
+        .await;
     assert_eq!(over.status(), 429);
 }
 
 async fn app_behind_proxy() -> TestApp {
-    app(|vars| {
+    started_app_with(|vars| {
         vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "2".into());
         vars.insert(
             "APP__RATE_LIMIT__TRUSTED_PROXIES".into(),
@@ -127,7 +102,7 @@ async fn app_behind_proxy() -> TestApp {
 
 #[tokio::test]
 async fn api_keys_get_their_tiers_budget_and_bad_keys_a_coded_401() {
-    let app = app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "100".into());
         vars.insert("APP__RATE_LIMIT__TIERS__TINY".into(), "3".into());
     })
@@ -136,7 +111,7 @@ async fn api_keys_get_their_tiers_budget_and_bad_keys_a_coded_401() {
     let bearer = format!("Bearer {secret}");
     assert_exactly(&app, 3, &[("authorization", &bearer)]).await;
     // The anonymous budget is separate.
-    assert_eq!(get(&app, "/api/v1/assumptions", &[]).await.status(), 200);
+    assert_eq!(app.get_with("/api/v1/assumptions", &[]).await.status(), 200);
 
     let unknown = format!("Bearer gpk_{}", "0".repeat(64));
     let bad_headers: [&[u8]; 6] = [
@@ -165,13 +140,15 @@ async fn api_keys_get_their_tiers_budget_and_bad_keys_a_coded_401() {
         assert!(!body.to_string().contains("gpk_0000"), "{body}");
     }
     assert!(api_keys::revoke(&app.state.db, &id).await.unwrap());
-    let revoked = get(&app, "/api/v1/assumptions", &[("authorization", &bearer)]).await;
+    let revoked = app
+        .get_with("/api/v1/assumptions", &[("authorization", &bearer)])
+        .await;
     assert_eq!(revoked.status(), 401);
 }
 
 #[tokio::test]
 async fn simulations_made_with_a_key_are_private_to_it_and_listed_in_pages() {
-    let app = app(|_| {}).await;
+    let app = started_app_with(|_| {}).await;
     let (_, mine) = key(&app, "free").await;
     let (_, theirs) = key(&app, "free").await;
     let (mine, theirs) = (format!("Bearer {mine}"), format!("Bearer {theirs}"));
@@ -201,40 +178,39 @@ async fn simulations_made_with_a_key_are_private_to_it_and_listed_in_pages() {
 
     let path = format!("/api/v1/simulations/{}", ids[0]);
     assert_eq!(
-        get(&app, &path, &[("authorization", &mine)]).await.status(),
+        app.get_with(&path, &[("authorization", &mine)])
+            .await
+            .status(),
         200
     );
     assert_eq!(
-        get(&app, &path, &[("authorization", &theirs)])
+        app.get_with(&path, &[("authorization", &theirs)])
             .await
             .status(),
         404
     );
-    assert_eq!(get(&app, &path, &[]).await.status(), 404);
+    assert_eq!(app.get_with(&path, &[]).await.status(), 404);
     assert_eq!(
-        get(&app, &format!("{path}/percentiles.csv"), &[])
+        app.get_with(&format!("{path}/percentiles.csv"), &[])
             .await
             .status(),
         404
     );
     let public_path = format!("/api/v1/simulations/{public}");
     assert_eq!(
-        get(&app, &public_path, &[("authorization", &theirs)])
+        app.get_with(&public_path, &[("authorization", &theirs)])
             .await
             .status(),
         200
     );
-    assert_eq!(get(&app, &public_path, &[]).await.status(), 200);
+    assert_eq!(app.get_with(&public_path, &[]).await.status(), 200);
 
-    let page: Value = get(
-        &app,
-        "/api/v1/simulations?limit=2",
-        &[("authorization", &mine)],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let page: Value = app
+        .get_with("/api/v1/simulations?limit=2", &[("authorization", &mine)])
+        .await
+        .json()
+        .await
+        .unwrap();
     let listed: Vec<&str> = page["simulations"]
         .as_array()
         .unwrap()
@@ -243,38 +219,39 @@ async fn simulations_made_with_a_key_are_private_to_it_and_listed_in_pages() {
         .collect();
     assert_eq!(listed, [ids[2].as_str(), ids[1].as_str()], "newest first");
     let cursor = page["next_cursor"].as_str().unwrap();
-    let rest: Value = get(
-        &app,
-        &format!("/api/v1/simulations?limit=2&cursor={cursor}"),
-        &[("authorization", &mine)],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rest: Value = app
+        .get_with(
+            &format!("/api/v1/simulations?limit=2&cursor={cursor}"),
+            &[("authorization", &mine)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(rest["simulations"][0]["id"], ids[0].as_str());
     assert_eq!(rest["simulations"].as_array().unwrap().len(), 1);
     assert!(rest["next_cursor"].is_null());
 
-    let theirs_page: Value = get(&app, "/api/v1/simulations", &[("authorization", &theirs)])
+    let theirs_page: Value = app
+        .get_with("/api/v1/simulations", &[("authorization", &theirs)])
         .await
         .json()
         .await
         .unwrap();
     assert!(theirs_page["simulations"].as_array().unwrap().is_empty());
-    assert_eq!(get(&app, "/api/v1/simulations", &[]).await.status(), 401);
-    let bad = get(
-        &app,
-        "/api/v1/simulations?cursor=zz&limit=500",
-        &[("authorization", &mine)],
-    )
-    .await;
+    assert_eq!(app.get_with("/api/v1/simulations", &[]).await.status(), 401);
+    let bad = app
+        .get_with(
+            "/api/v1/simulations?cursor=zz&limit=500",
+            &[("authorization", &mine)],
+        )
+        .await;
     assert_eq!(bad.status(), 422);
 }
 
 async fn redis_app(url: &str, prefix: &str, per_minute: u32) -> TestApp {
     let (url, prefix) = (url.to_string(), prefix.to_string());
-    app(move |vars| {
+    started_app_with(move |vars| {
         vars.insert("APP__REDIS__ENABLED".into(), "true".into());
         vars.insert("APP__REDIS__URL".into(), url);
         vars.insert("APP__REDIS__KEY_PREFIX".into(), prefix);
@@ -294,13 +271,19 @@ async fn two_instances_on_one_redis_share_one_budget() {
     let second = redis_app(url, &prefix, 4).await;
     let mut remaining = Vec::new();
     for app in [&first, &second, &first, &second] {
-        let response = get(app, "/api/v1/assumptions", &[]).await;
+        let response = app.get_with("/api/v1/assumptions", &[]).await;
         assert_eq!(response.status(), 200);
         remaining.push(header(&response, "ratelimit-remaining"));
     }
     assert_eq!(remaining, ["3", "2", "1", "0"]);
-    assert_eq!(get(&first, "/api/v1/assumptions", &[]).await.status(), 429);
-    assert_eq!(get(&second, "/api/v1/assumptions", &[]).await.status(), 429);
+    assert_eq!(
+        first.get_with("/api/v1/assumptions", &[]).await.status(),
+        429
+    );
+    assert_eq!(
+        second.get_with("/api/v1/assumptions", &[]).await.status(),
+        429
+    );
 }
 
 #[tokio::test]
@@ -316,10 +299,10 @@ async fn with_redis_down_the_local_limit_still_holds() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_configured() {
-    let plain = app(|_| {}).await;
-    let response = get(&plain, "/health", &[]).await;
+    let plain = started_app_with(|_| {}).await;
+    let response = plain.get_with("/health", &[]).await;
     assert!(!response.headers().contains_key("strict-transport-security"));
-    let https = app(|vars| {
+    let https = started_app_with(|vars| {
         vars.insert(
             "APP__SERVER__HSTS_MAX_AGE_SECONDS".into(),
             "31536000".into(),
@@ -327,7 +310,7 @@ async fn hsts_is_sent_when_configured() {
     })
     .await;
     for path in ["/health", "/api/v1/assumptions", "/no/such/page"] {
-        let response = get(&https, path, &[]).await;
+        let response = https.get_with(path, &[]).await;
         assert_eq!(
             header(&response, "strict-transport-security"),
             "max-age=31536000; includeSubDomains",
@@ -338,18 +321,18 @@ async fn hsts_is_sent_when_configured() {
 
 #[tokio::test]
 async fn browsers_get_an_html_429_page_and_api_clients_the_coded_body() {
-    let app = app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "1".into());
     })
     .await;
     let html = [("accept", "text/html,application/xhtml+xml")];
-    get(&app, "/", &html).await;
-    let page = get(
-        &app,
-        "/",
-        &[("accept", "text/html"), ("x-request-id", "html-429-test")],
-    )
-    .await;
+    app.get_with("/", &html).await;
+    let page = app
+        .get_with(
+            "/",
+            &[("accept", "text/html"), ("x-request-id", "html-429-test")],
+        )
+        .await;
     assert_eq!(page.status(), 429);
     assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
     assert!(header(&page, "retry-after").parse::<u64>().unwrap() >= 1);
@@ -362,7 +345,7 @@ async fn browsers_get_an_html_429_page_and_api_clients_the_coded_body() {
         "the request id is on the page: {text}"
     );
     // The JSON API answers JSON whatever the Accept header says.
-    let api = get(&app, "/api/v1/assumptions", &html).await;
+    let api = app.get_with("/api/v1/assumptions", &html).await;
     assert_eq!(api.status(), 429);
     assert_eq!(
         api.json::<Value>().await.unwrap()["error"]["code"],

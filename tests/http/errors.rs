@@ -5,7 +5,7 @@
 //! natural trigger (a handler's internal error, a panic) use routes added here to the
 //! real app, so they get exactly the middleware the real routes get.
 
-mod common;
+use crate::support as common;
 
 use actix_http::Request;
 use actix_web::dev::{Service, ServiceResponse};

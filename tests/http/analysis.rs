@@ -1,7 +1,7 @@
 //! Plan analysis: safe spending, goal seeking, sensitivity and insights, checked against
 //! separately run simulations of the changed plans; and `POST /api/v1/analysis`.
 
-mod common;
+use crate::support as common;
 
 use glidepath::analysis::{Analysis, Analyzer, DEFAULT_TARGETS};
 use glidepath::engine::plan::{Limits, parse_plan_json};
@@ -12,22 +12,13 @@ const LIMITS: Limits = Limits {
     max_scenarios: 10_000,
 };
 
-fn plan_json() -> Value {
-    json!({
-        "current_age": 60, "retirement_age": 65, "end_age": 95,
-        "portfolio": {"balance": 800_000, "annual_contribution": 15_000},
-        "spending": {"annual": 50_000},
-        "simulation": {"scenarios": 1000, "seed": 3}
-    })
-}
-
 fn input(plan: &Value) -> PlanInput {
     parse_plan_json(&plan.to_string()).unwrap()
 }
 
 /// Success of `plan` with `patch` merged in, run on its own.
 fn success(patch: Value) -> f64 {
-    let mut plan = plan_json();
+    let mut plan = common::plans::saver();
     merge(&mut plan, &patch);
     let plan = input(&plan)
         .normalize(&PlanDefaults::default(), LIMITS)
@@ -51,7 +42,7 @@ fn merge(base: &mut Value, patch: &Value) {
 fn analyze(targets: &[f64]) -> Analysis {
     let defaults = PlanDefaults::default();
     Analyzer::new(
-        input(&plan_json()),
+        input(&common::plans::saver()),
         &defaults,
         LIMITS,
         RunOptions::default(),
@@ -167,17 +158,12 @@ fn insights_quote_numbers_of_separately_run_simulations() {
 
 #[tokio::test]
 async fn the_api_analyzes_caches_and_refuses_bad_targets() {
-    // Debug builds on a busy CI machine are slow; the deadline is not what this tests.
-    let app = common::spawn_app_with(|vars| {
-        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
-    })
-    .await;
-    app.wait_started().await;
+    let app = common::started_app().await;
     let post = |body: Value| {
-        let request = app.client.post(app.url("/api/v1/analysis")).json(&body);
-        async move { request.send().await.unwrap() }
+        let app = &app;
+        async move { app.post_json("/api/v1/analysis", &body).await }
     };
-    let body = json!({"plan": plan_json(), "targets": [0.9]});
+    let body = json!({"plan": common::plans::saver(), "targets": [0.9]});
     let first = post(body.clone()).await;
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["x-cache"], "miss");
@@ -188,7 +174,7 @@ async fn the_api_analyzes_caches_and_refuses_bad_targets() {
     assert_eq!(again.headers()["x-cache"], "hit-l1");
     assert_eq!(again.json::<Value>().await.unwrap(), first);
 
-    let bad = post(json!({"plan": plan_json(), "targets": [0.3, 0.9, 1.2]})).await;
+    let bad = post(json!({"plan": common::plans::saver(), "targets": [0.3, 0.9, 1.2]})).await;
     assert_eq!(bad.status(), 422);
     let bad: Value = bad.json().await.unwrap();
     let paths: Vec<&str> = bad["error"]["fields"]

@@ -1,6 +1,6 @@
 //! `/metrics`: Prometheus text with route-template labels, process metrics and build info.
 
-mod common;
+use crate::support as common;
 
 use common::spawn_app;
 

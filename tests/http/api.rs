@@ -2,68 +2,30 @@
 //! (single flight, L1, a real Redis as L2 shared by two instances, Redis dying), admission
 //! control, storage on SQLite and PostgreSQL, and the database being down.
 
-mod common;
+use crate::support as common;
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{
-    CLOSED_PORT, PgDatabase, TcpProxy, TestApp, redis_url, spawn_app_with, unique_prefix,
+    CLOSED_PORT, PgDatabase, TcpProxy, TestApp, header, plans, redis_url, spawn_app_with,
+    started_app, started_app_with, unique_prefix,
 };
 use serde_json::{Value, json};
 use sqlx::Row;
 
 const SIMULATIONS: &str = "/api/v1/simulations";
 
-fn plan(annual: f64) -> Value {
-    json!({
-        "name": "API test",
-        "current_age": 60, "retirement_age": 65, "end_age": 95,
-        "portfolio": { "balance": 1_000_000, "annual_contribution": 20_000 },
-        "spending": { "strategy": "constant_dollar", "annual": annual },
-        "income": [ { "name": "Social Security", "annual": 24_000, "start_age": 67 } ],
-        "events": [ { "name": "New roof", "age": 70, "amount": -30_000 } ],
-        "simulation": { "scenarios": 500, "seed": 42 }
-    })
-}
-
 /// A plan no other test (or earlier run) has asked for, so it misses every cache.
 fn unique_plan() -> Value {
-    let mut plan = plan(40_000.0);
+    let mut plan = plans::household(40_000.0);
     plan["simulation"]["seed"] = json!(fastrand::u64(1..1 << 52));
     plan
 }
 
-/// An app whose migrations have run, so the API can store results.
-async fn started_app(
-    customize: impl FnOnce(&mut std::collections::HashMap<String, String>),
-) -> TestApp {
-    let app = spawn_app_with(customize).await;
-    app.wait_started().await;
-    app
-}
-
-async fn post(app: &TestApp, body: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url(SIMULATIONS))
-        .json(body)
-        .send()
-        .await
-        .expect("request sent")
-}
-
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
-}
-
 async fn created(app: &TestApp, body: &Value) -> (String, Value) {
-    let response = post(app, body).await;
+    let response = app.post_plan(body).await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
     let cache = header(&response, "x-cache").to_string();
     (cache, response.json().await.unwrap())
@@ -79,8 +41,8 @@ fn assert_numbers(value: &Value, len: usize, what: &str) {
 
 #[tokio::test]
 async fn post_returns_the_contract_of_design_md_and_the_id_resolves() {
-    let app = started_app(|_| {}).await;
-    let response = post(&app, &plan(40_000.0)).await;
+    let app = started_app().await;
+    let response = app.post_plan(&plans::household(40_000.0)).await;
     assert_eq!(response.status(), 201);
     assert_eq!(header(&response, "content-type"), "application/json");
     assert_eq!(header(&response, "cache-control"), "no-store");
@@ -146,7 +108,7 @@ async fn post_returns_the_contract_of_design_md_and_the_id_resolves() {
 
 #[tokio::test]
 async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
-    let app = started_app(|_| {}).await;
+    let app = started_app().await;
     let bad = json!({
         "current_age": 70, "end_age": 65,
         "portfolio": { "balance": 5 },
@@ -154,7 +116,7 @@ async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
         "spending": { "annual": -1 },
         "simulation": { "scenarios": 5 }
     });
-    let response = post(&app, &bad).await;
+    let response = app.post_plan(&bad).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "validation_failed");
@@ -179,11 +141,9 @@ async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
     assert!(body["error"]["request_id"].is_string());
 
     // A typo is named by its path; a syntax error is a 400 pointing at the body.
-    let typo = post(
-        &app,
-        &json!({"current_age": 60, "end_age": 90, "spending": {"anual": 1}}),
-    )
-    .await;
+    let typo = app
+        .post_plan(&json!({"current_age": 60, "end_age": 90, "spending": {"anual": 1}}))
+        .await;
     assert_eq!(typo.status(), 422);
     let typo: Value = typo.json().await.unwrap();
     assert_eq!(typo["error"]["fields"][0]["path"], "spending.anual");
@@ -203,7 +163,7 @@ async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
         .client
         .post(app.url(SIMULATIONS))
         .header("content-type", "text/plain")
-        .body(plan(40_000.0).to_string())
+        .body(plans::household(40_000.0).to_string())
         .send()
         .await
         .unwrap();
@@ -221,9 +181,9 @@ async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
 
 #[tokio::test]
 async fn concurrent_identical_requests_run_the_engine_once() {
-    let app = started_app(|_| {}).await;
+    let app = started_app().await;
     let body = unique_plan();
-    let requests = (0..16).map(|_| post(&app, &body));
+    let requests = (0..16).map(|_| app.post_plan(&body));
     let responses = futures_util::future::join_all(requests).await;
     let mut ids = HashSet::new();
     let mut misses = 0;
@@ -240,8 +200,8 @@ async fn concurrent_identical_requests_run_the_engine_once() {
 
 #[tokio::test]
 async fn get_answers_304_to_a_matching_if_none_match_and_serves_csv() {
-    let app = started_app(|_| {}).await;
-    let (_, body) = created(&app, &plan(45_000.0)).await;
+    let app = started_app().await;
+    let (_, body) = created(&app, &plans::household(45_000.0)).await;
     let path = format!("{SIMULATIONS}/{}", body["id"].as_str().unwrap());
     let first = app.get(&path).await;
     let etag = header(&first, "etag").to_string();
@@ -305,7 +265,7 @@ async fn get_answers_304_to_a_matching_if_none_match_and_serves_csv() {
 
 #[tokio::test]
 async fn unknown_ids_are_coded_404s() {
-    let app = started_app(|_| {}).await;
+    let app = started_app().await;
     for id in ["0123456789abcdef0123456789abcdef", "nope", "'%20OR%201=1"] {
         for suffix in ["", "/percentiles.csv"] {
             let response = app.get(&format!("{SIMULATIONS}/{id}{suffix}")).await;
@@ -326,11 +286,11 @@ async fn shut_down_promptly(app: TestApp) {
 
 /// Rows in the three tables after two requests for one plan and one for another.
 async fn assert_stored_once_per_result(app: &TestApp) {
-    let (_, first) = created(app, &plan(41_000.0)).await;
-    let (cache, second) = created(app, &plan(41_000.0)).await;
+    let (_, first) = created(app, &plans::household(41_000.0)).await;
+    let (cache, second) = created(app, &plans::household(41_000.0)).await;
     assert_eq!(cache, "hit-l1");
     assert_ne!(first["id"], second["id"]);
-    created(app, &plan(42_000.0)).await;
+    created(app, &plans::household(42_000.0)).await;
     let pool = app.state.db.pool();
     let count = |table: &'static str| async move {
         let sql: &'static str = match table {
@@ -351,9 +311,9 @@ async fn assert_stored_once_per_result(app: &TestApp) {
     assert_eq!(count("audit_log").await, 3);
     // Concurrent requests share transactions (group commit); every one is still stored.
     let bodies: Vec<Value> = (0..20)
-        .map(|i| plan(43_000.0 + f64::from(i % 2) * 1000.0))
+        .map(|i| plans::household(43_000.0 + f64::from(i % 2) * 1000.0))
         .collect();
-    let responses = futures_util::future::join_all(bodies.iter().map(|b| post(app, b))).await;
+    let responses = futures_util::future::join_all(bodies.iter().map(|b| app.post_plan(b))).await;
     assert!(responses.iter().all(|r| r.status() == 201));
     assert_eq!(count("results").await, 4);
     assert_eq!(count("simulations").await, 23);
@@ -382,7 +342,7 @@ async fn assert_stored_once_per_result(app: &TestApp) {
 
 #[tokio::test]
 async fn sqlite_stores_each_result_once_and_a_row_per_request() {
-    let app = started_app(|_| {}).await;
+    let app = started_app().await;
     assert_stored_once_per_result(&app).await;
     shut_down_promptly(app).await;
 }
@@ -393,7 +353,7 @@ async fn postgres_stores_each_result_once_and_a_row_per_request() {
         return;
     };
     let url = db.url.clone();
-    let app = started_app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__DATABASE__URL".into(), url);
     })
     .await;
@@ -408,18 +368,18 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
     };
     let mut proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
     let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
-    let app = started_app(move |vars| {
+    let app = started_app_with(move |vars| {
         vars.insert("APP__DATABASE__URL".into(), url);
         vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "500".into());
         vars.insert("APP__BREAKER__OPEN_SECONDS".into(), "1".into());
     })
     .await;
-    let (_, before) = created(&app, &plan(40_000.0)).await;
+    let (_, before) = created(&app, &plans::household(40_000.0)).await;
     let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
 
     proxy.stop().await;
     for _ in 0..3 {
-        let response = post(&app, &plan(40_000.0)).await;
+        let response = app.post_plan(&plans::household(40_000.0)).await;
         assert_eq!(response.status(), 503);
         assert!(response.headers().contains_key("retry-after"));
         let body: Value = response.json().await.unwrap();
@@ -431,7 +391,7 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
     proxy.restart().await;
     let mut recovered = false;
     for _ in 0..40 {
-        if post(&app, &plan(40_000.0)).await.status() == 201 {
+        if app.post_plan(&plans::household(40_000.0)).await.status() == 201 {
             recovered = true;
             break;
         }
@@ -452,7 +412,7 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
 #[tokio::test]
 async fn with_the_database_down_a_post_is_503_storage_unavailable_and_hands_out_no_id() {
     let app = spawn_app_with(common::database_down).await;
-    let response = post(&app, &plan(40_000.0)).await;
+    let response = app.post_plan(&plans::household(40_000.0)).await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.unwrap();
@@ -463,7 +423,7 @@ async fn with_the_database_down_a_post_is_503_storage_unavailable_and_hands_out_
 
 async fn redis_app(url: &str, prefix: &str) -> TestApp {
     let (url, prefix) = (url.to_string(), prefix.to_string());
-    started_app(move |vars| {
+    started_app_with(move |vars| {
         vars.insert("APP__REDIS__ENABLED".into(), "true".into());
         vars.insert("APP__REDIS__URL".into(), url);
         vars.insert("APP__REDIS__KEY_PREFIX".into(), prefix);
@@ -607,13 +567,13 @@ async fn redis_stopped_mid_test_is_served_around() {
 
 #[tokio::test]
 async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
-    let app = started_app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__SIMULATION__WORKERS".into(), "1".into());
         vars.insert("APP__SIMULATION__QUEUE_DEPTH".into(), "0".into());
         vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
     })
     .await;
-    let mut slow = plan(40_000.0);
+    let mut slow = plans::household(40_000.0);
     slow["current_age"] = json!(20);
     slow["end_age"] = json!(120);
     slow["simulation"] = json!({ "scenarios": 10_000, "seed": fastrand::u64(1..1 << 52) });
@@ -626,7 +586,7 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
     while app.state.simulations.admission().idle_threads() > 0 {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    let refused = post(&app, &unique_plan()).await;
+    let refused = app.post_plan(&unique_plan()).await;
     let still_running = app.state.simulations.admission().idle_threads() == 0;
     if still_running {
         assert_eq!(refused.status(), 503);
@@ -638,12 +598,12 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
     }
     assert_eq!(running.await.unwrap(), 201);
 
-    let strict = started_app(|vars| {
+    let strict = started_app_with(|vars| {
         vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "1".into());
         vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
     })
     .await;
-    let response = post(&strict, &slow).await;
+    let response = strict.post_plan(&slow).await;
     assert_eq!(response.status(), 504);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "timeout");
@@ -651,8 +611,8 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
 
 #[tokio::test]
 async fn history_models_run_through_the_api() {
-    let app = started_app(|_| {}).await;
-    let mut historical = plan(40_000.0);
+    let app = started_app().await;
+    let mut historical = plans::household(40_000.0);
     historical["market"] = json!({"model": "historical"});
     let (_, body) = created(&app, &historical).await;
     assert_eq!(body["plan"]["market"]["model"], "historical");
@@ -664,15 +624,15 @@ async fn history_models_run_through_the_api() {
     assert_eq!(periods[0]["balance"].as_array().unwrap().len(), 35);
     assert!(body["historical"]["worst"].as_array().unwrap().len() <= 10);
 
-    let mut bootstrap = plan(40_000.0);
+    let mut bootstrap = plans::household(40_000.0);
     bootstrap["market"] = json!({"model": "bootstrap", "block_years": 5});
     let (_, body) = created(&app, &bootstrap).await;
     assert_eq!(body["plan"]["market"]["block_years"], 5);
     assert!(body.get("historical").is_none());
 
-    let mut wrong = plan(40_000.0);
+    let mut wrong = plans::household(40_000.0);
     wrong["market"] = json!({"model": "lognormal", "block_years": 5});
-    let response = post(&app, &wrong).await;
+    let response = app.post_plan(&wrong).await;
     assert_eq!(response.status(), 422);
 
     let sets: Value = app.get("/api/v1/assumptions").await.json().await.unwrap();
@@ -687,7 +647,7 @@ async fn history_models_run_through_the_api() {
     let fitted = sets["sets"][1]["stocks"]["mean"].as_f64().unwrap();
     assert!((fitted - 0.1066).abs() < 0.001, "{fitted}");
     // A fitted set drops straight into a plan's market.
-    let mut fitted_plan = plan(40_000.0);
+    let mut fitted_plan = plans::household(40_000.0);
     let set = &sets["sets"][1];
     fitted_plan["market"] = json!({
         "stocks": set["stocks"], "bonds": set["bonds"], "cash": set["cash"],
@@ -698,7 +658,7 @@ async fn history_models_run_through_the_api() {
 
 #[tokio::test]
 async fn the_served_openapi_document_is_the_committed_one() {
-    let app = started_app(|_| {}).await;
+    let app = started_app().await;
     let response = app.get("/api/v1/openapi.json").await;
     assert_eq!(response.status(), 200);
     let served = response.text().await.unwrap();
@@ -709,7 +669,7 @@ async fn the_served_openapi_document_is_the_committed_one() {
     let committed = std::fs::read_to_string(committed_path).unwrap();
     assert!(
         served == committed,
-        "docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test api openapi` \
+        "docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test http openapi` \
          or `cargo run -- openapi > docs/openapi.json`"
     );
     let doc: Value = serde_json::from_str(&served).unwrap();

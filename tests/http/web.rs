@@ -3,11 +3,9 @@
 //! presets without JavaScript, "Edit this plan", static assets, error pages and page weight.
 //! `tests/browser.rs` drives the same pages in real Chromium.
 
-mod common;
+use crate::support as common;
 
-use std::collections::HashMap;
-
-use common::{TestApp, spawn_app_with};
+use common::{TestApp, spawn_app_with, started_app, started_app_with};
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -15,17 +13,6 @@ use sqlx::Row;
 
 /// Page weight budget (HTML + CSS + JS + SVG, uncompressed): issue 5.
 const PAGE_WEIGHT_LIMIT: usize = 150 * 1024;
-
-async fn app(customize: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
-    let app = spawn_app_with(|vars| {
-        // Debug-build analyses take about a second; the result page waits for them.
-        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
-        customize(vars);
-    })
-    .await;
-    app.wait_started().await;
-    app
-}
 
 fn sel(selector: &str) -> Selector {
     Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e}"))
@@ -121,7 +108,7 @@ async fn run(app: &TestApp, form: &[(String, String)]) -> String {
 
 #[tokio::test]
 async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
-    let app = app(|vars| {
+    let app = started_app_with(|vars| {
         vars.insert("APP__PLAN_DEFAULTS__STOCKS".into(), "0.7".into());
         vars.insert("APP__PLAN_DEFAULTS__BONDS".into(), "0.3".into());
     })
@@ -227,7 +214,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
 
 #[tokio::test]
 async fn an_invalid_plan_comes_back_with_every_error_beside_its_field_and_nothing_stored() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[
@@ -295,7 +282,7 @@ async fn an_invalid_plan_comes_back_with_every_error_beside_its_field_and_nothin
 
 #[tokio::test]
 async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tables() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[
@@ -404,7 +391,7 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
 
 #[tokio::test]
 async fn a_historical_plan_shows_its_periods_and_worst_start_years() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[("market.model", "historical"), ("end_age", "90")],
@@ -437,7 +424,7 @@ async fn a_historical_plan_shows_its_periods_and_worst_start_years() {
 /// left behind.
 #[tokio::test]
 async fn the_result_pages_analysis_lets_the_default_floor_follow_spending() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[
@@ -458,7 +445,7 @@ async fn the_result_pages_analysis_lets_the_default_floor_follow_spending() {
 
 #[tokio::test]
 async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[
@@ -531,7 +518,7 @@ async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
 
 #[tokio::test]
 async fn income_and_event_rows_are_added_and_removed_without_javascript() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let response = post(&app, &with(&base_plan(), &[("action", "add:income")])).await;
     assert_eq!(response.status(), 200);
     let doc = Html::parse_document(&response.text().await.unwrap());
@@ -576,7 +563,7 @@ async fn income_and_event_rows_are_added_and_removed_without_javascript() {
 
 #[tokio::test]
 async fn the_history_preset_fills_the_market_assumptions() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let response = post(
         &app,
         &with(&base_plan(), &[("action", "preset:us_history")]),
@@ -602,12 +589,12 @@ async fn the_history_preset_fills_the_market_assumptions() {
     assert!(one(&doc, "details#market").value().attr("open").is_some());
 }
 
-/// The form's bounds are the table's, like the server's (`tests/plan_fields.rs` checks every
+/// The form's bounds are the table's, like the server's (`plan_fields` checks every
 /// field against the table): one round trip, a bound passes and one step past it is flagged
 /// beside its field, in the form's units; the weights must add up to 100%.
 #[tokio::test]
 async fn a_fields_bound_passes_and_one_step_past_is_flagged_beside_it() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let (_, doc) = page(&app, "/").await;
     let fees = one(&doc, r#"input[name="fees.expense_ratio"]"#).value();
     assert_eq!((fees.attr("min"), fees.attr("max")), (Some("0"), Some("5")));
@@ -634,7 +621,7 @@ async fn a_fields_bound_passes_and_one_step_past_is_flagged_beside_it() {
 
 #[tokio::test]
 async fn static_assets_are_versioned_with_a_strong_etag_a_long_life_and_compression() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let (_, doc) = page(&app, "/").await;
     let css = one(&doc, "link[rel=stylesheet]")
         .value()
@@ -680,7 +667,7 @@ async fn static_assets_are_versioned_with_a_strong_etag_a_long_life_and_compress
 
 #[tokio::test]
 async fn browser_errors_are_pages_with_the_request_id_and_the_api_keeps_json() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     for path in ["/no/such/page", "/s/0123456789abcdef0123456789abcdef"] {
         let response = app
             .client
@@ -752,7 +739,7 @@ async fn with_the_database_down_the_form_keeps_the_plan_and_pages_say_so() {
 
 #[tokio::test]
 async fn a_forty_year_result_page_weighs_under_150_kb_with_its_assets() {
-    let app = app(|_| {}).await;
+    let app = started_app().await;
     let form = with(
         &base_plan(),
         &[

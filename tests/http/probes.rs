@@ -1,6 +1,6 @@
 //! Kubernetes probes against a real server on a random port.
 
-mod common;
+use crate::support as common;
 
 use common::{CLOSED_PORT, PgDatabase, spawn_app, spawn_app_with};
 use serde_json::Value;

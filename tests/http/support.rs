@@ -1,0 +1,113 @@
+//! What the HTTP tests share: a started app, requests, and named plans.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+pub use crate::common::*;
+
+/// An app whose migrations have run, so results can be stored. Debug-build analyses take a
+/// second or more on a busy machine, so the simulation deadline is a minute unless
+/// `customize` says otherwise.
+pub async fn started_app_with(customize: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let app = spawn_app_with(|vars| {
+        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "60000".into());
+        customize(vars);
+    })
+    .await;
+    app.wait_started().await;
+    app
+}
+
+pub async fn started_app() -> TestApp {
+    started_app_with(|_| {}).await
+}
+
+impl TestApp {
+    /// `POST path` with a JSON body.
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST /api/v1/simulations`.
+    pub async fn post_plan(&self, plan: &Value) -> reqwest::Response {
+        self.post_json("/api/v1/simulations", plan).await
+    }
+
+    /// Runs `plan` as the holder of API key `key` (anonymously without one) and returns
+    /// the stored result, which must be a 201.
+    pub async fn create(&self, plan: &Value, key: Option<&str>) -> Value {
+        let mut request = self.client.post(self.url("/api/v1/simulations")).json(plan);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let body = response.text().await.expect("a body");
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_str(&body).expect("a JSON result")
+    }
+
+    /// `GET path` with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request sent")
+    }
+}
+
+/// A response header that must be there, as text.
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().expect("a text header").to_string())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+/// Named plans, as an API client sends them.
+pub mod plans {
+    use super::*;
+
+    /// Saving for five more years, with Social Security and a new roof: most of the contract.
+    pub fn household(annual: f64) -> Value {
+        json!({
+            "name": "API test",
+            "current_age": 60, "retirement_age": 65, "end_age": 95,
+            "portfolio": { "balance": 1_000_000, "annual_contribution": 20_000 },
+            "spending": { "strategy": "constant_dollar", "annual": annual },
+            "income": [ { "name": "Social Security", "annual": 24_000, "start_age": 67 } ],
+            "events": [ { "name": "New roof", "age": 70, "amount": -30_000 } ],
+            "simulation": { "scenarios": 500, "seed": 42 }
+        })
+    }
+
+    /// Guardrails with a pension of sorts: what the PDF report is checked on.
+    pub fn guardrails() -> Value {
+        json!({
+            "name": "Report plan",
+            "current_age": 55, "retirement_age": 60, "end_age": 95,
+            "portfolio": {"balance": 900000, "annual_contribution": 20000},
+            "spending": {"strategy": "guardrails", "annual": 48000},
+            "income": [{"name": "Social Security", "annual": 24000, "start_age": 67}],
+            "simulation": {"scenarios": 1000, "seed": 7}
+        })
+    }
+
+    /// Saving, then spending $50,000: what the analysis is checked on.
+    pub fn saver() -> Value {
+        json!({
+            "current_age": 60, "retirement_age": 65, "end_age": 95,
+            "portfolio": {"balance": 800_000, "annual_contribution": 15_000},
+            "spending": {"annual": 50_000},
+            "simulation": {"scenarios": 1000, "seed": 3}
+        })
+    }
+}
