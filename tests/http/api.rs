@@ -31,16 +31,8 @@ async fn created(app: &TestApp, body: &Value) -> (String, Value) {
     (cache, response.json().await.unwrap())
 }
 
-fn assert_numbers(value: &Value, len: usize, what: &str) {
-    let values = value
-        .as_array()
-        .unwrap_or_else(|| panic!("{what} is not an array"));
-    assert_eq!(values.len(), len, "{what}");
-    assert!(values.iter().all(Value::is_f64), "{what}: {values:?}");
-}
-
 #[tokio::test]
-async fn post_returns_the_contract_of_design_md_and_the_id_resolves() {
+async fn a_created_simulation_has_a_permalink_a_validator_and_resolves_to_the_same_body() {
     let app = started_app().await;
     let response = app.post_plan(&plans::household(40_000.0)).await;
     assert_eq!(response.status(), 201);
@@ -63,41 +55,8 @@ async fn post_returns_the_contract_of_design_md_and_the_id_resolves() {
     assert_eq!(body["seed"], 42);
     assert_eq!(body["scenarios"], 500);
     assert_eq!(body["years"], 35);
+    // The body's shape and numbers are pinned by `contract`; here, what HTTP adds.
     assert!(body["elapsed_ms"].as_f64().unwrap() > 0.0);
-    let p = body["success_probability"].as_f64().unwrap();
-    assert!((0.0..=1.0).contains(&p));
-    assert!(body["success_standard_error"].is_f64());
-    let interval = body["success_interval_95"].as_array().unwrap();
-    assert_eq!(interval.len(), 2);
-    assert!(interval[0].as_f64().unwrap() <= p && p <= interval[1].as_f64().unwrap());
-    let ages: Vec<u64> = body["ages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_u64().unwrap())
-        .collect();
-    assert_eq!(ages, (60..95).collect::<Vec<u64>>());
-    for bands in ["balance_percentiles", "spending_percentiles"] {
-        let keys: Vec<&String> = body[bands].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]);
-        for key in keys {
-            assert_numbers(&body[bands][key], 35, &format!("{bands}.{key}"));
-        }
-    }
-    for key in ["mean", "p5", "p50", "p95"] {
-        assert!(
-            body["terminal_wealth"][key].is_f64(),
-            "terminal_wealth.{key}"
-        );
-    }
-    assert!(body["depletion"]["probability"].is_f64());
-    assert!(body["depletion"]["histogram"].is_array());
-    assert!(body["shortfall_years_mean"].is_f64());
-    // The plan comes back normalized: defaults filled, contract names kept.
-    assert_eq!(body["plan"]["spending"]["strategy"], "constant_dollar");
-    assert_eq!(body["plan"]["allocation"]["stocks"], 0.6);
-    assert_eq!(body["plan"]["income"][0]["inflation_adjusted"], true);
-    assert_eq!(body["plan"]["market"]["model"], "lognormal");
 
     let fetched = app.get(&location).await;
     assert_eq!(fetched.status(), 200);

@@ -29,32 +29,63 @@ pub struct Values {
     pub event_rows: usize,
 }
 
+/// A repeatable row of the form: one entry of a list in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Row {
+    Income,
+    Events,
+}
+
+impl Row {
+    const ALL: [Row; 2] = [Row::Income, Row::Events];
+
+    /// The contract's list: `income`, `events`.
+    pub fn list(self) -> &'static str {
+        match self {
+            Row::Income => "income",
+            Row::Events => "events",
+        }
+    }
+
+    fn section(self) -> Section {
+        match self {
+            Row::Income => Section::Income,
+            Row::Events => Section::Events,
+        }
+    }
+
+    fn named(list: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|row| row.list() == list)
+    }
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.list())
+    }
+}
+
 /// What the submit button asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Run,
-    /// Add an empty `income` or `events` row.
-    AddRow(&'static str),
-    /// Remove row `index` of `income` or `events`.
-    RemoveRow(&'static str, usize),
+    /// Add an empty row.
+    AddRow(Row),
+    /// Remove row `index`.
+    RemoveRow(Row, usize),
     /// Fill the market assumptions with a named set (`defaults`, `us_history`).
     Preset(String),
 }
 
 impl Action {
     fn parse(value: &str) -> Self {
-        let rows = |kind: &str| match kind {
-            "income" => Some("income"),
-            "events" => Some("events"),
-            _ => None,
-        };
-        if let Some(kind) = value.strip_prefix("add:").and_then(rows) {
+        if let Some(kind) = value.strip_prefix("add:").and_then(Row::named) {
             return Self::AddRow(kind);
         }
         if let Some((kind, index)) = value
             .strip_prefix("remove:")
             .and_then(|rest| rest.split_once(':'))
-            && let (Some(kind), Ok(index)) = (rows(kind), index.parse())
+            && let (Some(kind), Ok(index)) = (Row::named(kind), index.parse())
         {
             return Self::RemoveRow(kind, index);
         }
@@ -72,7 +103,7 @@ impl Values {
     pub fn from_form(pairs: Vec<(String, String)>) -> (Self, Action) {
         let mut action = Action::Run;
         let mut map = BTreeMap::new();
-        let mut rows: BTreeMap<(&str, usize), BTreeMap<String, String>> = BTreeMap::new();
+        let mut rows: BTreeMap<(Row, usize), BTreeMap<String, String>> = BTreeMap::new();
         for (name, value) in pairs {
             if name == "action" {
                 action = Action::parse(&value);
@@ -84,7 +115,10 @@ impl Values {
             let value = value.trim().to_string();
             match fields::row_template(&name) {
                 (_, Some(index)) if index < 1000 => {
-                    let kind = row_kind(spec.path);
+                    let Some(kind) = Row::ALL.into_iter().find(|r| r.section() == spec.section)
+                    else {
+                        continue;
+                    };
                     let field = spec.path.rsplit('.').next().unwrap_or_default();
                     rows.entry((kind, index))
                         .or_default()
@@ -121,14 +155,14 @@ impl Values {
                     .insert(spec.path.to_string(), display(spec.kind, v));
             }
         }
-        for (kind, section) in [("income", Section::Income), ("events", Section::Events)] {
+        for kind in Row::ALL {
             for row in plan
-                .get(kind)
+                .get(kind.list())
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
-                let row = in_section(FIELDS, section)
+                let row = in_section(FIELDS, kind.section())
                     .filter_map(|spec| {
                         let field = spec.path.rsplit('.').next()?;
                         Some((field.to_string(), display(spec.kind, row.get(field)?)))
@@ -172,7 +206,7 @@ impl Values {
                 // A new row shows its flags' defaults (`inflation_adjusted`).
                 let row = FIELDS
                     .iter()
-                    .filter(|f| f.kind == Kind::Flag && f.path.starts_with(kind))
+                    .filter(|f| f.kind == Kind::Flag && f.section == kind.section())
                     .filter_map(|f| {
                         let value = f.default_value(&PlanDefaults::default())?;
                         let name = f.path.rsplit('.').next()?;
@@ -264,23 +298,21 @@ impl Values {
         }
     }
 
-    fn rows(&self, kind: &str) -> usize {
-        if kind == "income" {
-            self.income_rows
-        } else {
-            self.event_rows
+    fn rows(&self, kind: Row) -> usize {
+        match kind {
+            Row::Income => self.income_rows,
+            Row::Events => self.event_rows,
         }
     }
 
-    fn rows_mut(&mut self, kind: &str) -> &mut usize {
-        if kind == "income" {
-            &mut self.income_rows
-        } else {
-            &mut self.event_rows
+    fn rows_mut(&mut self, kind: Row) -> &mut usize {
+        match kind {
+            Row::Income => &mut self.income_rows,
+            Row::Events => &mut self.event_rows,
         }
     }
 
-    fn push_row(&mut self, kind: &str, row: BTreeMap<String, String>) {
+    fn push_row(&mut self, kind: Row, row: BTreeMap<String, String>) {
         let index = self.rows(kind);
         for (field, value) in row {
             self.map.insert(format!("{kind}[{index}].{field}"), value);
@@ -289,15 +321,7 @@ impl Values {
     }
 }
 
-fn row_kind(path: &str) -> &'static str {
-    if path.starts_with("income") {
-        "income"
-    } else {
-        "events"
-    }
-}
-
-fn is_flag(kind: &str, field: &str) -> bool {
+fn is_flag(kind: Row, field: &str) -> bool {
     fields::find(FIELDS, &format!("{kind}[].{field}")).is_some_and(|s| s.kind == Kind::Flag)
 }
 

@@ -109,10 +109,10 @@ fn empty_rows_are_dropped_and_the_rest_renumbered() {
     assert!(values.apply(&action));
     assert_eq!(values.event_rows, 2);
     assert_eq!(values.get("events[1].inflation_adjusted"), "true");
-    assert!(values.apply(&Action::RemoveRow("events", 0)));
+    assert!(values.apply(&Action::RemoveRow(Row::Events, 0)));
     assert_eq!(values.event_rows, 1);
     assert_eq!(values.get("events[0].amount"), "");
-    assert!(!values.apply(&Action::RemoveRow("income", 5)));
+    assert!(!values.apply(&Action::RemoveRow(Row::Income, 5)));
 }
 
 #[test]
