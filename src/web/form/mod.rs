@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::engine::Plan;
-use crate::engine::plan::fields::{self, FIELDS, Field, Kind, Only, Section};
+use crate::engine::plan::fields::{self, FIELDS, Fallback, Field, Kind, Only, Section};
 use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
 use convert::{display, insert, lookup, parse};
 pub use view::{FormView, form_view, form_view_with};
@@ -337,11 +337,12 @@ fn fixed() -> impl Iterator<Item = &'static Field> {
         .filter(|f| !matches!(f.section, Section::Income | Section::Events))
 }
 
-/// The configured defaults as a partial plan, in contract paths: each field's own default
-/// from the table, the scenarios within this environment's limit.
+/// The configured defaults as a partial plan, in contract paths: each field's configured
+/// default and choice from the table, the scenarios within this environment's limit. A
+/// fixed number (no contribution) is left empty, which means the same.
 fn defaults_json(d: &PlanDefaults, max_scenarios: u32) -> Value {
     let mut json = Value::Object(Map::new());
-    for field in fixed() {
+    for field in fixed().filter(|f| !matches!(f.default, Fallback::Number(_))) {
         if let Some(value) = field.default_value(d).filter(|v| !v.is_null()) {
             insert(&mut json, field.path, value);
         }

@@ -90,7 +90,6 @@ use Section::{About, Events, Income, Market, Savings, Simulation, Spending};
 /// Every plan field, in form order.
 pub const FIELDS: &[Field] = &[
     field("name", About, "Plan name", "", TEXT)
-        .default(Fallback::Choice("Retirement plan"))
         .help("Shown on the result page and the report."),
     field("current_age", About, "Your age now", "years", int(18, 119)).needed(),
     field("retirement_age", About, "Retirement age", "years", AGE)
