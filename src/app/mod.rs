@@ -15,7 +15,7 @@ use crate::http::{extract, get_resource, guard, probes, security_headers, teleme
 use crate::state::AppState;
 use crate::{api, web as pages};
 
-/// Builds the application. Routes are in [`routes`]; tests may add more with
+/// Builds the application. Routes are in `routes`; tests may add more with
 /// `App::route`, and those get the same middleware and error handling.
 pub fn app(
     state: AppState,

@@ -31,7 +31,7 @@ pub(crate) const SECURITY_HEADERS: [(&str, &str); 4] = [
     ),
 ];
 
-/// [`SECURITY_HEADERS`], and HSTS when `hsts_max_age_seconds` is not 0.
+/// The security headers, and HSTS when `hsts_max_age_seconds` is not 0.
 pub fn security_headers(hsts_max_age_seconds: u64) -> DefaultHeaders {
     let headers = SECURITY_HEADERS
         .iter()
