@@ -224,3 +224,19 @@ fn the_tables_defaults_are_the_plans() {
     }
     assert!(checked >= 15, "only {checked} defaults checked");
 }
+
+/// `docs/plan-fields.md` is the table as a document (regenerate with
+/// `UPDATE_DOCS=1 cargo test --test http plan_fields`).
+#[test]
+fn the_documented_fields_are_the_table() {
+    let generated = glidepath::engine::plan::fields::markdown(FIELDS, &PlanDefaults::default());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-fields.md");
+    if std::env::var("UPDATE_DOCS").is_ok_and(|v| v == "1") {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/plan-fields.md is stale: run `UPDATE_DOCS=1 cargo test --test http plan_fields`"
+    );
+}

@@ -7,12 +7,14 @@
 //! Some fields are also checked against others (the retirement age lies between the age now
 //! and the end age; a ceiling is at least the floor); the table holds the outer bounds.
 
+mod reference;
 mod table;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::PlanDefaults;
+pub use reference::markdown;
 pub use table::{FIELDS, MODELS, STRATEGIES};
 
 /// One invalid field: its contract path and what is wrong, in words.

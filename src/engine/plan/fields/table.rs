@@ -90,7 +90,7 @@ use Section::{About, Events, Income, Market, Savings, Simulation, Spending};
 /// Every plan field, in form order.
 pub const FIELDS: &[Field] = &[
     field("name", About, "Plan name", "", TEXT)
-        .help("Shown on the result page and the report."),
+        .help("Shown on the result page and the report. Empty: “Retirement plan”."),
     field("current_age", About, "Your age now", "years", int(18, 119)).needed(),
     field("retirement_age", About, "Retirement age", "years", AGE)
         .help("Contributions stop and spending starts. Leave empty if you are already retired."),
@@ -180,14 +180,17 @@ pub const FIELDS: &[Field] = &[
     field("spending.horizon_age", Spending, "Spend down by age", "years", int(19, 120))
         .help("VPW spends what is left in the year before this age. Empty: 100, or the planning age when later.")
         .only(VPW),
-    field("income[].name", Income, "Name", "", TEXT).help("Social Security, a pension, rent…"),
+    field("income[].name", Income, "Name", "", TEXT)
+        .help("Social Security, a pension, rent… Empty: “Income 1”, “Income 2”…"),
     field("income[].annual", Income, "Yearly amount", "$", MONEY_PER_YEAR).needed(),
-    field("income[].start_age", Income, "From age", "years", AGE).needed(),
+    field("income[].start_age", Income, "From age", "years", AGE)
+        .help("Empty: from the retirement age."),
     field("income[].end_age", Income, "Until age", "years", int(19, 120)).help("Empty: for life."),
     field("income[].inflation_adjusted", Income, "Rises with inflation", "", Kind::Flag)
         .default(Fallback::Flag(true))
         .help("Social Security does; most pensions do not."),
-    field("events[].name", Events, "Name", "", TEXT).help("A new roof, an inheritance…"),
+    field("events[].name", Events, "Name", "", TEXT)
+        .help("A new roof, an inheritance… Empty: “Event 1”, “Event 2”…"),
     field("events[].age", Events, "At age", "years", int(18, 119)).needed(),
     field(
         "events[].amount",
