@@ -173,8 +173,24 @@ pub fn http_in_flight(delta: f64) {
     });
 }
 
-/// Counts one finished request and records its latency.
+/// The methods that get a series of their own; any other is counted as `other`, so a client
+/// inventing method names cannot grow the number of series.
+const KNOWN_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// `method` as a metric label: one of [`KNOWN_METHODS`] or `other`.
+pub fn method_label(method: &str) -> &'static str {
+    KNOWN_METHODS
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
+}
+
+/// Counts one finished request and records its latency. Every label is from a bounded set:
+/// the method (see [`method_label`]), the route template or `unmatched`, the status code.
 pub fn http_request_done(method: &str, route: &str, status: u16, seconds: f64) {
+    let method = method_label(method);
     HTTP_SERIES.with_borrow_mut(|series| {
         let seen = match series.by_route.get_mut(route) {
             Some(seen) => seen,

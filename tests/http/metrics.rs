@@ -63,3 +63,33 @@ async fn metrics_expose_http_process_and_build_series() {
         "raw paths must never become labels"
     );
 }
+
+/// Made-up method names, even ones the rate limit refuses, all count as `other`: a flood of
+/// them adds no series.
+#[tokio::test]
+async fn invented_methods_do_not_grow_the_series() {
+    let app = spawn_app().await;
+    app.wait_started().await;
+    let series = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("http_request") && l.contains("method=\"other\""))
+            .count()
+    };
+    let send = |i: usize| {
+        let method = reqwest::Method::from_bytes(format!("X{i}").as_bytes()).unwrap();
+        app.client.request(method, app.url("/health")).send()
+    };
+    send(0).await.unwrap();
+    send(1).await.unwrap();
+    let before = series(&app.get("/metrics").await.text().await.unwrap());
+    assert!(before > 0, "an invented method is counted as `other`");
+    for i in 2..200 {
+        send(i).await.unwrap();
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(series(&text), before, "the series grew");
+    assert!(
+        !text.lines().any(|l| l.contains("method=\"X")),
+        "an invented method became a label"
+    );
+}
