@@ -145,6 +145,7 @@ fn rate_limit(c: &mut Criterion) {
             trusted_proxies: Vec::new(),
             tiers: [("free".to_string(), 120)].into_iter().collect(),
         },
+        "",
         None,
     );
     let subjects: Vec<Subject> = (0..10_000u32)

@@ -7,6 +7,10 @@
 //! budget. When Redis fails (its 100 ms deadline, its circuit breaker), the in-process
 //! limiter (governor, the same algorithm) takes over; the switch is logged once per change of
 //! state and counted in `rate_limit_fallbacks_total`.
+//!
+//! A client address is never a key: buckets are keyed by its SHA-256 with the deployment's
+//! `audit.ip_salt`, as the audit log records it, so Redis holds no raw address. The salt is
+//! the configured one (the same on every replica, so the replicas share each bucket).
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -18,6 +22,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter as Governor};
+use sha2::{Digest, Sha256};
 
 use crate::config::RateLimitSettings;
 use crate::storage::RedisStore;
@@ -116,10 +121,12 @@ pub struct RateLimiter {
     redis: Option<RedisStore>,
     /// Whether the last shared check reached Redis, to log changes once.
     shared: AtomicBool,
+    /// `audit.ip_salt` as configured (possibly empty).
+    ip_salt: Vec<u8>,
 }
 
 impl RateLimiter {
-    pub fn new(settings: &RateLimitSettings, redis: Option<RedisStore>) -> Self {
+    pub fn new(settings: &RateLimitSettings, ip_salt: &str, redis: Option<RedisStore>) -> Self {
         Self {
             anonymous: Bucket::new(settings.anonymous_per_minute),
             tiers: settings
@@ -129,13 +136,23 @@ impl RateLimiter {
                 .collect(),
             redis,
             shared: AtomicBool::new(true),
+            ip_salt: ip_salt.as_bytes().to_vec(),
         }
+    }
+
+    /// The bucket key of a client address: its salted SHA-256, never the address.
+    fn ip_key(&self, ip: std::net::IpAddr) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(b"ratelimit\0");
+        hasher.update(&self.ip_salt);
+        hasher.update(ip.to_string().as_bytes());
+        format!("ip:{}", hex::encode(hasher.finalize()))
     }
 
     /// `None` when no limit applies to the subject.
     pub async fn check(&self, subject: &Subject) -> Option<Decision> {
         let (bucket, key, label) = match subject {
-            Subject::Ip(ip) => (self.anonymous.as_ref()?, format!("ip:{ip}"), "anonymous"),
+            Subject::Ip(ip) => (self.anonymous.as_ref()?, self.ip_key(*ip), "anonymous"),
             Subject::Key { id, tier } => (self.tiers.get(tier)?, format!("key:{id}"), "api_key"),
         };
         let decision = match &self.redis {

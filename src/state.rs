@@ -33,7 +33,11 @@ impl AppState {
             .then(|| RedisStore::new(&settings.redis, &settings.breaker))
             .transpose()?;
         let simulations = Arc::new(Simulations::new(&settings, db.clone(), redis.clone())?);
-        let limiter = Arc::new(RateLimiter::new(&settings.rate_limit, redis.clone()));
+        let limiter = Arc::new(RateLimiter::new(
+            &settings.rate_limit,
+            settings.audit.ip_salt.expose(),
+            redis.clone(),
+        ));
         let trusted_proxies = Arc::new(settings.rate_limit.trusted_networks());
         let denials = Arc::new(DenialTally::new(db.clone()));
         let flushing = Arc::downgrade(&denials);

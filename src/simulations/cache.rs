@@ -17,7 +17,7 @@ use moka::future::Cache;
 
 use super::document::ResultDoc;
 use crate::config::CacheSettings;
-use crate::storage::RedisStore;
+use crate::storage::{RedisError, RedisStore};
 use crate::telemetry::metrics as m;
 
 /// Where a result came from, as the `X-Cache` header says.
@@ -155,6 +155,11 @@ impl<T: Cacheable> TieredCache<T> {
             },
             Ok(None) => {
                 count("l2", "miss");
+                None
+            }
+            // An open circuit is Redis known to be down: the lookup was not tried.
+            Err(RedisError::CircuitOpen) => {
+                count("l2", "skipped");
                 None
             }
             Err(err) => {

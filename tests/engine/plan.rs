@@ -219,3 +219,18 @@ fn a_stored_plan_reads_back_through_validation_and_a_tampered_one_is_refused() {
     let error = glidepath::engine::Plan::from_stored(&tampered).unwrap_err();
     assert_eq!(error.0[0].path, "market.correlations");
 }
+
+/// `-0` is zero: accepted, and never kept (or shown) with its sign.
+#[test]
+fn negative_zero_is_plain_zero() {
+    let plan = plan_with(json!({
+        "spending": {"annual": -0.0},
+        "portfolio": {"annual_contribution": -0.0},
+        "events": [{"age": 70, "amount": -0.0}]
+    }));
+    assert!(plan.spending.annual.is_sign_positive());
+    assert!(plan.portfolio.annual_contribution.is_sign_positive());
+    assert!(plan.events[0].amount.is_sign_positive());
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(!json.contains("-0.0"), "{json}");
+}

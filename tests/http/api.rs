@@ -9,8 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{
-    CLOSED_PORT, PgDatabase, TcpProxy, TestApp, header, plans, redis_url, spawn_app_with,
-    started_app, started_app_with, unique_prefix,
+    CLOSED_PORT, PgDatabase, TcpProxy, TestApp, header, plans, redis_keys, redis_url,
+    spawn_app_with, started_app, started_app_with, unique_prefix,
 };
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -421,13 +421,6 @@ async fn two_instances_share_results_through_one_redis() {
     assert_eq!(keys.len(), 1, "{keys:?}");
 }
 
-async fn redis_keys(url: &str, pattern: &str) -> Vec<String> {
-    use deadpool_redis::redis::AsyncCommands;
-    let client = deadpool_redis::redis::Client::open(url).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    conn.keys(pattern).await.unwrap()
-}
-
 #[tokio::test]
 async fn a_dead_redis_costs_nothing_but_l2() {
     let app = redis_app(
@@ -522,6 +515,12 @@ async fn redis_stopped_mid_test_is_served_around() {
     }
     app.state.simulations.cache().clear_l1();
     assert_eq!(created(&app, &first).await.0, "miss");
+    // By now the circuit is open: lookups are skipped, not failed.
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"cache_requests_total{tier="l2",result="skipped"}"#),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,9 @@
 
 use crate::support as common;
 
-use common::{CLOSED_PORT, TestApp, header, redis_url, started_app_with, unique_prefix};
+use common::{
+    CLOSED_PORT, TestApp, header, redis_keys, redis_url, started_app_with, unique_prefix,
+};
 use glidepath::storage::{api_keys, audit};
 use serde_json::{Value, json};
 
@@ -284,6 +286,10 @@ async fn two_instances_on_one_redis_share_one_budget() {
         second.get_with("/api/v1/assumptions", &[]).await.status(),
         429
     );
+    // The bucket is keyed by the address's salted hash, never by the address.
+    let keys = redis_keys(url, &format!("{prefix}*")).await;
+    assert!(keys.iter().any(|k| k.contains("ratelimit:ip:")), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.contains("127.0.0.1")), "{keys:?}");
 }
 
 #[tokio::test]

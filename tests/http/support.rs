@@ -72,6 +72,14 @@ pub fn header(response: &reqwest::Response, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} header"))
 }
 
+/// The keys in the Redis at `url` that match `pattern`.
+pub async fn redis_keys(url: &str, pattern: &str) -> Vec<String> {
+    use deadpool_redis::redis::AsyncCommands;
+    let client = deadpool_redis::redis::Client::open(url).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    conn.keys(pattern).await.unwrap()
+}
+
 /// Named plans, as an API client sends them.
 pub mod plans {
     use super::*;

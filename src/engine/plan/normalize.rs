@@ -218,7 +218,8 @@ impl<'a> Checker<'a> {
         let (min, max) = self.bounds(path);
         let (lo, hi) = (lo.max(min), hi.min(max));
         if value.is_finite() && (lo..=hi).contains(&value) {
-            return value;
+            // `-0.0` is zero: adding `+0.0` drops its sign, so it is never shown as `-0`.
+            return value + 0.0;
         }
         let dollars = matches!(self.field(path).kind, Kind::Money { .. });
         let bound = |v: f64| {
