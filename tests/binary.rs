@@ -229,33 +229,22 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
             serde_json::from_str(line).unwrap_or_else(|_| panic!("not a JSON line: {line}"))
         })
         .collect();
-    let request_line = lines
-        .iter()
-        .find(|line| {
-            line["request_id"] == "log-shape-test-1" && line["message"] == "request completed"
-        })
-        .unwrap_or_else(|| panic!("no completion line for the request: {output}"));
-    for key in [
-        "timestamp",
-        "level",
-        "target",
-        "message",
-        "method",
-        "route",
-        "status",
-        "duration_ms",
-    ] {
-        assert!(
-            !request_line[key].is_null(),
-            "{key} missing from {request_line}"
-        );
-    }
-    assert_eq!(request_line["status"], 401);
-    assert_eq!(request_line["level"], "info");
-    assert_eq!(
-        request_line["route"], "unmatched",
-        "raw paths never become labels or log routes"
+    // A refusal (here a 401) has no line of its own at info: refusals are told once a
+    // second per reason, at warn, with their count (the last flush runs at shutdown).
+    assert!(
+        !lines
+            .iter()
+            .any(|line| line["request_id"] == "log-shape-test-1"
+                && matches!(line["level"].as_str(), Some("info" | "warn" | "error"))),
+        "a refusal logged a line of its own: {output}"
     );
+    let refused = lines
+        .iter()
+        .find(|line| line["message"] == "requests refused" && line["reason"] == "unauthorized")
+        .unwrap_or_else(|| panic!("no line for the refusals: {output}"));
+    assert_eq!(refused["level"], "warn");
+    assert_eq!(refused["status"], 401);
+    assert_eq!(refused["count"], 1);
     for cache in ["miss", "hit-l1"] {
         let id = format!("log-shape-post-{cache}");
         let line = lines
@@ -264,6 +253,17 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
                 line["request_id"] == id.as_str() && line["message"] == "request completed"
             })
             .unwrap_or_else(|| panic!("no completion line for {id}: {output}"));
+        for key in [
+            "timestamp",
+            "level",
+            "target",
+            "message",
+            "method",
+            "duration_ms",
+        ] {
+            assert!(!line[key].is_null(), "{key} missing from {line}");
+        }
+        assert_eq!(line["level"], "info");
         assert_eq!(line["status"], 201);
         assert_eq!(line["route"], "/api/v1/simulations");
         assert_eq!(line["scenarios"], 200);

@@ -37,7 +37,8 @@ fn tag<'a>(event: &'a sentry::protocol::Event<'static>, key: &str) -> Option<&'a
 }
 
 #[actix_web::test]
-async fn server_errors_and_panics_are_captured_with_request_id_route_environment_and_release() {
+async fn server_errors_panics_and_outages_reach_sentry_once_each_with_request_id_route_environment_and_release()
+ {
     let dir = tempfile::tempdir().unwrap();
     let settings = common::settings_with(&dir, |_| {});
     let transport = TestTransport::new();
@@ -51,7 +52,8 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
         app(AppState::new(settings).unwrap())
             .route("/api/v1/boom/{id}", web::get().to(broken))
             .route("/api/v1/missing", web::get().to(missing))
-            .route("/api/v1/panics", web::get().to(panics)),
+            .route("/api/v1/panics", web::get().to(panics))
+            .route("/api/v1/down", web::get().to(storage_down)),
     )
     .await;
 
@@ -91,4 +93,32 @@ async fn server_errors_and_panics_are_captured_with_request_id_route_environment
     );
     assert_eq!(tag(event, "request_id"), Some("sentry-test-2"));
     assert_eq!(tag(event, "route"), Some("/api/v1/panics"));
+
+    // An outage refuses every request, but Sentry hears of it once: one event per incident,
+    // and the log tells the count once a second.
+    for _ in 0..50 {
+        let request = test::TestRequest::get().uri("/api/v1/down").to_request();
+        assert_eq!(test::call_service(&service, request).await.status(), 503);
+    }
+    let events = captured(&transport);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].level, sentry::Level::Warning);
+    let message = events[0].message.as_deref().unwrap_or_default();
+    assert!(message.contains("storage_unavailable"), "{message}");
+    let refused = glidepath::telemetry::refusals::global().take();
+    assert!(
+        refused.iter().any(
+            |(reason, status, count, _)| *reason == "storage_unavailable"
+                && *status == 503
+                && *count == 50
+        ),
+        "{refused:?}"
+    );
+}
+
+async fn storage_down() -> Result<HttpResponse, AppError> {
+    Err(AppError::new(
+        glidepath::http::ErrorCode::StorageUnavailable,
+        "the database is unavailable, so nothing was stored; try again shortly",
+    ))
 }

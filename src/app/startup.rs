@@ -51,6 +51,13 @@ impl Application {
         let server = server.listen(listener)?.run();
 
         tokio::spawn(warm_up(state.clone()));
+        tokio::spawn(async {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                crate::telemetry::refusals::flush();
+            }
+        });
         tracing::info!(
             port,
             environment = %state.settings.environment,
@@ -102,6 +109,7 @@ impl Application {
         // `stop(true)` waits up to `shutdown_timeout` for in-flight requests. The
         // server future must keep being polled meanwhile, hence the join.
         let ((), result) = tokio::join!(handle.stop(true), server);
+        crate::telemetry::refusals::flush();
         state.close().await;
         tracing::info!("shutdown complete");
         result

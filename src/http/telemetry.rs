@@ -2,8 +2,10 @@
 //! deadline, panic containment, metrics and the completion log line.
 //!
 //! It sits inside the Sentry middleware (so tags land on the request's hub, which
-//! is configured not to capture errors itself) and reports each 5xx to Sentry
-//! once. It turns every failure below it into a coded error: inner `Err`s, panics (the
+//! is configured not to capture errors itself) and reports each unexpected 5xx to Sentry
+//! once. Expected refusals (every coded error but `internal`: a client's mistake, the
+//! database down, a full queue, a deadline) are logged once per reason and second, and an
+//! outage once per incident (`telemetry::refusals`). It turns every failure below it into a coded error: inner `Err`s, panics (the
 //! panic itself is reported by Sentry's panic hook) and requests that outlive
 //! `server.request_timeout_seconds` (504 `timeout`). Those leave as `Err(AppError)`
 //! carrying the request id, because the `HttpRequest` was consumed by routing
@@ -26,6 +28,7 @@ use super::request_id::{self, RequestId};
 use crate::simulations::{CacheTier, Simulation};
 use crate::state::AppState;
 use crate::telemetry::metrics as m;
+use crate::telemetry::refusals;
 
 pub async fn middleware(
     req: ServiceRequest,
@@ -101,9 +104,29 @@ pub async fn middleware(
         elapsed.as_secs_f64(),
     );
 
-    // A 5xx's error, and our own error type when it is one (for its cause).
+    // An expected refusal (every coded error but `internal`) is told once per reason and
+    // second, and an outage once per incident (`telemetry::refusals`), not per request.
+    let refusal = match &result {
+        Ok(res) => res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<AppError>()),
+        Err(err) => Some(err),
+    }
+    .filter(|err| err.code() != ErrorCode::Internal && !panicked);
+    if let Some(err) = refusal {
+        let code = err.code().as_str();
+        let starts = refusals::global().note(code, status.as_u16(), err.message(), Instant::now());
+        if starts && status.is_server_error() {
+            sentry::Hub::current().capture_message(
+                &format!("incident: requests refused with {code}: {}", err.message()),
+                sentry::Level::Warning,
+            );
+        }
+    }
+    // Any other 5xx's error, and our own error type when it is one (for its cause).
     let failure: Option<(&(dyn std::error::Error + 'static), Option<&AppError>)> = match &result {
-        _ if !status.is_server_error() => None,
+        _ if !status.is_server_error() || refusal.is_some() => None,
         Ok(res) => res
             .response()
             .error()
@@ -117,15 +140,23 @@ pub async fn middleware(
     span.in_scope(|| {
         let status = status.as_u16();
         let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
-        match failure {
-            Some((error, app_error)) => {
+        match (failure, refusal) {
+            (Some((error, app_error)), _) => {
                 let cause = app_error
                     .and_then(AppError::cause)
                     .map(|c| format!("{c:#}"));
                 tracing::error!(status, duration_ms, error = %error, cause, "request failed");
             }
-            None if quiet => tracing::debug!(status, duration_ms, "request completed"),
-            None => tracing::info!(status, duration_ms, "request completed"),
+            (None, Some(err)) => {
+                tracing::debug!(
+                    status,
+                    duration_ms,
+                    code = err.code().as_str(),
+                    "request refused"
+                );
+            }
+            (None, None) if quiet => tracing::debug!(status, duration_ms, "request completed"),
+            (None, None) => tracing::info!(status, duration_ms, "request completed"),
         }
     });
 

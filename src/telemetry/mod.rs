@@ -4,6 +4,7 @@ mod json_layer;
 pub mod latency;
 pub mod logging;
 pub mod metrics;
+pub mod refusals;
 pub mod sentry;
 
 pub use json_layer::JsonLayer;

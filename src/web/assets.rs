@@ -8,6 +8,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
+use crate::http::{AppError, ErrorCode};
+
 pub struct Asset {
     /// The file's own name, `app.css`.
     pub name: &'static str,
@@ -71,13 +73,14 @@ pub fn path(name: &str) -> &'static str {
 }
 
 /// `GET /static/{file}`: the asset with a strong ETag, cached for a year; 304 on a match.
-pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
+pub async fn serve(req: HttpRequest, file: web::Path<String>) -> Result<HttpResponse, AppError> {
     let wanted = format!("/static/{file}");
     let Some(asset) = ASSETS.iter().find(|a| a.path == wanted) else {
-        return HttpResponse::NotFound()
-            .content_type("text/plain; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body("no such asset; asset names change with each release\n");
+        // Coded like every error: a page for a browser, JSON otherwise.
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "no such asset; asset names change with each release",
+        ));
     };
     let matches = req
         .headers()
@@ -96,7 +99,7 @@ pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
         ))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"));
     if matches {
-        return response.finish();
+        return Ok(response.finish());
     }
-    response.content_type(asset.content_type).body(asset.bytes)
+    Ok(response.content_type(asset.content_type).body(asset.bytes))
 }

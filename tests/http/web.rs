@@ -5,7 +5,7 @@
 
 use crate::support as common;
 
-use common::{TestApp, spawn_app_with, started_app, started_app_with};
+use common::{TestApp, header, spawn_app_with, started_app, started_app_with};
 use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -663,6 +663,14 @@ async fn static_assets_are_versioned_with_a_strong_etag_a_long_life_and_compress
     }
     let stale = app.get("/static/app.0000000000.css").await;
     assert_eq!(stale.status(), 404);
+    let body: Value = stale.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    // A browser asking for the page of a missing asset gets the error page.
+    let page = app
+        .get_with("/static/nope.css", &[("accept", "text/html")])
+        .await;
+    assert_eq!(page.status(), 404);
+    assert!(header(&page, "content-type").starts_with("text/html"));
 }
 
 #[tokio::test]
