@@ -467,3 +467,75 @@ async fn api_keys_command_creates_lists_and_revokes_with_an_audit_trail() {
     );
     assert!(audit.iter().all(|e| e.entry.actor == "operator"));
 }
+
+/// Keep-alive clients posting across SIGTERM lose no request: while draining, every response
+/// closes its connection, and a client told so moves on (behind a load balancer, to another
+/// replica), so none sends on a kept-open connection that the listener's close resets. A
+/// refused connection is safe to retry elsewhere; a request sent and never answered is not.
+#[tokio::test]
+async fn keep_alive_clients_lose_no_request_across_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::started(&dir, |cmd| {
+        cmd.env("APP__SERVER__DRAIN_DELAY_MS", "1500")
+            .env("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE", "0")
+            .env("APP__LOG__LEVEL", "warn");
+    })
+    .await;
+    let url = server.url("/api/v1/simulations");
+    let plan = serde_json::json!({"current_age": 65, "end_age": 70,
+        "portfolio": {"balance": 600000}, "spending": {"annual": 25000},
+        "simulation": {"scenarios": 10, "seed": 3}});
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, plan) = (url.clone(), plan.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .unwrap();
+                let (mut answered, mut closing, mut lost) = (0u32, 0u32, Vec::new());
+                loop {
+                    match client.post(&url).json(&plan).send().await {
+                        Ok(response) => {
+                            answered += 1;
+                            let close = response
+                                .headers()
+                                .get("connection")
+                                .is_some_and(|v| v == "close");
+                            closing += u32::from(close);
+                            assert_eq!(response.status(), 201);
+                            let _ = response.bytes().await;
+                            if close {
+                                break;
+                            }
+                        }
+                        Err(err) if err.is_connect() => break,
+                        Err(err) => lost.push(format!("{err:?}")),
+                    }
+                }
+                (answered, closing, lost)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server.signal(Signal::SIGTERM);
+    let status = server.wait_exit(Duration::from_secs(20)).await;
+    assert!(status.success(), "{}", server.output());
+    let (mut answered, mut closing, mut lost) = (0, 0, Vec::new());
+    for client in clients {
+        let (a, c, l) = client.await.unwrap();
+        answered += a;
+        closing += c;
+        lost.extend(l);
+    }
+    assert!(
+        lost.is_empty(),
+        "{} requests got no answer: {lost:?}",
+        lost.len()
+    );
+    assert!(answered > 8, "only {answered} answered");
+    assert_eq!(
+        closing, 8,
+        "every client was told to move on while draining"
+    );
+}

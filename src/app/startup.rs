@@ -6,7 +6,8 @@
 //!
 //! Shutdown order on SIGTERM or SIGINT (actix's own signal handling is off):
 //! 1. `/ready` answers 503 at once;
-//! 2. keep serving for `server.drain_delay_ms`, so load balancers notice;
+//! 2. keep serving for `server.drain_delay_ms`, so load balancers notice; every response
+//!    closes its connection, so kept-open clients move on before the listener closes;
 //! 3. stop accepting; in-flight requests get `server.shutdown_timeout_seconds`;
 //! 4. close the pools. `main` then flushes Sentry and exits 0.
 

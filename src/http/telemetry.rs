@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::ConnectionType;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
@@ -44,8 +45,9 @@ pub async fn middleware(
     let quiet = probes::PATHS.contains(&route.as_str());
     // Probes and /metrics bound their own work (probes.timeout_ms), so they skip
     // the request deadline and its timer.
-    let deadline = req
-        .app_data::<web::Data<AppState>>()
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let deadline = state
+        .as_ref()
         .filter(|_| !quiet)
         .map(|state| state.settings.request_timeout());
 
@@ -164,6 +166,13 @@ pub async fn middleware(
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
         res.headers_mut()
             .insert(HeaderName::from_static(request_id::HEADER), value);
+    }
+    // While draining, every response closes its connection, so kept-open clients move to a
+    // new one (and to another replica) before the listener closes under them.
+    if state.is_some_and(|state| state.lifecycle.is_draining()) {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
     }
     Ok(res)
 }
