@@ -11,7 +11,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, web};
 
-use crate::http::{extract, get_resource, guard, probes, security_headers, telemetry};
+use crate::http::{body, extract, get_resource, guard, probes, security_headers, telemetry};
 use crate::state::AppState;
 use crate::{api, web as pages};
 
@@ -44,7 +44,8 @@ pub fn app(
         .configure(routes)
         .default_service(web::to(crate::http::not_found))
         // Outermost last: Sentry (per-request hub) → headers → compression → error pages →
-        // telemetry → guard → handlers.
+        // telemetry → guard → body deadline → handlers.
+        .wrap(from_fn(body::deadline))
         .wrap(from_fn(guard::middleware))
         .wrap(from_fn(telemetry::middleware))
         .wrap(from_fn(pages::error_pages::middleware))

@@ -117,6 +117,8 @@ pub struct ServerSettings {
     pub drain_delay_ms: u64,
     pub shutdown_timeout_seconds: u64,
     pub request_timeout_seconds: u64,
+    /// How long a request body may take to arrive, whole (408 `request_timeout` after).
+    pub body_timeout_seconds: u64,
     pub body_limit_bytes: usize,
     pub hsts_max_age_seconds: u64,
 }
@@ -283,6 +285,10 @@ impl Settings {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.server.request_timeout_seconds)
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.server.body_timeout_seconds)
     }
 
     pub fn query_timeout(&self) -> Duration {

@@ -164,6 +164,7 @@ impl Settings {
                 "server.request_timeout_seconds",
                 s.server.request_timeout_seconds,
             ),
+            ("server.body_timeout_seconds", s.server.body_timeout_seconds),
             ("simulation.timeout_ms", s.simulation.timeout_ms),
             ("cache.l1_capacity_mb", s.cache.l1_capacity_mb),
             ("report.timeout_ms", s.report.timeout_ms),

@@ -3,6 +3,7 @@
 //! the OpenAPI pieces common to every route and the resource helpers. It imports no
 //! handler: `app` wires the routes.
 
+pub mod body;
 pub mod client_ip;
 pub mod errors;
 pub mod etag;

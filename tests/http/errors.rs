@@ -333,3 +333,37 @@ async fn a_request_past_its_deadline_is_a_coded_504() {
     .unwrap();
     assert_coded(status, ErrorCode::Timeout, &body);
 }
+
+/// A body trickled slower than `server.body_timeout_seconds` gets a coded 408 at the deadline,
+/// not a connection held for the whole request deadline.
+#[tokio::test]
+async fn a_trickled_body_is_a_coded_408_at_its_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = common::started_app_with(|vars| {
+        vars.insert("APP__SERVER__BODY_TIMEOUT_SECONDS".into(), "1".into());
+    })
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    stream
+        .write_all(
+            b"POST /api/v1/simulations HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"current_age\"",
+        )
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut response),
+    )
+    .await;
+    let waited = started.elapsed();
+    let response = String::from_utf8_lossy(&response);
+    assert!(read.is_ok(), "no answer within 10 s: {response}");
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(response.contains("\"code\":\"request_timeout\""), "{response}");
+    assert!(waited < std::time::Duration::from_secs(5), "{waited:?}");
+}
