@@ -31,7 +31,10 @@ pub async fn deadline(
         .map(|state| state.settings.body_timeout())
         .filter(|_| !matches!(*req.method(), Method::GET | Method::HEAD));
     let Some(limit) = limit else {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     };
     let expired = Arc::new(AtomicBool::new(false));
     let inner = req.take_payload();

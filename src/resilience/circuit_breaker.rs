@@ -5,6 +5,8 @@
 //! Half-open: after that, exactly one trial call passes. Success closes the
 //! circuit, failure opens it for another `open_for`. A trial that is cancelled
 //! (its future dropped) counts as a failure, so the breaker can never be stuck.
+//! The open window runs from the opening: calls let through before it, failing late
+//! (a black-holed dependency fails every call at its deadline), do not restart it.
 //!
 //! Every call runs under a deadline; a timeout is a failure. State changes are
 //! logged once each and exported as `circuit_breaker_open{dependency}`.
@@ -120,9 +122,9 @@ impl CircuitBreaker {
     fn record(&self, trial: bool, success: bool) {
         let mut state = self.lock();
         let was_open = !matches!(*state, State::Closed { .. });
-        *state = match (success, &*state) {
-            (true, _) => State::Closed { failures: 0 },
-            (false, State::Closed { failures }) if !trial => {
+        *state = match (success, trial, &*state) {
+            (true, _, _) => State::Closed { failures: 0 },
+            (false, false, State::Closed { failures }) => {
                 let failures = failures + 1;
                 if failures >= self.failure_threshold {
                     State::Open {
@@ -132,7 +134,11 @@ impl CircuitBreaker {
                     State::Closed { failures }
                 }
             }
-            (false, _) => State::Open {
+            // A late failure of a call let through before the circuit opened: the open
+            // window runs from the opening, so it is not restarted.
+            (false, false, &State::Open { until }) => State::Open { until },
+            (false, false, State::HalfOpen) => State::HalfOpen,
+            (false, true, _) => State::Open {
                 until: Instant::now() + self.open_for,
             },
         };
@@ -272,5 +278,26 @@ mod tests {
         assert_eq!(breaker.state(), CircuitState::Open);
         tokio::time::sleep(Duration::from_millis(15)).await;
         assert_eq!(succeed(&breaker).await.ok(), Some(7));
+    }
+
+    /// Calls let through before the circuit opened and failing after it (at their deadline,
+    /// as against a black-holed database) do not restart the open window.
+    #[tokio::test]
+    async fn late_failures_do_not_restart_the_open_window() {
+        let breaker = CircuitBreaker::new("test", 1, Duration::from_millis(200));
+        let started = Instant::now();
+        // The hanging call is let through first; the failure then opens the circuit.
+        let (late, first) = tokio::join!(
+            breaker.call(
+                Duration::from_millis(100),
+                std::future::pending::<Result<(), &str>>()
+            ),
+            fail(&breaker)
+        );
+        assert!(matches!(first, Err(BreakerError::Inner("down"))));
+        assert!(matches!(late, Err(BreakerError::Timeout(_))));
+        // Opened at 0 for 200 ms; the late failure at 100 ms leaves it so.
+        tokio::time::sleep_until((started + Duration::from_millis(250)).into()).await;
+        assert_eq!(breaker.state(), CircuitState::HalfOpen);
     }
 }

@@ -364,6 +364,9 @@ async fn a_trickled_body_is_a_coded_408_at_its_deadline() {
     let response = String::from_utf8_lossy(&response);
     assert!(read.is_ok(), "no answer within 10 s: {response}");
     assert!(response.starts_with("HTTP/1.1 408"), "{response}");
-    assert!(response.contains("\"code\":\"request_timeout\""), "{response}");
+    assert!(
+        response.contains("\"code\":\"request_timeout\""),
+        "{response}"
+    );
     assert!(waited < std::time::Duration::from_secs(5), "{waited:?}");
 }
