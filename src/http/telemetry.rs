@@ -28,6 +28,7 @@ use super::probes;
 use super::request_id::{self, RequestId};
 use crate::simulations::{CacheTier, Simulation};
 use crate::state::AppState;
+use crate::storage::budgeted;
 use crate::telemetry::metrics as m;
 use crate::telemetry::refusals;
 
@@ -67,7 +68,8 @@ pub async fn middleware(
     );
 
     m::http_in_flight(1.0);
-    let call = AssertUnwindSafe(next.call(req)).catch_unwind();
+    // One database budget per request (`storage::budgeted`).
+    let call = AssertUnwindSafe(budgeted(next.call(req))).catch_unwind();
     let outcome = request_id
         .clone()
         .scope(async {

@@ -6,10 +6,11 @@
 //! the database is still down; `/startup` and `/ready` tell the truth meanwhile.
 //! Every call goes through [`Database::run`]: deadline plus circuit breaker.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
@@ -63,6 +64,19 @@ impl<E: Into<StorageError>> From<BreakerError<E>> for StorageError {
             BreakerError::Inner(inner) => inner.into(),
         }
     }
+}
+
+tokio::task_local! {
+    /// When the current request's database time runs out.
+    static BUDGET: Cell<Option<Instant>>;
+}
+
+/// Runs `fut` (one request) with one database budget: however many calls it makes, they
+/// wait at most `database.query_timeout_ms` plus 10% together, counted from the first. A
+/// dependency that hangs (a black-holed database) then costs a request one timeout, not one
+/// per call.
+pub async fn budgeted<F: Future>(fut: F) -> F::Output {
+    BUDGET.scope(Cell::new(None), fut).await
 }
 
 #[derive(Clone)]
@@ -144,10 +158,31 @@ impl Database {
         F: Future<Output = Result<T, E>>,
         E: Into<StorageError>,
     {
+        let deadline = match self.budget_left() {
+            Some(left) if left.is_zero() => return Err(StorageError::Timeout(self.query_timeout)),
+            Some(left) => deadline.min(left),
+            None => deadline,
+        };
         self.breaker
             .call(deadline, fut)
             .await
             .map_err(StorageError::from)
+    }
+
+    /// What is left of the current request's database budget (see [`budgeted`]), starting
+    /// it if this is the request's first call; `None` outside a request.
+    pub fn budget_left(&self) -> Option<Duration> {
+        BUDGET
+            .try_with(|budget| {
+                let now = Instant::now();
+                let end = budget.get().unwrap_or_else(|| {
+                    let end = now + self.query_timeout.mul_f64(1.1);
+                    budget.set(Some(end));
+                    end
+                });
+                end.saturating_duration_since(now)
+            })
+            .ok()
     }
 
     /// `SELECT 1` within `deadline`, for readiness.
@@ -165,8 +200,15 @@ impl Database {
         self.run_within(deadline, MIGRATOR.run(&self.pool)).await
     }
 
+    /// Closes the pool once its connections are back, waiting at most a query timeout: a
+    /// connection stuck on a dead network path must not hold the process at shutdown.
     pub async fn close(&self) {
-        self.pool.close().await;
+        if tokio::time::timeout(self.query_timeout, self.pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections did not close in time; leaving them");
+        }
     }
 }
 

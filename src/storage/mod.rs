@@ -7,7 +7,7 @@ mod database;
 mod redis;
 pub mod simulations;
 
-pub use database::{Backend, Database, StorageError};
+pub use database::{Backend, Database, StorageError, budgeted};
 pub use redis::{RedisError, RedisStore};
 
 /// Now as the schema's timestamp text: UTC, microseconds, lexically ordered.

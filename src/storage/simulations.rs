@@ -64,6 +64,8 @@ const MAX_BATCH: usize = 256;
 pub struct SimulationWriter {
     queues: Arc<[mpsc::Sender<Message>]>,
     next: Arc<AtomicUsize>,
+    /// For the request's database budget.
+    db: Database,
 }
 
 enum Message {
@@ -93,22 +95,33 @@ impl SimulationWriter {
         Self {
             queues,
             next: Arc::new(AtomicUsize::new(0)),
+            db,
         }
     }
 
-    /// Stores the simulation (and its result and audit entry) and returns once committed.
+    /// Stores the simulation (and its result and audit entry) and returns once committed,
+    /// waiting no longer than the request's database budget. A write whose caller stopped
+    /// waiting before its batch started is not made.
     pub async fn write(&self, simulation: NewSimulation) -> Result<(), Arc<StorageError>> {
         let (done, committed) = oneshot::channel();
         let lost = || Arc::new(StorageError::Sql(sqlx::Error::PoolClosed));
         let queue = &self.queues[self.next.fetch_add(1, Ordering::Relaxed) % self.queues.len()];
-        queue
-            .send(Message::Write {
-                simulation: Box::new(simulation),
-                done,
-            })
-            .await
-            .map_err(|_| lost())?;
-        committed.await.map_err(|_| lost())?
+        let write = async {
+            queue
+                .send(Message::Write {
+                    simulation: Box::new(simulation),
+                    done,
+                })
+                .await
+                .map_err(|_| lost())?;
+            committed.await.map_err(|_| lost())?
+        };
+        match self.db.budget_left() {
+            Some(left) => tokio::time::timeout(left, write)
+                .await
+                .unwrap_or_else(|_| Err(Arc::new(StorageError::Timeout(left)))),
+            None => write.await,
+        }
     }
 
     /// Finishes the queued writes and returns the writers' connections to the pool, which
@@ -132,12 +145,17 @@ async fn run_writer(db: Database, mut inbox: mpsc::Receiver<Message>) {
         let mut waiters = Vec::with_capacity(messages.len());
         for message in messages.drain(..) {
             match message {
+                // Its caller gave up (its budget ran out): nobody will hear of this id.
+                Message::Write { done, .. } if done.is_closed() => {}
                 Message::Write { simulation, done } => {
                     rows.push(*simulation);
                     waiters.push(done);
                 }
                 Message::Close(ack) => closed = Some(ack),
             }
+        }
+        if rows.is_empty() {
+            continue;
         }
         let result = insert_batch(&db, &mut conn, &rows).await.map_err(Arc::new);
         if result.is_err() {

@@ -223,11 +223,13 @@ pub fn assert_schema_tables(tables: &[String]) {
 }
 
 /// A TCP proxy on a random loopback port, to take a dependency away mid-test: `stop` closes
-/// the listener and every open connection, `start` listens again on the same port.
+/// the listener and every open connection, `start` listens again on the same port, and
+/// `black_hole` keeps every connection open but forwards nothing, as a dead network path does.
 pub struct TcpProxy {
     pub port: u16,
     target: std::net::SocketAddr,
     task: Option<tokio::task::JoinHandle<()>>,
+    hole: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl TcpProxy {
@@ -238,20 +240,39 @@ impl TcpProxy {
             port,
             target,
             task: None,
+            hole: Default::default(),
         };
         proxy.serve(listener);
         proxy
     }
 
+    /// While `on`, bytes in either direction are swallowed and new connections are accepted
+    /// but never forwarded. Connections that carried swallowed bytes stay broken after.
+    pub fn black_hole(&self, on: bool) {
+        self.hole.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
     fn serve(&mut self, listener: tokio::net::TcpListener) {
+        use std::sync::atomic::Ordering;
         let target = self.target;
+        let hole = self.hole.clone();
         self.task = Some(tokio::spawn(async move {
             let mut connections = tokio::task::JoinSet::new();
-            while let Ok((mut inbound, _)) = listener.accept().await {
+            while let Ok((inbound, _)) = listener.accept().await {
+                let hole = hole.clone();
                 connections.spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    while hole.load(Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                     }
+                    let Ok(outbound) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    let (client_read, client_write) = inbound.into_split();
+                    let (server_read, server_write) = outbound.into_split();
+                    tokio::join!(
+                        pump(client_read, server_write, hole.clone()),
+                        pump(server_read, client_write, hole),
+                    );
                 });
             }
         }));
@@ -270,5 +291,27 @@ impl TcpProxy {
             .await
             .unwrap();
         self.serve(listener);
+    }
+}
+
+/// Copies `from` to `to`, swallowing what arrives while the proxy is a black hole.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    hole: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if hole.load(std::sync::atomic::Ordering::SeqCst) {
+            continue;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
     }
 }

@@ -368,6 +368,87 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
     app.shutdown().await.unwrap();
 }
 
+/// A black-holed database (connections kept, nothing forwarded): no request waits longer
+/// than the query timeout plus 10%, nothing is stored for the refused, and the service is
+/// back within `breaker.open_seconds` of the database's return, through the trial call.
+#[tokio::test]
+async fn a_black_holed_database_costs_one_timeout_a_request_and_recovers_in_seconds() {
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
+    let app = started_app_with(move |vars| {
+        vars.insert("APP__DATABASE__URL".into(), url);
+        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "800".into());
+        vars.insert("APP__BREAKER__OPEN_SECONDS".into(), "2".into());
+    })
+    .await;
+    let (_, before) = created(&app, &plans::household(40_000.0)).await;
+    let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
+    app.state.simulations.cache().clear_l1();
+
+    proxy.black_hole(true);
+    let budget = Duration::from_millis(880 + 300); // the timeout plus 10%, plus slack
+    // Concurrent writes queue behind each other at the writer: still, no request waits
+    // more than one budget.
+    for round in 0..3 {
+        let tasks: Vec<_> = (0..5)
+            .map(|i| {
+                let client = app.client.clone();
+                let plan = (i < 4).then(unique_plan);
+                let url = app.url(if plan.is_some() { SIMULATIONS } else { &path });
+                tokio::spawn(async move {
+                    let started = std::time::Instant::now();
+                    let response = match plan {
+                        Some(plan) => client.post(url).json(&plan).send().await,
+                        None => client.get(url).send().await,
+                    }
+                    .unwrap();
+                    let status = response.status();
+                    let body: Value = response.json().await.unwrap();
+                    (status, body, started.elapsed())
+                })
+            })
+            .collect();
+        for task in tasks {
+            let (status, body, waited) = task.await.unwrap();
+            assert_eq!(status, 503, "round {round}: {body}");
+            assert!(waited <= budget, "round {round}: waited {waited:?}");
+            assert_eq!(body["error"]["code"], "storage_unavailable", "{body}");
+        }
+    }
+
+    proxy.black_hole(false);
+    let back = std::time::Instant::now();
+    let mut recovered = None;
+    while back.elapsed() < Duration::from_secs(10) {
+        if app.post_plan(&unique_plan()).await.status() == 201 {
+            recovered = Some(back.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovered = recovered.expect("no recovery within 10 s of the database's return");
+    // The open window (2 s here) plus one query timeout for a stale connection.
+    assert!(
+        recovered <= Duration::from_secs(4),
+        "recovered after {recovered:?}"
+    );
+    assert_eq!(app.get(&path).await.status(), 200);
+    assert_eq!(app.get("/ready").await.status(), 200);
+    // Counted on the database itself: the app's pool may still hold a broken connection.
+    let mut direct = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM simulations")
+        .fetch_one(&mut direct)
+        .await
+        .unwrap();
+    assert_eq!(rows, 2, "only the answered requests left rows");
+    app.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn with_the_database_down_a_post_is_503_storage_unavailable_and_hands_out_no_id() {
     let app = spawn_app_with(common::database_down).await;
