@@ -1,6 +1,6 @@
 //! Extractor settings (body limits and their coded errors) and the extractors handlers
-//! share: who is asking ([`Identity`], [`Caller`]), a JSON object body ([`JsonObject`]) and
-//! the stored simulation a path names ([`Found`]).
+//! share: who is asking ([`Identity`], [`Caller`]), room for engine work ([`Admissible`]), a
+//! JSON object body ([`JsonObject`]) and the stored simulation a path names ([`Found`]).
 
 use std::future::{Ready, ready};
 use std::pin::Pin;
@@ -15,7 +15,7 @@ use super::errors::{AppError, ErrorCode, FieldError};
 use super::guard::Identity;
 use super::request_id::RequestId;
 use super::telemetry::record_simulation;
-use crate::simulations::{Caller, Simulation};
+use crate::simulations::{Caller, Simulation, SimulationError};
 use crate::state::AppState;
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
@@ -141,6 +141,28 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.split(';').next())
         .map(|essence| essence.trim().to_ascii_lowercase())
         .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
+}
+
+/// Room for engine work. When every engine thread is busy and the queue is full, a request
+/// that may need the engine is refused (503 `overloaded`) before its body is read, parsed,
+/// normalized or hashed, so refusing stays cheap and the engine keeps its time. (A plan
+/// whose result is cached is refused too, until there is room.)
+pub struct Admissible;
+
+impl FromRequest for Admissible {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let full = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| state.simulations.admission().is_full());
+        ready(if full {
+            Err(SimulationError::Overloaded.into())
+        } else {
+            Ok(Admissible)
+        })
+    }
 }
 
 /// The stored simulation named by the route's `{id}`, as its viewer may see it: 404 for an

@@ -72,6 +72,11 @@ impl Admission {
         self.permits.available_permits()
     }
 
+    /// Every engine thread busy and the queue full: a new job would be refused now.
+    pub fn is_full(&self) -> bool {
+        self.idle_threads() == 0 && self.queued.load(Ordering::Acquire) >= self.max_queue
+    }
+
     /// Runs `job` on an engine thread once a permit is free, or refuses.
     pub async fn run<T, F>(&self, deadline: Instant, job: F) -> Result<T, AdmissionError>
     where

@@ -626,12 +626,26 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let refused = app.post_plan(&unique_plan()).await;
+    // Refused before the body is read: even a body that is not JSON gets the 503.
+    let unread = app
+        .client
+        .post(app.url(SIMULATIONS))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     let still_running = app.state.simulations.admission().idle_threads() == 0;
     if still_running {
         assert_eq!(refused.status(), 503);
         assert_eq!(header(&refused, "retry-after"), "1");
         let body: Value = refused.json().await.unwrap();
         assert_eq!(body["error"]["code"], "overloaded");
+        assert_eq!(
+            unread.status(),
+            503,
+            "the body was parsed while the queue was full"
+        );
     } else {
         eprintln!("the slow simulation finished before the second request; overload not observed");
     }
