@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use super::{X_CACHE, mime_json};
 use crate::engine::plan::{Limits, parse_plan_json};
 use crate::http::errors::{AppError, Body, FieldError};
-use crate::http::extract::{Admissible, JsonObject};
+use crate::http::extract::{Admitted, JsonObject};
 use crate::http::resource;
 use crate::http::telemetry::record_run;
 use crate::state::AppState;
@@ -46,8 +46,7 @@ pub struct AnalysisRequest {
 )]
 pub async fn create_analysis(
     state: web::Data<AppState>,
-    _room: Admissible,
-    JsonObject(text): JsonObject,
+    Admitted(JsonObject(text)): Admitted<JsonObject>,
 ) -> Result<HttpResponse, AppError> {
     let request: AnalysisRequest = serde_json::from_str(&text)
         .map_err(|err| AppError::validation(vec![FieldError::new("body", err.to_string())]))?;

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::{SIMULATIONS, X_CACHE, mime_json};
 use crate::engine::plan::{Limits, parse_plan_json};
 use crate::http::errors::{AppError, Body, ErrorCode, FieldError};
-use crate::http::extract::{Admissible, Found, JsonObject, ensure_started};
+use crate::http::extract::{Admitted, Found, JsonObject, ensure_started};
 use crate::http::guard::Identity;
 use crate::http::openapi::SimulationResult;
 use crate::http::telemetry::record_simulation;
@@ -49,9 +49,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 )]
 pub async fn create_simulation(
     state: web::Data<AppState>,
-    _room: Admissible,
     caller: Caller,
-    JsonObject(text): JsonObject,
+    Admitted(JsonObject(text)): Admitted<JsonObject>,
 ) -> Result<HttpResponse, AppError> {
     let input = parse_plan_json(&text).map_err(|field| AppError::validation(vec![field]))?;
     let limits = Limits {

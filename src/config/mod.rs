@@ -152,6 +152,9 @@ pub struct SimulationSettings {
     pub timeout_ms: u64,
     pub workers: usize,
     pub queue_depth: usize,
+    /// How long an API request waits, its body unread, for room in a full queue before it
+    /// gets 503 `overloaded`.
+    pub queue_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -152,6 +152,11 @@ impl Settings {
             0..=100_000,
         )?;
         in_range(
+            "simulation.queue_wait_ms",
+            s.simulation.queue_wait_ms,
+            0..=60_000,
+        )?;
+        in_range(
             "sentry.traces_sample_rate",
             s.sentry.traces_sample_rate,
             0.0..=1.0,

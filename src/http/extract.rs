@@ -1,6 +1,7 @@
 //! Extractor settings (body limits and their coded errors) and the extractors handlers
-//! share: who is asking ([`Identity`], [`Caller`]), room for engine work ([`Admissible`]), a
-//! JSON object body ([`JsonObject`]) and the stored simulation a path names ([`Found`]).
+//! share: who is asking ([`Identity`], [`Caller`]), a body once there is room for engine work
+//! ([`Admitted`]), a JSON object body ([`JsonObject`]) and the stored simulation a path
+//! names ([`Found`]).
 
 use std::future::{Ready, ready};
 use std::pin::Pin;
@@ -143,24 +144,34 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
 }
 
-/// Room for engine work. When every engine thread is busy and the queue is full, a request
-/// that may need the engine is refused (503 `overloaded`) before its body is read, parsed,
-/// normalized or hashed, so refusing stays cheap and the engine keeps its time. (A plan
-/// whose result is cached is refused too, until there is room.)
-pub struct Admissible;
+/// `T` (a request body), extracted once there is room for engine work. When every engine
+/// thread is busy and the queue is full, a request that may need the engine waits, doing
+/// nothing, up to `simulation.queue_wait_ms` for room, and is then refused (503
+/// `overloaded`), all before its body is read, parsed, normalized or hashed: refusing stays
+/// cheap, and the engine keeps its time. (A plan whose result is cached waits too.)
+pub struct Admitted<T>(pub T);
 
-impl FromRequest for Admissible {
-    type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+impl<T> FromRequest for Admitted<T>
+where
+    T: FromRequest + 'static,
+    T::Error: Into<actix_web::Error>,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let full = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.simulations.admission().is_full());
-        ready(if full {
-            Err(SimulationError::Overloaded.into())
-        } else {
-            Ok(Admissible)
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if let Some(state) = req.app_data::<web::Data<AppState>>()
+                && !state.simulations.admission().wait_for_room().await
+            {
+                return Err(AppError::from(SimulationError::Overloaded).into());
+            }
+            T::from_request(&req, &mut payload)
+                .await
+                .map(Admitted)
+                .map_err(Into::into)
         })
     }
 }

@@ -14,9 +14,9 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::config::SimulationSettings;
 use crate::telemetry::metrics as m;
@@ -39,6 +39,10 @@ pub struct Admission {
     permits: Arc<Semaphore>,
     max_queue: usize,
     queued: AtomicUsize,
+    /// Told once for each slot that frees (a job done, a caller leaving the queue).
+    room: Arc<Notify>,
+    /// `simulation.queue_wait_ms`.
+    patience: Duration,
 }
 
 impl Admission {
@@ -59,6 +63,8 @@ impl Admission {
             permits: Arc::new(Semaphore::new(threads)),
             max_queue: settings.queue_depth,
             queued: AtomicUsize::new(0),
+            room: Arc::new(Notify::new()),
+            patience: Duration::from_millis(settings.queue_wait_ms),
         })
     }
 
@@ -77,6 +83,25 @@ impl Admission {
         self.idle_threads() == 0 && self.queued.load(Ordering::Acquire) >= self.max_queue
     }
 
+    /// Waits, doing nothing, up to `simulation.queue_wait_ms` for room for a job; `false`
+    /// when none came. Each slot that frees wakes one waiter, so a crowd of callers that
+    /// ignore `Retry-After` waits its turn instead of spinning on refusals.
+    pub async fn wait_for_room(&self) -> bool {
+        if self.patience.is_zero() {
+            return !self.is_full();
+        }
+        let until = tokio::time::Instant::now() + self.patience;
+        while self.is_full() {
+            if tokio::time::timeout_at(until, self.room.notified())
+                .await
+                .is_err()
+            {
+                return !self.is_full();
+            }
+        }
+        true
+    }
+
     /// Runs `job` on an engine thread once a permit is free, or refuses.
     pub async fn run<T, F>(&self, deadline: Instant, job: F) -> Result<T, AdmissionError>
     where
@@ -85,12 +110,14 @@ impl Admission {
     {
         let permit = self.acquire(deadline).await?;
         let (done, result) = oneshot::channel();
+        let room = Arc::clone(&self.room);
         self.pool.spawn(move || {
             let running = GaugeGuard::new(m::SIMULATIONS_IN_FLIGHT);
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(job));
             // Free the slot before answering, so the caller never sees it still taken.
             drop(running);
             drop(permit);
+            room.notify_one();
             let _ = done.send(outcome);
         });
         match result.await {
@@ -108,7 +135,7 @@ impl Admission {
             self.queued.fetch_sub(1, Ordering::AcqRel);
             return Err(AdmissionError::Overloaded);
         }
-        let _waiting = QueueGuard::enter(&self.queued);
+        let _waiting = QueueGuard::enter(&self.queued, &self.room);
         let wait = self.permits.clone().acquire_owned();
         match tokio::time::timeout_at(deadline.into(), wait).await {
             Ok(Ok(permit)) => Ok(permit),
@@ -118,20 +145,22 @@ impl Admission {
     }
 }
 
-/// A queued caller: counted in `simulation_queue_depth` until it leaves, however it leaves.
-struct QueueGuard<'a>(&'a AtomicUsize);
+/// A queued caller: counted in `simulation_queue_depth` until it leaves, however it leaves;
+/// its leaving makes room for one more.
+struct QueueGuard<'a>(&'a AtomicUsize, &'a Notify);
 
 impl<'a> QueueGuard<'a> {
     /// The caller has already been counted in `queued`.
-    fn enter(queued: &'a AtomicUsize) -> Self {
+    fn enter(queued: &'a AtomicUsize, room: &'a Notify) -> Self {
         metrics::gauge!(m::SIMULATION_QUEUE_DEPTH).increment(1.0);
-        Self(queued)
+        Self(queued, room)
     }
 }
 
 impl Drop for QueueGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
+        self.1.notify_one();
         metrics::gauge!(m::SIMULATION_QUEUE_DEPTH).decrement(1.0);
     }
 }
@@ -170,6 +199,7 @@ mod tests {
             timeout_ms: 5000,
             workers,
             queue_depth,
+            queue_wait_ms: 300,
         })
         .unwrap()
     }
@@ -229,5 +259,38 @@ mod tests {
         let result = admission.run(soon(5000), || panic!("engine bug")).await;
         assert_eq!(result, Err::<(), _>(AdmissionError::Panicked));
         assert_eq!(admission.permits.available_permits(), 1);
+    }
+
+    /// A caller finding the queue full waits for room without work; a freed slot lets one
+    /// waiter in, and with none freed it gives up after `queue_wait_ms`.
+    #[tokio::test]
+    async fn a_full_queue_lets_one_waiter_in_per_freed_slot() {
+        let admission = Arc::new(admission(1, 0));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let running = tokio::spawn({
+            let admission = Arc::clone(&admission);
+            async move { admission.run(soon(5000), move || hold.recv().ok()).await }
+        });
+        while admission.idle_threads() > 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(admission.is_full());
+        let started = Instant::now();
+        assert!(
+            !admission.wait_for_room().await,
+            "room appeared from nowhere"
+        );
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        let waiter = tokio::spawn({
+            let admission = Arc::clone(&admission);
+            async move { admission.wait_for_room().await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        release.send(()).unwrap();
+        assert!(
+            waiter.await.unwrap(),
+            "the freed slot did not let the waiter in"
+        );
+        running.await.unwrap().unwrap();
     }
 }

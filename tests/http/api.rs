@@ -609,6 +609,7 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
     let app = started_app_with(|vars| {
         vars.insert("APP__SIMULATION__WORKERS".into(), "1".into());
         vars.insert("APP__SIMULATION__QUEUE_DEPTH".into(), "0".into());
+        vars.insert("APP__SIMULATION__QUEUE_WAIT_MS".into(), "0".into());
         vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
     })
     .await;
