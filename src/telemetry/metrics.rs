@@ -179,7 +179,7 @@ const KNOWN_METHODS: [&str; 9] = [
     "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
 ];
 
-/// `method` as a metric label: one of [`KNOWN_METHODS`] or `other`.
+/// `method` as a metric label: one of the nine standard methods, or `other`.
 pub fn method_label(method: &str) -> &'static str {
     KNOWN_METHODS
         .into_iter()
