@@ -5,7 +5,9 @@
 //! is configured not to capture errors itself) and reports each unexpected 5xx to Sentry
 //! once. Expected refusals (every coded error but `internal`: a client's mistake, the
 //! database down, a full queue, a deadline) are logged once per reason and second, and an
-//! outage once per incident (`telemetry::refusals`). It turns every failure below it into a coded error: inner `Err`s, panics (the
+//! outage once per incident (`telemetry::refusals`).
+//!
+//! It turns every failure below it into a coded error: inner `Err`s, panics (the
 //! panic itself is reported by Sentry's panic hook) and requests that outlive
 //! `server.request_timeout_seconds` (504 `timeout`). Those leave as `Err(AppError)`
 //! carrying the request id, because the `HttpRequest` was consumed by routing
