@@ -6,7 +6,8 @@
 //! the header the caller is anonymous, limited per client IP (see `client_ip`). Allowed
 //! responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a 429
 //! carries them and `Retry-After` (browser pages get it as a page: `web::error_pages`).
-//! Failed authentications and denials are tallied into the audit log (`audit::DenialTally`), not written one by one.
+//! Failed authentications and denials are tallied into the audit log
+//! (`audit::DenialTally`), not written one by one.
 
 use std::net::IpAddr;
 use std::time::Duration;
