@@ -219,10 +219,28 @@ async fn json_log_lines_carry_the_request_id_and_no_secrets() {
             .unwrap();
         assert_eq!(created.status(), 201);
     }
+    // Malformed HTTP (no Host, then not HTTP at all) is a client's mistake: no error line.
+    for raw in [
+        &b"GET /health HTTP/1.1\r\n\r\n"[..],
+        b"\x16\x03\x01garbage\r\n\r\n",
+    ] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port))
+            .await
+            .unwrap();
+        stream.write_all(raw).await.unwrap();
+        let mut answer = [0u8; 12];
+        let _ = stream.read(&mut answer).await;
+        assert_eq!(&answer, b"HTTP/1.1 400");
+    }
     server.signal(Signal::SIGTERM);
     server.wait_exit(Duration::from_secs(15)).await;
 
     let output = server.output();
+    assert!(
+        !output.contains(r#""level":"error""#),
+        "an error line for a client's mistake: {output}"
+    );
     let lines: Vec<Value> = output
         .lines()
         .map(|line| {

@@ -13,7 +13,17 @@ use crate::config::{LogFormat, LogSettings};
 /// Installs the global subscriber. Call once, before anything logs.
 pub fn init(settings: &LogSettings) {
     // Validated at load time, so the fallback is only for programmatic callers.
-    let filter = EnvFilter::try_new(&settings.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter = EnvFilter::try_new(&settings.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    // actix logs each malformed request (a client's mistake, refused before a request
+    // exists) at error, one line a connection: an attack would flood the log. Unless
+    // `log.level` names it, that logger is off.
+    if !settings.level.contains("actix_http") {
+        filter = filter.add_directive(
+            "actix_http::h1::dispatcher=off"
+                .parse()
+                .expect("a valid directive"),
+        );
+    }
     let (json, pretty) = match settings.format {
         LogFormat::Json => {
             log_panics_as_json();
@@ -25,7 +35,8 @@ pub fn init(settings: &LogSettings) {
         ),
     };
     // Log lines become Sentry breadcrumbs only. Events come from the telemetry middleware
-    // (`http::telemetry`, each 5xx) and the panic handler, so one failure is reported once.
+    // (`http::telemetry`: each unexpected 5xx, and one per incident of refusals) and the
+    // panic handler, so one failure is reported once.
     let breadcrumbs = sentry::integrations::tracing::BreadcrumbLayer::new();
     let _ = tracing_subscriber::registry()
         .with(filter)
