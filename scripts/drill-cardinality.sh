@@ -5,16 +5,8 @@
 # adds any. Bounded: under 60 s. `.ci/run` runs it; docs/operations.md ("Drills") records it.
 #
 #   scripts/drill-cardinality.sh [path/to/glidepath]     # default: the debug build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${1:-${CARGO_TARGET_DIR:-target}/debug/glidepath}"
-scratch="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn \
-  APP__DATABASE__URL="sqlite://$scratch/drill.db" "$bin" serve >"$scratch/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/startup" >/dev/null && break; sleep 0.05; done
+source "$(dirname "$0")/drill-lib.sh"
+serve
 
 timeout 60 python3 - "$port" <<'PY'
 import http.client, sys, time

@@ -5,22 +5,9 @@
 # Bounded: under 60 s. `.ci/run` runs it; docs/operations.md ("Drills") records it.
 #
 #   scripts/drill-kill9.sh [path/to/glidepath]     # default: the debug build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${1:-${CARGO_TARGET_DIR:-target}/debug/glidepath}"
-scratch="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-serve() {
-  APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn \
-    APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 \
-    APP__DATABASE__URL="sqlite://$scratch/drill.db" "$bin" serve >>"$scratch/server.log" 2>&1 &
-  server=$!
-  disown "$server"  # killed on purpose: no job notice
-  for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/startup" >/dev/null && return; sleep 0.05; done
-  echo "the server did not start" >&2; cat "$scratch/server.log" >&2; exit 1
-}
-trap 'kill -9 "$server" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-serve
+source "$(dirname "$0")/drill-lib.sh"
+serve APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0
+disown "$server"  # killed on purpose: no job notice
 
 timeout 50 python3 - "$port" "$server" "$scratch/ids" <<'PY'
 import http.client, json, os, signal, sys, threading, time
@@ -58,7 +45,8 @@ with open(out, "w") as f:
 print(f"killed after {len(ids)} answered POSTs")
 PY
 while kill -0 "$server" 2>/dev/null; do sleep 0.05; done
-serve
+serve APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0
+disown "$server"
 timeout 30 python3 - "$port" "$scratch/ids" <<'PY'
 import http.client, sys
 port, ids = int(sys.argv[1]), open(sys.argv[2]).read().split()

@@ -6,22 +6,14 @@
 # `.ci/run` runs it; docs/operations.md ("Drills") records it.
 #
 #   scripts/drill-redis.sh [path/to/glidepath]     # default: the debug build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${1:-${CARGO_TARGET_DIR:-target}/debug/glidepath}"
-scratch="$(mktemp -d)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port="$(free_port)"
+source "$(dirname "$0")/drill-lib.sh"
 redis_port="$(free_port)"
 redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no >"$scratch/redis.log" 2>&1 &
 redis=$!
 disown "$redis"  # killed on purpose: no job notice
-APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 \
-  APP__REDIS__ENABLED=true APP__REDIS__URL="redis://127.0.0.1:$redis_port" \
-  APP__DATABASE__URL="sqlite://$scratch/drill.db" "$bin" serve >"$scratch/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" "$redis" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/startup" >/dev/null && break; sleep 0.05; done
+extra_pids+=("$redis")
+serve APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 APP__REDIS__ENABLED=true \
+  APP__REDIS__URL="redis://127.0.0.1:$redis_port"
 
 timeout 50 python3 - "$port" "$redis" <<'PY'
 import http.client, json, os, signal, sys, threading, time

@@ -7,17 +7,8 @@
 # runs it; docs/operations.md ("Drills") records it.
 #
 #   scripts/drill-sigterm.sh [path/to/glidepath]     # default: the debug build
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${1:-${CARGO_TARGET_DIR:-target}/debug/glidepath}"
-scratch="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn \
-  APP__SERVER__DRAIN_DELAY_MS=1500 APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 \
-  APP__DATABASE__URL="sqlite://$scratch/drill.db" "$bin" serve >"$scratch/server.log" 2>&1 &
-server=$!
-trap 'kill -9 "$server" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/startup" >/dev/null && break; sleep 0.05; done
+source "$(dirname "$0")/drill-lib.sh"
+serve APP__SERVER__DRAIN_DELAY_MS=1500 APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0
 
 timeout 50 python3 - "$port" "$server" <<'PY'
 import http.client, json, os, signal, sys, threading, time

@@ -320,21 +320,39 @@ async fn postgres_stores_each_result_once_and_a_row_per_request() {
     shut_down_promptly(app).await;
 }
 
+/// An app on `db` reached through `proxy`, with its query timeout and breaker window, and
+/// the path of one simulation stored before anything goes wrong.
+async fn behind_proxy(
+    db: &PgDatabase,
+    proxy: &TcpProxy,
+    query_timeout_ms: u32,
+    open_seconds: u32,
+) -> (TestApp, String) {
+    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
+    let app = started_app_with(move |vars| {
+        vars.insert("APP__DATABASE__URL".into(), url);
+        vars.insert(
+            "APP__DATABASE__QUERY_TIMEOUT_MS".into(),
+            query_timeout_ms.to_string(),
+        );
+        vars.insert(
+            "APP__BREAKER__OPEN_SECONDS".into(),
+            open_seconds.to_string(),
+        );
+    })
+    .await;
+    let (_, before) = created(&app, &plans::household(40_000.0)).await;
+    let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
+    (app, path)
+}
+
 #[tokio::test]
 async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
     let Some(db) = PgDatabase::create().await else {
         return;
     };
     let mut proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
-    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
-    let app = started_app_with(move |vars| {
-        vars.insert("APP__DATABASE__URL".into(), url);
-        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "500".into());
-        vars.insert("APP__BREAKER__OPEN_SECONDS".into(), "1".into());
-    })
-    .await;
-    let (_, before) = created(&app, &plans::household(40_000.0)).await;
-    let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
+    let (app, path) = behind_proxy(&db, &proxy, 500, 1).await;
 
     proxy.stop().await;
     for _ in 0..3 {
@@ -377,15 +395,7 @@ async fn a_black_holed_database_costs_one_timeout_a_request_and_recovers_in_seco
         return;
     };
     let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
-    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
-    let app = started_app_with(move |vars| {
-        vars.insert("APP__DATABASE__URL".into(), url);
-        vars.insert("APP__DATABASE__QUERY_TIMEOUT_MS".into(), "800".into());
-        vars.insert("APP__BREAKER__OPEN_SECONDS".into(), "2".into());
-    })
-    .await;
-    let (_, before) = created(&app, &plans::household(40_000.0)).await;
-    let path = format!("{SIMULATIONS}/{}", before["id"].as_str().unwrap());
+    let (app, path) = behind_proxy(&db, &proxy, 800, 2).await;
     app.state.simulations.cache().clear_l1();
 
     proxy.black_hole(true);

@@ -164,6 +164,10 @@ pub fn row_template(name: &str) -> (String, Option<usize>) {
 
 /// The field of a concrete name in `table` (`income[2].annual` → `income[].annual`).
 pub fn find<'a>(table: &'a [Field], name: &str) -> Option<&'a Field> {
+    // Normalization looks up every field of every plan: no allocation for plain names.
+    if !name.contains('[') {
+        return table.iter().find(|field| field.path == name);
+    }
     let (template, _) = row_template(name);
     table.iter().find(|field| field.path == template)
 }
