@@ -34,6 +34,7 @@ fn plan(scenarios: u32, years: u32) -> Plan {
             &PlanDefaults::default(),
             Limits {
                 max_scenarios: 100_000,
+                this_year: Some(2026),
             },
         )
         .expect("benchmark plan is valid")
@@ -172,6 +173,7 @@ fn analysis(c: &mut Criterion) {
     let defaults = PlanDefaults::default();
     let limits = Limits {
         max_scenarios: 10_000,
+        this_year: Some(2026),
     };
     let analyzer = Analyzer::new(input, &defaults, limits, RunOptions::default())
         .expect("analysis plan is valid");

@@ -38,6 +38,7 @@ fn stored_simulation() -> (Simulation, StoredAnalysis) {
     let defaults = PlanDefaults::default();
     let limits = Limits {
         max_scenarios: 10_000,
+        this_year: Some(2026),
     };
     let input = parse_plan_json(PLAN).expect("bench plan parses");
     let plan = input

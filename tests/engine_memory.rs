@@ -45,6 +45,7 @@ fn peak_extra_memory_is_two_matrices_plus_one_megabyte() {
                 &PlanDefaults::default(),
                 Limits {
                     max_scenarios: 100_000,
+                    this_year: Some(2026),
                 },
             )
             .expect("valid");

@@ -66,9 +66,7 @@ pub async fn create_analysis(
         errors.extend(bad);
         Vec::new()
     });
-    let limits = Limits {
-        max_scenarios: state.settings.simulation.max_scenarios,
-    };
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
     let plan = input.as_ref().and_then(|input| {
         input
             .clone()
@@ -85,7 +83,7 @@ pub async fn create_analysis(
     let plan_json = serde_json::to_string(&plan).expect("plans serialize");
     let (analysis, cache) = state
         .simulations
-        .analyze(input, &plan_json, targets)
+        .analyze(input.with_birth_years_of(&plan), &plan_json, targets)
         .await?;
     record_run(plan.simulation.scenarios, plan.years() as u32, cache);
     Ok(HttpResponse::Ok()

@@ -53,9 +53,7 @@ pub async fn create_simulation(
     Admitted(JsonObject(text)): Admitted<JsonObject>,
 ) -> Result<HttpResponse, AppError> {
     let input = parse_plan_json(&text).map_err(|field| AppError::validation(vec![field]))?;
-    let limits = Limits {
-        max_scenarios: state.settings.simulation.max_scenarios,
-    };
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
     let plan = input
         .normalize(&state.settings.plan_defaults, limits)
         .map_err(AppError::validation)?;

@@ -97,8 +97,6 @@ fn normalize(
     if let Some(seed) = args.seed {
         input.simulation.seed = Some(seed);
     }
-    let limits = Limits {
-        max_scenarios: settings.simulation.max_scenarios,
-    };
+    let limits = Limits::now(settings.simulation.max_scenarios);
     input.normalize(&settings.plan_defaults, limits)
 }

@@ -110,6 +110,7 @@ impl Settings {
             input.spending.strategy = Some(strategy);
             let limits = Limits {
                 max_scenarios: self.simulation.max_scenarios,
+                this_year: None,
             };
             if let Err(errors) = input.normalize(d, limits) {
                 let e = &errors[0];

@@ -6,6 +6,7 @@
 //! allocated per path. The kernel is compiled once per SIMD level (see `simd`).
 
 use super::BATCH;
+use super::household::Timeline;
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::{Plan, Strategy};
 use super::simd::{SimdLevel, dispatch};
@@ -28,6 +29,8 @@ pub struct Schedule {
 impl Schedule {
     pub fn new(plan: &Plan) -> Self {
         let years = plan.years();
+        let household = Timeline::new(plan);
+        let last_age = plan.current_age + years as u32;
         let start_stocks = plan.allocation.stocks;
         let end_stocks = plan
             .allocation
@@ -38,22 +41,30 @@ impl Schedule {
             .map(|t| {
                 let age = plan.current_age + t as u32;
                 let retired = age >= plan.retirement_age;
-                let mut inflow_real = if retired {
+                let mut inflow_real = if retired || !household.primary_alive(t as u32) {
                     0.0
                 } else {
                     plan.portfolio.annual_contribution
                 };
+                if let Some(partner) = &plan.partner
+                    && household.partner_alive(t as u32)
+                    && partner.current_age + (t as u32) < partner.retirement_age
+                {
+                    inflow_real += partner.annual_contribution;
+                }
                 let (mut income_real, mut income_nominal) = (0.0, 0.0);
                 for income in &plan.income {
-                    let paid =
-                        age >= income.start_age && income.end_age.is_none_or(|end| age < end);
-                    if paid {
+                    let share = household.income_share(income, t as u32);
+                    if share > 0.0 {
                         if income.inflation_adjusted {
-                            income_real += income.annual;
+                            income_real += income.annual * share;
                         } else {
-                            income_nominal += income.annual;
+                            income_nominal += income.annual * share;
                         }
                     }
+                }
+                if plan.social_security.is_some() || plan.partner.is_some() {
+                    income_real += household.social_security(t as u32);
                 }
                 inflow_real += income_real;
                 let mut inflow_nominal = income_nominal;
@@ -84,7 +95,8 @@ impl Schedule {
                     vpw_share: vpw_share(plan, age),
                     income_real,
                     income_nominal,
-                    preserve_capital: plan.end_age - age > GUARDRAILS_PRESERVATION_STOPS,
+                    preserve_capital: last_age - age > GUARDRAILS_PRESERVATION_STOPS,
+                    spend_scale: household.spending_scale(plan, t as u32),
                 }
             })
             .collect();
@@ -236,7 +248,7 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
 ) {
     let [ws, wb, wc] = year.weights;
     let fee_keep = schedule.fee_keep;
-    let floor = strategy.floor();
+    let floor = strategy.floor() * year.spend_scale;
     for i in 0..BATCH {
         let p = lanes.price[i];
         let available = lanes.balance[i] + year.inflow_real * p + year.inflow_nominal;

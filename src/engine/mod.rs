@@ -13,6 +13,7 @@
 pub mod batch;
 pub mod bucket_select;
 pub mod history;
+pub mod household;
 pub mod market;
 pub mod math;
 pub mod outcome;
@@ -21,6 +22,7 @@ pub mod plan;
 pub mod recycle;
 pub mod rng;
 pub mod simd;
+pub mod social_security;
 pub mod strategy;
 pub mod tails;
 
@@ -71,7 +73,7 @@ pub enum EngineError {
 /// use glidepath::engine::{self, PlanDefaults, RunOptions, plan::{Limits, parse_plan_json}};
 /// let input = parse_plan_json(r#"{"current_age": 65, "end_age": 95,
 ///     "portfolio": {"balance": 1000000}, "spending": {"annual": 40000}}"#).unwrap();
-/// let plan = input.normalize(&PlanDefaults::default(), Limits { max_scenarios: 1000 }).unwrap();
+/// let plan = input.normalize(&PlanDefaults::default(), Limits { max_scenarios: 1000, this_year: Some(2026) }).unwrap();
 /// let outcome = engine::simulate(&plan, &RunOptions::default()).unwrap();
 /// assert!((0.0..=1.0).contains(&outcome.success_probability));
 /// assert_eq!(outcome.ages.len(), 30);
@@ -203,6 +205,7 @@ fn run<M: ReturnModel, S: Withdraw>(
     }
     .summarize(seed, started);
     outcome.historical = historical;
+    outcome.household = household::Timeline::new(plan).outcome(plan, years);
     if past_deadline() {
         return Err(EngineError::Timeout);
     }

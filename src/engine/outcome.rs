@@ -63,6 +63,10 @@ pub struct Outcome {
     /// `historical` runs only: how each start year fared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical: Option<HistoricalPeriods>,
+    /// Plans with a partner, Social Security or spending steps: the partner's ages, the
+    /// planned spending path and each claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<super::household::HouseholdOutcome>,
 }
 
 impl Outcome {
@@ -391,6 +395,7 @@ impl Paths {
             ran_out: Some(ran_out),
             below_floor,
             historical: None,
+            household: None,
             shortfall_years_mean: shortfall_total as f64 / n as f64,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         }

@@ -33,6 +33,10 @@ pub struct YearPlan {
     pub income_nominal: f64,
     /// `guardrails`: the capital-preservation cut applies (more than 15 years remain).
     pub preserve_capital: bool,
+    /// The plan's real spending this year relative to `spending.annual`: spending steps and,
+    /// once one of a couple has died, the survivor share. 1 in a plan without them. Every
+    /// strategy spends this share of what it would, and its floor scales with it.
+    pub spend_scale: f64,
 }
 
 /// A withdrawal: the gross nominal amount wanted, the real spending it buys, and whether the
@@ -141,10 +145,10 @@ pub struct ConstantDollar {
 
 impl Withdraw for ConstantDollar {
     #[inline(always)]
-    fn want(&self, _: &mut History, _: usize, _: f64, price: f64, _: &YearPlan) -> Want {
+    fn want(&self, _: &mut History, _: usize, _: f64, price: f64, year: &YearPlan) -> Want {
         Want {
-            gross: self.gross * price,
-            real_spending: self.annual,
+            gross: self.gross * year.spend_scale * price,
+            real_spending: self.annual * year.spend_scale,
             below_floor: false,
         }
     }
@@ -165,10 +169,11 @@ impl Withdraw for ConstantPercent {
     }
 
     #[inline(always)]
-    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, _: &YearPlan) -> Want {
-        let real = (self.percent * (available / price) * self.net)
-            .max(self.floor)
-            .min(self.ceiling);
+    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
+        let scale = year.spend_scale;
+        let real = (self.percent * (available / price) * self.net * scale)
+            .max(self.floor * scale)
+            .min(self.ceiling * scale);
         Want {
             gross: real * price / self.net,
             real_spending: real,
@@ -193,12 +198,12 @@ impl Withdraw for Vpw {
     fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
         // `vpw_share ≤ 1`, so the product never exceeds the balance: rounding cannot make the
         // withdrawal unfundable.
-        let gross = year.vpw_share * available.max(0.0);
+        let gross = year.vpw_share * available.max(0.0) * year.spend_scale;
         let real_spending = gross * self.net / price;
         Want {
             gross,
             real_spending,
-            below_floor: real_spending < self.floor,
+            below_floor: real_spending < self.floor * year.spend_scale,
         }
     }
 }
@@ -264,12 +269,15 @@ impl Withdraw for Guardrails {
             };
             w * factor
         };
+        // The rules run on the planned withdrawal; the year's scale applies to what is
+        // taken, so a survivor's lower spending is not read as a falling withdrawal rate.
         h.withdrawal[i] = gross;
+        let gross = gross * year.spend_scale;
         let real_spending = gross * self.net / price;
         Want {
             gross,
             real_spending,
-            below_floor: real_spending < self.floor,
+            below_floor: real_spending < self.floor * year.spend_scale,
         }
     }
 }

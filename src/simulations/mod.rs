@@ -126,6 +126,8 @@ impl Simulations {
             defaults: settings.plan_defaults.clone(),
             limits: Limits {
                 max_scenarios: settings.simulation.max_scenarios,
+                // Analyses get plans whose birth years are spelled out (`with_birth_years_of`).
+                this_year: None,
             },
         })
     }

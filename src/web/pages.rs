@@ -78,9 +78,7 @@ pub async fn simulate(
             return html(StatusCode::OK, &plan_form(&state, &values, &[], false));
         }
     }
-    let limits = Limits {
-        max_scenarios: state.settings.simulation.max_scenarios,
-    };
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
     let plan = match values.to_plan(&state.settings.plan_defaults, limits) {
         Ok(plan) => plan,
         Err(errors) => {

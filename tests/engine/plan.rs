@@ -138,6 +138,7 @@ fn scenarios_are_capped_by_the_environment() {
             &PlanDefaults::default(),
             Limits {
                 max_scenarios: 1000,
+                this_year: Some(2026),
             },
         )
         .expect_err("over the cap");

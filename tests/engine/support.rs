@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 /// Large enough for every test; the environment's cap is tested on its own.
 pub const LIMITS: Limits = Limits {
     max_scenarios: 100_000,
+    this_year: Some(2026),
 };
 
 /// Deep-merges `patch` into `base` (objects merge, anything else replaces).

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 const LIMITS: Limits = Limits {
     max_scenarios: 10_000,
+    this_year: Some(2026),
 };
 
 fn input(plan: &Value) -> PlanInput {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 const LIMITS: Limits = Limits {
     max_scenarios: 10_000,
+    this_year: Some(2026),
 };
 
 fn base() -> Value {

@@ -262,6 +262,7 @@ fn the_same_result_renders_the_same_bytes_dated_by_the_result() {
     let defaults = PlanDefaults::default();
     let limits = Limits {
         max_scenarios: 10_000,
+        this_year: Some(2026),
     };
     let input = parse_plan_json(&plans::guardrails().to_string()).unwrap();
     let plan = input.normalize(&defaults, limits).unwrap();

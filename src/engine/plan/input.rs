@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::MarketModel;
 use super::fields::FieldError;
+use super::household::{Owner, PartnerInput, SocialSecurityInput, SpendingStepInput};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -21,9 +22,19 @@ pub struct PlanInput {
     /// Age at which contributions stop; defaults to `current_age` (already retired).
     #[schema(example = 65)]
     pub retirement_age: Option<u32>,
-    /// Required. The plan runs until this age (exclusive), at most 100 years.
+    /// Required. The plan runs until this age (exclusive), at most 100 years. With a
+    /// partner, you live until this age and the plan runs while either of you lives.
     #[schema(required = true, nullable = false, example = 95)]
     pub end_age: Option<u32>,
+    /// Your year of birth, which sets your full retirement age. Default: this year less your
+    /// age now; needed only with `social_security`.
+    #[schema(example = 1966)]
+    pub birth_year: Option<u32>,
+    /// Your Social Security retirement benefit. Paid from the claiming age, raised with
+    /// inflation; see `docs/methodology.md` for SSA's rules.
+    pub social_security: Option<SocialSecurityInput>,
+    /// A spouse or partner: the plan becomes a household's.
+    pub partner: Option<PartnerInput>,
     /// Required, for `balance`.
     #[serde(default)]
     #[schema(required = true)]
@@ -141,6 +152,13 @@ pub struct SpendingInput {
     /// `end_age`.
     #[schema(example = 100)]
     pub horizon_age: Option<u32>,
+    /// With a partner: after the first death, household spending is this share of what it
+    /// was. Default 0.7.
+    #[schema(example = 0.7)]
+    pub survivor_share: Option<f64>,
+    /// Changes in real spending from an age on, in order of age (a "spending smile").
+    #[serde(default)]
+    pub steps: Vec<SpendingStepInput>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -159,6 +177,13 @@ pub struct IncomeInput {
     pub end_age: Option<u32>,
     /// Rises with inflation (Social Security) or not (most pensions). Default true.
     pub inflation_adjusted: Option<bool>,
+    /// Whose it is: `household` (default; paid while either of you lives, ages are yours),
+    /// `primary` (yours) or `partner` (ages are your partner's).
+    pub owner: Option<Owner>,
+    /// A person's income: the share still paid to the survivor after the owner's death
+    /// (`0.5` for a pension with a 50 % survivor benefit). Default 0.
+    #[schema(example = 0.5)]
+    pub survivor_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

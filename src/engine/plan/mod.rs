@@ -6,6 +6,7 @@
 
 mod defaults;
 pub mod fields;
+mod household;
 mod input;
 mod normalize;
 mod sections;
@@ -16,6 +17,10 @@ use utoipa::ToSchema;
 
 pub use defaults::{PlanDefaults, StrategyDefaults};
 pub use fields::FieldError;
+pub use household::{
+    MAX_STEPS, Owner, Partner, PartnerInput, SocialSecurity, SocialSecurityInput, SpendingStep,
+    SpendingStepInput,
+};
 pub use input::{PlanInput, StrategyName, parse_plan_json};
 pub use normalize::Limits;
 pub use seed::{MAX_SEED, derive_seed};
@@ -31,6 +36,13 @@ pub struct Plan {
     pub current_age: u32,
     pub retirement_age: u32,
     pub end_age: u32,
+    /// Only with a Social Security claim, or when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_security: Option<SocialSecurity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner: Option<Partner>,
     pub portfolio: Portfolio,
     pub allocation: Allocation,
     pub spending: Spending,
@@ -60,13 +72,23 @@ impl Plan {
                 &PlanDefaults::default(),
                 Limits {
                     max_scenarios: u32::MAX,
+                    this_year: None,
                 },
             )
             .map_err(StoredPlanError)
     }
 
-    /// Simulated years: one per age from `current_age` up to, not including, `end_age`.
+    /// Simulated years: one per age from `current_age` up to, not including, `end_age`;
+    /// with a partner, until the later of the two deaths.
     pub fn years(&self) -> usize {
+        let yours = self.end_age - self.current_age;
+        self.partner
+            .as_ref()
+            .map_or(yours, |p| yours.max(p.years())) as usize
+    }
+
+    /// The years from now you live through (`end_age − current_age`).
+    pub fn primary_years(&self) -> usize {
         (self.end_age - self.current_age) as usize
     }
 }
@@ -106,6 +128,11 @@ pub struct Spending {
     pub annual: f64,
     #[serde(flatten)]
     pub strategy: Strategy,
+    /// With a partner: household spending after the first death, as a share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survivor_share: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<SpendingStep>,
 }
 
 /// How much to withdraw each year, with the strategy's own parameters.
@@ -165,6 +192,12 @@ pub struct Income {
     /// Last age paid is `end_age - 1`; `None` pays for life.
     pub end_age: Option<u32>,
     pub inflation_adjusted: bool,
+    /// Whose ages `start_age` and `end_age` are, and whose death stops it.
+    #[serde(default, skip_serializing_if = "Owner::is_household")]
+    pub owner: Owner,
+    /// The share paid on after the owner's death; only for a person's income.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survivor_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

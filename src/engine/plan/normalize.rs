@@ -14,11 +14,25 @@ use super::{Fees, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive
 pub struct Limits {
     /// `simulation.max_scenarios` from config.
     pub max_scenarios: u32,
+    /// The calendar year the plan starts in, when known: birth years are checked against
+    /// ages, and an omitted one is derived. `None` for stored plans, which spell theirs out.
+    pub this_year: Option<u32>,
+}
+
+impl Limits {
+    /// The limits of a plan made now, in this calendar year (UTC).
+    pub fn now(max_scenarios: u32) -> Self {
+        use chrono::Datelike;
+        Self {
+            max_scenarios,
+            this_year: u32::try_from(chrono::Utc::now().year()).ok(),
+        }
+    }
 }
 
 pub const MAX_INCOME_STREAMS: usize = 20;
 pub const MAX_EVENTS: usize = 50;
-const MAX_YEARS: u32 = 100;
+pub(super) const MAX_YEARS: u32 = 100;
 pub(super) const WEIGHT_TOLERANCE: f64 = 1e-6;
 
 impl PlanInput {
@@ -77,10 +91,25 @@ impl PlanInput {
                 self.portfolio.annual_contribution,
             ),
         };
+        let household = c.household(self, current_age, end_age - current_age, limits.this_year);
+        let last_age = household
+            .partner
+            .as_ref()
+            .map_or(end_age, |p| end_age.max(current_age + p.years()))
+            - 1;
         let allocation = c.allocation(self, defaults);
-        let spending = c.spending(&self.spending, defaults, &allocation, end_age);
-        let income = c.income(self, retirement_age);
-        let events = c.events(self, current_age, end_age);
+        let mut spending = c.spending(&self.spending, defaults, &allocation, last_age + 1);
+        spending.steps = c.spending_steps(self, current_age, last_age);
+        spending.survivor_share = match (&household.partner, self.spending.survivor_share) {
+            (Some(_), given) => Some(c.optional("spending.survivor_share", given)),
+            (None, Some(_)) => {
+                c.push("spending.survivor_share", "applies only with a partner");
+                None
+            }
+            (None, None) => None,
+        };
+        let income = c.income(self, retirement_age, household.partner.as_ref());
+        let events = c.events(self, current_age, last_age + 1);
         let fees = Fees {
             expense_ratio: c.optional("fees.expense_ratio", self.fees.expense_ratio),
         };
@@ -121,6 +150,9 @@ impl PlanInput {
             current_age,
             retirement_age,
             end_age,
+            birth_year: household.birth_year,
+            social_security: household.social_security,
+            partner: household.partner,
             portfolio,
             allocation,
             spending,

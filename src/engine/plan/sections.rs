@@ -4,7 +4,7 @@ use super::input::{AssetInput, PlanInput, SpendingInput, StrategyName};
 use super::normalize::{Checker, MAX_EVENTS, MAX_INCOME_STREAMS, WEIGHT_TOLERANCE};
 use super::{
     Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, MarketModel,
-    PlanDefaults, Spending, Strategy,
+    Owner, Partner, PlanDefaults, Spending, Strategy,
 };
 use crate::engine::market::cholesky;
 
@@ -123,10 +123,20 @@ impl Checker<'_> {
                 )),
             },
         };
-        Spending { annual, strategy }
+        Spending {
+            annual,
+            strategy,
+            survivor_share: None,
+            steps: Vec::new(),
+        }
     }
 
-    pub(super) fn income(&mut self, input: &PlanInput, retirement_age: u32) -> Vec<Income> {
+    pub(super) fn income(
+        &mut self,
+        input: &PlanInput,
+        retirement_age: u32,
+        partner: Option<&Partner>,
+    ) -> Vec<Income> {
         if input.income.len() > MAX_INCOME_STREAMS {
             self.push(
                 "income",
@@ -142,8 +152,29 @@ impl Checker<'_> {
                 &format!("Income {}", i + 1),
             );
             let annual = self.required_number(&p("annual"), stream.annual);
-            let start_age = stream.start_age.unwrap_or(retirement_age);
+            let owner = stream.owner.unwrap_or_default();
+            let start_age = match (owner, partner) {
+                (Owner::Partner, Some(partner)) => {
+                    stream.start_age.unwrap_or(partner.retirement_age)
+                }
+                (Owner::Partner, None) => {
+                    self.push(p("owner"), "can be your partner only when the plan has one");
+                    stream.start_age.unwrap_or(retirement_age)
+                }
+                _ => stream.start_age.unwrap_or(retirement_age),
+            };
             let start_age = self.age(&p("start_age"), start_age);
+            let survivor_share = match (owner, stream.survivor_share) {
+                (Owner::Household, Some(_)) => {
+                    self.push(
+                        p("survivor_share"),
+                        "applies only to your or your partner's own income",
+                    );
+                    None
+                }
+                (Owner::Household, None) => None,
+                (_, given) => Some(given.map_or(0.0, |v| self.number(&p("survivor_share"), v))),
+            };
             let stop = stream
                 .end_age
                 .map(|e| self.age_within(&p("end_age"), e, start_age + 1, u32::MAX));
@@ -153,6 +184,8 @@ impl Checker<'_> {
                 start_age,
                 end_age: stop,
                 inflation_adjusted: stream.inflation_adjusted.unwrap_or(true),
+                owner,
+                survivor_share,
             });
         }
         out

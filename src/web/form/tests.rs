@@ -75,6 +75,7 @@ fn unreadable_values_and_the_servers_errors_come_back_together() {
     ]));
     let limits = Limits {
         max_scenarios: 1000,
+        this_year: Some(2026),
     };
     let errors = values
         .to_plan(&PlanDefaults::default(), limits)

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::PlanDefaults;
 pub use reference::markdown;
-pub use table::{FIELDS, MODELS, STRATEGIES};
+pub use table::{FIELDS, MODELS, OWNERS, STRATEGIES};
 
 /// One invalid field: its contract path and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -75,8 +75,14 @@ pub enum Only {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     About,
+    /// `partner.…`, apart from the partner's claim.
+    Partner,
+    /// Both claims: `social_security.…` and `partner.social_security.…`.
+    SocialSecurity,
     Savings,
     Spending,
+    /// Repeatable: `spending.steps[].…`.
+    Steps,
     /// Repeatable: `income[].…`.
     Income,
     /// Repeatable: `events[].…`.

@@ -79,13 +79,26 @@ pub const MODELS: &[(&str, &str)] = &[
     ("bootstrap", "Random years (or blocks) of US history"),
 ];
 
+pub const OWNERS: &[(&str, &str)] = &[
+    ("household", "Household"),
+    ("primary", "You"),
+    ("partner", "Your partner"),
+];
+
 const VARIABLE: Only = Only::Strategies(&["constant_percent", "guardrails", "vpw"]);
 const PERCENT_ONLY: Only = Only::Strategies(&["constant_percent"]);
 const GUARDRAILS: Only = Only::Strategies(&["guardrails"]);
 const VPW: Only = Only::Strategies(&["vpw"]);
 const LOGNORMAL: Only = Only::Model("lognormal");
 
-use Section::{About, Events, Income, Market, Savings, Simulation, Spending};
+use Section::{
+    About, Events, Income, Market, Partner, Savings, Simulation, SocialSecurity, Spending, Steps,
+};
+
+const BIRTH_YEAR: Kind = int(1900, 2100);
+const PIA: Kind = money(0.0, 5_000.0);
+const CLAIM_AGE: Kind = int(62, 70);
+const CLAIM_MONTH: Kind = int(0, 11);
 
 /// Every plan field, in form order.
 pub const FIELDS: &[Field] = &[
@@ -95,8 +108,66 @@ pub const FIELDS: &[Field] = &[
     field("retirement_age", About, "Retirement age", "years", AGE)
         .help("Contributions stop and spending starts. Leave empty if you are already retired."),
     field("end_age", About, "Plan until age", "years", int(19, 120))
-        .help("The money should last until this age; at most 100 years from now.")
+        .help("The money should last until this age; at most 100 years from now. With a partner, you live until this age.")
         .needed(),
+    field("birth_year", About, "Your year of birth", "", BIRTH_YEAR)
+        .help("Sets your full retirement age for Social Security. Empty: this year less your age."),
+    field("partner.current_age", Partner, "Partner's age now", "years", int(18, 119))
+        .help("Leave empty for a plan of one. With a partner, the plan runs while either of you lives.")
+        .needed(),
+    field("partner.retirement_age", Partner, "Partner's retirement age", "years", AGE)
+        .help("Your partner's savings stop. Empty: already retired."),
+    field("partner.end_age", Partner, "Partner lives until age", "years", int(19, 120))
+        .help("Empty: to the plan's last year."),
+    field(
+        "partner.annual_contribution",
+        Partner,
+        "Partner's yearly contribution",
+        "$",
+        MONEY_PER_YEAR,
+    )
+    .default(Fallback::Number(0.0))
+    .help("Added each year until your partner retires, in today's dollars."),
+    field("partner.birth_year", Partner, "Partner's year of birth", "", BIRTH_YEAR)
+        .help("Empty: this year less your partner's age."),
+    field(
+        "social_security.monthly_benefit",
+        SocialSecurity,
+        "Your benefit at full retirement age",
+        "$/month",
+        PIA,
+    )
+    .help("As your SSA statement shows it, in today's dollars. Leave empty for none.")
+    .needed(),
+    field("social_security.claiming_age", SocialSecurity, "You claim at age", "years", CLAIM_AGE)
+        .help("62 to 70. Empty: your full retirement age."),
+    field("social_security.claiming_month", SocialSecurity, "and months", "months", CLAIM_MONTH)
+        .help("0 to 11."),
+    field(
+        "partner.social_security.monthly_benefit",
+        SocialSecurity,
+        "Partner's benefit at full retirement age",
+        "$/month",
+        PIA,
+    )
+    .help("Leave empty for none. A spousal benefit is added when it is less than half of yours.")
+    .needed(),
+    field(
+        "partner.social_security.claiming_age",
+        SocialSecurity,
+        "Partner claims at age",
+        "years",
+        CLAIM_AGE,
+    )
+    .help("62 to 70. Empty: your partner's full retirement age."),
+    field(
+        "partner.social_security.claiming_month",
+        SocialSecurity,
+        "and months",
+        "months",
+        CLAIM_MONTH,
+    )
+    .help("0 to 11."),
     field(
         "portfolio.balance",
         Savings,
@@ -180,6 +251,21 @@ pub const FIELDS: &[Field] = &[
     field("spending.horizon_age", Spending, "Spend down by age", "years", int(19, 120))
         .help("VPW spends what is left in the year before this age. Empty: 100, or the planning age when later.")
         .only(VPW),
+    field(
+        "spending.survivor_share",
+        Spending,
+        "Spending after the first death",
+        "%",
+        pct(0.0, 1.0),
+    )
+    .default(Fallback::Number(0.7))
+    .help("With a partner: the survivor's spending as a share of the couple's. Empty: 70%."),
+    field("spending.steps[].age", Steps, "From age", "years", int(18, 120))
+        .help("Your age in the first year of the new spending.")
+        .needed(),
+    field("spending.steps[].change", Steps, "Change", "%", pct(-0.9, 1.0))
+        .help("Relative to the spending before it: −10 spends 10% less.")
+        .needed(),
     field("income[].name", Income, "Name", "", TEXT)
         .help("Social Security, a pension, rent… Empty: “Income 1”, “Income 2”…"),
     field("income[].annual", Income, "Yearly amount", "$", MONEY_PER_YEAR).needed(),
@@ -189,6 +275,11 @@ pub const FIELDS: &[Field] = &[
     field("income[].inflation_adjusted", Income, "Rises with inflation", "", Kind::Flag)
         .default(Fallback::Flag(true))
         .help("Social Security does; most pensions do not."),
+    field("income[].owner", Income, "Whose", "", Kind::Choice(OWNERS))
+        .default(Fallback::Choice("household"))
+        .help("A person's income uses their ages and stops at their death."),
+    field("income[].survivor_share", Income, "Paid to the survivor", "%", pct(0.0, 1.0))
+        .help("A person's income: the share paid on after their death (50 for a 50% survivor pension). Empty: 0%."),
     field("events[].name", Events, "Name", "", TEXT)
         .help("A new roof, an inheritance… Empty: “Event 1”, “Event 2”…"),
     field("events[].age", Events, "At age", "years", int(18, 119)).needed(),
