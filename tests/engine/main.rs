@@ -3,6 +3,7 @@
 
 mod correctness;
 mod history;
+mod household;
 mod plan;
 mod properties;
 mod reference;
