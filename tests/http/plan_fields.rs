@@ -9,9 +9,11 @@ use glidepath::engine::plan::{FieldError, Limits, parse_plan_json};
 use glidepath::web::form::{Values, form_view_with};
 use serde_json::{Value, json};
 
+/// No calendar year: a birth year is held to its bounds alone (its check against the age is
+/// the engine tests').
 const LIMITS: Limits = Limits {
     max_scenarios: 10_000,
-    this_year: Some(2026),
+    this_year: None,
 };
 
 fn base() -> Value {
@@ -56,6 +58,31 @@ fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
         ("events[].age", "min") => vec![("current_age", json!(18))],
         ("events[].age", "max") => vec![("end_age", json!(120))],
         ("income[].end_age", "min") => vec![("income[].start_age", json!(18))],
+        ("income[].survivor_share", _) => vec![("income[].owner", json!("primary"))],
+        ("partner.end_age" | "partner.retirement_age", "min") => {
+            vec![("partner.current_age", json!(18))]
+        }
+        ("partner.retirement_age", "max") => vec![
+            ("partner.current_age", json!(60)),
+            ("partner.end_age", json!(120)),
+        ],
+        ("spending.survivor_share" | "partner.annual_contribution" | "partner.birth_year", _)
+        | ("partner.end_age", _) => vec![("partner.current_age", json!(60))],
+        (s, _) if s.starts_with("partner.social_security.") => vec![
+            ("partner.current_age", json!(60)),
+            ("partner.birth_year", json!(1966)),
+            ("partner.social_security.monthly_benefit", json!(1000)),
+        ],
+        (s, _) if s.starts_with("social_security.") => vec![
+            ("birth_year", json!(1966)),
+            ("social_security.monthly_benefit", json!(1000)),
+        ],
+        ("spending.steps[].age", "min") => vec![("current_age", json!(18))],
+        // Your ages run on while a younger partner lives: to 129 here.
+        ("spending.steps[].age", "max") => vec![
+            ("partner.current_age", json!(50)),
+            ("partner.end_age", json!(120)),
+        ],
         ("spending.ceiling", "min") => {
             vec![strategy("constant_percent"), ("spending.floor", json!(0))]
         }
@@ -121,6 +148,12 @@ fn every_numeric_field_is_held_to_exactly_its_table_bounds() {
                         vec![
                             ("events[].age", json!(70)),
                             ("events[].amount", json!(-10_000)),
+                        ]
+                    }
+                    Some(("spending.steps", _)) => {
+                        vec![
+                            ("spending.steps[].age", json!(70)),
+                            ("spending.steps[].change", json!(-0.1)),
                         ]
                     }
                     _ => vec![],

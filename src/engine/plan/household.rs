@@ -191,7 +191,7 @@ impl Checker<'_> {
                     self.age("partner.current_age", a)
                 });
             let end_age = match p.end_age {
-                None => age + years,
+                None => (age + years).min(self.highest("partner.end_age") as u32),
                 Some(end) => {
                     let end = self.age_within("partner.end_age", end, age + 1, u32::MAX);
                     if end - age > MAX_YEARS {
