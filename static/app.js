@@ -50,7 +50,7 @@
         }
         setPath(plan, el.name, value);
       }
-      for (const list of [plan.income, plan.events]) {
+      for (const list of [plan.income, plan.events, plan.spending && plan.spending.steps]) {
         if (list) list.forEach((row, i) => { if (row === undefined) list[i] = {}; });
       }
       return plan;

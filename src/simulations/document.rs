@@ -147,7 +147,13 @@ impl ResultDoc {
                 let _ = write!(csv, ",{prefix}_{name}");
             }
         }
-        csv.push_str(",ran_out_share,below_floor_share\r\n");
+        csv.push_str(",ran_out_share,below_floor_share");
+        // A household's columns come last, so a plain plan's CSV is as before.
+        let household = outcome.household.as_ref();
+        if household.is_some() {
+            csv.push_str(",partner_age,planned_spending,social_security");
+        }
+        csv.push_str("\r\n");
         let balance = columns(&outcome.balance_percentiles);
         let spending = columns(&outcome.spending_percentiles);
         let years = outcome.ages.len();
@@ -169,10 +175,21 @@ impl ResultDoc {
             }
             let _ = write!(
                 csv,
-                ",{},{}\r\n",
+                ",{},{}",
                 cell(&ran_out, year),
                 cell(&below_floor, year)
             );
+            if let Some(h) = household {
+                let partner = h.partner_ages.as_ref().and_then(|a| a.get(year));
+                let _ = write!(
+                    csv,
+                    ",{},{:.2},{:.2}",
+                    partner.map_or_else(String::new, u32::to_string),
+                    h.planned_spending[year],
+                    h.social_security_yearly[year]
+                );
+            }
+            csv.push_str("\r\n");
         }
         Ok(csv)
     }

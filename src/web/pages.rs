@@ -147,9 +147,14 @@ fn default_values(state: &AppState) -> Values {
     )
 }
 
-/// Fills the lognormal market assumptions from a named set (`defaults`, `us_history`);
-/// `true` when the name is known.
+/// Fills the lognormal market assumptions from a named set (`defaults`, `us_history`), or
+/// the spending steps with the retirement spending smile (`smile`); `true` when the name
+/// is known.
 fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
+    if name == "smile" {
+        values.fill_smile();
+        return false;
+    }
     let sets = assumption_sets(&state.settings.plan_defaults.market);
     let Some(set) = sets.sets.iter().find(|set| set.name == name) else {
         return false;

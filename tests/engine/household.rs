@@ -73,13 +73,22 @@ fn a_zero_volatility_couple_matches_the_table_computed_by_hand() {
             outcome.balance_percentiles.p50[t],
             expected[t]
         );
-        assert_eq!(outcome.balance_percentiles.p5[t], outcome.balance_percentiles.p95[t]);
+        assert_eq!(
+            outcome.balance_percentiles.p5[t],
+            outcome.balance_percentiles.p95[t]
+        );
     }
     assert_eq!(outcome.success_probability, 1.0);
     let partner = &household.social_security[1];
     assert!(close(partner.monthly_benefit, 640.0));
-    assert!(close(partner.monthly_spousal, 200.0 * (1.0 - 24.0 * 25.0 / 3600.0)));
-    assert_eq!(partner.monthly_as_survivor.map(|m| m.round()), Some(2_000.0));
+    assert!(close(
+        partner.monthly_spousal,
+        200.0 * (1.0 - 24.0 * 25.0 / 3600.0)
+    ));
+    assert_eq!(
+        partner.monthly_as_survivor.map(|m| m.round()),
+        Some(2_000.0)
+    );
 }
 
 /// SSA's examples, through the whole plan: a PIA of $1,000 with a full retirement age of 67.
@@ -114,7 +123,10 @@ fn a_claim_pays_by_the_month_from_the_claiming_age() {
         "social_security": {"monthly_benefit": 1000, "claiming_age": 62, "claiming_month": 6},
         "simulation": {"scenarios": 10}
     })));
-    let yearly = outcome.household.expect("a household").social_security_yearly;
+    let yearly = outcome
+        .household
+        .expect("a household")
+        .social_security_yearly;
     // 54 months early: 36·5/9 % + 18·5/12 % = 27.5 % off; 6 months in the year of age 62.
     assert!(close(yearly[0], 6.0 * 725.0));
     assert!(close(yearly[1], 12.0 * 725.0));
@@ -253,7 +265,10 @@ fn a_higher_benefit_or_a_lower_survivor_share_never_lowers_the_odds() {
         .iter()
         .map(|&b| odds(b, 0.7))
         .collect();
-    assert!(by_benefit.windows(2).all(|w| w[1] >= w[0]), "{by_benefit:?}");
+    assert!(
+        by_benefit.windows(2).all(|w| w[1] >= w[0]),
+        "{by_benefit:?}"
+    );
     assert!(by_benefit[3] > by_benefit[0], "the benefit must matter");
     let by_share: Vec<f64> = [1.0, 0.8, 0.6, 0.4]
         .iter()

@@ -11,6 +11,7 @@ mod input;
 mod normalize;
 mod sections;
 mod seed;
+mod smile;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,6 +25,7 @@ pub use household::{
 pub use input::{PlanInput, StrategyName, parse_plan_json};
 pub use normalize::Limits;
 pub use seed::{MAX_SEED, derive_seed};
+pub use smile::{blanchett_change, smile_steps};
 
 // Only `PlanInput::normalize` makes a `Plan` (its private `sealed` field rules out a struct
 // literal elsewhere, and it has no `Deserialize`), and a stored plan is read back through it
@@ -85,6 +87,12 @@ impl Plan {
         self.partner
             .as_ref()
             .map_or(yours, |p| yours.max(p.years())) as usize
+    }
+
+    /// Your age at the plan's end (exclusive): `end_age`, or later when a partner outlives
+    /// you. Charts and tables of the whole plan run to it.
+    pub fn horizon_age(&self) -> u32 {
+        self.current_age + self.years() as u32
     }
 
     /// The years from now you live through (`end_age − current_age`).

@@ -216,23 +216,28 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
             "Projected savings from age {} to {}. The median reaches {} at age {}; in 9 of 10 \
              futures it lies between {} and {}.",
             plan.current_age,
-            plan.end_age,
+            plan.horizon_age(),
             money_compact(series(&b.p50)[last]),
-            plan.end_age,
+            plan.horizon_age(),
             money_compact(series(&b.p5)[last]),
             money_compact(series(&b.p95)[last]),
         ),
-        x: age_axis(plan.current_age, plan.end_age),
+        x: age_axis(plan.current_age, plan.horizon_age()),
         y: value_axis("Savings (today's dollars)", top, money_compact),
         layers,
         legend,
     }
 }
 
-/// Yearly real spending (5–95, 25–75, median) for the variable strategies; `None` for
-/// `constant_dollar`, whose spending is the plan's amount every year.
+/// Yearly real spending (5–95, 25–75, median) for the variable strategies and for plans whose
+/// planned spending changes (steps, a survivor's share); `None` for a plain
+/// `constant_dollar` plan, whose spending is the plan's amount every year.
 pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
-    let floor = plan.spending.strategy.floor()?;
+    let floor = plan.spending.strategy.floor();
+    let planned = outcome.household.as_ref().map(|h| &h.planned_spending);
+    if floor.is_none() && planned.is_none() {
+        return None;
+    }
     let s = &outcome.spending_percentiles;
     let x: Vec<f64> = outcome.ages.iter().map(|&a| f64::from(a)).collect();
     let ends = vec![x[0], *x.last().unwrap_or(&x[0])];
@@ -242,15 +247,72 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
         .iter()
         .position(|&a| a >= plan.retirement_age)
         .unwrap_or(0);
+    // The planned path, and the floor scaled with it: flat without steps or a partner.
+    let (planned_x, planned_y) = match planned {
+        Some(p) => (x[first_retired..].to_vec(), p[first_retired..].to_vec()),
+        None => (ends.clone(), vec![plan.spending.annual; 2]),
+    };
+    let mut layers = vec![
+        Layer::Band {
+            x: x.clone(),
+            low: s.p5.clone(),
+            high: s.p95.clone(),
+            style: Style::BandOuter,
+        },
+        Layer::Band {
+            x: x.clone(),
+            low: s.p25.clone(),
+            high: s.p75.clone(),
+            style: Style::BandInner,
+        },
+    ];
+    layers.push(Layer::Line {
+        x: planned_x.clone(),
+        y: planned_y.clone(),
+        style: Style::Reference,
+        label: Some("planned".into()),
+    });
+    if let Some(floor) = floor {
+        let share = floor / plan.spending.annual.max(f64::MIN_POSITIVE);
+        layers.push(Layer::Line {
+            x: planned_x,
+            y: match planned {
+                Some(_) => planned_y.iter().map(|v| v * share).collect(),
+                None => vec![floor; 2],
+            },
+            style: Style::Reference,
+            label: Some("floor".into()),
+        });
+    }
+    layers.push(Layer::Line {
+        x,
+        y: s.p50.clone(),
+        style: Style::Median,
+        label: Some("median".into()),
+    });
+    let (lines, reference) = match floor {
+        Some(floor) => (
+            format!(
+                "The dashed lines are the planned {} a year and the {} floor",
+                money_compact(plan.spending.annual),
+                money_compact(floor)
+            ),
+            format!("Planned spending and the {} floor", money_compact(floor)),
+        ),
+        None => (
+            format!(
+                "The dashed line is the planned spending, {} a year at first",
+                money_compact(plan.spending.annual)
+            ),
+            "Planned spending".to_string(),
+        ),
+    };
     Some(Chart {
         id: "spending",
         title: "Yearly spending, in today's dollars".into(),
         description: format!(
-            "Spending each year under the {} strategy. The dashed lines are the planned {} a \
-             year and the {} floor; the median from age {} is {}.",
+            "Spending each year under the {} strategy. {lines}; the median from age {} is {}.",
             strategy_label(plan),
-            money_compact(plan.spending.annual),
-            money_compact(floor),
             outcome
                 .ages
                 .get(first_retired)
@@ -258,48 +320,14 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
                 .unwrap_or(plan.current_age),
             money_compact(s.p50.get(first_retired).copied().unwrap_or(0.0)),
         ),
-        x: age_axis(plan.current_age, plan.end_age),
+        x: age_axis(plan.current_age, plan.horizon_age()),
         y: value_axis("Spending per year (today's dollars)", top, money_compact),
-        layers: vec![
-            Layer::Band {
-                x: x.clone(),
-                low: s.p5.clone(),
-                high: s.p95.clone(),
-                style: Style::BandOuter,
-            },
-            Layer::Band {
-                x: x.clone(),
-                low: s.p25.clone(),
-                high: s.p75.clone(),
-                style: Style::BandInner,
-            },
-            Layer::Line {
-                x: ends.clone(),
-                y: vec![plan.spending.annual; 2],
-                style: Style::Reference,
-                label: Some("planned".into()),
-            },
-            Layer::Line {
-                x: ends,
-                y: vec![floor; 2],
-                style: Style::Reference,
-                label: Some("floor".into()),
-            },
-            Layer::Line {
-                x,
-                y: s.p50.clone(),
-                style: Style::Median,
-                label: Some("median".into()),
-            },
-        ],
+        layers,
         legend: vec![
             (Style::Median, "Median".into()),
             (Style::BandInner, "Middle half".into()),
             (Style::BandOuter, format!("9 in 10 {}", short_noun(outcome))),
-            (
-                Style::Reference,
-                format!("Planned spending and the {} floor", money_compact(floor)),
-            ),
+            (Style::Reference, reference),
         ],
     })
 }
@@ -332,7 +360,7 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
         Some(age) => format!(
             "{} of {noun} run out of money before age {}; when they do, the median age is {:.0}.",
             percent(ran_out.probability),
-            plan.end_age,
+            plan.horizon_age(),
             age
         ),
     };
@@ -346,7 +374,7 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
         id: "depletion",
         title: "When the money runs out".into(),
         description,
-        x: age_axis(plan.current_age, plan.end_age),
+        x: age_axis(plan.current_age, plan.horizon_age()),
         y: value_axis(&format!("Share of all {noun}"), top, |v| {
             percent_axis(v, top)
         }),

@@ -71,7 +71,7 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
     let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
     let lasts = outcome.money_lasts.map_or(p, |c| c.probability);
     let mut figures = vec![(
-        format!("Chance of money at {}", plan.end_age),
+        format!("Chance of money at {}", plan.horizon_age()),
         percent(lasts),
     )];
     if let Some(held) = outcome.floor_held {
@@ -81,12 +81,12 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
         ));
     }
     figures.push((
-        format!("Median savings at {}", plan.end_age),
+        format!("Median savings at {}", plan.horizon_age()),
         at_end(&outcome.balance_percentiles.p50),
     ));
     if figures.len() < 3 {
         figures.push((
-            format!("Worst 1 in 20 at {}", plan.end_age),
+            format!("Worst 1 in 20 at {}", plan.horizon_age()),
             at_end(&outcome.balance_percentiles.p5),
         ));
     }
@@ -139,6 +139,12 @@ pub(super) fn inputs(doc: &mut Flow, r: &Report) {
     doc.new_page();
     doc.heading("Your plan", 60.0);
     doc.facts(&summary::plan_rows(r.plan));
+    let social_security = summary::social_security_rows(r.outcome);
+    if !social_security.is_empty() {
+        doc.gap(8.0);
+        doc.heading("Social Security", 60.0);
+        doc.facts(&social_security);
+    }
     doc.gap(8.0);
     doc.heading("Assumptions", 60.0);
     doc.facts(&summary::assumption_rows(r.plan, r.outcome));
@@ -170,11 +176,13 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         Font::Regular,
         MUTED,
     );
-    let rows: Vec<Vec<String>> = summary::percentile_table(r.plan, r.outcome)
+    let table = summary::percentile_table(r.plan, r.outcome);
+    let head = summary::percentile_head(&table);
+    let rows: Vec<Vec<String>> = table
         .into_iter()
         .map(summary::PercentileRow::cells)
         .collect();
-    doc.table(&summary::percentile_head(), &rows);
+    doc.table(&head, &rows);
     doc.heading("Running out of money", 60.0);
     let d = r.outcome.ran_out.as_ref().unwrap_or(&r.outcome.depletion);
     let paths = model::paths_noun(r.outcome);
@@ -184,7 +192,7 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         format!(
             "{} of {paths} run out of money before age {}{}.",
             percent(d.probability),
-            r.plan.end_age,
+            r.plan.horizon_age(),
             d.median_age
                 .map(|a| format!("; half of those by age {a}"))
                 .unwrap_or_default()

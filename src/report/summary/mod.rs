@@ -1,10 +1,12 @@
 //! The words and tables of a result, shared by the web page and the PDF: the headline odds,
 //! a summary paragraph, the plan's inputs, its assumptions and the percentile table.
 
+mod household;
 mod odds;
 
+pub use household::social_security_rows;
 use odds::count;
-pub use odds::{headline, interval, odds_rows, paragraph, safe_spending};
+pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};
 
 use crate::engine::outcome::Bands;
 use crate::engine::plan::{MarketModel, Strategy};
@@ -34,7 +36,7 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
         allocation.push_str(&format!(
             ", gliding to {} stocks by {}",
             pct(glide.end_stocks),
-            plan.end_age
+            plan.horizon_age()
         ));
     }
     let mut rows = vec![
@@ -49,6 +51,16 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
             label: "Savings",
             value: money(plan.portfolio.balance),
         },
+    ];
+    let household = household::input_rows(plan);
+    let (partner, spending_rows) = household.split_at(
+        household
+            .iter()
+            .position(|r| r.label == "Spending steps")
+            .unwrap_or(household.len()),
+    );
+    rows.splice(1..1, partner.iter().cloned());
+    rows.extend([
         Row {
             label: "Contributions",
             value: if plan.portfolio.annual_contribution > 0.0
@@ -76,7 +88,8 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
                 strategy_details(&plan.spending.strategy)
             ),
         },
-    ];
+    ]);
+    rows.extend(spending_rows.iter().cloned());
     for income in &plan.income {
         let until = income
             .end_age
@@ -84,7 +97,7 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
         rows.push(Row {
             label: "Income",
             value: format!(
-                "{}: {} a year from {} {}{}",
+                "{}: {} a year from {} {}{}{}",
                 income.name,
                 money(income.annual),
                 income.start_age,
@@ -93,7 +106,8 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
                     ", inflation-adjusted"
                 } else {
                     ", fixed"
-                }
+                },
+                household::owner_words(income.owner, income.survivor_share)
             ),
         });
     }
@@ -214,25 +228,49 @@ pub fn assumption_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PercentileRow {
     pub age: u32,
+    /// Your partner's age then, in a couple's plan.
+    pub partner_age: Option<u32>,
     /// 5th, 25th, 50th, 75th and 95th percentile, formatted.
     pub values: [String; 5],
+    /// The spending the plan asks for then (steps and survivor share applied), beside what
+    /// the futures spent; only in a spending table of a plan with steps or a partner.
+    pub planned: Option<String>,
 }
 
 /// Column headings of [`percentile_table`].
 pub const PERCENTILE_COLUMNS: [&str; 5] = ["5th", "25th", "Median", "75th", "95th"];
 
-/// The head of a percentile table: `Age` and the columns.
-pub fn percentile_head() -> Vec<String> {
-    let mut head = vec!["Age".to_string()];
+/// The head of a table of `rows`: `Age` (and the partner's), the columns, and `Planned`
+/// when the rows have it.
+pub fn percentile_head(rows: &[PercentileRow]) -> Vec<String> {
+    let first = rows.first();
+    let age = if first.is_some_and(|r| r.partner_age.is_some()) {
+        "Age (partner)"
+    } else {
+        "Age"
+    };
+    let mut head = vec![age.to_string()];
     head.extend(PERCENTILE_COLUMNS.iter().map(|c| c.to_string()));
+    if first.is_some_and(|r| r.planned.is_some()) {
+        head.push("Planned".into());
+    }
     head
 }
 
 impl PercentileRow {
-    /// The row as table cells: the age, then the values.
+    /// The age as the table shows it: `70`, or `70 (68)` beside a partner's.
+    pub fn age_cell(&self) -> String {
+        match self.partner_age {
+            Some(partner) => format!("{} ({partner})", self.age),
+            None => self.age.to_string(),
+        }
+    }
+
+    /// The row as table cells: the age, then the values, then the planned spending.
     pub fn cells(self) -> Vec<String> {
-        let mut cells = vec![self.age.to_string()];
+        let mut cells = vec![self.age_cell()];
         cells.extend(self.values);
+        cells.extend(self.planned);
         cells
     }
 }
@@ -241,32 +279,60 @@ impl PercentileRow {
 /// end-of-year values: the balance at age A is the one after the year at age A − 1.
 pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
     let a = plan.current_age;
-    every_five_years(a + 5, plan.end_age, a + 1, &outcome.balance_percentiles)
+    every_five_years(
+        plan,
+        a + 5,
+        plan.horizon_age(),
+        a + 1,
+        &outcome.balance_percentiles,
+    )
+    .collect()
 }
 
-/// The spending percentiles every five years (the spending chart's table).
+/// The spending percentiles every five years (the spending chart's table), with the planned
+/// spending beside them in a plan with steps or a partner.
 pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
     let a = plan.current_age;
-    every_five_years(a, plan.end_age - 1, a, &outcome.spending_percentiles)
+    let planned = outcome.household.as_ref().map(|h| &h.planned_spending);
+    every_five_years(
+        plan,
+        a,
+        plan.horizon_age() - 1,
+        a,
+        &outcome.spending_percentiles,
+    )
+    .map(|mut row| {
+        let t = (row.age - a) as usize;
+        row.planned = planned.and_then(|p| p.get(t)).map(|&v| money(v));
+        row
+    })
+    .collect()
 }
 
 /// Rows at ages `first`, `first + 5`, … and `last`, where `bands[t]` belongs to age
 /// `age_of_first + t`.
-fn every_five_years(first: u32, last: u32, age_of_first: u32, bands: &Bands) -> Vec<PercentileRow> {
+fn every_five_years<'a>(
+    plan: &'a Plan,
+    first: u32,
+    last: u32,
+    age_of_first: u32,
+    bands: &'a Bands,
+) -> impl Iterator<Item = PercentileRow> + 'a {
     let mut ages: Vec<u32> = (first..=last).step_by(5).collect();
     if ages.last() != Some(&last) {
         ages.push(last);
     }
-    ages.into_iter()
-        .filter_map(|age| {
-            let t = age.checked_sub(age_of_first)? as usize;
-            (t < bands.p50.len()).then(|| PercentileRow {
-                age,
-                values: [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95]
-                    .map(|band| money(band[t])),
-            })
+    let partner_now = plan.partner.as_ref().map(|p| p.current_age);
+    ages.into_iter().filter_map(move |age| {
+        let t = age.checked_sub(age_of_first)? as usize;
+        (t < bands.p50.len()).then(|| PercentileRow {
+            age,
+            partner_age: partner_now.map(|p| p + age - plan.current_age),
+            values: [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95]
+                .map(|band| money(band[t])),
+            planned: None,
         })
-        .collect()
+    })
 }
 
 fn strategy_details(strategy: &Strategy) -> String {

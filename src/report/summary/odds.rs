@@ -12,7 +12,7 @@ use crate::report::chart::{paths_noun, strategy_label};
 /// money at age 95", or for a strategy with a floor, "… keep your spending at or above its
 /// $20,000 floor to age 95"; periods for a historical run.
 pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
-    let end = plan.end_age;
+    let end = horizon(plan);
     let floor = plan.spending.strategy.floor().map(money);
     if let Some(history) = &outcome.historical {
         let held = history
@@ -21,9 +21,9 @@ pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
             .filter(|p| p.depleted_at_age.is_none())
             .count();
         let what = match floor {
-            None => format!("the money lasts to age {end}"),
+            None => format!("the money lasts {end}"),
             Some(floor) => {
-                format!("your spending stays at or above its {floor} floor to age {end}")
+                format!("your spending stays at or above its {floor} floor {end}")
             }
         };
         return format!(
@@ -36,11 +36,37 @@ pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
         p if p > 0.0 && p <= 0.005 => "Fewer than 1".to_string(),
         p => format!("{:.0}", p * 100.0),
     };
-    let what = match floor {
-        None => format!("still have money at age {end}"),
-        Some(floor) => format!("keep your spending at or above its {floor} floor to age {end}"),
+    let what = match (floor, &plan.partner) {
+        (None, None) => format!("still have money at age {}", plan.end_age),
+        (None, Some(_)) => format!("still have money {end}"),
+        (Some(floor), _) => format!("keep your spending at or above its {floor} floor {end}"),
     };
     format!("{of_100} of 100 simulated futures {what}")
+}
+
+/// How far the plan runs, in words: "to age 95", or for a couple "while either of you lives
+/// (to your age 97, your partner's 95)".
+pub fn horizon(plan: &Plan) -> String {
+    match &plan.partner {
+        None => format!("to age {}", plan.end_age),
+        Some(partner) => format!(
+            "while either of you lives (to your age {}, your partner's {})",
+            plan.horizon_age(),
+            partner.current_age + plan.years() as u32
+        ),
+    }
+}
+
+/// The plan's last moment, in words: "age 95", or "the end (your age 97, your partner's 95)".
+pub fn end_words(plan: &Plan) -> String {
+    match &plan.partner {
+        None => format!("age {}", plan.end_age),
+        Some(partner) => format!(
+            "the end (your age {}, your partner's {})",
+            plan.horizon_age(),
+            partner.current_age + plan.years() as u32
+        ),
+    }
 }
 
 /// The 95% interval of the success rate, in words; `None` for a historical run, whose
@@ -88,7 +114,7 @@ pub fn odds_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
     vec![
         Row {
             label: "Money lasts",
-            value: format!("to age {}: {}", plan.end_age, odds(lasts)),
+            value: format!("{}: {}", horizon(plan), odds(lasts)),
         },
         Row {
             label: "Floor holds",
@@ -168,16 +194,22 @@ pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
     let lasts = outcome
         .money_lasts
         .map_or(outcome.success_probability, |c| c.probability);
+    let who = match &plan.partner {
+        None => format!("You are {}", plan.current_age),
+        Some(partner) => format!(
+            "You are {} and your partner {}",
+            plan.current_age, partner.current_age
+        ),
+    };
     let mut text = format!(
-        "You are {} with {} saved and plan to spend {} a year ({}) {} with the {} strategy. \
-         The money lasts to age {} in {} of {paths}",
-        plan.current_age,
+        "{who} with {} saved and plan to spend {} a year ({}) {} with the {} strategy. \
+         The money lasts {} in {} of {paths}",
         money(plan.portfolio.balance),
         money(plan.spending.annual),
         withdrawal_rate(plan, outcome, plan.spending.annual),
         retire,
         strategy_label(plan),
-        plan.end_age,
+        horizon(plan),
         percent(lasts),
     );
     if let (Some(floor), Some(held)) = (plan.spending.strategy.floor(), outcome.floor_held) {
@@ -193,10 +225,10 @@ pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
         "future"
     };
     text.push_str(&format!(
-        ". In the median {one} you still have {} at age {}, in today's dollars; in the worst 1 \
+        ". In the median {one} you still have {} at {}, in today's dollars; in the worst 1 \
          in 20 you have {}.",
         at_end(&outcome.balance_percentiles.p50),
-        plan.end_age,
+        end_words(plan),
         at_end(&outcome.balance_percentiles.p5),
     ));
     let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);

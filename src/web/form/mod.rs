@@ -2,8 +2,9 @@
 //! `income[0].annual`), so a form post becomes the same `PlanInput` an API client sends.
 //!
 //! Values stay strings, as typed, until the plan is run: a re-rendered form shows exactly
-//! what the user entered. Empty means "use the default". Repeatable rows (income, events)
-//! are added and removed by submit buttons, so they work without JavaScript.
+//! what the user entered. Empty means "use the default". Repeatable rows (income, events,
+//! spending steps) are added and removed by submit buttons, so they work without JavaScript.
+//! The partner and Social Security groups are optional: left empty, they are not sent.
 
 mod convert;
 mod view;
@@ -15,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::engine::Plan;
 use crate::engine::plan::fields::{self, FIELDS, Fallback, Field, Kind, Only, Section};
 use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
+use crate::format::trim_decimals;
 use convert::{display, insert, lookup, parse};
 pub use view::{FormView, form_view, form_view_with};
 
@@ -27,6 +29,7 @@ pub struct Values {
     map: BTreeMap<String, String>,
     pub income_rows: usize,
     pub event_rows: usize,
+    pub step_rows: usize,
 }
 
 /// A repeatable row of the form: one entry of a list in the contract.
@@ -34,16 +37,18 @@ pub struct Values {
 pub enum Row {
     Income,
     Events,
+    Steps,
 }
 
 impl Row {
-    const ALL: [Row; 2] = [Row::Income, Row::Events];
+    const ALL: [Row; 3] = [Row::Income, Row::Events, Row::Steps];
 
-    /// The contract's list: `income`, `events`.
+    /// The contract's list: `income`, `events`, `spending.steps`.
     pub fn list(self) -> &'static str {
         match self {
             Row::Income => "income",
             Row::Events => "events",
+            Row::Steps => "spending.steps",
         }
     }
 
@@ -51,6 +56,7 @@ impl Row {
         match self {
             Row::Income => Section::Income,
             Row::Events => Section::Events,
+            Row::Steps => Section::Steps,
         }
     }
 
@@ -135,9 +141,7 @@ impl Values {
             ..Self::default()
         };
         for ((kind, _), row) in rows {
-            let typed = row
-                .iter()
-                .any(|(field, v)| !v.is_empty() && !is_flag(kind, field));
+            let typed = row.iter().any(|(field, v)| is_typed(kind, field, v));
             if typed {
                 values.push_row(kind, row);
             }
@@ -156,8 +160,7 @@ impl Values {
             }
         }
         for kind in Row::ALL {
-            for row in plan
-                .get(kind.list())
+            for row in lookup(plan, kind.list())
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -302,6 +305,7 @@ impl Values {
         match kind {
             Row::Income => self.income_rows,
             Row::Events => self.event_rows,
+            Row::Steps => self.step_rows,
         }
     }
 
@@ -309,6 +313,41 @@ impl Values {
         match kind {
             Row::Income => &mut self.income_rows,
             Row::Events => &mut self.event_rows,
+            Row::Steps => &mut self.step_rows,
+        }
+    }
+
+    /// The spending steps of Blanchett's retirement spending smile, from the retirement age
+    /// (or the age now) to the plan's end, for the spending typed (or $40,000).
+    pub fn fill_smile(&mut self) {
+        let number = |name: &str| parse(Kind::Decimal { min: 0.0, max: 0.0 }, self.get(name)).ok();
+        let whole = |name: &str| number(name).and_then(|v| v.as_f64()).map(|v| v as u32);
+        let start = whole("retirement_age")
+            .or(whole("current_age"))
+            .unwrap_or(65);
+        let end = whole("end_age").unwrap_or(95).max(start + 1);
+        let spending = number("spending.annual")
+            .and_then(|v| v.as_f64())
+            .unwrap_or(40_000.0);
+        let rows = crate::engine::plan::smile_steps(start, end - 1, spending)
+            .into_iter()
+            .map(|step| {
+                BTreeMap::from([
+                    ("age".to_string(), step.age.to_string()),
+                    ("change".to_string(), trim_decimals(step.change * 100.0, 1)),
+                ])
+            })
+            .collect();
+        self.set_rows(Row::Steps, rows);
+    }
+
+    /// Replaces every row of `kind` with `rows` (a preset's spending steps).
+    pub fn set_rows(&mut self, kind: Row, rows: Vec<BTreeMap<String, String>>) {
+        let prefix = format!("{kind}[");
+        self.map.retain(|k, _| !k.starts_with(&prefix));
+        *self.rows_mut(kind) = 0;
+        for row in rows {
+            self.push_row(kind, row);
         }
     }
 
@@ -321,8 +360,18 @@ impl Values {
     }
 }
 
-fn is_flag(kind: Row, field: &str) -> bool {
-    fields::find(FIELDS, &format!("{kind}[].{field}")).is_some_and(|s| s.kind == Kind::Flag)
+/// Whether a row's value was typed: not empty, not a checkbox, not a choice left at its
+/// default (an income's owner).
+fn is_typed(kind: Row, field: &str, value: &str) -> bool {
+    let Some(spec) = fields::find(FIELDS, &format!("{kind}[].{field}")) else {
+        return false;
+    };
+    match (spec.kind, spec.default) {
+        _ if value.is_empty() => false,
+        (Kind::Flag, _) => false,
+        (Kind::Choice(_), Fallback::Choice(default)) => value != default,
+        _ => true,
+    }
 }
 
 /// The fields of one section of `table`, in form order.
@@ -332,9 +381,12 @@ fn in_section(table: &[Field], section: Section) -> impl Iterator<Item = &Field>
 
 /// Every field that is not in a repeatable row.
 fn fixed() -> impl Iterator<Item = &'static Field> {
-    FIELDS
-        .iter()
-        .filter(|f| !matches!(f.section, Section::Income | Section::Events))
+    FIELDS.iter().filter(|f| {
+        !matches!(
+            f.section,
+            Section::Income | Section::Events | Section::Steps
+        )
+    })
 }
 
 /// The configured defaults as a partial plan, in contract paths: each field's configured

@@ -9,12 +9,17 @@ use crate::format::{money, trim_decimals};
 
 pub struct FormView {
     pub about: Vec<FieldView>,
+    pub partner: Vec<FieldView>,
+    pub social_security: Vec<FieldView>,
     pub savings: Vec<FieldView>,
     pub spending: Vec<FieldView>,
     pub market: Vec<FieldView>,
     pub simulation: Vec<FieldView>,
     pub income: Vec<RowView>,
     pub events: Vec<RowView>,
+    pub steps: Vec<RowView>,
+    /// Open the partner section: it holds a value or an error.
+    pub partner_open: bool,
     /// Every error, in form order, each linking to its field.
     pub errors: Vec<ErrorLink>,
     /// The market assumptions in one line, for the collapsed section's summary.
@@ -102,12 +107,16 @@ pub fn form_view_with(
     };
     let mut view = FormView {
         about: list(Section::About),
+        partner: list(Section::Partner),
+        social_security: list(Section::SocialSecurity),
         savings: list(Section::Savings),
         spending: list(Section::Spending),
         market: list(Section::Market),
         simulation: list(Section::Simulation),
         income: rows(values.income_rows, Section::Income),
         events: rows(values.event_rows, Section::Events),
+        steps: rows(values.step_rows, Section::Steps),
+        partner_open: false,
         errors: Vec::new(),
         market_summary: market_summary(values),
         market_open: changed_market,
@@ -151,6 +160,10 @@ pub fn form_view_with(
     }
     links.sort_by_key(|(order, _)| *order);
     view.market_open |= view.market.iter().any(|f| f.error.is_some());
+    view.partner_open = view
+        .partner
+        .iter()
+        .any(|f| f.error.is_some() || !f.value.is_empty());
     view.errors = links.into_iter().map(|(_, link)| link).collect();
     view
 }
@@ -160,15 +173,21 @@ impl FormView {
     fn fields_mut(&mut self) -> impl Iterator<Item = &mut FieldView> {
         [
             &mut self.about,
+            &mut self.partner,
+            &mut self.social_security,
             &mut self.savings,
             &mut self.spending,
-            &mut self.market,
-            &mut self.simulation,
         ]
         .into_iter()
         .flatten()
+        .chain(self.steps.iter_mut().flat_map(|r| &mut r.fields))
         .chain(self.income.iter_mut().flat_map(|r| &mut r.fields))
         .chain(self.events.iter_mut().flat_map(|r| &mut r.fields))
+        .chain(
+            [&mut self.market, &mut self.simulation]
+                .into_iter()
+                .flatten(),
+        )
     }
 }
 
@@ -202,7 +221,9 @@ fn field_view(
         maxlength: 0,
         checked: value == "true",
         value,
-        required: spec.required(),
+        // A partner's or a claim's own required fields are needed only when it is given.
+        required: spec.required()
+            && !matches!(spec.section, Section::Partner | Section::SocialSecurity),
         options: Vec::new(),
         error: None,
         only: String::new(),

@@ -32,7 +32,10 @@ pub struct ResultPage {
     pub verdict: (&'static str, &'static str),
     pub charts: Vec<ChartView>,
     pub columns: [&'static str; 5],
+    /// `Age`, or `Age (partner)` for a couple.
+    pub age_head: String,
     pub percentiles: Vec<PercentileRow>,
+    pub social_security: Vec<Row>,
     pub plan_rows: Vec<Row>,
     pub assumption_rows: Vec<Row>,
     pub worst_periods: Vec<[String; 3]>,
@@ -196,7 +199,13 @@ impl ResultPage {
             verdict,
             charts,
             columns: PERCENTILE_COLUMNS,
+            age_head: if plan.partner.is_some() {
+                "Age (partner)".into()
+            } else {
+                "Age".into()
+            },
             percentiles: summary::percentile_table(plan, outcome),
+            social_security: summary::social_security_rows(outcome),
             plan_rows: summary::plan_rows(plan),
             assumption_rows: summary::assumption_rows(plan, outcome),
             worst_periods,
@@ -223,7 +232,7 @@ fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
 fn percentile_table_view(caption: &str, rows: Vec<PercentileRow>) -> TableView {
     TableView {
         caption: caption.into(),
-        head: summary::percentile_head(),
+        head: summary::percentile_head(&rows),
         rows: rows.into_iter().map(PercentileRow::cells).collect(),
     }
 }
