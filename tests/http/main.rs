@@ -13,6 +13,7 @@ mod analysis;
 mod api;
 mod contract;
 mod errors;
+mod household;
 mod metrics;
 mod plan_fields;
 mod probes;

@@ -130,6 +130,18 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
         "current_age",
         "retirement_age",
         "end_age",
+        "birth_year",
+        "partner.current_age",
+        "partner.retirement_age",
+        "partner.end_age",
+        "partner.annual_contribution",
+        "partner.birth_year",
+        "social_security.monthly_benefit",
+        "social_security.claiming_age",
+        "social_security.claiming_month",
+        "partner.social_security.monthly_benefit",
+        "partner.social_security.claiming_age",
+        "partner.social_security.claiming_month",
         "portfolio.balance",
         "portfolio.annual_contribution",
         "allocation.stocks",
@@ -146,6 +158,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
         "spending.adjustment",
         "spending.expected_real_return",
         "spending.horizon_age",
+        "spending.survivor_share",
         "fees.expense_ratio",
         "tax.effective_rate",
         "market.model",
@@ -172,6 +185,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
         legends,
         [
             "About you",
+            "Social Security",
             "Savings",
             "Spending and strategy",
             "Income and events",
@@ -180,6 +194,15 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
     );
     let market = one(&doc, "details#market");
     assert!(market.value().attr("open").is_none());
+    // A partner is optional: collapsed, and nothing in it is required of a plan of one.
+    let partner = one(&doc, "details#partner");
+    assert!(partner.value().attr("open").is_none());
+    assert!(doc.select(&sel("#partner [required]")).next().is_none());
+    assert!(
+        doc.select(&sel("#social-security [required]"))
+            .next()
+            .is_none()
+    );
     assert!(text(one(&doc, "#market summary")).contains("Stocks 9% ± 17%"));
 
     // Every control has a label; every number has bounds, a step and words for its range.

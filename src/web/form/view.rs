@@ -308,6 +308,10 @@ fn range_text(spec: &Field, max_scenarios: u32) -> String {
         Kind::Decimal { min, max } => {
             format!("{} to {}", trim_decimals(min, 4), trim_decimals(max, 4))
         }
+        // Years are written without a thousands separator.
+        Kind::Integer { min, max } if spec.path.ends_with("birth_year") => {
+            format!("{min} to {max}")
+        }
         Kind::Integer { .. } => {
             let (min, max) = bounds(spec, max_scenarios);
             let n = |s: String| whole(s.parse().unwrap_or(0.0));

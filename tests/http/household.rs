@@ -1,0 +1,304 @@
+//! The household over HTTP: a couple's plan through the JSON API, the form (without
+//! JavaScript), the result page, the CSV and the PDF; its bad input refused by name in the
+//! API and in the form's own words, with nothing stored.
+
+use crate::support as common;
+
+use std::process::Command;
+
+use common::{TestApp, started_app};
+use reqwest::redirect::Policy;
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+fn couple() -> Value {
+    json!({
+        "current_age": 62, "end_age": 90,
+        "social_security": {"monthly_benefit": 1000, "claiming_age": 70},
+        "partner": {"current_age": 62, "end_age": 95,
+                    "social_security": {"monthly_benefit": 0, "claiming_age": 62}},
+        "portfolio": {"balance": 900_000},
+        "spending": {"annual": 50_000, "survivor_share": 0.7,
+                     "steps": [{"age": 80, "change": -0.1}]},
+        "income": [{"name": "Pension", "annual": 12_000, "owner": "primary",
+                    "survivor_share": 0.5, "inflation_adjusted": false}],
+        "simulation": {"scenarios": 200, "seed": 9}
+    })
+}
+
+async fn stored(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM simulations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+fn text_of(doc: &Html, selector: &str) -> String {
+    let selector = Selector::parse(selector).expect("a selector");
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test]
+async fn a_couples_result_carries_the_partners_ages_each_claim_and_the_planned_spending() {
+    let app = started_app().await;
+    let result = app.create(&couple(), None).await;
+
+    // SSA's examples for a PIA of $1,000 at full retirement age 67: $1,240 at 70; the
+    // spousal $500 once the worker has claimed (the spouse is 70 by then).
+    let household = &result["household"];
+    let monthly = |person: usize, field: &str| {
+        household["social_security"][person][field]
+            .as_f64()
+            .map(f64::round)
+    };
+    assert_eq!(monthly(0, "monthly_benefit"), Some(1240.0));
+    assert_eq!(monthly(1, "monthly_spousal"), Some(500.0));
+    assert_eq!(result["years"], 33);
+    assert_eq!(household["partner_ages"][0], 62);
+    assert_eq!(result["ages"][32], 94);
+    let planned = |t: usize| household["planned_spending"][t].as_f64().unwrap();
+    assert!((planned(18) - 45_000.0).abs() < 1e-6);
+    // You die at 90: the survivor spends 70 %, after the step at 80.
+    assert!((planned(28) - 31_500.0).abs() < 1e-6);
+    assert_eq!(result["plan"]["partner"]["end_age"], 95);
+
+    let id = result["id"].as_str().unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/s/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let doc = Html::parse_document(&page.text().await.unwrap());
+    let social_security = text_of(&doc, "#social-security-title + p + dl");
+    assert!(
+        social_security.contains("$1,240 a month from 70"),
+        "{social_security}"
+    );
+    assert!(
+        social_security.contains("spousal benefit of $500"),
+        "{social_security}"
+    );
+    assert!(text_of(&doc, "table.percentiles thead").contains("Age (partner)"));
+    assert!(text_of(&doc, "table.percentiles tbody").contains("67 (67)"));
+    let headline = text_of(&doc, "#headline");
+    assert!(headline.contains("while either of you lives"), "{headline}");
+    let spending_table = text_of(&doc, "#chart-spending table");
+    assert!(spending_table.contains("Planned"), "{spending_table}");
+    let plan = text_of(&doc, "#plan-title + dl");
+    assert!(
+        plan.contains("Partner") && plan.contains("living to 95"),
+        "{plan}"
+    );
+    assert!(plan.contains("50% to the survivor"), "{plan}");
+
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/simulations/{id}/percentiles.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",partner_age,planned_spending,social_security")
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[first.len() - 3..], ["62", "50000.00", "0.00"]);
+}
+
+#[tokio::test]
+async fn the_report_of_a_couple_shows_each_claim() {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        common::service_missing("pdftotext", "apt-get install poppler-utils");
+        return;
+    }
+    let app = started_app().await;
+    let result = app.create(&couple(), None).await;
+    let id = result["id"].as_str().unwrap();
+    let pdf = app
+        .client
+        .get(app.url(&format!("/api/v1/simulations/{id}/report.pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("couple.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let words = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("Social Security"), "{words}");
+    assert!(words.contains("$1,240 a month from 70"), "{words}");
+    assert!(words.contains("Age (partner)"), "{words}");
+}
+
+#[tokio::test]
+async fn bad_household_input_is_a_422_naming_each_field_and_nothing_is_stored() {
+    let app = started_app().await;
+    let mut plan = couple();
+    plan["partner"]["current_age"] = json!(121);
+    plan["social_security"]["claiming_age"] = json!(61);
+    plan["spending"]["survivor_share"] = json!(1.5);
+    plan["spending"]["steps"] = json!([{"age": 80, "change": -0.1}, {"age": 70, "change": 0.1}]);
+    plan["birth_year"] = json!(1900);
+    plan["partner"]["social_security"]["monthly_benefit"] = json!(5_001);
+    let response = app.post_plan(&plan).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation_failed");
+    let mut paths: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "birth_year",
+            "partner.current_age",
+            "partner.social_security.monthly_benefit",
+            "social_security.claiming_age",
+            "spending.steps[1].age",
+            "spending.survivor_share",
+        ]
+    );
+    assert_eq!(stored(&app).await, 0);
+}
+
+async fn post_form(app: &TestApp, form: &[(&str, &str)]) -> (u16, Html) {
+    let response = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/simulate"))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        Html::parse_document(&response.text().await.unwrap()),
+    )
+}
+
+const FORM: &[(&str, &str)] = &[
+    ("current_age", "64"),
+    ("end_age", "92"),
+    ("portfolio.balance", "800000"),
+    ("spending.annual", "$48,000"),
+    ("simulation.scenarios", "100"),
+];
+
+#[tokio::test]
+async fn a_couple_from_the_form_runs_and_its_errors_come_back_in_the_forms_words() {
+    let app = started_app().await;
+    let mut form = FORM.to_vec();
+    form.extend([
+        ("partner.current_age", "61"),
+        ("social_security.monthly_benefit", "2100"),
+        ("social_security.claiming_age", "61"),
+        ("partner.social_security.monthly_benefit", "900"),
+        ("spending.steps[0].age", "80"),
+        ("spending.steps[0].change", "-10"),
+        ("spending.survivor_share", "140"),
+    ]);
+    let (status, doc) = post_form(&app, &form).await;
+    assert_eq!(status, 422);
+    let summary = text_of(&doc, "#error-summary li");
+    assert!(
+        summary.contains("You claim at age: must be between 62 and 70"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Spending after the first death: must be between 0% and 100%"),
+        "{summary}"
+    );
+    // Values are kept as typed, the partner's section open.
+    let kept = Selector::parse(r#"input[name="spending.steps[0].change"]"#).unwrap();
+    assert_eq!(
+        doc.select(&kept).next().unwrap().value().attr("value"),
+        Some("-10")
+    );
+    assert!(
+        doc.select(&Selector::parse("details#partner[open]").unwrap())
+            .next()
+            .is_some()
+    );
+    assert_eq!(stored(&app).await, 0);
+
+    let fixed: Vec<(&str, &str)> = form
+        .iter()
+        .map(|&(k, v)| match k {
+            "social_security.claiming_age" => (k, "67"),
+            "spending.survivor_share" => (k, "60"),
+            _ => (k, v),
+        })
+        .collect();
+    let (status, _) = post_form(&app, &fixed).await;
+    assert_eq!(status, 303);
+    assert_eq!(stored(&app).await, 1);
+}
+
+#[tokio::test]
+async fn spending_steps_are_added_without_javascript_and_the_smile_preset_fills_them() {
+    let app = started_app().await;
+    let mut form = FORM.to_vec();
+    form.push(("action", "add:spending.steps"));
+    let (status, doc) = post_form(&app, &form).await;
+    assert_eq!(status, 200);
+    let step = Selector::parse(r#"input[name="spending.steps[0].age"]"#).unwrap();
+    assert!(doc.select(&step).next().is_some());
+
+    let mut form = FORM.to_vec();
+    form.push(("action", "preset:smile"));
+    let (status, doc) = post_form(&app, &form).await;
+    assert_eq!(status, 200);
+    // From 64 to 91: steps at 69, 74, 79, 84 and 89, each a real cut.
+    let ages: Vec<String> = (0..5)
+        .map(|i| {
+            let name =
+                Selector::parse(&format!(r#"input[name="spending.steps[{i}].age"]"#)).unwrap();
+            doc.select(&name)
+                .next()
+                .and_then(|e| e.value().attr("value"))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ages, ["69", "74", "79", "84", "89"]);
+    let change = Selector::parse(r#"input[name="spending.steps[2].change"]"#).unwrap();
+    let cut: f64 = doc
+        .select(&change)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((-10.0..-3.0).contains(&cut), "{cut}");
+    assert_eq!(stored(&app).await, 0);
+}
