@@ -266,11 +266,12 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
             style: Style::BandInner,
         },
     ];
+    // Without a floor the median follows the plan wherever the money lasts: one label.
     layers.push(Layer::Line {
         x: planned_x.clone(),
         y: planned_y.clone(),
         style: Style::Reference,
-        label: Some("planned".into()),
+        label: floor.map(|_| "planned".into()),
     });
     if let Some(floor) = floor {
         let share = floor / plan.spending.annual.max(f64::MIN_POSITIVE);

@@ -71,7 +71,7 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
     let at_end = |band: &[f64]| money_compact(band.get(last).copied().unwrap_or(0.0));
     let lasts = outcome.money_lasts.map_or(p, |c| c.probability);
     let mut figures = vec![(
-        format!("Chance of money at {}", plan.horizon_age()),
+        format!("Chance of money {}", end_label(plan)),
         percent(lasts),
     )];
     if let Some(held) = outcome.floor_held {
@@ -81,12 +81,12 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
         ));
     }
     figures.push((
-        format!("Median savings at {}", plan.horizon_age()),
+        format!("Median savings {}", end_label(plan)),
         at_end(&outcome.balance_percentiles.p50),
     ));
     if figures.len() < 3 {
         figures.push((
-            format!("Worst 1 in 20 at {}", plan.horizon_age()),
+            format!("Worst 1 in 20 {}", end_label(plan)),
             at_end(&outcome.balance_percentiles.p5),
         ));
     }
@@ -349,4 +349,12 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
         Font::Regular,
         INK,
     );
+}
+
+/// "at 95", or for a couple, whose plan ends with the second death, "at the end".
+fn end_label(plan: &crate::engine::Plan) -> String {
+    match plan.partner {
+        None => format!("at {}", plan.end_age),
+        Some(_) => "at the end".to_string(),
+    }
 }

@@ -43,8 +43,15 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
         Row {
             label: "Ages",
             value: format!(
-                "{} now, retiring at {}, planning to {}",
-                plan.current_age, plan.retirement_age, plan.end_age
+                "{} now, retiring at {}, {} to {}",
+                plan.current_age,
+                plan.retirement_age,
+                if plan.partner.is_some() {
+                    "living"
+                } else {
+                    "planning"
+                },
+                plan.end_age
             ),
         },
         Row {
