@@ -1,5 +1,6 @@
 //! Peak extra memory of a simulation: at most 2 × N × T × 8 bytes (the real balance and
-//! spending matrices) plus 1 MB. Its own test binary, because it counts every allocation.
+//! spending matrices) plus 1 MB, for a plan of one and for a couple with drawn lifetimes.
+//! Its own test binary, because it counts every allocation.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,11 +34,20 @@ static ALLOCATOR: Counting = Counting;
 
 #[test]
 fn peak_extra_memory_is_two_matrices_plus_one_megabyte() {
-    for (scenarios, years) in [(10_000usize, 30usize), (100_000, 30), (10_000, 100)] {
+    // The last: a couple with drawn lifetimes, until the younger would be 120 (57 years).
+    let couple = r#""birth_year": 1961, "sex": "male", "longevity": {"model": "drawn"},
+        "partner": {"current_age": 63, "sex": "female"}, "#;
+    for (scenarios, years, household) in [
+        (10_000usize, 30usize, ""),
+        (100_000, 30, ""),
+        (10_000, 100, ""),
+        (10_000, 57, couple),
+    ] {
+        let start = if household.is_empty() { 20 } else { 65 };
         let json = format!(
-            r#"{{"current_age": 20, "end_age": {}, "portfolio": {{"balance": 1000000}},
+            r#"{{"current_age": {start}, "end_age": {}, {household}"portfolio": {{"balance": 1000000}},
                 "spending": {{"annual": 40000}}, "simulation": {{"scenarios": {scenarios}, "seed": 1}}}}"#,
-            20 + years
+            (start + years).min(120)
         );
         let plan = parse_plan_json(&json)
             .expect("parses")

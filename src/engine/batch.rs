@@ -7,10 +7,11 @@
 
 use super::BATCH;
 use super::household::Timeline;
+use super::lives::{LaneFlows, LaneLives, Lives};
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::{Plan, Strategy};
 use super::simd::{SimdLevel, dispatch};
-use super::strategy::{GUARDRAILS_PRESERVATION_STOPS, History, Want, Withdraw, YearPlan};
+use super::strategy::{GUARDRAILS_PRESERVATION_STOPS, History, LaneYear, Want, Withdraw, YearPlan};
 
 /// Failure year of a path that never failed.
 pub const NEVER: u16 = u16::MAX;
@@ -24,6 +25,8 @@ pub struct Schedule {
     /// `1 − tax rate`: the share of a withdrawal left to spend.
     pub net: f64,
     pub initial_balance: f64,
+    /// Drawn lifetimes: each lane's money follows who is alive on it (see `lives`).
+    pub lives: Option<Lives>,
 }
 
 impl Schedule {
@@ -41,20 +44,11 @@ impl Schedule {
             .map(|t| {
                 let age = plan.current_age + t as u32;
                 let retired = age >= plan.retirement_age;
-                let mut inflow_real = if retired || !household.primary_alive(t as u32) {
-                    0.0
-                } else {
-                    plan.portfolio.annual_contribution
-                };
-                if let Some(partner) = &plan.partner
-                    && household.partner_alive(t as u32)
-                    && partner.current_age + (t as u32) < partner.retirement_age
-                {
-                    inflow_real += partner.annual_contribution;
-                }
+                let alive = household.alive(t as u32);
+                let mut inflow_real = household.contributions(plan, t as u32, alive);
                 let (mut income_real, mut income_nominal) = (0.0, 0.0);
                 for income in &plan.income {
-                    let share = household.income_share(income, t as u32);
+                    let share = household.income_share(income, t as u32, alive);
                     if share > 0.0 {
                         if income.inflation_adjusted {
                             income_real += income.annual * share;
@@ -96,7 +90,7 @@ impl Schedule {
                     income_real,
                     income_nominal,
                     preserve_capital: last_age - age > GUARDRAILS_PRESERVATION_STOPS,
-                    spend_scale: household.spending_scale(plan, t as u32),
+                    spend_scale: household.spending_scale(plan, t as u32, alive),
                 }
             })
             .collect();
@@ -105,6 +99,7 @@ impl Schedule {
             fee_keep: 1.0 - plan.fees.expense_ratio,
             net: 1.0 - plan.tax.effective_rate,
             initial_balance: plan.portfolio.balance,
+            lives: Lives::new(plan, &household),
         }
     }
 
@@ -156,6 +151,8 @@ pub struct BatchOut<'a> {
     pub ran_out_year: &'a mut [u16],
     /// First retirement year whose real spending fell below the strategy's floor.
     pub floor_year: &'a mut [u16],
+    /// Drawn lifetimes: the years each path's household lived through.
+    pub plan_years: Option<&'a mut [u16]>,
 }
 
 /// Where a year's real balance and spending go, one value per lane.
@@ -195,6 +192,11 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         floor_year: [f64::INFINITY; BATCH],
         history: History::default(),
     };
+    let drawn = schedule
+        .lives
+        .as_ref()
+        .map(|lives| (lives, LaneLives::draw(lives, seed, batch)));
+    let mut flows = LaneFlows::default();
     // A full batch records straight into its matrix columns; the last, partial one stages.
     let mut staged_balance = [0.0; BATCH];
     let mut staged_spending = [0.0; BATCH];
@@ -207,14 +209,24 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
             (Ok(balance), Ok(spending)) => (balance, spending),
             _ => (&mut staged_balance, &mut staged_spending),
         };
-        if year.retired {
-            year_step::<S, true>(
-                &mut lanes, records, &strategy, &market, year, t as f64, schedule,
-            );
-        } else {
-            year_step::<S, false>(
-                &mut lanes, records, &strategy, &market, year, t as f64, schedule,
-            );
+        let step = Step {
+            strategy: &strategy,
+            market: &market,
+            year,
+            t: t as f64,
+            schedule,
+        };
+        match (&drawn, year.retired) {
+            (None, true) => year_step::<S, _, true>(&mut lanes, records, step, &Shared(year)),
+            (None, false) => year_step::<S, _, false>(&mut lanes, records, step, &Shared(year)),
+            (Some((lives, lane_lives)), retired) => {
+                lane_lives.flows(&lives.years[t], t as f64, &mut flows);
+                if retired {
+                    year_step::<S, _, true>(&mut lanes, records, step, &flows);
+                } else {
+                    year_step::<S, _, false>(&mut lanes, records, step, &flows);
+                }
+            }
         }
         if len < BATCH {
             out.balance[t].copy_from_slice(&staged_balance[..len]);
@@ -232,28 +244,99 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
     for (slot, &years) in out.shortfall_years.iter_mut().zip(&lanes.shortfall_years) {
         *slot = years as u16;
     }
+    if let (Some(slots), Some((_, lane_lives))) = (out.plan_years, &drawn) {
+        for (i, slot) in slots.iter_mut().enumerate() {
+            *slot = lane_lives.plan_years(i).min(schedule.years.len() as f64) as u16;
+        }
+    }
+}
+
+/// A year's money on each lane: the same on every lane with fixed lifetimes ([`Shared`]),
+/// blended per lane by who is alive with drawn ones ([`LaneFlows`]).
+trait Flows {
+    /// The real and the nominal inflows of lane `i`.
+    fn inflows(&self, i: usize) -> (f64, f64);
+    fn lane(&self, i: usize) -> LaneYear;
+    /// False once the household of lane `i` has died: its records are NaN.
+    fn alive(&self, i: usize) -> bool;
+}
+
+struct Shared<'a>(&'a YearPlan);
+
+impl Flows for Shared<'_> {
+    #[inline(always)]
+    fn inflows(&self, _: usize) -> (f64, f64) {
+        (self.0.inflow_real, self.0.inflow_nominal)
+    }
+
+    #[inline(always)]
+    fn lane(&self, _: usize) -> LaneYear {
+        LaneYear::of(self.0)
+    }
+
+    #[inline(always)]
+    fn alive(&self, _: usize) -> bool {
+        true
+    }
+}
+
+impl Flows for LaneFlows {
+    #[inline(always)]
+    fn inflows(&self, i: usize) -> (f64, f64) {
+        (self.inflow_real[i], self.inflow_nominal[i])
+    }
+
+    #[inline(always)]
+    fn lane(&self, i: usize) -> LaneYear {
+        LaneYear {
+            spend_scale: self.scale[i],
+            income_real: self.income_real[i],
+            income_nominal: self.income_nominal[i],
+        }
+    }
+
+    #[inline(always)]
+    fn alive(&self, i: usize) -> bool {
+        self.alive[i] > 0.0
+    }
+}
+
+/// What a year step reads besides the lanes and the flows.
+#[derive(Clone, Copy)]
+struct Step<'a, S> {
+    strategy: &'a S,
+    market: &'a MarketYear,
+    year: &'a YearPlan,
+    t: f64,
+    schedule: &'a Schedule,
 }
 
 /// One year for every lane: inflows, the withdrawal, growth, inflation, and the records. No
 /// branch depends on the lane, so the loop compiles to SIMD.
 #[inline(always)]
-fn year_step<S: Withdraw, const RETIRED: bool>(
+fn year_step<S: Withdraw, F: Flows, const RETIRED: bool>(
     lanes: &mut Lanes,
     (real_balance, real_spending): Records<'_>,
-    strategy: &S,
-    market: &MarketYear,
-    year: &YearPlan,
-    t: f64,
-    schedule: &Schedule,
+    step: Step<'_, S>,
+    flows: &F,
 ) {
+    let Step {
+        strategy,
+        market,
+        year,
+        t,
+        schedule,
+    } = step;
     let [ws, wb, wc] = year.weights;
     let fee_keep = schedule.fee_keep;
-    let floor = strategy.floor() * year.spend_scale;
+    let floor = strategy.floor();
     for i in 0..BATCH {
         let p = lanes.price[i];
-        let available = lanes.balance[i] + year.inflow_real * p + year.inflow_nominal;
+        let (inflow_real, inflow_nominal) = flows.inflows(i);
+        let lane = flows.lane(i);
+        let available = lanes.balance[i] + inflow_real * p + inflow_nominal;
         let want = if RETIRED {
-            strategy.want(&mut lanes.history, i, available, p, year)
+            strategy.want(&mut lanes.history, i, available, p, year, lane)
         } else {
             Want {
                 gross: 0.0,
@@ -288,14 +371,15 @@ fn year_step<S: Withdraw, const RETIRED: bool>(
         } else {
             lanes.ran_out_year[i].min(t)
         };
-        let below_floor = RETIRED & (spent < floor);
+        let below_floor = RETIRED & (spent < floor * lane.spend_scale);
         lanes.floor_year[i] = if below_floor {
             lanes.floor_year[i].min(t)
         } else {
             lanes.floor_year[i]
         };
-        real_balance[i] = next / next_price;
-        real_spending[i] = spent;
+        let alive = flows.alive(i);
+        real_balance[i] = if alive { next / next_price } else { f64::NAN };
+        real_spending[i] = if alive { spent } else { f64::NAN };
     }
 }
 

@@ -14,6 +14,8 @@ pub mod batch;
 pub mod bucket_select;
 pub mod history;
 pub mod household;
+pub mod life_table;
+pub mod lives;
 pub mod market;
 pub mod math;
 pub mod outcome;
@@ -149,6 +151,9 @@ fn run<M: ReturnModel, S: Withdraw>(
     let mut shortfall_years = vec![0u16; n];
     let mut ran_out_year = vec![NEVER; n];
     let mut floor_year = vec![NEVER; n];
+    // Only drawn lifetimes differ in length by path; fixed ones keep their memory budget.
+    let drawn = schedule.lives.is_some();
+    let mut plan_years = if drawn { vec![0u16; n] } else { Vec::new() };
 
     let mut outs: Vec<BatchOut<'_>> = shortfall_years
         .chunks_mut(BATCH)
@@ -160,8 +165,12 @@ fn run<M: ReturnModel, S: Withdraw>(
             shortfall_years,
             ran_out_year,
             floor_year,
+            plan_years: None,
         })
         .collect();
+    for (out, chunk) in outs.iter_mut().zip(plan_years.chunks_mut(BATCH)) {
+        out.plan_years = Some(chunk);
+    }
     for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
         let columns = balance_row
             .chunks_mut(BATCH)
@@ -192,11 +201,17 @@ fn run<M: ReturnModel, S: Withdraw>(
             &floor_year,
         )
     });
+    // Read before the percentiles reorder the rows.
+    let lifetimes = schedule
+        .lives
+        .as_ref()
+        .map(|lives| lives::summarize(plan, lives, &balance, n, &plan_years, &ran_out_year));
     let mut outcome = Paths {
         n,
         current_age: plan.current_age,
         retirement_age: plan.retirement_age,
         has_floor: plan.spending.strategy.has_floor(),
+        has_gaps: lifetimes.is_some(),
         balance,
         spending,
         shortfall_years,
@@ -206,6 +221,37 @@ fn run<M: ReturnModel, S: Withdraw>(
     .summarize(seed, started);
     outcome.historical = historical;
     outcome.household = household::Timeline::new(plan).outcome(plan, years);
+    if let (Some(household), Some(mut lifetimes)) = (outcome.household.as_mut(), lifetimes) {
+        // The run ends with the last death on any path: later years have no one to show.
+        let lived = lifetimes
+            .alive_share
+            .iter()
+            .rposition(|&share| share > 0.0)
+            .map_or(1, |t| t + 1);
+        outcome.years = lived as u32;
+        outcome.ages.truncate(lived);
+        outcome.balance_percentiles.truncate(lived);
+        outcome.spending_percentiles.truncate(lived);
+        lifetimes.alive_share.truncate(lived);
+        for series in [
+            &mut household.planned_spending,
+            &mut household.social_security_yearly,
+        ] {
+            series.truncate(lived);
+        }
+        if let Some(ages) = household.partner_ages.as_mut() {
+            ages.truncate(lived);
+        }
+        // What is left at the last death is the terminal wealth of a drawn lifetime.
+        let legacy = lifetimes.legacy;
+        outcome.terminal_wealth = outcome::TerminalWealth {
+            mean: legacy.mean,
+            p5: legacy.p5,
+            p50: legacy.p50,
+            p95: legacy.p95,
+        };
+        household.lifetimes = Some(lifetimes);
+    }
     if past_deadline() {
         return Err(EngineError::Timeout);
     }

@@ -70,6 +70,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Your age at the end of the simulated years (exclusive): the plan's end, or with drawn
+    /// lifetimes the year after the last death on any path.
+    pub fn end_age(&self) -> u32 {
+        self.ages.last().map_or(0, |a| a + 1)
+    }
+
     /// The median real balance on entering `age`: `today` at or before the first simulated
     /// age, else the balance at the end of the year before.
     pub fn median_balance_at(&self, age: u32, today: f64) -> f64 {
@@ -208,6 +214,21 @@ pub struct Bands {
 }
 
 impl Bands {
+    /// Keeps the first `years` years.
+    pub fn truncate(&mut self, years: usize) {
+        for band in [
+            &mut self.p5,
+            &mut self.p10,
+            &mut self.p25,
+            &mut self.p50,
+            &mut self.p75,
+            &mut self.p90,
+            &mut self.p95,
+        ] {
+            band.truncate(years);
+        }
+    }
+
     fn from_rows(rows: &[[f64; 7]]) -> Self {
         let column = |k: usize| rows.iter().map(|r| r[k]).collect();
         Self {
@@ -319,6 +340,18 @@ pub struct AgeCount {
     pub count: u32,
 }
 
+/// Moves the numbers of `row` to its front (NaN to the back) and returns how many there are.
+fn keep_numbers(row: &mut [f64]) -> usize {
+    let mut live = 0;
+    for i in 0..row.len() {
+        if !row[i].is_nan() {
+            row.swap(live, i);
+            live += 1;
+        }
+    }
+    live
+}
+
 /// The simulated paths, year-major: `balance[t·n + i]` is path `i`'s real balance in year `t`.
 pub struct Paths {
     pub n: usize,
@@ -326,6 +359,9 @@ pub struct Paths {
     pub retirement_age: u32,
     /// The strategy has a spending floor, so `floor_held` is reported.
     pub has_floor: bool,
+    /// Drawn lifetimes: rows hold NaN where the household has died, left out of the
+    /// percentiles (a row with no one alive reads 0).
+    pub has_gaps: bool,
     pub balance: Vec<f64>,
     pub spending: Vec<f64>,
     pub shortfall_years: Vec<u16>,
@@ -350,7 +386,14 @@ impl Paths {
             .chain(self.spending.par_chunks_mut(n))
             .map(|row| {
                 let mut out = [0.0; 7];
-                percentiles_into(row, &PROBABILITIES, &mut out);
+                let live = if self.has_gaps {
+                    keep_numbers(row)
+                } else {
+                    row.len()
+                };
+                if live > 0 {
+                    percentiles_into(&mut row[..live], &PROBABILITIES, &mut out);
+                }
                 out
             })
             .collect();

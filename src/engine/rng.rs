@@ -25,6 +25,8 @@ pub enum Stream {
     Inflation = 4,
     FatTails = 5,
     Bootstrap = 6,
+    /// Drawn lifetimes: one uniform per lane for you, then one for your partner.
+    Lifetimes = 7,
 }
 
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny, statistically sound generator and mixer.

@@ -39,6 +39,29 @@ pub struct YearPlan {
     pub spend_scale: f64,
 }
 
+/// What differs between the lanes of a year when lifetimes are drawn (who is alive changes
+/// the spending and the income); with fixed lifetimes it is the year's own values.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneYear {
+    /// See [`YearPlan::spend_scale`].
+    pub spend_scale: f64,
+    /// See [`YearPlan::income_real`].
+    pub income_real: f64,
+    pub income_nominal: f64,
+}
+
+impl LaneYear {
+    /// The year's values, the same on every lane.
+    #[inline(always)]
+    pub fn of(year: &YearPlan) -> Self {
+        Self {
+            spend_scale: year.spend_scale,
+            income_real: year.income_real,
+            income_nominal: year.income_nominal,
+        }
+    }
+}
+
 /// A withdrawal: the gross nominal amount wanted, the real spending it buys, and whether the
 /// strategy's spending is below the plan's floor.
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +112,7 @@ pub trait Withdraw: Copy + Send + Sync {
         available: f64,
         price: f64,
         year: &YearPlan,
+        lane: LaneYear,
     ) -> Want;
 }
 
@@ -145,10 +169,18 @@ pub struct ConstantDollar {
 
 impl Withdraw for ConstantDollar {
     #[inline(always)]
-    fn want(&self, _: &mut History, _: usize, _: f64, price: f64, year: &YearPlan) -> Want {
+    fn want(
+        &self,
+        _: &mut History,
+        _: usize,
+        _: f64,
+        price: f64,
+        _: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
         Want {
-            gross: self.gross * year.spend_scale * price,
-            real_spending: self.annual * year.spend_scale,
+            gross: self.gross * lane.spend_scale * price,
+            real_spending: self.annual * lane.spend_scale,
             below_floor: false,
         }
     }
@@ -169,8 +201,16 @@ impl Withdraw for ConstantPercent {
     }
 
     #[inline(always)]
-    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
-        let scale = year.spend_scale;
+    fn want(
+        &self,
+        _: &mut History,
+        _: usize,
+        available: f64,
+        price: f64,
+        _: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let scale = lane.spend_scale;
         let real = (self.percent * (available / price) * self.net * scale)
             .max(self.floor * scale)
             .min(self.ceiling * scale);
@@ -195,15 +235,23 @@ impl Withdraw for Vpw {
     }
 
     #[inline(always)]
-    fn want(&self, _: &mut History, _: usize, available: f64, price: f64, year: &YearPlan) -> Want {
+    fn want(
+        &self,
+        _: &mut History,
+        _: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
         // `vpw_share ≤ 1`, so the product never exceeds the balance: rounding cannot make the
         // withdrawal unfundable.
-        let gross = year.vpw_share * available.max(0.0) * year.spend_scale;
+        let gross = year.vpw_share * available.max(0.0) * lane.spend_scale;
         let real_spending = gross * self.net / price;
         Want {
             gross,
             real_spending,
-            below_floor: real_spending < self.floor * year.spend_scale,
+            below_floor: real_spending < self.floor * lane.spend_scale,
         }
     }
 }
@@ -244,8 +292,16 @@ impl Withdraw for Guardrails {
     }
 
     #[inline(always)]
-    fn want(&self, h: &mut History, i: usize, available: f64, price: f64, year: &YearPlan) -> Want {
-        let income = year.income_real * price + year.income_nominal;
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let income = lane.income_real * price + lane.income_nominal;
         // A depleted portfolio reads as an infinite rate, never as a negative one.
         let portfolio = (available - income).max(f64::MIN_POSITIVE);
         let rate = |w: f64| (w - income).max(0.0) / portfolio;
@@ -272,12 +328,12 @@ impl Withdraw for Guardrails {
         // The rules run on the planned withdrawal; the year's scale applies to what is
         // taken, so a survivor's lower spending is not read as a falling withdrawal rate.
         h.withdrawal[i] = gross;
-        let gross = gross * year.spend_scale;
+        let gross = gross * lane.spend_scale;
         let real_spending = gross * self.net / price;
         Want {
             gross,
             real_spending,
-            below_floor: real_spending < self.floor * year.spend_scale,
+            below_floor: real_spending < self.floor * lane.spend_scale,
         }
     }
 }

@@ -4,6 +4,7 @@
 mod correctness;
 mod history;
 mod household;
+mod lifetimes;
 mod plan;
 mod properties;
 mod reference;

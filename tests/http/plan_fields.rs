@@ -59,6 +59,19 @@ fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
         ("events[].age", "max") => vec![("end_age", json!(120))],
         ("income[].end_age", "min") => vec![("income[].start_age", json!(18))],
         ("income[].survivor_share", _) => vec![("income[].owner", json!("primary"))],
+        ("longevity.health_adjustment", _) => vec![
+            ("longevity.model", json!("drawn")),
+            ("sex", json!("male")),
+            ("birth_year", json!(1966)),
+        ],
+        ("longevity.partner_health_adjustment", _) => vec![
+            ("longevity.model", json!("drawn")),
+            ("sex", json!("male")),
+            ("birth_year", json!(1966)),
+            ("partner.current_age", json!(60)),
+            ("partner.sex", json!("female")),
+            ("partner.birth_year", json!(1966)),
+        ],
         ("partner.end_age" | "partner.retirement_age", "min") => {
             vec![("partner.current_age", json!(18))]
         }

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::input::PlanInput;
 use super::normalize::{Checker, MAX_YEARS};
+use crate::engine::life_table::Sex;
 use crate::engine::social_security::{Claim, LATEST_CLAIM, full_retirement_age};
 
 /// A partner as a client sends one: `current_age` is required.
@@ -28,9 +29,12 @@ pub struct PartnerInput {
     pub end_age: Option<u32>,
     /// Your partner's yearly savings until their retirement, in today's dollars. Default 0.
     pub annual_contribution: Option<f64>,
-    /// Sets the full retirement age. Default: this year less the age now.
+    /// Sets the full retirement age and the life-table cohort. Default: this year less the
+    /// age now.
     #[schema(example = 1968)]
     pub birth_year: Option<u32>,
+    /// `female` or `male`: needed for drawn lifetimes.
+    pub sex: Option<Sex>,
     pub social_security: Option<SocialSecurityInput>,
 }
 
@@ -74,6 +78,8 @@ pub struct Partner {
     pub annual_contribution: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_year: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_security: Option<SocialSecurity>,
 }
@@ -165,7 +171,8 @@ pub(super) struct Household {
 
 impl Checker<'_> {
     /// The partner, birth years and claims. `years` is the plan's length for you;
-    /// `this_year` (when known) checks birth years against ages.
+    /// `this_year` (when known) checks birth years against ages. Drawn lifetimes need the
+    /// birth years (their cohorts), as claims do.
     pub(super) fn household(
         &mut self,
         input: &PlanInput,
@@ -173,12 +180,17 @@ impl Checker<'_> {
         years: u32,
         this_year: Option<u32>,
     ) -> Household {
+        let drawn = input
+            .longevity
+            .as_ref()
+            .and_then(|l| l.model)
+            .is_some_and(|m| m == super::LongevityModel::Drawn);
         let birth_year = self.birth_year(
             "birth_year",
             input.birth_year,
             current_age,
             this_year,
-            input.social_security.is_some(),
+            input.social_security.is_some() || drawn,
         );
         let social_security = input
             .social_security
@@ -214,7 +226,7 @@ impl Checker<'_> {
                 p.birth_year,
                 age,
                 this_year,
-                p.social_security.is_some(),
+                p.social_security.is_some() || drawn,
             );
             let social_security = p
                 .social_security
@@ -227,6 +239,7 @@ impl Checker<'_> {
                 annual_contribution: self
                     .optional("partner.annual_contribution", p.annual_contribution),
                 birth_year,
+                sex: p.sex,
                 social_security,
             }
         });
@@ -294,7 +307,10 @@ impl Checker<'_> {
             (Some(year), None) => Some(self.age(path, year)),
             (None, Some(latest)) if needed => Some(latest),
             (None, None) if needed => {
-                self.push(path, "is required with a Social Security benefit");
+                self.push(
+                    path,
+                    "is required with a Social Security benefit or drawn lifetimes",
+                );
                 None
             }
             (None, _) => None,

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 use super::MarketModel;
 use super::fields::FieldError;
 use super::household::{Owner, PartnerInput, SocialSecurityInput, SpendingStepInput};
+use super::longevity::LongevityInput;
+use crate::engine::life_table::Sex;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +37,10 @@ pub struct PlanInput {
     pub social_security: Option<SocialSecurityInput>,
     /// A spouse or partner: the plan becomes a household's.
     pub partner: Option<PartnerInput>,
+    /// `female` or `male`: the life table your drawn lifetime comes from.
+    pub sex: Option<Sex>,
+    /// Fixed lifetimes (until the end ages, the default) or drawn from SSA life tables.
+    pub longevity: Option<LongevityInput>,
     /// Required, for `balance`.
     #[serde(default)]
     #[schema(required = true)]

@@ -8,6 +8,7 @@ mod defaults;
 pub mod fields;
 mod household;
 mod input;
+mod longevity;
 mod normalize;
 mod sections;
 mod seed;
@@ -23,6 +24,7 @@ pub use household::{
     SpendingStepInput,
 };
 pub use input::{PlanInput, StrategyName, parse_plan_json};
+pub use longevity::{Longevity, LongevityInput, LongevityModel};
 pub use normalize::Limits;
 pub use seed::{MAX_SEED, derive_seed};
 pub use smile::{blanchett_change, smile_steps};
@@ -45,6 +47,11 @@ pub struct Plan {
     pub social_security: Option<SocialSecurity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partner: Option<Partner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sex: Option<crate::engine::life_table::Sex>,
+    /// Only with drawn lifetimes; fixed ones run until the end ages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longevity: Option<Longevity>,
     pub portfolio: Portfolio,
     pub allocation: Allocation,
     pub spending: Spending,
@@ -81,12 +88,16 @@ impl Plan {
     }
 
     /// Simulated years: one per age from `current_age` up to, not including, `end_age`;
-    /// with a partner, until the later of the two deaths.
+    /// with a partner, until the later of the two deaths; with drawn lifetimes, until the
+    /// younger of you would be 120 (each path ends at its last death).
     pub fn years(&self) -> usize {
+        let partner = self.partner.as_ref();
+        if self.longevity.is_some() {
+            let ages = std::iter::once(self.current_age).chain(partner.map(|p| p.current_age));
+            return Longevity::years(ages) as usize;
+        }
         let yours = self.end_age - self.current_age;
-        self.partner
-            .as_ref()
-            .map_or(yours, |p| yours.max(p.years())) as usize
+        partner.map_or(yours, |p| yours.max(p.years())) as usize
     }
 
     /// Your age at the plan's end (exclusive): `end_age`, or later when a partner outlives

@@ -7,7 +7,7 @@
 
 use super::fields::{FIELDS, Field, FieldError, Kind, find};
 use super::input::PlanInput;
-use super::{Fees, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
+use super::{Fees, Longevity, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
 
 /// Limits set by the environment rather than the contract.
 #[derive(Debug, Clone, Copy)]
@@ -92,11 +92,16 @@ impl PlanInput {
             ),
         };
         let household = c.household(self, current_age, end_age - current_age, limits.this_year);
-        let last_age = household
-            .partner
-            .as_ref()
-            .map_or(end_age, |p| end_age.max(current_age + p.years()))
-            - 1;
+        let longevity = c.longevity(self, self.sex, household.partner.as_ref().map(|p| p.sex));
+        let last_age = match (&longevity, &household.partner) {
+            (Some(_), partner) => {
+                let ages =
+                    std::iter::once(current_age).chain(partner.iter().map(|p| p.current_age));
+                current_age + Longevity::years(ages)
+            }
+            (None, Some(p)) => end_age.max(current_age + p.years()),
+            (None, None) => end_age,
+        } - 1;
         let allocation = c.allocation(self, defaults);
         let mut spending = c.spending(&self.spending, defaults, &allocation, last_age + 1);
         spending.steps = c.spending_steps(self, current_age, last_age);
@@ -117,6 +122,12 @@ impl PlanInput {
             effective_rate: c.optional("tax.effective_rate", self.tax.effective_rate),
         };
         let market = c.market(self, defaults);
+        if longevity.is_some() && market.model == super::MarketModel::Historical {
+            c.push(
+                "longevity.model",
+                "drawn lifetimes need a random market model (lognormal or bootstrap): the historical model runs each start year once",
+            );
+        }
         // The environment, not the table, caps the scenarios (`simulation.max_scenarios`).
         let min_scenarios = c.lowest("simulation.scenarios") as u32;
         let max_scenarios = limits.max_scenarios.max(min_scenarios);
@@ -153,6 +164,8 @@ impl PlanInput {
             birth_year: household.birth_year,
             social_security: household.social_security,
             partner: household.partner,
+            sex: self.sex,
+            longevity,
             portfolio,
             allocation,
             spending,

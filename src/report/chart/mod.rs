@@ -216,13 +216,13 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
             "Projected savings from age {} to {}. The median reaches {} at age {}; in 9 of 10 \
              futures it lies between {} and {}.",
             plan.current_age,
-            plan.horizon_age(),
+            outcome.end_age(),
             money_compact(series(&b.p50)[last]),
-            plan.horizon_age(),
+            outcome.end_age(),
             money_compact(series(&b.p5)[last]),
             money_compact(series(&b.p95)[last]),
         ),
-        x: age_axis(plan.current_age, plan.horizon_age()),
+        x: age_axis(plan.current_age, outcome.end_age()),
         y: value_axis("Savings (today's dollars)", top, money_compact),
         layers,
         legend,
@@ -321,7 +321,7 @@ pub fn spending_fan(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
                 .unwrap_or(plan.current_age),
             money_compact(s.p50.get(first_retired).copied().unwrap_or(0.0)),
         ),
-        x: age_axis(plan.current_age, plan.horizon_age()),
+        x: age_axis(plan.current_age, outcome.end_age()),
         y: value_axis("Spending per year (today's dollars)", top, money_compact),
         layers,
         legend: vec![
@@ -361,7 +361,7 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
         Some(age) => format!(
             "{} of {noun} run out of money before age {}; when they do, the median age is {:.0}.",
             percent(ran_out.probability),
-            plan.horizon_age(),
+            outcome.end_age(),
             age
         ),
     };
@@ -375,7 +375,7 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
         id: "depletion",
         title: "When the money runs out".into(),
         description,
-        x: age_axis(plan.current_age, plan.horizon_age()),
+        x: age_axis(plan.current_age, outcome.end_age()),
         y: value_axis(&format!("Share of all {noun}"), top, |v| {
             percent_axis(v, top)
         }),

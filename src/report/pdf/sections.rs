@@ -139,6 +139,12 @@ pub(super) fn inputs(doc: &mut Flow, r: &Report) {
     doc.new_page();
     doc.heading("Your plan", 60.0);
     doc.facts(&summary::plan_rows(r.plan));
+    let lifetimes = summary::lifetime_rows(r.plan, r.outcome);
+    if !lifetimes.is_empty() {
+        doc.gap(8.0);
+        doc.heading("How long the money has to last", 60.0);
+        doc.facts(&lifetimes);
+    }
     let social_security = summary::social_security_rows(r.outcome);
     if !social_security.is_empty() {
         doc.gap(8.0);
@@ -192,7 +198,7 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         format!(
             "{} of {paths} run out of money before age {}{}.",
             percent(d.probability),
-            r.plan.horizon_age(),
+            r.outcome.end_age(),
             d.median_age
                 .map(|a| format!("; half of those by age {a}"))
                 .unwrap_or_default()

@@ -3,13 +3,39 @@
 
 use super::{Row, pct};
 use crate::engine::household::Benefit;
+use crate::engine::life_table::Sex;
 use crate::engine::plan::Owner;
 use crate::engine::{Outcome, Plan};
-use crate::format::money;
+use crate::format::{money, money_compact, percent};
 
 /// The partner, the survivor share and the spending steps, as the form took them.
 pub fn input_rows(plan: &Plan) -> Vec<Row> {
     let mut rows = Vec::new();
+    if let Some(l) = plan.longevity {
+        let person = |sex: Option<Sex>, born: Option<u32>, adjustment: i32| {
+            let sex = sex.map_or("", Sex::as_str);
+            let health = match adjustment {
+                0 => String::new(),
+                n if n > 0 => format!(", health as if {n} years older"),
+                n => format!(", health as if {} years younger", -n),
+            };
+            format!("{sex}, born {}{health}", born.unwrap_or_default())
+        };
+        let mut value = format!(
+            "drawn from SSA life tables: you {}",
+            person(plan.sex, plan.birth_year, l.health_adjustment)
+        );
+        if let Some(p) = &plan.partner {
+            value.push_str(&format!(
+                "; your partner {}",
+                person(p.sex, p.birth_year, l.partner_health_adjustment)
+            ));
+        }
+        rows.push(Row {
+            label: "Lifetimes",
+            value,
+        });
+    }
     if let Some(p) = &plan.partner {
         let saving = if p.annual_contribution > 0.0 && p.retirement_age > p.current_age {
             format!(
@@ -20,11 +46,16 @@ pub fn input_rows(plan: &Plan) -> Vec<Row> {
         } else {
             String::new()
         };
+        let living = if plan.longevity.is_some() {
+            String::new()
+        } else {
+            format!(", living to {}", p.end_age)
+        };
         rows.push(Row {
             label: "Partner",
             value: format!(
-                "{} now, retiring at {}, living to {}{saving}",
-                p.current_age, p.retirement_age, p.end_age
+                "{} now, retiring at {}{living}{saving}",
+                p.current_age, p.retirement_age
             ),
         });
         if let Some(share) = plan.spending.survivor_share {
@@ -106,4 +137,64 @@ fn benefit_words(b: &Benefit) -> String {
     }
     text.push_str("; in today's dollars, rising with inflation");
     text
+}
+
+/// Drawn lifetimes in words: how long the plan runs, each of your ages at death, the chance
+/// of outliving the money and what is left. Empty with fixed lifetimes.
+pub fn lifetime_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
+    let Some(l) = outcome
+        .household
+        .as_ref()
+        .and_then(|h| h.lifetimes.as_ref())
+    else {
+        return Vec::new();
+    };
+    let range = |s: &crate::engine::lives::Spread| {
+        format!(
+            "{:.0} (9 in 10 between {:.0} and {:.0})",
+            s.p50, s.p5, s.p95
+        )
+    };
+    let mut rows = vec![Row {
+        label: "Your age at death",
+        value: format!(
+            "median {}; on average {:.1}",
+            range(&l.your_death_age),
+            l.your_death_age.mean
+        ),
+    }];
+    if let Some(partner) = &l.partner_death_age {
+        rows.push(Row {
+            label: "Your partner's",
+            value: format!("median {}; on average {:.1}", range(partner), partner.mean),
+        });
+    }
+    let last = if plan.partner.is_some() {
+        "the second death"
+    } else {
+        "death"
+    };
+    rows.extend([
+        Row {
+            label: "Years the plan runs",
+            value: format!("median {} years, to {last}", range(&l.plan_years)),
+        },
+        Row {
+            label: "Outliving the money",
+            value: format!(
+                "{} of simulated futures",
+                percent(l.outlive_money.probability)
+            ),
+        },
+        Row {
+            label: "Left at the end",
+            value: format!(
+                "at {last}, median {} (9 in 10 between {} and {}), in today's dollars",
+                money_compact(l.legacy.p50),
+                money_compact(l.legacy.p5),
+                money_compact(l.legacy.p95)
+            ),
+        },
+    ]);
+    rows
 }

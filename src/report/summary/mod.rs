@@ -4,7 +4,7 @@
 mod household;
 mod odds;
 
-pub use household::social_security_rows;
+pub use household::{lifetime_rows, social_security_rows};
 use odds::count;
 pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};
 
@@ -42,17 +42,23 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
     let mut rows = vec![
         Row {
             label: "Ages",
-            value: format!(
-                "{} now, retiring at {}, {} to {}",
-                plan.current_age,
-                plan.retirement_age,
-                if plan.partner.is_some() {
-                    "living"
-                } else {
-                    "planning"
-                },
-                plan.end_age
-            ),
+            value: match (plan.longevity, &plan.partner) {
+                (Some(_), _) => format!(
+                    "{} now, retiring at {}",
+                    plan.current_age, plan.retirement_age
+                ),
+                (None, partner) => format!(
+                    "{} now, retiring at {}, {} to {}",
+                    plan.current_age,
+                    plan.retirement_age,
+                    if partner.is_some() {
+                        "living"
+                    } else {
+                        "planning"
+                    },
+                    plan.end_age
+                ),
+            },
         },
         Row {
             label: "Savings",
@@ -289,7 +295,7 @@ pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
     every_five_years(
         plan,
         a + 5,
-        plan.horizon_age(),
+        outcome.end_age(),
         a + 1,
         &outcome.balance_percentiles,
     )
@@ -304,7 +310,7 @@ pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
     every_five_years(
         plan,
         a,
-        plan.horizon_age() - 1,
+        outcome.end_age() - 1,
         a,
         &outcome.spending_percentiles,
     )

@@ -37,19 +37,24 @@ pub fn headline(plan: &Plan, outcome: &Outcome) -> String {
         p => format!("{:.0}", p * 100.0),
     };
     let what = match (floor, &plan.partner) {
-        (None, None) => format!("still have money at age {}", plan.end_age),
-        (None, Some(_)) => format!("still have money {end}"),
+        (None, None) if plan.longevity.is_none() => {
+            format!("still have money at age {}", plan.end_age)
+        }
+        (None, _) => format!("still have money {end}"),
         (Some(floor), _) => format!("keep your spending at or above its {floor} floor {end}"),
     };
     format!("{of_100} of 100 simulated futures {what}")
 }
 
 /// How far the plan runs, in words: "to age 95", or for a couple "while either of you lives
-/// (to your age 97, your partner's 95)".
+/// (to your age 97, your partner's 95)"; with drawn lifetimes "as long as you live" or "as
+/// long as either of you lives".
 pub fn horizon(plan: &Plan) -> String {
-    match &plan.partner {
-        None => format!("to age {}", plan.end_age),
-        Some(partner) => format!(
+    match (&plan.partner, plan.longevity.is_some()) {
+        (None, true) => "as long as you live".to_string(),
+        (Some(_), true) => "as long as either of you lives".to_string(),
+        (None, false) => format!("to age {}", plan.end_age),
+        (Some(partner), false) => format!(
             "while either of you lives (to your age {}, your partner's {})",
             plan.horizon_age(),
             partner.current_age + plan.years() as u32
@@ -57,8 +62,16 @@ pub fn horizon(plan: &Plan) -> String {
     }
 }
 
-/// The plan's last moment, in words: "age 95", or "the end (your age 97, your partner's 95)".
+/// The plan's last moment, in words: "age 95", "the end (your age 97, your partner's 95)",
+/// or with drawn lifetimes "the last death" (whose balance is the terminal wealth).
 pub fn end_words(plan: &Plan) -> String {
+    if plan.longevity.is_some() {
+        return if plan.partner.is_some() {
+            "the second death".to_string()
+        } else {
+            "death".to_string()
+        };
+    }
     match &plan.partner {
         None => format!("age {}", plan.end_age),
         Some(partner) => format!(
@@ -224,12 +237,20 @@ pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
     } else {
         "future"
     };
+    // With drawn lifetimes the terminal wealth is what is left at the last death.
+    let (median, worst) = if plan.longevity.is_some() {
+        let w = &outcome.terminal_wealth;
+        (money_compact(w.p50), money_compact(w.p5))
+    } else {
+        (
+            at_end(&outcome.balance_percentiles.p50),
+            at_end(&outcome.balance_percentiles.p5),
+        )
+    };
     text.push_str(&format!(
-        ". In the median {one} you still have {} at {}, in today's dollars; in the worst 1 \
-         in 20 you have {}.",
-        at_end(&outcome.balance_percentiles.p50),
+        ". In the median {one} you still have {median} at {}, in today's dollars; in the \
+         worst 1 in 20 you have {worst}.",
         end_words(plan),
-        at_end(&outcome.balance_percentiles.p5),
     ));
     let ran_out = outcome.ran_out.as_ref().unwrap_or(&outcome.depletion);
     if let Some(age) = ran_out.median_age {

@@ -36,6 +36,8 @@ pub struct ResultPage {
     pub age_head: String,
     pub percentiles: Vec<PercentileRow>,
     pub social_security: Vec<Row>,
+    /// Drawn lifetimes: how long the plan runs and what is left.
+    pub lifetimes: Vec<Row>,
     pub plan_rows: Vec<Row>,
     pub assumption_rows: Vec<Row>,
     pub worst_periods: Vec<[String; 3]>,
@@ -206,6 +208,7 @@ impl ResultPage {
             },
             percentiles: summary::percentile_table(plan, outcome),
             social_security: summary::social_security_rows(outcome),
+            lifetimes: summary::lifetime_rows(plan, outcome),
             plan_rows: summary::plan_rows(plan),
             assumption_rows: summary::assumption_rows(plan, outcome),
             worst_periods,

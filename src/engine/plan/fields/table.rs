@@ -79,6 +79,13 @@ pub const MODELS: &[(&str, &str)] = &[
     ("bootstrap", "Random years (or blocks) of US history"),
 ];
 
+pub const SEXES: &[(&str, &str)] = &[("", "Not given"), ("female", "Female"), ("male", "Male")];
+
+pub const LONGEVITY_MODELS: &[(&str, &str)] = &[
+    ("fixed", "Until the ages above"),
+    ("drawn", "Drawn from SSA life tables"),
+];
+
 pub const OWNERS: &[(&str, &str)] = &[
     ("household", "Household"),
     ("primary", "You"),
@@ -112,6 +119,20 @@ pub const FIELDS: &[Field] = &[
         .needed(),
     field("birth_year", About, "Your year of birth", "", BIRTH_YEAR)
         .help("Sets your full retirement age for Social Security. Empty: this year less your age."),
+    field("sex", About, "Sex", "", Kind::Choice(SEXES))
+        .help("For drawn lifetimes: the life table yours comes from."),
+    field("longevity.model", About, "Lifetimes", "", Kind::Choice(LONGEVITY_MODELS))
+        .default(Fallback::Choice("fixed"))
+        .help("Drawn: each future draws how long each of you lives, from SSA's life tables by sex and year of birth, and the money must last as long as either of you lives."),
+    field(
+        "longevity.health_adjustment",
+        About,
+        "Your health adjustment",
+        "years",
+        decimal(-10.0, 10.0),
+    )
+    .default(Fallback::Number(0.0))
+    .help("Drawn lifetimes: mortality as if you were this many years older (negative: younger)."),
     field("partner.current_age", Partner, "Partner's age now", "years", int(18, 119))
         .help("Leave empty for a plan of one. With a partner, the plan runs while either of you lives.")
         .needed(),
@@ -130,6 +151,17 @@ pub const FIELDS: &[Field] = &[
     .help("Added each year until your partner retires, in today's dollars."),
     field("partner.birth_year", Partner, "Partner's year of birth", "", BIRTH_YEAR)
         .help("Empty: this year less your partner's age."),
+    field("partner.sex", Partner, "Partner's sex", "", Kind::Choice(SEXES))
+        .help("For drawn lifetimes."),
+    field(
+        "longevity.partner_health_adjustment",
+        Partner,
+        "Partner's health adjustment",
+        "years",
+        decimal(-10.0, 10.0),
+    )
+    .default(Fallback::Number(0.0))
+    .help("Drawn lifetimes: as if your partner were this many years older (negative: younger)."),
     field(
         "social_security.monthly_benefit",
         SocialSecurity,

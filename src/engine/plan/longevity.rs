@@ -1,0 +1,121 @@
+//! How long each person lives: `fixed` (until the end ages, the default) or `drawn` from the
+//! SSA life tables by sex and cohort, with an optional health adjustment per person.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::input::PlanInput;
+use super::normalize::{Checker, MAX_YEARS};
+use crate::engine::life_table::{OLDEST, Sex};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LongevityModel {
+    /// You live until `end_age`, your partner until `partner.end_age`.
+    #[default]
+    Fixed,
+    /// Each path draws each death age from the SSA period life tables (2020 Trustees
+    /// Report), by sex and birth year.
+    Drawn,
+}
+
+impl LongevityModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LongevityModel::Fixed => "fixed",
+            LongevityModel::Drawn => "drawn",
+        }
+    }
+}
+
+/// Lifetimes as a client sends them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LongevityInput {
+    /// `fixed` (default: until the end ages) or `drawn` (from SSA life tables; needs `sex`
+    /// and, with a partner, `partner.sex`).
+    pub model: Option<LongevityModel>,
+    /// Drawn lifetimes: your mortality as if you were this many years older (negative:
+    /// younger), −10 to 10 whole years. Default 0.
+    #[schema(example = 0)]
+    pub health_adjustment: Option<f64>,
+    /// The same for your partner. Default 0.
+    #[schema(example = 0)]
+    pub partner_health_adjustment: Option<f64>,
+}
+
+/// Drawn lifetimes, normalized: present in a plan only when drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Longevity {
+    pub model: LongevityModel,
+    pub health_adjustment: i32,
+    pub partner_health_adjustment: i32,
+}
+
+impl Longevity {
+    /// The plan's years with drawn lifetimes: until the younger of you would be past the
+    /// tables' oldest age (120), at most 100 years.
+    pub fn years(ages: impl IntoIterator<Item = u32>) -> u32 {
+        ages.into_iter()
+            .map(|age| (OLDEST + 1).saturating_sub(age))
+            .max()
+            .unwrap_or(1)
+            .clamp(1, MAX_YEARS)
+    }
+}
+
+impl Checker<'_> {
+    /// `Some` for drawn lifetimes, with each person's sex required.
+    pub(super) fn longevity(
+        &mut self,
+        input: &PlanInput,
+        sex: Option<Sex>,
+        partner_sex: Option<Option<Sex>>,
+    ) -> Option<Longevity> {
+        let given = input.longevity.clone().unwrap_or_default();
+        let model = given.model.unwrap_or_default();
+        let mut adjustment = |path: &str, value: Option<f64>| -> i32 {
+            let years = self.optional(path, value);
+            if years.fract() != 0.0 {
+                self.push(path, "must be a whole number of years");
+            }
+            years as i32
+        };
+        let health_adjustment = adjustment("longevity.health_adjustment", given.health_adjustment);
+        let partner_health_adjustment = adjustment(
+            "longevity.partner_health_adjustment",
+            given.partner_health_adjustment,
+        );
+        if model == LongevityModel::Fixed {
+            for (path, given) in [
+                ("longevity.health_adjustment", given.health_adjustment),
+                (
+                    "longevity.partner_health_adjustment",
+                    given.partner_health_adjustment,
+                ),
+            ] {
+                if given.is_some() {
+                    self.push(path, "applies only to drawn lifetimes");
+                }
+            }
+            return None;
+        }
+        if sex.is_none() {
+            self.push("sex", "is required with drawn lifetimes");
+        }
+        if partner_sex == Some(None) {
+            self.push("partner.sex", "is required with drawn lifetimes");
+        }
+        if partner_sex.is_none() && given.partner_health_adjustment.is_some() {
+            self.push(
+                "longevity.partner_health_adjustment",
+                "applies only with a partner",
+            );
+        }
+        Some(Longevity {
+            model,
+            health_adjustment,
+            partner_health_adjustment,
+        })
+    }
+}
