@@ -4,7 +4,8 @@
 //! lognormal returns with stochastic inflation, no income. In the same run: the floor (the
 //! same number of normal draws with the engine's generator, batches and threads), percentiles
 //! alone, and 100,000 × 30 on one and on two threads for the speedup. `history`: the
-//! historical and bootstrap models beside the lognormal one.
+//! historical and bootstrap models beside the lognormal one. `household`: a couple, with fixed
+//! and with drawn lifetimes, beside the plan of one.
 //!
 //! `cargo bench --bench engine`
 
@@ -160,6 +161,50 @@ fn history_models(c: &mut Criterion) {
     group.finish();
 }
 
+/// A household beside a plan of one, same run: the benchmark plan (10,000 × 30), a couple
+/// with fixed lifetimes and Social Security for both (10,000 × 32), and the same couple with
+/// lifetimes drawn from the life tables until the younger would be 120 (10,000 × 57).
+fn household(c: &mut Criterion) {
+    let couple = |longevity: &str| {
+        let json = format!(
+            r#"{{"current_age": 65, "end_age": 95, "birth_year": 1961, "sex": "male",
+                "partner": {{"current_age": 63, "end_age": 97, "sex": "female",
+                             "social_security": {{"monthly_benefit": 1400, "claiming_age": 62}}}},
+                "social_security": {{"monthly_benefit": 2600, "claiming_age": 70}},
+                "longevity": {{"model": "{longevity}"}},
+                "portfolio": {{"balance": 1000000}},
+                "allocation": {{"stocks": 0.6, "bonds": 0.4}},
+                "spending": {{"annual": 60000, "survivor_share": 0.7}},
+                "simulation": {{"scenarios": 10000, "seed": 42}}}}"#
+        );
+        parse_plan_json(&json)
+            .expect("household plan parses")
+            .normalize(
+                &PlanDefaults::default(),
+                Limits {
+                    max_scenarios: 100_000,
+                    this_year: Some(2026),
+                },
+            )
+            .expect("household plan is valid")
+    };
+    let options = RunOptions::default();
+    let mut group = c.benchmark_group("household");
+    let single = plan(10_000, 30);
+    group.bench_function("single_10000x30", |b| {
+        b.iter(|| engine::simulate(black_box(&single), &options).unwrap())
+    });
+    let fixed = couple("fixed");
+    group.bench_function("couple_fixed_10000x32", |b| {
+        b.iter(|| engine::simulate(black_box(&fixed), &options).unwrap())
+    });
+    let drawn = couple("drawn");
+    group.bench_function("couple_drawn_10000x57", |b| {
+        b.iter(|| engine::simulate(black_box(&drawn), &options).unwrap())
+    });
+    group.finish();
+}
+
 /// The full analysis (two targets, goal seeking, sensitivity, insights) of a 1,000-scenario,
 /// 30-year plan that misses its targets, so every part runs.
 fn analysis(c: &mut Criterion) {
@@ -182,6 +227,36 @@ fn analysis(c: &mut Criterion) {
     });
 }
 
+/// "When should we claim?": 81 pairs of claiming ages (and the three reference cells) at
+/// 1,000 paths each, for a couple with fixed lifetimes (33 years) and with drawn ones.
+fn claiming_grid(c: &mut Criterion) {
+    use glidepath::analysis::Analyzer;
+    let defaults = PlanDefaults::default();
+    let limits = Limits {
+        max_scenarios: 10_000,
+        this_year: Some(2026),
+    };
+    let mut group = c.benchmark_group("claiming_grid_81x1000");
+    for longevity in ["fixed", "drawn"] {
+        let input = parse_plan_json(&format!(
+            r#"{{"current_age": 62, "end_age": 95, "birth_year": 1964, "sex": "male",
+                "social_security": {{"monthly_benefit": 2400, "claiming_age": 67}},
+                "partner": {{"current_age": 60, "end_age": 97, "sex": "female",
+                             "social_security": {{"monthly_benefit": 900, "claiming_age": 65}}}},
+                "longevity": {{"model": "{longevity}"}},
+                "portfolio": {{"balance": 700000}}, "spending": {{"annual": 62000}},
+                "simulation": {{"scenarios": 1000, "seed": 21}}}}"#
+        ))
+        .expect("claiming plan parses");
+        let analyzer = Analyzer::new(input, &defaults, limits, RunOptions::default())
+            .expect("claiming plan is valid");
+        group.bench_function(longevity, |b| {
+            b.iter(|| analyzer.claiming_grid().unwrap().expect("a grid"))
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     analysis,
@@ -189,6 +264,8 @@ criterion_group!(
     simd_levels,
     thread_scaling,
     percentiles_alone,
-    history_models
+    history_models,
+    household,
+    claiming_grid
 );
 criterion_main!(benches);

@@ -57,7 +57,7 @@ fn stored_simulation() -> (Simulation, StoredAnalysis) {
         .expect("analysis plan is valid")
         .run(&DEFAULT_TARGETS)
         .expect("analysis runs");
-    (simulation, StoredAnalysis::Ready(analysis))
+    (simulation, StoredAnalysis::Ready(Box::new(analysis)))
 }
 
 fn result_page(c: &mut Criterion) {

@@ -66,6 +66,14 @@ pub fn trim_decimals(value: f64, decimals: usize) -> String {
     }
 }
 
+/// An age in months as people say it: `67`, or `66 and 8 months`.
+pub fn claim_age(months: u32) -> String {
+    match months % 12 {
+        0 => (months / 12).to_string(),
+        m => format!("{} and {m} months", months / 12),
+    }
+}
+
 fn group_thousands(whole: f64) -> String {
     let digits = format!("{whole:.0}");
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

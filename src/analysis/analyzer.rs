@@ -18,7 +18,7 @@ pub struct Analyzer<'a> {
     input: PlanInput,
     defaults: &'a PlanDefaults,
     limits: Limits,
-    options: RunOptions,
+    pub(super) options: RunOptions,
     pub base: Plan,
 }
 
@@ -287,6 +287,43 @@ impl<'a> Analyzer<'a> {
                 ));
             }
         }
+        // Household levers: each claim two years earlier or later, within 62 to 70.
+        let claims = [
+            ("social_security.claiming_age", b.social_security),
+            (
+                "partner.social_security.claiming_age",
+                b.partner.as_ref().and_then(|p| p.social_security),
+            ),
+        ];
+        for (parameter, claim) in claims {
+            let Some(claim) = claim else { continue };
+            for years in [-2i32, 2] {
+                let age = claim.claiming_age as i32 + years;
+                if !(62..=70).contains(&age) {
+                    continue;
+                }
+                let month = if age == 70 { 0 } else { claim.claiming_month };
+                let set = |s: &mut Option<crate::engine::plan::SocialSecurityInput>| {
+                    if let Some(s) = s.as_mut() {
+                        s.claiming_age = Some(age as u32);
+                        s.claiming_month = Some(month);
+                    }
+                };
+                rows.push((
+                    parameter.into(),
+                    format!("{years:+} years"),
+                    f64::from(age),
+                    self.variant(|i| match parameter {
+                        "social_security.claiming_age" => set(&mut i.social_security),
+                        _ => {
+                            if let Some(p) = i.partner.as_mut() {
+                                set(&mut p.social_security);
+                            }
+                        }
+                    }),
+                ));
+            }
+        }
         let fees = b.fees.expense_ratio + 0.005;
         rows.push((
             "fees.expense_ratio".into(),
@@ -316,7 +353,52 @@ impl<'a> Analyzer<'a> {
         let base_success = base_outcome.success_probability;
         let savings =
             base_outcome.median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
-        let (safe, (goals, sensitivity)) = rayon::join(
+        let ((safe, (goals, sensitivity)), claiming) = rayon::join(
+            || self.searches(targets, base_success, savings),
+            || self.claiming_grid(),
+        );
+        let (safe, goals, sensitivity, claiming) = (safe?, goals?, sensitivity?, claiming?);
+        let warning = implausible(&self.base, savings);
+        let insights = if warning.is_some() {
+            Vec::new()
+        } else {
+            insights(
+                &self.base,
+                base_success,
+                &safe,
+                &goals,
+                &sensitivity,
+                claiming.as_ref(),
+                self,
+            )?
+        };
+        Ok(Analysis {
+            success_probability: base_success,
+            savings_at_retirement: savings,
+            warning,
+            safe_spending: safe,
+            goal_seek: goals,
+            sensitivity,
+            insights,
+            claiming,
+        })
+    }
+
+    /// Safe spending, goal seeking and the sensitivity rows, in parallel.
+    #[allow(clippy::type_complexity)]
+    fn searches(
+        &self,
+        targets: &[f64],
+        base_success: f64,
+        savings: f64,
+    ) -> (
+        Result<Vec<SafeSpending>, EngineError>,
+        (
+            Result<Vec<GoalSeek>, EngineError>,
+            Result<Vec<Sensitivity>, EngineError>,
+        ),
+    ) {
+        rayon::join(
             || {
                 let targets = if self.spends_annual() { targets } else { &[] };
                 targets
@@ -336,23 +418,7 @@ impl<'a> Analyzer<'a> {
                     || self.sensitivity(base_success),
                 )
             },
-        );
-        let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
-        let warning = implausible(&self.base, savings);
-        let insights = if warning.is_some() {
-            Vec::new()
-        } else {
-            insights(&self.base, base_success, &safe, &goals, &sensitivity, self)?
-        };
-        Ok(Analysis {
-            success_probability: base_success,
-            savings_at_retirement: savings,
-            warning,
-            safe_spending: safe,
-            goal_seek: goals,
-            sensitivity,
-            insights,
-        })
+        )
     }
 }
 

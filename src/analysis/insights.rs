@@ -1,7 +1,7 @@
 //! The analysis in words: insights that fit the person, or a plain warning for a plan that
 //! looks mistyped.
 
-use super::{Analyzer, GoalSeek, Insight, SafeSpending, Sensitivity};
+use super::{Analyzer, ClaimingGrid, GoalSeek, Insight, SafeSpending, Sensitivity};
 use crate::engine::{EngineError, Plan};
 use crate::format::{money, percent};
 
@@ -69,6 +69,7 @@ pub(super) fn insights(
     safe: &[SafeSpending],
     goals: &[GoalSeek],
     sensitivity: &[Sensitivity],
+    claiming: Option<&ClaimingGrid>,
     analyzer: &Analyzer<'_>,
 ) -> Result<Vec<Insight>, EngineError> {
     let mut out = Vec::new();
@@ -203,6 +204,25 @@ pub(super) fn insights(
                 text,
                 from: base_success,
                 to: row.success_probability,
+            });
+        }
+    }
+    if let Some(grid) = claiming {
+        let (best, now) = (&grid.best, &grid.as_planned);
+        if best.success_probability > now.success_probability {
+            out.push(Insight {
+                kind: "claiming".into(),
+                text: format!(
+                    "Claiming Social Security at {} instead of {} raises {odds} from {} to {} \
+                     (on {} simulated futures).",
+                    best.ages(),
+                    now.ages(),
+                    percent(now.success_probability),
+                    percent(best.success_probability),
+                    grid.scenarios
+                ),
+                from: now.success_probability,
+                to: best.success_probability,
             });
         }
     }

@@ -9,6 +9,7 @@
 //! bisection is sound.
 
 mod analyzer;
+mod claiming;
 mod insights;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use crate::engine::plan::FieldError;
 use crate::engine::{PlanDefaults, PlanInput};
 
 pub use analyzer::Analyzer;
+pub use claiming::{ClaimingCell, ClaimingGrid, GRID_SCENARIOS};
 
 /// Targets when the client gives none.
 pub const DEFAULT_TARGETS: [f64; 2] = [0.90, 0.95];
@@ -44,6 +46,10 @@ pub struct Analysis {
     pub sensitivity: Vec<Sensitivity>,
     /// Plain-language findings, largest effect first.
     pub insights: Vec<Insight>,
+    /// "When should we claim?": with a Social Security claim, the plan under each pair of
+    /// claiming ages from 62 to 70 (`null` without one, and in analyses cached before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claiming: Option<ClaimingGrid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -91,7 +97,8 @@ pub struct Sensitivity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Insight {
-    /// `spending`, `savings`, `contribution`, `retirement_age`, `allocation` or `fees`.
+    /// `spending`, `savings`, `contribution`, `retirement_age`, `allocation`, `fees` or
+    /// `claiming`.
     pub kind: String,
     pub text: String,
     /// Success before and after the change.

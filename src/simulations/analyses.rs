@@ -109,7 +109,7 @@ impl Simulations {
 
 /// A stored plan's analysis, as the result page and the report show it.
 pub enum StoredAnalysis {
-    Ready(Analysis),
+    Ready(Box<Analysis>),
     /// The engine was busy or slow; the page says so instead of failing.
     Unavailable,
 }
@@ -117,7 +117,7 @@ pub enum StoredAnalysis {
 impl StoredAnalysis {
     pub fn into_ready(self) -> Option<Analysis> {
         match self {
-            Self::Ready(analysis) => Some(analysis),
+            Self::Ready(analysis) => Some(*analysis),
             Self::Unavailable => None,
         }
     }
@@ -134,7 +134,7 @@ impl Simulations {
             .await;
         Some(match outcome {
             Ok((doc, _)) => match serde_json::from_slice(&doc.body) {
-                Ok(analysis) => StoredAnalysis::Ready(analysis),
+                Ok(analysis) => StoredAnalysis::Ready(Box::new(analysis)),
                 Err(err) => {
                     tracing::error!(error = %err, "a cached analysis does not parse");
                     StoredAnalysis::Unavailable

@@ -150,8 +150,14 @@ impl ResultDoc {
         csv.push_str(",ran_out_share,below_floor_share");
         // A household's columns come last, so a plain plan's CSV is as before.
         let household = outcome.household.as_ref();
+        let alive = household
+            .and_then(|h| h.lifetimes.as_ref())
+            .map(|l| &l.alive_share);
         if household.is_some() {
             csv.push_str(",partner_age,planned_spending,social_security");
+        }
+        if alive.is_some() {
+            csv.push_str(",alive_share");
         }
         csv.push_str("\r\n");
         let balance = columns(&outcome.balance_percentiles);
@@ -188,6 +194,9 @@ impl ResultDoc {
                     h.planned_spending[year],
                     h.social_security_yearly[year]
                 );
+            }
+            if let Some(alive) = alive {
+                let _ = write!(csv, ",{:.4}", alive[year]);
             }
             csv.push_str("\r\n");
         }

@@ -302,3 +302,151 @@ async fn spending_steps_are_added_without_javascript_and_the_smile_preset_fills_
     assert!((-10.0..-3.0).contains(&cut), "{cut}");
     assert_eq!(stored(&app).await, 0);
 }
+
+/// A couple claiming at 67 and 65 whose savings are tight: claiming matters.
+fn claimers() -> Value {
+    json!({
+        "current_age": 62, "end_age": 95, "birth_year": 1964,
+        "social_security": {"monthly_benefit": 2400, "claiming_age": 67},
+        "partner": {"current_age": 60, "end_age": 97, "birth_year": 1966,
+                    "social_security": {"monthly_benefit": 900, "claiming_age": 65}},
+        "portfolio": {"balance": 700_000},
+        "spending": {"annual": 62_000},
+        "simulation": {"scenarios": 1_000, "seed": 21}
+    })
+}
+
+fn analysis_of(plan: &Value) -> glidepath::analysis::Analysis {
+    use glidepath::analysis::{Analyzer, DEFAULT_TARGETS};
+    use glidepath::engine::plan::{Limits, parse_plan_json};
+    use glidepath::engine::{PlanDefaults, RunOptions};
+    let defaults = PlanDefaults::default();
+    let limits = Limits {
+        max_scenarios: 10_000,
+        this_year: Some(2026),
+    };
+    Analyzer::new(
+        parse_plan_json(&plan.to_string()).unwrap(),
+        &defaults,
+        limits,
+        RunOptions::default(),
+    )
+    .unwrap()
+    .run(&DEFAULT_TARGETS)
+    .unwrap()
+}
+
+/// Every cell runs on the plan's random numbers: the cell of the claims as planned is the
+/// plan itself, number for number, and the best cell is the best of them all.
+#[test]
+fn the_claiming_grid_tries_62_to_70_for_each_on_common_random_numbers() {
+    let analysis = analysis_of(&claimers());
+    let grid = analysis.claiming.as_ref().expect("a claiming grid");
+    assert_eq!(grid.your_ages, (62..=70).collect::<Vec<_>>());
+    assert_eq!(grid.partner_ages, (62..=70).collect::<Vec<_>>());
+    assert_eq!(grid.cells.len(), 81);
+    let cell = |you: u32, partner: u32| grid.cells[((you - 62) * 9 + (partner - 62)) as usize];
+    assert_eq!(cell(67, 65).you_months, 67 * 12);
+    assert_eq!(cell(67, 65).partner_months, Some(65 * 12));
+    assert_eq!(
+        cell(67, 65).success_probability,
+        analysis.success_probability,
+        "the planned claims are the plan"
+    );
+    assert_eq!(grid.as_planned, cell(67, 65));
+    assert_eq!(grid.at_62, cell(62, 62));
+    assert_eq!(grid.at_full_retirement_age, cell(67, 67));
+    assert!(
+        grid.cells
+            .iter()
+            .all(|c| c.success_probability <= grid.best.success_probability)
+    );
+    // Tight savings and long lives: waiting pays, and the insight says so in words.
+    assert!(grid.best.success_probability > grid.at_62.success_probability);
+    let claiming = analysis
+        .insights
+        .iter()
+        .find(|i| i.kind == "claiming")
+        .expect("a claiming insight");
+    assert!(
+        claiming.text.starts_with("Claiming Social Security at ")
+            && claiming
+                .text
+                .contains("instead of 67 (you) and 65 (your partner)"),
+        "{}",
+        claiming.text
+    );
+    // The household levers are in the sensitivity rows too.
+    let levers: Vec<&str> = analysis
+        .sensitivity
+        .iter()
+        .map(|s| s.parameter.as_str())
+        .filter(|p| p.ends_with("claiming_age"))
+        .collect();
+    assert_eq!(levers.len(), 4, "{levers:?}");
+}
+
+#[test]
+fn one_claim_gets_a_column_of_nine_and_no_claim_no_grid() {
+    let mut plan = claimers();
+    plan["partner"]
+        .as_object_mut()
+        .unwrap()
+        .remove("social_security");
+    let grid = analysis_of(&plan).claiming.expect("a grid");
+    assert!(grid.partner_ages.is_empty());
+    assert_eq!(grid.cells.len(), 9);
+    assert_eq!(grid.best.partner_months, None);
+    plan.as_object_mut().unwrap().remove("social_security");
+    assert!(analysis_of(&plan).claiming.is_none());
+}
+
+#[tokio::test]
+async fn the_result_page_and_the_report_show_when_to_claim() {
+    let app = started_app().await;
+    let result = app.create(&claimers(), None).await;
+    let id = result["id"].as_str().unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/s/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let doc = Html::parse_document(&page.text().await.unwrap());
+    let section = text_of(&doc, "#claiming-title + p");
+    assert!(
+        section.starts_with("The best choice on these 1000 futures is to claim at"),
+        "{section}"
+    );
+    let cells = Selector::parse("table.heat tbody td").unwrap();
+    assert_eq!(doc.select(&cells).count(), 81);
+    let best = Selector::parse("table.heat td.best").unwrap();
+    assert_eq!(doc.select(&best).count(), 1);
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        common::service_missing("pdftotext", "apt-get install poppler-utils");
+        return;
+    }
+    let pdf = app
+        .client
+        .get(app.url(&format!("/s/{id}/report.pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claims.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("When to claim Social Security"), "{text}");
+    assert_eq!(
+        text.matches('*').count(),
+        2,
+        "the legend's and the best cell's"
+    );
+}

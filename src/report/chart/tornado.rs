@@ -80,6 +80,8 @@ pub fn parameter_label(path: &str) -> &str {
         "retirement_age" => "Retirement age",
         "allocation.stocks" => "Stocks",
         "fees.expense_ratio" => "Fees",
+        "social_security.claiming_age" => "Your claiming age",
+        "partner.social_security.claiming_age" => "Partner's claiming age",
         "market.stocks.mean" => "Stock returns",
         "market.inflation.mean" => "Inflation",
         other => other,

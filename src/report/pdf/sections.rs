@@ -264,6 +264,35 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
     if let Some(tornado) = model::sensitivity_tornado(&a.sensitivity) {
         doc.chart(&tornado, 230.0);
     }
+    if let Some(grid) = &a.claiming {
+        doc.heading("When to claim Social Security", 120.0);
+        doc.paragraph(&summary::claiming_summary(grid), BODY, Font::Regular, INK);
+        doc.paragraph(
+            "Chance of success by claiming age (yours down the side; * marks the best):",
+            BODY,
+            Font::Bold,
+            INK,
+        );
+        let table = summary::claiming_table(grid);
+        let mut head = vec![table.corner.clone()];
+        head.extend(table.head);
+        let rows: Vec<Vec<String>> = table
+            .rows
+            .into_iter()
+            .map(|(age, cells)| {
+                std::iter::once(age)
+                    .chain(cells.into_iter().map(|c| {
+                        if c.best {
+                            format!("*{}", c.text)
+                        } else {
+                            c.text
+                        }
+                    }))
+                    .collect()
+            })
+            .collect();
+        doc.table(&head, &rows);
+    }
 }
 
 pub(super) fn methodology(doc: &mut Flow, r: &Report) {

@@ -6,7 +6,7 @@ use crate::engine::household::Benefit;
 use crate::engine::life_table::Sex;
 use crate::engine::plan::Owner;
 use crate::engine::{Outcome, Plan};
-use crate::format::{money, money_compact, percent};
+use crate::format::{claim_age, money, money_compact, percent};
 
 /// The partner, the survivor share and the spending steps, as the form took them.
 pub fn input_rows(plan: &Plan) -> Vec<Row> {
@@ -116,10 +116,7 @@ pub fn social_security_rows(outcome: &Outcome) -> Vec<Row> {
 }
 
 fn benefit_words(b: &Benefit) -> String {
-    let age = |months: u32| match months % 12 {
-        0 => format!("{}", months / 12),
-        m => format!("{} and {m} months", months / 12),
-    };
+    let age = claim_age;
     let mut text = format!(
         "{} a month from {} (full retirement age {})",
         money(b.monthly_benefit),

@@ -1,9 +1,11 @@
 //! The words and tables of a result, shared by the web page and the PDF: the headline odds,
 //! a summary paragraph, the plan's inputs, its assumptions and the percentile table.
 
+mod claiming;
 mod household;
 mod odds;
 
+pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
 pub use household::{lifetime_rows, social_security_rows};
 use odds::count;
 pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};

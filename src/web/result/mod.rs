@@ -69,6 +69,14 @@ pub struct AnalysisView {
     pub rate_of: String,
     /// (target, safe spending, withdrawal rate)
     pub safe_spending: Vec<[String; 3]>,
+    pub claiming: Option<ClaimingView>,
+}
+
+/// "When to claim": the best choice in words and the grid as a heat-map table.
+pub struct ClaimingView {
+    pub summary: String,
+    pub caption: String,
+    pub table: summary::ClaimingTable,
 }
 
 impl ResultPage {
@@ -261,6 +269,16 @@ fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
         warning: a.warning.clone(),
         rate_of,
         safe_spending,
+        claiming: a.claiming.as_ref().map(|grid| ClaimingView {
+            summary: summary::claiming_summary(grid),
+            caption: if grid.partner_ages.is_empty() {
+                "Chance of success and the median left at the end, by your claiming age".into()
+            } else {
+                "Chance of success by claiming age: yours down the side, your partner's across"
+                    .into()
+            },
+            table: summary::claiming_table(grid),
+        }),
     }
 }
 
