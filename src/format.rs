@@ -66,6 +66,11 @@ pub fn trim_decimals(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A count with thousands separators: `1,000`.
+pub fn count(n: u32) -> String {
+    money(f64::from(n)).trim_start_matches('$').to_string()
+}
+
 /// An age in months as people say it: `67`, or `66 and 8 months`.
 pub fn claim_age(months: u32) -> String {
     match months % 12 {

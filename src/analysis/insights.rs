@@ -3,7 +3,7 @@
 
 use super::{Analyzer, ClaimingGrid, GoalSeek, Insight, SafeSpending, Sensitivity};
 use crate::engine::{EngineError, Plan};
-use crate::format::{money, percent};
+use crate::format::{count, money, percent};
 
 /// Spending under 1% of the savings it draws on.
 const IMPLAUSIBLY_LOW: f64 = 0.01;
@@ -219,7 +219,7 @@ pub(super) fn insights(
                     now.ages(),
                     percent(now.success_probability),
                     percent(best.success_probability),
-                    grid.scenarios
+                    count(grid.scenarios)
                 ),
                 from: now.success_probability,
                 to: best.success_probability,

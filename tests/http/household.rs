@@ -415,7 +415,7 @@ async fn the_result_page_and_the_report_show_when_to_claim() {
     let doc = Html::parse_document(&page.text().await.unwrap());
     let section = text_of(&doc, "#claiming-title + p");
     assert!(
-        section.starts_with("The best choice on these 1000 futures is to claim at"),
+        section.starts_with("The best choice on these 1,000 futures is to claim at"),
         "{section}"
     );
     let cells = Selector::parse("table.heat tbody td").unwrap();

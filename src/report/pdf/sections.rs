@@ -166,8 +166,9 @@ pub(super) fn charts(doc: &mut Flow, r: &Report) {
         Font::Regular,
         MUTED,
     );
-    doc.chart(&model::balance_fan(r.plan, r.outcome), 250.0);
-    if let Some(spending) = model::spending_fan(r.plan, r.outcome) {
+    let shown = crate::report::shown(r.outcome);
+    doc.chart(&model::balance_fan(r.plan, &shown), 250.0);
+    if let Some(spending) = model::spending_fan(r.plan, &shown) {
         doc.gap(8.0);
         doc.chart(&spending, 220.0);
     }
@@ -182,7 +183,7 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         Font::Regular,
         MUTED,
     );
-    let table = summary::percentile_table(r.plan, r.outcome);
+    let table = summary::percentile_table(r.plan, &crate::report::shown(r.outcome));
     let head = summary::percentile_head(&table);
     let rows: Vec<Vec<String>> = table
         .into_iter()

@@ -1,7 +1,7 @@
 //! "When should we claim?" in words and as a table, for the page and the PDF.
 
 use crate::analysis::{ClaimingCell, ClaimingGrid};
-use crate::format::{money_compact, percent, points};
+use crate::format::{count, money_compact, percent, points};
 
 /// One cell of the grid as shown: the odds in words, a heat level from 0 (lowest odds of
 /// the grid) to 4 (highest), and whether it is the best.
@@ -28,8 +28,8 @@ pub fn claiming_summary(grid: &ClaimingGrid) -> String {
     format!(
         "The best choice on these {} futures is to claim at {}: {} odds, with a median of {} \
          left at the end. That is {} against claiming at 62, and {} against claiming at full \
-         retirement age. As planned ({}), the odds are {}.",
-        grid.scenarios,
+         retirement age. Claiming as planned, at {}, the odds are {}.",
+        count(grid.scenarios),
         best.ages(),
         percent(best.success_probability),
         money_compact(best.median_legacy),

@@ -129,7 +129,10 @@ fn benefit_words(b: &Benefit) -> String {
             money(b.monthly_spousal)
         ));
     }
-    if let Some(survivor) = b.monthly_as_survivor {
+    if let Some(survivor) = b
+        .monthly_as_survivor
+        .filter(|&s| s >= b.monthly_benefit + 0.5)
+    {
         text.push_str(&format!("; {} a month as the survivor", money(survivor)));
     }
     text.push_str("; in today's dollars, rising with inflation");
@@ -171,10 +174,25 @@ pub fn lifetime_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
     } else {
         "death"
     };
+    let shown = l
+        .alive_share
+        .iter()
+        .rposition(|&share| share >= crate::report::SHOWN_ALIVE_SHARE)
+        .map_or(plan.current_age, |t| plan.current_age + t as u32 + 1);
     rows.extend([
         Row {
+            label: "Charts and tables",
+            value: format!(
+                "stop at your age {shown}: after it, fewer than 1 in 100 futures have one of \
+                 you alive"
+            ),
+        },
+        Row {
             label: "Years the plan runs",
-            value: format!("median {} years, to {last}", range(&l.plan_years)),
+            value: format!(
+                "median {:.0} years (9 in 10 between {:.0} and {:.0}), to {last}",
+                l.plan_years.p50, l.plan_years.p5, l.plan_years.p95
+            ),
         },
         Row {
             label: "Outliving the money",

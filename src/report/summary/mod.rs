@@ -7,7 +7,6 @@ mod odds;
 
 pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
 pub use household::{lifetime_rows, social_security_rows};
-use odds::count;
 pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};
 
 use crate::engine::outcome::Bands;
@@ -16,7 +15,7 @@ use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::{Outcome, Plan};
 
 use super::chart::strategy_label;
-use crate::format::{money, percent_precise, trim_decimals};
+use crate::format::{count, money, percent_precise, trim_decimals};
 
 /// A labelled value of the plan summary or of the assumptions.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use super::Row;
 use crate::analysis::Analysis;
 use crate::engine::outcome::Chance;
 use crate::engine::{Outcome, Plan};
-use crate::format::{money, money_compact, percent, percent_precise, trim_decimals};
+use crate::format::{count, money, money_compact, percent, percent_precise, trim_decimals};
 use crate::report::chart::{paths_noun, strategy_label};
 
 /// The headline, worded for what success measures: "87 of 100 simulated futures still have
@@ -267,9 +267,4 @@ pub fn paragraph(plan: &Plan, outcome: &Outcome) -> String {
         ));
     }
     text
-}
-
-/// A count with thousands separators: `1,000`.
-pub(super) fn count(n: u32) -> String {
-    money(f64::from(n)).trim_start_matches('$').to_string()
 }

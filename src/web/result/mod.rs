@@ -113,13 +113,14 @@ impl ResultPage {
         } else {
             ("poor", "At serious risk")
         };
-        let mut charts = vec![chart_view(chart::balance_fan(plan, outcome), None)];
-        if let Some(spending) = chart::spending_fan(plan, outcome) {
+        let shown = crate::report::shown(outcome);
+        let mut charts = vec![chart_view(chart::balance_fan(plan, &shown), None)];
+        if let Some(spending) = chart::spending_fan(plan, &shown) {
             charts.push(chart_view(
                 spending,
                 Some(percentile_table_view(
                     "Yearly spending at each age, in today's dollars",
-                    summary::spending_table(plan, outcome),
+                    summary::spending_table(plan, &shown),
                 )),
             ));
         }
@@ -214,7 +215,7 @@ impl ResultPage {
             } else {
                 "Age".into()
             },
-            percentiles: summary::percentile_table(plan, outcome),
+            percentiles: summary::percentile_table(plan, &shown),
             social_security: summary::social_security_rows(outcome),
             lifetimes: summary::lifetime_rows(plan, outcome),
             plan_rows: summary::plan_rows(plan),
