@@ -320,16 +320,47 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
             .to_string(),
     };
     doc.paragraph(&model, BODY, Font::Regular, INK);
+    let (until, across) = match (plan.longevity.is_some(), plan.partner.is_some()) {
+        (true, true) => (
+            "as long as either of you lives",
+            "the futures in which one of you is still alive",
+        ),
+        (true, false) => ("as long as you live", "the futures in which you are still alive"),
+        (false, true) => ("while either of you lives", "all futures"),
+        (false, false) => ("to the end age", "all futures"),
+    };
     doc.paragraph(
-        "A future succeeds when every withdrawal is funded to the end age and, for a strategy \
-         with a floor, spending never falls below it; the chance that the money lasts and the \
-         chance that spending holds its floor are reported apart. Amounts are in today's \
-         dollars, deflated by the simulated inflation. Percentiles are computed per year \
-         across all futures.",
+        &format!(
+            "A future succeeds when every withdrawal is funded {until} and, for a strategy \
+             with a floor, spending never falls below it; the chance that the money lasts and \
+             the chance that spending holds its floor are reported apart. Amounts are in \
+             today's dollars, deflated by the simulated inflation. Percentiles are computed per \
+             year across {across}."
+        ),
         BODY,
         Font::Regular,
         INK,
     );
+    if plan.longevity.is_some() {
+        doc.paragraph(
+            "Each future draws how long each person lives from the Social Security \
+             Administration's period life tables of the 2020 Trustees Report, by sex and year \
+             of birth.",
+            BODY,
+            Font::Regular,
+            INK,
+        );
+    }
+    if plan.social_security.is_some() || plan.partner.is_some() {
+        doc.paragraph(
+            "Social Security follows SSA's rules for claiming early or late, the spousal \
+             benefit and the survivor benefit, rising with the simulated inflation; the \
+             earnings test and taxes on benefits are not modelled.",
+            BODY,
+            Font::Regular,
+            INK,
+        );
+    }
     doc.facts(&[
         Row {
             label: "Engine version",
