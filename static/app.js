@@ -77,13 +77,23 @@
         if (response.ok) {
           // Worded as the result page words it: a strategy with a floor is judged by it.
           const of100 = (share) => Math.round(share * 100);
-          const end = body.plan.end_age;
+          const plan = body.plan;
           const odds = of100(body.success_probability);
+          // As the result page words how far the plan runs: to an age, or while you live.
+          let until = `to age ${plan.end_age}`;
+          let at = `at age ${plan.end_age}`;
+          if (plan.longevity) {
+            until = plan.partner ? 'as long as either of you lives' : 'as long as you live';
+            at = until;
+          } else if (plan.partner) {
+            until = 'while either of you lives';
+            at = until;
+          }
           if (body.floor_held && body.money_lasts) {
-            const floor = Math.round(body.plan.spending.floor).toLocaleString('en-US');
-            preview.textContent = `Preview: ${odds} of 100 futures keep your spending at or above its $${floor} floor to age ${end}; the money lasts in ${of100(body.money_lasts.probability)} of 100.`;
+            const floor = Math.round(plan.spending.floor).toLocaleString('en-US');
+            preview.textContent = `Preview: ${odds} of 100 futures keep your spending at or above its $${floor} floor ${until}; the money lasts in ${of100(body.money_lasts.probability)} of 100.`;
           } else {
-            preview.textContent = `Preview: ${odds} of 100 futures still have money at age ${end}.`;
+            preview.textContent = `Preview: ${odds} of 100 futures still have money ${at}.`;
           }
         } else if (body.error && body.error.fields && body.error.fields.length) {
           const first = body.error.fields[0];

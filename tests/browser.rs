@@ -390,3 +390,51 @@ async fn everything_works_with_javascript_off() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_couple_claims_social_security_and_sees_when_to_claim_without_javascript() {
+    in_chromium(false, |base, tab, problems| {
+        tab.navigate_to(&format!("{base}/"))
+            .and_then(|t| t.wait_until_navigated())
+            .expect("form loads");
+        // The partner's section opens without a script: it is a <details>.
+        resize(tab, 1280, 4000);
+        let summary = tab
+            .find_element("details#partner summary")
+            .and_then(|s| s.get_midpoint())
+            .expect("the partner's section");
+        tab.click_point(summary).expect("opened");
+        fill(tab, &PLAN);
+        fill(
+            tab,
+            &[
+                ("partner.current_age", "58"),
+                ("social_security.monthly_benefit", "$2,400"),
+                ("social_security.claiming_age", "67"),
+                ("partner.social_security.monthly_benefit", "900"),
+                ("partner.social_security.claiming_age", "62"),
+            ],
+        );
+        submit_and_wait(tab, "button.primary");
+        let headline = text_of(tab, "#headline");
+        assert!(headline.contains("while either of you lives"), "{headline}");
+        let claims = text_of(tab, "#social-security-title ~ dl");
+        assert!(claims.contains("$2,400 a month from 67"), "{claims}");
+        // 81 pairs of claiming ages, one of them the best.
+        let cells = eval(
+            tab,
+            "document.querySelectorAll('table.heat tbody td').length",
+        );
+        assert_eq!(cells, 81);
+        assert_eq!(
+            eval(
+                tab,
+                "document.querySelectorAll('table.heat td.best').length"
+            ),
+            1
+        );
+        screenshots(tab, "result-couple");
+        problems.assert_none("a couple's form and result");
+    })
+    .await;
+}

@@ -87,6 +87,7 @@ impl Checker<'_> {
             given.partner_health_adjustment,
         );
         if model == LongevityModel::Fixed {
+            // Zero changes nothing, so a form switched back to fixed ages is not refused.
             for (path, given) in [
                 ("longevity.health_adjustment", given.health_adjustment),
                 (
@@ -94,7 +95,7 @@ impl Checker<'_> {
                     given.partner_health_adjustment,
                 ),
             ] {
-                if given.is_some() {
+                if given.is_some_and(|years| years != 0.0) {
                     self.push(path, "applies only to drawn lifetimes");
                 }
             }

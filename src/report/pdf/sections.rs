@@ -325,7 +325,10 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
             "as long as either of you lives",
             "the futures in which one of you is still alive",
         ),
-        (true, false) => ("as long as you live", "the futures in which you are still alive"),
+        (true, false) => (
+            "as long as you live",
+            "the futures in which you are still alive",
+        ),
         (false, true) => ("while either of you lives", "all futures"),
         (false, false) => ("to the end age", "all futures"),
     };

@@ -81,10 +81,8 @@ pub const MODELS: &[(&str, &str)] = &[
 
 pub const SEXES: &[(&str, &str)] = &[("", "Not given"), ("female", "Female"), ("male", "Male")];
 
-pub const LONGEVITY_MODELS: &[(&str, &str)] = &[
-    ("fixed", "Until the ages above"),
-    ("drawn", "Drawn from SSA life tables"),
-];
+pub const LONGEVITY_MODELS: &[(&str, &str)] =
+    &[("fixed", "Fixed ages"), ("drawn", "Drawn (SSA tables)")];
 
 pub const OWNERS: &[(&str, &str)] = &[
     ("household", "Household"),
@@ -172,9 +170,9 @@ pub const FIELDS: &[Field] = &[
     .help("As your SSA statement shows it, in today's dollars. Leave empty for none.")
     .needed(),
     field("social_security.claiming_age", SocialSecurity, "You claim at age", "years", CLAIM_AGE)
-        .help("62 to 70. Empty: your full retirement age."),
+        .help("Empty: your full retirement age."),
     field("social_security.claiming_month", SocialSecurity, "and months", "months", CLAIM_MONTH)
-        .help("0 to 11."),
+        .help("Months past the age, 0 at 70."),
     field(
         "partner.social_security.monthly_benefit",
         SocialSecurity,
@@ -191,7 +189,7 @@ pub const FIELDS: &[Field] = &[
         "years",
         CLAIM_AGE,
     )
-    .help("62 to 70. Empty: your partner's full retirement age."),
+    .help("Empty: your partner's full retirement age."),
     field(
         "partner.social_security.claiming_month",
         SocialSecurity,
@@ -199,7 +197,7 @@ pub const FIELDS: &[Field] = &[
         "months",
         CLAIM_MONTH,
     )
-    .help("0 to 11."),
+    .help("Months past the age, 0 at 70."),
     field(
         "portfolio.balance",
         Savings,
