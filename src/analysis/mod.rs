@@ -11,6 +11,7 @@
 mod analyzer;
 mod claiming;
 mod insights;
+mod sensitivity;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

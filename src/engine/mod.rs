@@ -2,7 +2,7 @@
 //! no web types; the HTTP layer, the CLI and the benches are thin adapters around [`simulate`].
 //!
 //! Protocol of a run (see `docs/methodology.md` for the finance):
-//! 1. The plan is resolved into a [`batch::Schedule`]: per-year inflows, weights and factors
+//! 1. The plan is resolved into a [`schedule::Schedule`]: per-year inflows, weights and factors
 //!    shared by every path.
 //! 2. Paths are cut into fixed-size batches of [`BATCH`]. rayon runs the batches; batch `b`
 //!    draws only from streams seeded by (seed, `b`), so the answer is bit-identical on any
@@ -23,6 +23,7 @@ pub mod percentile;
 pub mod plan;
 pub mod recycle;
 pub mod rng;
+pub mod schedule;
 pub mod simd;
 pub mod social_security;
 pub mod strategy;

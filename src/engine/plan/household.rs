@@ -8,63 +8,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::household_input::{Owner, PartnerInput, SocialSecurityInput, SpendingStepInput};
 use super::input::PlanInput;
 use super::normalize::{Checker, MAX_YEARS};
 use crate::engine::life_table::Sex;
 use crate::engine::social_security::{Claim, LATEST_CLAIM, full_retirement_age};
-
-/// A partner as a client sends one: `current_age` is required.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartnerInput {
-    /// Required. Your partner's age now, in years.
-    #[schema(required = true, nullable = false, example = 58)]
-    pub current_age: Option<u32>,
-    /// Your partner's contributions stop at this age. Default: their age now (retired).
-    #[schema(example = 65)]
-    pub retirement_age: Option<u32>,
-    /// Your partner lives until this age (exclusive). Default: the plan's last year, so both
-    /// of you live through the plan.
-    #[schema(example = 97)]
-    pub end_age: Option<u32>,
-    /// Your partner's yearly savings until their retirement, in today's dollars. Default 0.
-    pub annual_contribution: Option<f64>,
-    /// Sets the full retirement age and the life-table cohort. Default: this year less the
-    /// age now.
-    #[schema(example = 1968)]
-    pub birth_year: Option<u32>,
-    /// `female` or `male`: needed for drawn lifetimes.
-    pub sex: Option<Sex>,
-    pub social_security: Option<SocialSecurityInput>,
-}
-
-/// A Social Security claim as the SSA statement gives it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SocialSecurityInput {
-    /// Required. The monthly benefit at full retirement age, in today's dollars, $0 to
-    /// $5,000.
-    #[schema(required = true, nullable = false, example = 2400)]
-    pub monthly_benefit: Option<f64>,
-    /// Claiming age in whole years, 62 to 70. Default: the full retirement age.
-    #[schema(example = 67)]
-    pub claiming_age: Option<u32>,
-    /// And months, 0 to 11 (0 at 70). Default 0, or the full retirement age's months.
-    #[schema(example = 0)]
-    pub claiming_month: Option<u32>,
-}
-
-/// A spending step: from `age` (yours) on, real spending changes by `change`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SpendingStepInput {
-    /// Required. Your age in the first year of the new spending. Steps go in order of age.
-    #[schema(required = true, nullable = false, example = 75)]
-    pub age: Option<u32>,
-    /// Required. The change relative to the spending before it: `-0.1` is 10 % less.
-    #[schema(required = true, nullable = false, example = -0.1)]
-    pub change: Option<f64>,
-}
 
 /// The second person of a couple. Ages are the partner's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -111,34 +59,6 @@ impl SocialSecurity {
     /// The claim under SSA's rules for someone born in `birth_year`.
     pub fn claim(&self, birth_year: u32) -> Claim {
         Claim::new(self.monthly_benefit, self.claim_months(), birth_year)
-    }
-}
-
-/// Whose an income stream is: its ages are the owner's, and it stops (or drops to its
-/// survivor share) when the owner dies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Owner {
-    /// Paid while either of you lives; ages are yours.
-    #[default]
-    Household,
-    /// Yours.
-    Primary,
-    /// Your partner's.
-    Partner,
-}
-
-impl Owner {
-    pub fn is_household(&self) -> bool {
-        *self == Owner::Household
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Owner::Household => "household",
-            Owner::Primary => "primary",
-            Owner::Partner => "partner",
-        }
     }
 }
 

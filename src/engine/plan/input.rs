@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 
 use super::MarketModel;
 use super::fields::FieldError;
-use super::household::{Owner, PartnerInput, SocialSecurityInput, SpendingStepInput};
-use super::longevity::LongevityInput;
+use super::household_input::{
+    LongevityInput, Owner, PartnerInput, SocialSecurityInput, SpendingStepInput,
+};
 use crate::engine::life_table::Sex;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -4,45 +4,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::household_input::{LongevityInput, LongevityModel};
 use super::input::PlanInput;
 use super::normalize::{Checker, MAX_YEARS};
 use crate::engine::life_table::{OLDEST, Sex};
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LongevityModel {
-    /// You live until `end_age`, your partner until `partner.end_age`.
-    #[default]
-    Fixed,
-    /// Each path draws each death age from the SSA period life tables (2020 Trustees
-    /// Report), by sex and birth year.
-    Drawn,
-}
-
-impl LongevityModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LongevityModel::Fixed => "fixed",
-            LongevityModel::Drawn => "drawn",
-        }
-    }
-}
-
-/// Lifetimes as a client sends them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LongevityInput {
-    /// `fixed` (default: until the end ages) or `drawn` (from SSA life tables; needs `sex`
-    /// and, with a partner, `partner.sex`).
-    pub model: Option<LongevityModel>,
-    /// Drawn lifetimes: your mortality as if you were this many years older (negative:
-    /// younger), −10 to 10 whole years. Default 0.
-    #[schema(example = 0)]
-    pub health_adjustment: Option<f64>,
-    /// The same for your partner. Default 0.
-    #[schema(example = 0)]
-    pub partner_health_adjustment: Option<f64>,
-}
 
 /// Drawn lifetimes, normalized: present in a plan only when drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]

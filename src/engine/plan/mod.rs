@@ -7,6 +7,7 @@
 mod defaults;
 pub mod fields;
 mod household;
+mod household_input;
 mod input;
 mod longevity;
 mod normalize;

@@ -14,6 +14,7 @@
 mod canvas;
 mod chart;
 mod flow;
+mod household;
 mod sections;
 
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};

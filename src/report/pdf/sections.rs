@@ -3,6 +3,7 @@
 use super::Report;
 use super::canvas::{Align, Font, INK, MUTED, Rgb8, text_width};
 use super::flow::{ACCENT, BODY, Flow, MARGIN};
+use super::household;
 use crate::engine::plan::MarketModel;
 use crate::format::{money, money_compact, percent, percent_precise};
 use crate::report::chart as model;
@@ -139,18 +140,7 @@ pub(super) fn inputs(doc: &mut Flow, r: &Report) {
     doc.new_page();
     doc.heading("Your plan", 60.0);
     doc.facts(&summary::plan_rows(r.plan));
-    let lifetimes = summary::lifetime_rows(r.plan, r.outcome);
-    if !lifetimes.is_empty() {
-        doc.gap(8.0);
-        doc.heading("How long the money has to last", 60.0);
-        doc.facts(&lifetimes);
-    }
-    let social_security = summary::social_security_rows(r.outcome);
-    if !social_security.is_empty() {
-        doc.gap(8.0);
-        doc.heading("Social Security", 60.0);
-        doc.facts(&social_security);
-    }
+    household::facts(doc, r);
     doc.gap(8.0);
     doc.heading("Assumptions", 60.0);
     doc.facts(&summary::assumption_rows(r.plan, r.outcome));
@@ -266,33 +256,7 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
         doc.chart(&tornado, 230.0);
     }
     if let Some(grid) = &a.claiming {
-        doc.heading("When to claim Social Security", 120.0);
-        doc.paragraph(&summary::claiming_summary(grid), BODY, Font::Regular, INK);
-        doc.paragraph(
-            "Chance of success by claiming age (yours down the side; * marks the best):",
-            BODY,
-            Font::Bold,
-            INK,
-        );
-        let table = summary::claiming_table(grid);
-        let mut head = vec![table.corner.clone()];
-        head.extend(table.head);
-        let rows: Vec<Vec<String>> = table
-            .rows
-            .into_iter()
-            .map(|(age, cells)| {
-                std::iter::once(age)
-                    .chain(cells.into_iter().map(|c| {
-                        if c.best {
-                            format!("*{}", c.text)
-                        } else {
-                            c.text
-                        }
-                    }))
-                    .collect()
-            })
-            .collect();
-        doc.table(&head, &rows);
+        household::claiming(doc, grid);
     }
 }
 
@@ -344,26 +308,7 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
         Font::Regular,
         INK,
     );
-    if plan.longevity.is_some() {
-        doc.paragraph(
-            "Each future draws how long each person lives from the Social Security \
-             Administration's period life tables of the 2020 Trustees Report, by sex and year \
-             of birth.",
-            BODY,
-            Font::Regular,
-            INK,
-        );
-    }
-    if plan.social_security.is_some() || plan.partner.is_some() {
-        doc.paragraph(
-            "Social Security follows SSA's rules for claiming early or late, the spousal \
-             benefit and the survivor benefit, rising with the simulated inflation; the \
-             earnings test and taxes on benefits are not modelled.",
-            BODY,
-            Font::Regular,
-            INK,
-        );
-    }
+    household::methodology(doc, plan);
     doc.facts(&[
         Row {
             label: "Engine version",

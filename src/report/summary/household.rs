@@ -2,8 +2,8 @@
 //! the spending steps, and each Social Security claim as SSA's rules price it.
 
 use super::{Row, pct};
-use crate::engine::household::Benefit;
 use crate::engine::life_table::Sex;
+use crate::engine::outcome::Benefit;
 use crate::engine::plan::Owner;
 use crate::engine::{Outcome, Plan};
 use crate::format::{claim_age, money, money_compact, percent};
@@ -149,7 +149,7 @@ pub fn lifetime_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
     else {
         return Vec::new();
     };
-    let range = |s: &crate::engine::lives::Spread| {
+    let range = |s: &crate::engine::outcome::Spread| {
         format!(
             "{:.0} (9 in 10 between {:.0} and {:.0})",
             s.p50, s.p5, s.p95

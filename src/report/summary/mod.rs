@@ -4,12 +4,15 @@
 mod claiming;
 mod household;
 mod odds;
+mod percentiles;
 
 pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
 pub use household::{lifetime_rows, social_security_rows};
 pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};
+pub use percentiles::{
+    PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
+};
 
-use crate::engine::outcome::Bands;
 use crate::engine::plan::{MarketModel, Strategy};
 use crate::engine::tails::{CRASH, stock_tail};
 use crate::engine::{Outcome, Plan};
@@ -236,117 +239,6 @@ pub fn assumption_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
         },
     ]);
     rows
-}
-
-/// One row of a percentile table: the age and the percentiles at that age.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PercentileRow {
-    pub age: u32,
-    /// Your partner's age then, in a couple's plan.
-    pub partner_age: Option<u32>,
-    /// 5th, 25th, 50th, 75th and 95th percentile, formatted.
-    pub values: [String; 5],
-    /// The spending the plan asks for then (steps and survivor share applied), beside what
-    /// the futures spent; only in a spending table of a plan with steps or a partner.
-    pub planned: Option<String>,
-}
-
-/// Column headings of [`percentile_table`].
-pub const PERCENTILE_COLUMNS: [&str; 5] = ["5th", "25th", "Median", "75th", "95th"];
-
-/// The head of a table of `rows`: `Age` (and the partner's), the columns, and `Planned`
-/// when the rows have it.
-pub fn percentile_head(rows: &[PercentileRow]) -> Vec<String> {
-    let first = rows.first();
-    let age = if first.is_some_and(|r| r.partner_age.is_some()) {
-        "Age (partner)"
-    } else {
-        "Age"
-    };
-    let mut head = vec![age.to_string()];
-    head.extend(PERCENTILE_COLUMNS.iter().map(|c| c.to_string()));
-    if first.is_some_and(|r| r.planned.is_some()) {
-        head.push("Planned".into());
-    }
-    head
-}
-
-impl PercentileRow {
-    /// The age as the table shows it: `70`, or `70 (68)` beside a partner's.
-    pub fn age_cell(&self) -> String {
-        match self.partner_age {
-            Some(partner) => format!("{} ({partner})", self.age),
-            None => self.age.to_string(),
-        }
-    }
-
-    /// The row as table cells: the age, then the values, then the planned spending.
-    pub fn cells(self) -> Vec<String> {
-        let mut cells = vec![self.age_cell()];
-        cells.extend(self.values);
-        cells.extend(self.planned);
-        cells
-    }
-}
-
-/// The balance percentiles every five years from today, and at the end age. Balances are
-/// end-of-year values: the balance at age A is the one after the year at age A − 1.
-pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
-    let a = plan.current_age;
-    every_five_years(
-        plan,
-        a + 5,
-        outcome.end_age(),
-        a + 1,
-        &outcome.balance_percentiles,
-    )
-    .collect()
-}
-
-/// The spending percentiles every five years (the spending chart's table), with the planned
-/// spending beside them in a plan with steps or a partner.
-pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
-    let a = plan.current_age;
-    let planned = outcome.household.as_ref().map(|h| &h.planned_spending);
-    every_five_years(
-        plan,
-        a,
-        outcome.end_age() - 1,
-        a,
-        &outcome.spending_percentiles,
-    )
-    .map(|mut row| {
-        let t = (row.age - a) as usize;
-        row.planned = planned.and_then(|p| p.get(t)).map(|&v| money(v));
-        row
-    })
-    .collect()
-}
-
-/// Rows at ages `first`, `first + 5`, … and `last`, where `bands[t]` belongs to age
-/// `age_of_first + t`.
-fn every_five_years<'a>(
-    plan: &'a Plan,
-    first: u32,
-    last: u32,
-    age_of_first: u32,
-    bands: &'a Bands,
-) -> impl Iterator<Item = PercentileRow> + 'a {
-    let mut ages: Vec<u32> = (first..=last).step_by(5).collect();
-    if ages.last() != Some(&last) {
-        ages.push(last);
-    }
-    let partner_now = plan.partner.as_ref().map(|p| p.current_age);
-    ages.into_iter().filter_map(move |age| {
-        let t = age.checked_sub(age_of_first)? as usize;
-        (t < bands.p50.len()).then(|| PercentileRow {
-            age,
-            partner_age: partner_now.map(|p| p + age - plan.current_age),
-            values: [&bands.p5, &bands.p25, &bands.p50, &bands.p75, &bands.p95]
-                .map(|band| money(band[t])),
-            planned: None,
-        })
-    })
 }
 
 fn strategy_details(strategy: &Strategy) -> String {

@@ -7,12 +7,20 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::batch::NEVER;
+mod chance;
+mod household;
+mod lifetimes;
+mod periods;
+
 use super::percentile::{PROBABILITIES, lerp, percentiles_into};
 use super::{ENGINE_VERSION, recycle};
+pub use chance::Chance;
+pub use household::{Benefit, HouseholdOutcome};
+pub use lifetimes::{LifetimesOutcome, Spread};
+pub use periods::{HistoricalPeriods, Period, WorstPeriod};
 
-/// z for a two-sided 95 % interval.
-const Z_95: f64 = 1.959_963_984_540_054;
+/// Failure year of a path that never failed.
+pub const NEVER: u16 = u16::MAX;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Outcome {
@@ -66,7 +74,7 @@ pub struct Outcome {
     /// Plans with a partner, Social Security or spending steps: the partner's ages, the
     /// planned spending path and each claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub household: Option<super::household::HouseholdOutcome>,
+    pub household: Option<HouseholdOutcome>,
 }
 
 impl Outcome {
@@ -88,116 +96,6 @@ impl Outcome {
             .or(p50.last())
             .copied()
             .unwrap_or(today)
-    }
-}
-
-/// A share of paths with its sampling error.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Chance {
-    pub probability: f64,
-    /// `√(p(1 − p)/n)`.
-    pub standard_error: f64,
-    /// Wilson score interval (not meaningful for the `historical` model).
-    pub interval_95: [f64; 2],
-}
-
-impl Chance {
-    /// The share of `n` paths that held, with Wilson's 95 % interval.
-    pub fn of(held: usize, n: usize) -> Self {
-        let p = held as f64 / n as f64;
-        let nf = n as f64;
-        let z2 = Z_95 * Z_95;
-        let center = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
-        let half = Z_95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
-        Self {
-            probability: p,
-            standard_error: (p * (1.0 - p) / nf).sqrt(),
-            // Wilson's interval always contains p; keep it so after rounding too.
-            interval_95: [(center - half).clamp(0.0, p), (center + half).clamp(p, 1.0)],
-        }
-    }
-}
-
-/// Every rolling period of a historical run, and the worst of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct HistoricalPeriods {
-    /// One per start year, in calendar order.
-    pub periods: Vec<Period>,
-    /// Up to ten periods, worst first: earliest depletion, then lowest final balance.
-    pub worst: Vec<WorstPeriod>,
-}
-
-/// A bad start year and how it went.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct WorstPeriod {
-    pub start_year: u32,
-    /// The age in the year the plan failed (ran out, or fell below the floor); `null` if it
-    /// held.
-    pub depleted_at_age: Option<u32>,
-    /// The age in the year the money ran out; `null` if it lasted.
-    #[serde(default)]
-    pub ran_out_at_age: Option<u32>,
-    /// Real balance at the end of the last year.
-    pub terminal_balance: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Period {
-    pub start_year: u32,
-    /// The age in the year the plan failed (ran out, or fell below the floor); `null` if it
-    /// held.
-    pub depleted_at_age: Option<u32>,
-    /// The age in the year the money ran out; `null` if it lasted.
-    #[serde(default)]
-    pub ran_out_at_age: Option<u32>,
-    /// Real balance at the end of the last year.
-    pub terminal_balance: f64,
-    /// Real balance at the end of each year.
-    pub balance: Vec<f64>,
-}
-
-impl HistoricalPeriods {
-    /// From the year-major balance matrix (`n` paths a row) and each path's failure year.
-    pub fn new(
-        start_years: &[u32],
-        current_age: u32,
-        balance: &[f64],
-        n: usize,
-        ran_out_year: &[u16],
-        floor_year: &[u16],
-    ) -> Self {
-        let years = balance.len() / n;
-        let age = |year: u16| (year != NEVER).then(|| current_age + u32::from(year));
-        let periods: Vec<Period> = start_years
-            .iter()
-            .enumerate()
-            .map(|(path, &start_year)| Period {
-                start_year,
-                depleted_at_age: age(ran_out_year[path].min(floor_year[path])),
-                ran_out_at_age: age(ran_out_year[path]),
-                terminal_balance: balance[(years - 1) * n + path],
-                balance: (0..years).map(|t| balance[t * n + path]).collect(),
-            })
-            .collect();
-        let mut order: Vec<&Period> = periods.iter().collect();
-        order.sort_by(|a, b| {
-            let key = |p: &Period| p.depleted_at_age.unwrap_or(u32::MAX);
-            key(a)
-                .cmp(&key(b))
-                .then(a.terminal_balance.total_cmp(&b.terminal_balance))
-                .then(a.start_year.cmp(&b.start_year))
-        });
-        let worst = order
-            .iter()
-            .take(10)
-            .map(|p| WorstPeriod {
-                start_year: p.start_year,
-                depleted_at_age: p.depleted_at_age,
-                ran_out_at_age: p.ran_out_at_age,
-                terminal_balance: p.terminal_balance,
-            })
-            .collect();
-        Self { periods, worst }
     }
 }
 
