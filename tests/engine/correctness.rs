@@ -6,7 +6,7 @@ use glidepath::engine::market::{Lognormal, MarketYear, ReturnModel, YearSource, 
 use glidepath::engine::{self, BATCH, EngineError, RunOptions, SimdLevel};
 use serde_json::json;
 
-use crate::support::{assert_close, deterministic_market, numbers, plan_with, run};
+use crate::support::{assert_close, deterministic_market, numbers, plan_with, pool, run};
 
 /// `docs/methodology.md`: a zero-volatility path equals the closed form within 1e-9, relative.
 const CLOSED_FORM_TOLERANCE: f64 = 1e-9;
@@ -229,13 +229,6 @@ fn fat_tails_keep_unit_variance_and_add_kurtosis() {
         m.sd * m.sd
     );
     assert!(kurtosis > 5.0, "kurtosis {kurtosis}");
-}
-
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("pool")
 }
 
 fn reproducibility_plans() -> Vec<glidepath::engine::Plan> {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{deterministic_market, numbers, plan_with, run, try_plan};
+use crate::support::{deterministic_market, numbers, plan_with, pool, run, try_plan};
 
 const RELATIVE: f64 = 1e-9;
 
@@ -238,12 +238,6 @@ fn a_household_plan_is_bit_identical_on_one_and_two_threads() {
     patch["spending"]["strategy"] = json!("guardrails");
     patch["simulation"] = json!({"scenarios": 1_000, "seed": 5});
     let plan = plan_with(patch);
-    let pool = |n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .expect("pool")
-    };
     let one = pool(1).install(|| numbers(run(&plan)));
     let two = pool(2).install(|| numbers(run(&plan)));
     assert_eq!(one, two);

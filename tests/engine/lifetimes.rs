@@ -8,7 +8,7 @@ use glidepath::engine::plan::{Limits, parse_plan_json};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::{deterministic_market, merge, numbers, plan_with, run, try_plan};
+use crate::support::{deterministic_market, merge, numbers, plan_with, pool, run, try_plan};
 
 /// Regenerate with `scripts/build-life-tables.py` and update this only with data/README.md.
 const LIFE_TABLES_SHA256: &str = "39661d4f3ced81d202d510983b50ecab64a0c98ca406975c48c4f5ddcbd4a0f6";
@@ -157,12 +157,6 @@ fn a_drawn_couple_is_bit_identical_on_one_and_two_threads() {
         "income": [{"annual": 9_000, "owner": "primary", "survivor_share": 0.5}],
         "simulation": {"scenarios": 1_500, "seed": 13}
     }));
-    let pool = |n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .expect("pool")
-    };
     let one = pool(1).install(|| numbers(run(&plan)));
     let two = pool(2).install(|| numbers(run(&plan)));
     assert_eq!(one, two);

@@ -67,3 +67,11 @@ pub fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
         "{what}: got {got}, want {want} (relative tolerance {rel:e})"
     );
 }
+
+/// A rayon pool of `threads` threads, to compare results across thread counts.
+pub fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool")
+}

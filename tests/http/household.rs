@@ -7,7 +7,6 @@ use crate::support as common;
 use std::process::Command;
 
 use common::{TestApp, started_app};
-use reqwest::redirect::Policy;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -128,26 +127,9 @@ async fn the_report_of_a_couple_shows_each_claim() {
     let app = started_app().await;
     let result = app.create(&couple(), None).await;
     let id = result["id"].as_str().unwrap();
-    let pdf = app
-        .client
-        .get(app.url(&format!("/api/v1/simulations/{id}/report.pdf")))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("couple.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout", path.to_str().unwrap(), "-"])
-        .output()
-        .unwrap();
-    let words = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = app
+        .pdf_words(&format!("/api/v1/simulations/{id}/report.pdf"))
+        .await;
     assert!(words.contains("Social Security"), "{words}");
     assert!(words.contains("$1,240 a month from 70"), "{words}");
     assert!(words.contains("Age (partner)"), "{words}");
@@ -189,16 +171,7 @@ async fn bad_household_input_is_a_422_naming_each_field_and_nothing_is_stored() 
 }
 
 async fn post_form(app: &TestApp, form: &[(&str, &str)]) -> (u16, Html) {
-    let response = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url("/simulate"))
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_form(form).await;
     let status = response.status().as_u16();
     (
         status,
@@ -426,23 +399,7 @@ async fn the_result_page_and_the_report_show_when_to_claim() {
         common::service_missing("pdftotext", "apt-get install poppler-utils");
         return;
     }
-    let pdf = app
-        .client
-        .get(app.url(&format!("/s/{id}/report.pdf")))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("claims.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout", path.to_str().unwrap(), "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = app.pdf_words(&format!("/s/{id}/report.pdf")).await;
     assert!(text.contains("When to claim Social Security"), "{text}");
     assert_eq!(
         text.matches('*').count(),

@@ -53,6 +53,47 @@ impl TestApp {
         serde_json::from_str(&body).expect("a JSON result")
     }
 
+    /// `POST /simulate` as the browser form posts it, without following the redirect.
+    pub async fn post_form<K: serde::Serialize, V: serde::Serialize>(
+        &self,
+        form: &[(K, V)],
+    ) -> reqwest::Response {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client")
+            .post(self.url("/simulate"))
+            .header("accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// The words of the PDF at `path`, one space between them (`pdftotext -layout`).
+    pub async fn pdf_words(&self, path: &str) -> String {
+        let pdf = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+            .bytes()
+            .await
+            .expect("a body");
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let file = dir.path().join("report.pdf");
+        std::fs::write(&file, &pdf).expect("written");
+        let out = std::process::Command::new("pdftotext")
+            .args(["-layout", file.to_str().expect("utf-8"), "-"])
+            .output()
+            .expect("pdftotext runs");
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// `GET path` with extra headers.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.get(self.url(path));

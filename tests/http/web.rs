@@ -6,7 +6,6 @@
 use crate::support as common;
 
 use common::{TestApp, header, spawn_app_with, started_app, started_app_with};
-use reqwest::redirect::Policy;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use sqlx::Row;
@@ -58,16 +57,7 @@ fn with(base: &[(String, String)], overrides: &[(&str, &str)]) -> Vec<(String, S
 
 /// Posts the form without following the redirect.
 async fn post(app: &TestApp, form: &[(String, String)]) -> reqwest::Response {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url("/simulate"))
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    app.post_form(form).await
 }
 
 async fn page(app: &TestApp, path: &str) -> (u16, Html) {
