@@ -407,3 +407,53 @@ async fn the_result_page_and_the_report_show_when_to_claim() {
         "the legend's and the best cell's"
     );
 }
+
+#[tokio::test]
+async fn drawn_lifetimes_reach_the_result_the_page_and_the_csv() {
+    let app = started_app().await;
+    let mut plan = couple();
+    plan["sex"] = json!("female");
+    plan["partner"]["sex"] = json!("male");
+    plan["longevity"] = json!({"model": "drawn", "partner_health_adjustment": 2});
+    let result = app.create(&plan, None).await;
+    let lifetimes = &result["household"]["lifetimes"];
+    let years = result["years"].as_u64().unwrap() as usize;
+    assert_eq!(lifetimes["alive_share"].as_array().unwrap().len(), years);
+    assert_eq!(lifetimes["alive_share"][0], 1.0);
+    assert!(lifetimes["legacy"]["p50"].as_f64().unwrap() > 0.0);
+    assert_eq!(result["terminal_wealth"]["p50"], lifetimes["legacy"]["p50"]);
+    assert_eq!(result["plan"]["longevity"]["partner_health_adjustment"], 2);
+    let id = result["id"].as_str().unwrap();
+    let page = app
+        .client
+        .get(app.url(&format!("/s/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let doc = Html::parse_document(&page.text().await.unwrap());
+    let facts = text_of(&doc, "#lifetimes-title ~ dl");
+    assert!(
+        facts.contains("Your age at death") && facts.contains("Outliving the money"),
+        "{facts}"
+    );
+    assert!(text_of(&doc, "#headline").contains("as long as either of you lives"));
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/simulations/{id}/percentiles.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",alive_share"));
+    assert_eq!(csv.lines().count(), years + 1);
+
+    // A historical run cannot draw lifetimes: refused by name, nothing stored.
+    plan["market"] = json!({"model": "historical"});
+    let response = app.post_plan(&plan).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["path"], "longevity.model");
+    assert_eq!(stored(&app).await, 1);
+}
