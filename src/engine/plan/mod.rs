@@ -92,13 +92,12 @@ impl Plan {
     /// with a partner, until the later of the two deaths; with drawn lifetimes, until the
     /// younger of you would be 120 (each path ends at its last death).
     pub fn years(&self) -> usize {
-        let partner = self.partner.as_ref();
-        if self.longevity.is_some() {
-            let ages = std::iter::once(self.current_age).chain(partner.map(|p| p.current_age));
-            return Longevity::years(ages) as usize;
-        }
-        let yours = self.end_age - self.current_age;
-        partner.map_or(yours, |p| yours.max(p.years())) as usize
+        horizon_years(
+            self.current_age,
+            self.end_age,
+            self.partner.as_ref(),
+            self.longevity.is_some(),
+        ) as usize
     }
 
     /// Your age at the plan's end (exclusive): `end_age`, or later when a partner outlives
@@ -111,6 +110,17 @@ impl Plan {
     pub fn primary_years(&self) -> usize {
         (self.end_age - self.current_age) as usize
     }
+}
+
+/// The years a plan runs: to `end_age`; with a partner, to the later of the two end ages;
+/// with drawn lifetimes, until the younger of you would be 120 (at most 100 years).
+fn horizon_years(current_age: u32, end_age: u32, partner: Option<&Partner>, drawn: bool) -> u32 {
+    if drawn {
+        let ages = std::iter::once(current_age).chain(partner.map(|p| p.current_age));
+        return Longevity::years(ages);
+    }
+    let yours = end_age - current_age;
+    partner.map_or(yours, |p| yours.max(p.years()))
 }
 
 /// A stored plan that no longer validates, with its field errors.

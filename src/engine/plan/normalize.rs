@@ -7,7 +7,7 @@
 
 use super::fields::{FIELDS, Field, FieldError, Kind, find};
 use super::input::PlanInput;
-use super::{Fees, Longevity, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
+use super::{Fees, Plan, PlanDefaults, Portfolio, Sealed, Simulation, Tax, derive_seed};
 
 /// Limits set by the environment rather than the contract.
 #[derive(Debug, Clone, Copy)]
@@ -93,15 +93,13 @@ impl PlanInput {
         };
         let household = c.household(self, current_age, end_age - current_age, limits.this_year);
         let longevity = c.longevity(self, self.sex, household.partner.as_ref().map(|p| p.sex));
-        let last_age = match (&longevity, &household.partner) {
-            (Some(_), partner) => {
-                let ages =
-                    std::iter::once(current_age).chain(partner.iter().map(|p| p.current_age));
-                current_age + Longevity::years(ages)
-            }
-            (None, Some(p)) => end_age.max(current_age + p.years()),
-            (None, None) => end_age,
-        } - 1;
+        let years = super::horizon_years(
+            current_age,
+            end_age,
+            household.partner.as_ref(),
+            longevity.is_some(),
+        );
+        let last_age = current_age + years - 1;
         let allocation = c.allocation(self, defaults);
         let mut spending = c.spending(&self.spending, defaults, &allocation, last_age + 1);
         spending.steps = c.spending_steps(self, current_age, last_age);
