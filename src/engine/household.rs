@@ -1,9 +1,12 @@
-//! The household's year-by-year facts, the same on every path: who is alive, the Social
-//! Security each receives, what spending the plan asks for, and whose income still pays.
+//! The household's year-by-year facts: who is alive, the Social Security each receives,
+//! what spending the plan asks for, and whose income still pays, each for a given state of
+//! who is alive ([`Alive`]).
 //!
-//! Lifetimes are fixed (you live until `end_age`, your partner until `partner.end_age`), so
-//! all of this resolves into the schedule before any path is drawn. Year `t` is your age
-//! `current_age + t`; a death happens at the turn of the year, at the person's end age.
+//! With fixed lifetimes (you live until `end_age`, your partner until `partner.end_age`)
+//! the state of each year is the same on every path, so all of this resolves into the
+//! schedule before any path is drawn; with drawn lifetimes `lives` resolves each state and
+//! blends them per path. Year `t` is your age `current_age + t`; a death happens at the
+//! turn of a year.
 //! Social Security is paid by the month: a claim at 62 and 6 months pays 6 months in the
 //! year of age 62.
 

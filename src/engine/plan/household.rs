@@ -2,8 +2,9 @@
 //! both. In a plan without a partner or Social Security none of this appears in the
 //! normalized plan, so older plans keep their JSON, their derived seed and their numbers.
 //!
-//! Lifetimes are fixed: you live until `end_age`, your partner until `partner.end_age`
-//! (each exclusive). The plan runs while either of you lives; its ages are yours.
+//! With fixed lifetimes you live until `end_age`, your partner until `partner.end_age`
+//! (each exclusive); drawn ones are `longevity`'s. The plan runs while either of you lives;
+//! its ages are yours.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
