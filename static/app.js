@@ -4,11 +4,12 @@
 
   const form = document.getElementById('plan-form');
   if (form) {
-    // Show only the fields of the chosen strategy and market model.
+    // Show only the fields of the chosen strategy, market model and lifetimes.
     const syncOptional = () => {
       const chosen = {
         strategy: form.elements['spending.strategy'].value,
         model: form.elements['market.model'].value,
+        longevity: form.elements['longevity.model'].value,
       };
       for (const el of form.querySelectorAll('[data-only]')) {
         const [kind, list] = el.dataset.only.split(':');
@@ -110,7 +111,7 @@
       timer = setTimeout(runPreview, 700);
     });
     form.addEventListener('change', (event) => {
-      if (event.target.name === 'spending.strategy' || event.target.name === 'market.model') {
+      if (['spending.strategy', 'market.model', 'longevity.model'].includes(event.target.name)) {
         syncOptional();
       }
     });

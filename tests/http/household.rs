@@ -457,3 +457,25 @@ async fn drawn_lifetimes_reach_the_result_the_page_and_the_csv() {
     assert_eq!(body["error"]["fields"][0]["path"], "longevity.model");
     assert_eq!(stored(&app).await, 1);
 }
+
+/// A health adjustment left in the form after switching back to fixed ages is not sent,
+/// as another strategy's parameters are not: the plan runs.
+#[tokio::test]
+async fn the_form_leaves_out_a_health_adjustment_with_fixed_lifetimes() {
+    let app = started_app().await;
+    let mut form = FORM.to_vec();
+    form.extend([
+        ("longevity.model", "fixed"),
+        ("longevity.health_adjustment", "3"),
+    ]);
+    let (status, _) = post_form(&app, &form).await;
+    assert_eq!(status, 303);
+    // Drawn, the same value is the plan's (and needs a sex).
+    form.push(("longevity.model", "drawn"));
+    let (status, doc) = post_form(&app, &form).await;
+    assert_eq!(status, 422);
+    assert!(text_of(&doc, "#error-summary li").contains("Sex: is required with drawn lifetimes"));
+    form.push(("sex", "female"));
+    let (status, _) = post_form(&app, &form).await;
+    assert_eq!(status, 303);
+}

@@ -247,10 +247,11 @@ impl Values {
 
     /// The plan these values describe, and an error for each value that is not even a number
     /// (left out of the plan, so the server's checks of the rest still run). Parameters of
-    /// another strategy or market model are left out too (see [`Only`]).
+    /// another strategy, market model or lifetimes are left out too (see [`Only`]).
     pub fn to_input(&self) -> (PlanInput, Vec<FieldError>) {
         let strategy = self.get("spending.strategy");
         let model = self.get("market.model");
+        let lifetimes = self.get("longevity.model");
         let applies = |spec: &Field| match spec.only {
             Only::Always => true,
             Only::Strategies(list) => list.contains(&if strategy.is_empty() {
@@ -259,6 +260,7 @@ impl Values {
                 strategy
             }),
             Only::Model(m) => m == if model.is_empty() { "lognormal" } else { model },
+            Only::Lifetimes(l) => l == lifetimes,
         };
         let mut json = Value::Object(Map::new());
         let mut errors = Vec::new();

@@ -268,6 +268,13 @@ fn field_view(
             format!("model:{model}"),
             format!("{} model only", names(&[model], fields::MODELS)),
         ),
+        Only::Lifetimes(lifetimes) => (
+            format!("longevity:{lifetimes}"),
+            format!(
+                "{} lifetimes only",
+                names(&[lifetimes], fields::LONGEVITY_MODELS)
+            ),
+        ),
     };
     let messages: Vec<String> = errors
         .iter()
@@ -341,6 +348,7 @@ fn names(values: &[&str], choices: &[(&str, &str)]) -> String {
             "lognormal" => "Lognormal",
             "historical" => "Historical",
             "bootstrap" => "Bootstrap",
+            "drawn" => "Drawn",
             other => choices
                 .iter()
                 .find(|(value, _)| value == &other)

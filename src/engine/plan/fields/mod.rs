@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::PlanDefaults;
 pub use reference::markdown;
-pub use table::{FIELDS, MODELS, OWNERS, STRATEGIES};
+pub use table::{FIELDS, LONGEVITY_MODELS, MODELS, OWNERS, STRATEGIES};
 
 /// One invalid field: its contract path and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -63,12 +63,15 @@ pub enum Kind {
     Flag,
 }
 
-/// When a field applies: the server refuses another strategy's or model's parameters.
+/// When a field applies: the server refuses another strategy's or model's parameters, and
+/// a health adjustment with fixed lifetimes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Only {
     Always,
     Strategies(&'static [&'static str]),
     Model(&'static str),
+    /// A `longevity.model`: `drawn`.
+    Lifetimes(&'static str),
 }
 
 /// The part of the plan a field belongs to (and the form's section).

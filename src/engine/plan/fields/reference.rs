@@ -82,5 +82,6 @@ fn applies(only: Only) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         Only::Model(model) => format!("`{model}` model"),
+        Only::Lifetimes(lifetimes) => format!("`{lifetimes}` lifetimes"),
     }
 }

@@ -95,6 +95,7 @@ const PERCENT_ONLY: Only = Only::Strategies(&["constant_percent"]);
 const GUARDRAILS: Only = Only::Strategies(&["guardrails"]);
 const VPW: Only = Only::Strategies(&["vpw"]);
 const LOGNORMAL: Only = Only::Model("lognormal");
+const DRAWN: Only = Only::Lifetimes("drawn");
 
 use Section::{
     About, Events, Income, Market, Partner, Savings, Simulation, SocialSecurity, Spending, Steps,
@@ -130,7 +131,8 @@ pub const FIELDS: &[Field] = &[
         decimal(-10.0, 10.0),
     )
     .default(Fallback::Number(0.0))
-    .help("Drawn lifetimes: mortality as if you were this many years older (negative: younger)."),
+    .help("Mortality as if you were this many years older (negative: younger).")
+    .only(DRAWN),
     field("partner.current_age", Partner, "Partner's age now", "years", int(18, 119))
         .help("Leave empty for a plan of one. With a partner, the plan runs while either of you lives.")
         .needed(),
@@ -159,7 +161,8 @@ pub const FIELDS: &[Field] = &[
         decimal(-10.0, 10.0),
     )
     .default(Fallback::Number(0.0))
-    .help("Drawn lifetimes: as if your partner were this many years older (negative: younger)."),
+    .help("As if your partner were this many years older (negative: younger).")
+    .only(DRAWN),
     field(
         "social_security.monthly_benefit",
         SocialSecurity,
