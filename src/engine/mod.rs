@@ -221,7 +221,7 @@ fn run<M: ReturnModel, S: Withdraw>(
     }
     .summarize(seed, started);
     outcome.historical = historical;
-    outcome.household = household::Timeline::new(plan).outcome(plan, years);
+    outcome.household = schedule.household.outcome(plan, years);
     if let (Some(household), Some(mut lifetimes)) = (outcome.household.as_mut(), lifetimes) {
         // The run ends with the last death on any path: later years have no one to show.
         let lived = lifetimes

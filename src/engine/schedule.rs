@@ -18,6 +18,8 @@ pub struct Schedule {
     pub initial_balance: f64,
     /// Drawn lifetimes: each lane's money follows who is alive on it (see `lives`).
     pub lives: Option<Lives>,
+    /// The household the years were resolved from; the result describes it too.
+    pub household: Timeline,
 }
 
 impl Schedule {
@@ -91,6 +93,7 @@ impl Schedule {
             net: 1.0 - plan.tax.effective_rate,
             initial_balance: plan.portfolio.balance,
             lives: Lives::new(plan, &household),
+            household,
         }
     }
 

@@ -9,7 +9,6 @@ use std::process::Command;
 use common::{TestApp, started_app};
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
-use sqlx::Row;
 
 fn couple() -> Value {
     json!({
@@ -27,12 +26,13 @@ fn couple() -> Value {
 }
 
 async fn stored(app: &TestApp) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM simulations")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap()
+    app.simulations_stored().await
+}
+
+async fn csv_of(app: &TestApp, id: &str) -> String {
+    let url = app.url(&format!("/api/v1/simulations/{id}/percentiles.csv"));
+    let response = app.client.get(url).send().await.unwrap();
+    response.text().await.unwrap()
 }
 
 fn text_of(doc: &Html, selector: &str) -> String {
@@ -98,15 +98,7 @@ async fn a_couples_result_carries_the_partners_ages_each_claim_and_the_planned_s
     );
     assert!(plan.contains("50% to the survivor"), "{plan}");
 
-    let csv = app
-        .client
-        .get(app.url(&format!("/api/v1/simulations/{id}/percentiles.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = csv_of(&app, id).await;
     let mut lines = csv.lines();
     assert!(
         lines
@@ -379,13 +371,7 @@ async fn the_result_page_and_the_report_show_when_to_claim() {
     let app = started_app().await;
     let result = app.create(&claimers(), None).await;
     let id = result["id"].as_str().unwrap();
-    let page = app
-        .client
-        .get(app.url(&format!("/s/{id}")))
-        .send()
-        .await
-        .unwrap();
-    let doc = Html::parse_document(&page.text().await.unwrap());
+    let doc = app.result_page(id).await;
     let section = text_of(&doc, "#claiming-title + p");
     assert!(
         section.starts_with("The best choice on these 1,000 futures is to claim at"),
@@ -424,28 +410,14 @@ async fn drawn_lifetimes_reach_the_result_the_page_and_the_csv() {
     assert_eq!(result["terminal_wealth"]["p50"], lifetimes["legacy"]["p50"]);
     assert_eq!(result["plan"]["longevity"]["partner_health_adjustment"], 2);
     let id = result["id"].as_str().unwrap();
-    let page = app
-        .client
-        .get(app.url(&format!("/s/{id}")))
-        .send()
-        .await
-        .unwrap();
-    let doc = Html::parse_document(&page.text().await.unwrap());
+    let doc = app.result_page(id).await;
     let facts = text_of(&doc, "#lifetimes-title ~ dl");
     assert!(
         facts.contains("Your age at death") && facts.contains("Outliving the money"),
         "{facts}"
     );
     assert!(text_of(&doc, "#headline").contains("as long as either of you lives"));
-    let csv = app
-        .client
-        .get(app.url(&format!("/api/v1/simulations/{id}/percentiles.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = csv_of(&app, id).await;
     assert!(csv.lines().next().unwrap().ends_with(",alive_share"));
     assert_eq!(csv.lines().count(), years + 1);
 

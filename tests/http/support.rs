@@ -53,6 +53,28 @@ impl TestApp {
         serde_json::from_str(&body).expect("a JSON result")
     }
 
+    /// How many simulations are stored.
+    pub async fn simulations_stored(&self) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM simulations")
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("the count")
+            .try_get("n")
+            .expect("a number")
+    }
+
+    /// The result page of simulation `id`, parsed.
+    pub async fn result_page(&self, id: &str) -> scraper::Html {
+        let page = self
+            .client
+            .get(self.url(&format!("/s/{id}")))
+            .send()
+            .await
+            .expect("request sent");
+        scraper::Html::parse_document(&page.text().await.expect("a body"))
+    }
+
     /// `POST /simulate` as the browser form posts it, without following the redirect.
     pub async fn post_form<K: serde::Serialize, V: serde::Serialize>(
         &self,

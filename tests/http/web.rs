@@ -8,7 +8,6 @@ use crate::support as common;
 use common::{TestApp, header, spawn_app_with, started_app, started_app_with};
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
-use sqlx::Row;
 
 /// Page weight budget (HTML + CSS + JS + SVG, uncompressed): issue 5.
 const PAGE_WEIGHT_LIMIT: usize = 150 * 1024;
@@ -76,12 +75,7 @@ async fn page(app: &TestApp, path: &str) -> (u16, Html) {
 }
 
 async fn simulations_stored(app: &TestApp) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM simulations")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap()
+    app.simulations_stored().await
 }
 
 /// Runs `form` and returns the new result's id.

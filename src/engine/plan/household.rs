@@ -106,17 +106,14 @@ impl Checker<'_> {
             .as_ref()
             .and_then(|l| l.model)
             .is_some_and(|m| m == super::LongevityModel::Drawn);
-        let birth_year = self.birth_year(
-            "birth_year",
+        let (birth_year, social_security) = self.person(
+            "",
             input.birth_year,
+            input.social_security.as_ref(),
             current_age,
             this_year,
-            input.social_security.is_some() || drawn,
+            drawn,
         );
-        let social_security = input
-            .social_security
-            .as_ref()
-            .map(|s| self.social_security("social_security", s, birth_year));
         let partner = input.partner.as_ref().map(|p| {
             let age = self
                 .required("partner.current_age", p.current_age)
@@ -142,17 +139,14 @@ impl Checker<'_> {
                 None => age,
                 Some(r) => self.age_within("partner.retirement_age", r, age, end_age),
             };
-            let birth_year = self.birth_year(
-                "partner.birth_year",
+            let (birth_year, social_security) = self.person(
+                "partner.",
                 p.birth_year,
+                p.social_security.as_ref(),
                 age,
                 this_year,
-                p.social_security.is_some() || drawn,
+                drawn,
             );
-            let social_security = p
-                .social_security
-                .as_ref()
-                .map(|s| self.social_security("partner.social_security", s, birth_year));
             Partner {
                 current_age: age,
                 retirement_age,
@@ -169,6 +163,25 @@ impl Checker<'_> {
             social_security,
             partner,
         }
+    }
+
+    /// One person's birth year and claim, their fields under `prefix` (`""` for you,
+    /// `"partner."`): the birth year is needed with a claim or drawn lifetimes.
+    fn person(
+        &mut self,
+        prefix: &str,
+        birth_year: Option<u32>,
+        claim: Option<&SocialSecurityInput>,
+        age: u32,
+        this_year: Option<u32>,
+        drawn: bool,
+    ) -> (Option<u32>, Option<SocialSecurity>) {
+        let needed = claim.is_some() || drawn;
+        let path = format!("{prefix}birth_year");
+        let birth_year = self.birth_year(&path, birth_year, age, this_year, needed);
+        let at = format!("{prefix}social_security");
+        let claim = claim.map(|s| self.social_security(&at, s, birth_year));
+        (birth_year, claim)
     }
 
     /// A claim; the claiming age defaults to the full retirement age of `birth_year`.

@@ -77,14 +77,6 @@ impl Owner {
     pub fn is_household(&self) -> bool {
         *self == Owner::Household
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Owner::Household => "household",
-            Owner::Primary => "primary",
-            Owner::Partner => "partner",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -96,15 +88,6 @@ pub enum LongevityModel {
     /// Each path draws each death age from the SSA period life tables (2020 Trustees
     /// Report), by sex and birth year.
     Drawn,
-}
-
-impl LongevityModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LongevityModel::Fixed => "fixed",
-            LongevityModel::Drawn => "drawn",
-        }
-    }
 }
 
 /// Lifetimes as a client sends them.

@@ -52,7 +52,7 @@ impl Checker<'_> {
             given.partner_health_adjustment,
         );
         if model == LongevityModel::Fixed {
-            // Zero changes nothing, so a form switched back to fixed ages is not refused.
+            // Like another strategy's parameters: refused (the form does not send them).
             for (path, given) in [
                 ("longevity.health_adjustment", given.health_adjustment),
                 (
@@ -60,7 +60,7 @@ impl Checker<'_> {
                     given.partner_health_adjustment,
                 ),
             ] {
-                if given.is_some_and(|years| years != 0.0) {
+                if given.is_some() {
                     self.push(path, "applies only to drawn lifetimes");
                 }
             }

@@ -105,11 +105,6 @@ impl Plan {
     pub fn horizon_age(&self) -> u32 {
         self.current_age + self.years() as u32
     }
-
-    /// The years from now you live through (`end_age − current_age`).
-    pub fn primary_years(&self) -> usize {
-        (self.end_age - self.current_age) as usize
-    }
 }
 
 /// The years a plan runs: to `end_age`; with a partner, to the later of the two end ages;
