@@ -28,6 +28,7 @@ pub mod simd;
 pub mod social_security;
 pub mod strategy;
 pub mod tails;
+pub mod tax;
 
 use std::time::Instant;
 

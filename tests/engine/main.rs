@@ -10,4 +10,5 @@ mod properties;
 mod reference;
 mod strategies;
 mod support;
+mod tax;
 mod version;

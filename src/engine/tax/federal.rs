@@ -1,0 +1,155 @@
+//! A year's US federal income tax, and the optional flat state tax, for one household.
+//!
+//! The steps are Form 1040's, each as the IRS worksheet writes it:
+//! 1. The taxable part of Social Security: Publication 915, Worksheet 1. Provisional income
+//!    is the other income plus half the benefits; above the base amount ($25,000 single,
+//!    $32,000 joint) half the excess is taxable, above the adjusted base amount ($34,000 /
+//!    $44,000) 85% of that excess plus the lesser of half the benefits and half the band
+//!    between the two, never more than 85% of the benefits. The thresholds are unindexed.
+//! 2. Adjusted gross income: ordinary income (traditional withdrawals, Roth conversions,
+//!    taxable pensions and other income), realized long-term gains and the taxable benefits.
+//! 3. Deductions: the standard deduction, its additional amount for each person 65 or older,
+//!    and the senior deduction of 2025–2028 ($6,000 a person 65 or older, less 6% of the
+//!    adjusted gross income above $75,000 single or $150,000 joint, Schedule 1-A Part V).
+//! 4. Tax on the taxable income: the Qualified Dividends and Capital Gain Tax Worksheet, with
+//!    gains stacked on top of ordinary income at 0%, 15% and 20%, and the ordinary part by
+//!    the rate schedule (the Tax Computation Worksheet's exact form; the Tax Table's $50 rows
+//!    below $100,000 round it by a few dollars).
+//! 5. The 3.8% net investment income tax (Form 8960) on the lesser of the gains and the
+//!    adjusted gross income above $200,000 single or $250,000 joint, unindexed.
+//!
+//! Everything is carried as [`Lin`], so the marginal rate comes with the tax.
+
+use super::law::Law;
+use super::lin::Lin;
+
+/// A year's incomes, in that year's dollars.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Incomes {
+    /// Traditional withdrawals, Roth conversions, taxable pensions and other income.
+    pub ordinary: Lin,
+    /// Social Security benefits received (all of them, before taxation).
+    pub social_security: Lin,
+    /// Realized long-term capital gains.
+    pub gains: Lin,
+}
+
+/// The optional flat state income tax: a rate on federal adjusted gross income, with the
+/// taxable part of Social Security left out unless `taxes_social_security` is 1.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StateTax {
+    pub rate: f64,
+    /// 1 when the state taxes Social Security, 0 (the default) when it exempts it.
+    pub taxes_social_security: f64,
+}
+
+/// What a year's incomes owe, and the amounts on the way.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Owed {
+    pub federal: Lin,
+    pub state: Lin,
+    pub agi: Lin,
+    pub taxable_social_security: Lin,
+    pub taxable_income: Lin,
+}
+
+impl Owed {
+    #[inline(always)]
+    pub fn total(&self) -> Lin {
+        self.federal + self.state
+    }
+}
+
+/// The tax on `incomes` under `law` (already in the year's dollars: see `Law::indexed`),
+/// for a household with `seniors` people aged 65 or older.
+#[inline(always)]
+pub fn owed(law: &Law, seniors: f64, state: StateTax, incomes: Incomes) -> Owed {
+    let Incomes {
+        ordinary,
+        social_security: benefits,
+        gains,
+    } = incomes;
+    let taxable_social_security = taxable_benefits(law, benefits, ordinary + gains);
+    let agi = ordinary + gains + taxable_social_security;
+    let senior_each = (Lin::c(law.senior_deduction)
+        - (agi - law.senior_phaseout_start).max0() * law.senior_phaseout_rate)
+        .max0();
+    let deductions =
+        senior_each * seniors + (law.standard_deduction + law.aged_deduction * seniors);
+    let taxable_income = (agi - deductions).max0();
+    let income_tax = gains_worksheet(law, taxable_income, gains);
+    let niit = gains.min((agi - law.niit_threshold).max0()) * law.niit_rate;
+    let state_base = (agi - taxable_social_security * (1.0 - state.taxes_social_security)).max0();
+    Owed {
+        federal: income_tax + niit,
+        state: state_base * state.rate,
+        agi,
+        taxable_social_security,
+        taxable_income,
+    }
+}
+
+/// Publication 915, Worksheet 1 (lines 1–18), with no tax-exempt interest or adjustments.
+#[inline(always)]
+pub fn taxable_benefits(law: &Law, benefits: Lin, other_income: Lin) -> Lin {
+    let [base, adjusted_base] = law.ss_thresholds;
+    let [half, most] = law.ss_shares;
+    let line2 = benefits * half;
+    let line7 = line2 + other_income;
+    let line9 = (line7 - base).max0();
+    let line10 = adjusted_base - base;
+    let line11 = (line9 - line10).max0();
+    let line12 = line9.min(Lin::c(line10));
+    let line14 = line2.min(line12 * half);
+    let line16 = line14 + line11 * most;
+    line16.min(benefits * most)
+}
+
+/// The Qualified Dividends and Capital Gain Tax Worksheet (lines 1–25), with the gains as the
+/// only preferential income.
+#[inline(always)]
+pub fn gains_worksheet(law: &Law, taxable_income: Lin, gains: Lin) -> Lin {
+    let [zero_rate, mid_rate, top_rate] = law.gains_rates;
+    let line1 = taxable_income;
+    let line5 = (line1 - gains).max0();
+    let line7 = line1.min(Lin::c(law.gains_brackets[0]));
+    let line8 = line5.min(line7);
+    let line9 = line7 - line8;
+    let line10 = line1.min(gains);
+    let line12 = line10 - line9;
+    let line14 = line1.min(Lin::c(law.gains_brackets[1]));
+    let line15 = line5 + line9;
+    let line16 = (line14 - line15).max0();
+    let line17 = line12.min(line16);
+    let line20 = line10 - (line9 + line17);
+    let line23 =
+        ordinary_tax(law, line5) + line9 * zero_rate + line17 * mid_rate + line20 * top_rate;
+    line23.min(ordinary_tax(law, line1))
+}
+
+/// The rate schedule on a taxable income.
+#[inline(always)]
+pub fn ordinary_tax(law: &Law, income: Lin) -> Lin {
+    let mut tax = Lin::c(0.0);
+    let mut low = 0.0;
+    for (k, &rate) in law.rates.iter().enumerate() {
+        let high = law.brackets.get(k).copied().unwrap_or(f64::INFINITY);
+        tax = tax + (income - low).clamp0(high - low) * rate;
+        low = high;
+    }
+    tax
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::law::Filing;
+    use super::*;
+
+    #[test]
+    fn the_marginal_rate_is_the_bracket_rate() {
+        let law = Law::of(2026, Filing::Single);
+        let tax = ordinary_tax(&law, Lin::new(60_000.0, 1.0));
+        assert!((tax.v - (5_800.0 + 0.22 * 9_600.0)).abs() < 1e-9);
+        assert!((tax.d - 0.22).abs() < 1e-12);
+    }
+}

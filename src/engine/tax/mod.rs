@@ -1,0 +1,19 @@
+//! Taxes as they are paid: US federal income tax by the year's law, an optional flat state
+//! tax, and required minimum distributions.
+//!
+//! - `law`: the parameters by year, from Tax-Calculator's current law (`data/`).
+//! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact.
+//! - `federal`: a year's tax, step by step as the IRS worksheets go.
+//! - `rmd`: the Uniform Lifetime Table and the applicable ages.
+//!
+//! Every function is branch-free on amounts, so the kernel's loop over a batch's lanes
+//! vectorizes; `docs/methodology.md` has the rules and their sources.
+
+pub mod federal;
+pub mod law;
+pub mod lin;
+pub mod rmd;
+
+pub use federal::{Incomes, Owed, StateTax, owed};
+pub use law::{BASE_YEAR, Filing, Law};
+pub use lin::Lin;
