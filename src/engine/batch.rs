@@ -11,6 +11,8 @@ use super::market::{MarketYear, ReturnModel, YearSource};
 pub use super::schedule::Schedule;
 use super::simd::{SimdLevel, dispatch};
 use super::strategy::{History, LaneYear, Want, Withdraw, YearPlan};
+use super::tax::kernel::TaxLanes;
+use super::tax::step::{TAX_ROWS, TaxRows, taxed_year_step};
 
 pub use super::outcome::NEVER;
 
@@ -25,21 +27,30 @@ pub struct BatchOut<'a> {
     pub floor_year: &'a mut [u16],
     /// Drawn lifetimes: the years each path's household lived through.
     pub plan_years: Option<&'a mut [u16]>,
+    /// A plan with accounts: the year rows of [`TaxRows`] and each path's lifetime tax.
+    pub taxes: Option<TaxOut<'a>>,
+}
+
+/// Where a batch of a plan with accounts writes its tax records.
+pub struct TaxOut<'a> {
+    /// One matrix per row of [`TaxRows`] (`tax::step`): its column slice of each year.
+    pub rows: [Vec<&'a mut [f64]>; TAX_ROWS],
+    pub lifetime_tax: &'a mut [f64],
 }
 
 /// Where a year's real balance and spending go, one value per lane.
-type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
+pub(super) type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
 
 /// One batch's moving parts, as arrays over the lanes.
-struct Lanes {
-    balance: [f64; BATCH],
-    price: [f64; BATCH],
-    shortfall_years: [f64; BATCH],
+pub(super) struct Lanes {
+    pub(super) balance: [f64; BATCH],
+    pub(super) price: [f64; BATCH],
+    pub(super) shortfall_years: [f64; BATCH],
     /// First unfunded year and first year below the floor, `INFINITY` until then. A path
     /// fails in the earlier of the two (see `year_step`).
-    ran_out_year: [f64; BATCH],
-    floor_year: [f64; BATCH],
-    history: History,
+    pub(super) ran_out_year: [f64; BATCH],
+    pub(super) floor_year: [f64; BATCH],
+    pub(super) history: History,
 }
 
 dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
@@ -69,6 +80,8 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         .as_ref()
         .map(|lives| (lives, LaneLives::draw(lives, seed, batch)));
     let mut flows = LaneFlows::default();
+    let mut accounts = schedule.taxes.as_ref().map(TaxLanes::new);
+    let mut staged_tax: TaxRows = [[0.0; BATCH]; TAX_ROWS];
     // A full batch records straight into its matrix columns; the last, partial one stages.
     let mut staged_balance = [0.0; BATCH];
     let mut staged_spending = [0.0; BATCH];
@@ -88,7 +101,25 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
             t: t as f64,
             schedule,
         };
+        let taxed = schedule.taxes.as_ref().zip(accounts.as_mut());
         match (&drawn, year.retired) {
+            (None, retired) if let Some((taxes, accounts)) = taxed => {
+                let (shared, rows) = (&Shared(year), &mut staged_tax);
+                if retired {
+                    taxed_year_step::<S, _, true>(
+                        &mut lanes, accounts, records, step, shared, taxes, rows,
+                    );
+                } else {
+                    taxed_year_step::<S, _, false>(
+                        &mut lanes, accounts, records, step, shared, taxes, rows,
+                    );
+                }
+                if let Some(out) = out.taxes.as_mut() {
+                    for (matrix, row) in out.rows.iter_mut().zip(&staged_tax) {
+                        matrix[t].copy_from_slice(&row[..len]);
+                    }
+                }
+            }
             (None, true) => year_step::<S, _, true>(&mut lanes, records, step, &Shared(year)),
             (None, false) => year_step::<S, _, false>(&mut lanes, records, step, &Shared(year)),
             (Some((lives, lane_lives)), retired) => {
@@ -116,6 +147,10 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
     for (slot, &years) in out.shortfall_years.iter_mut().zip(&lanes.shortfall_years) {
         *slot = years as u16;
     }
+    if let (Some(out), Some(accounts)) = (out.taxes, &accounts) {
+        out.lifetime_tax
+            .copy_from_slice(&accounts.lifetime_tax[..len]);
+    }
     if let (Some(slots), Some((_, lane_lives))) = (out.plan_years, &drawn) {
         for (i, slot) in slots.iter_mut().enumerate() {
             *slot = lane_lives.plan_years(i).min(schedule.years.len() as f64) as u16;
@@ -125,7 +160,7 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
 
 /// A year's money on each lane: the same on every lane with fixed lifetimes ([`Shared`]),
 /// blended per lane by who is alive with drawn ones ([`LaneFlows`]).
-trait Flows {
+pub(super) trait Flows {
     /// The real and the nominal inflows of lane `i`.
     fn inflows(&self, i: usize) -> (f64, f64);
     fn lane(&self, i: usize) -> LaneYear;
@@ -175,12 +210,12 @@ impl Flows for LaneFlows {
 
 /// What a year step reads besides the lanes and the flows.
 #[derive(Clone, Copy)]
-struct Step<'a, S> {
-    strategy: &'a S,
-    market: &'a MarketYear,
-    year: &'a YearPlan,
-    t: f64,
-    schedule: &'a Schedule,
+pub(super) struct Step<'a, S> {
+    pub(super) strategy: &'a S,
+    pub(super) market: &'a MarketYear,
+    pub(super) year: &'a YearPlan,
+    pub(super) t: f64,
+    pub(super) schedule: &'a Schedule,
 }
 
 /// One year for every lane: inflows, the withdrawal, growth, inflation, and the records. No

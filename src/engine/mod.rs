@@ -34,15 +34,16 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use batch::{BatchOut, NEVER, Schedule, run_batch};
+use batch::{BatchOut, NEVER, Schedule, TaxOut, run_batch};
 use history::{Bootstrap, Historical};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
-use outcome::{HistoricalPeriods, Paths};
+use outcome::{HistoricalPeriods, Paths, TaxOutcome};
 use plan::MarketModel;
 pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use simd::SimdLevel;
 use strategy::{StrategyFn, Withdraw, with_strategy};
+use tax::step::TAX_ROWS;
 
 /// Changes whenever the same plan and seed could give different numbers. Part of every
 /// result and of every cache key.
@@ -156,6 +157,15 @@ fn run<M: ReturnModel, S: Withdraw>(
     // Only drawn lifetimes differ in length by path; fixed ones keep their memory budget.
     let drawn = schedule.lives.is_some();
     let mut plan_years = if drawn { vec![0u16; n] } else { Vec::new() };
+    let taxed = schedule.taxes.is_some();
+    let mut tax_rows: [Vec<f64>; TAX_ROWS] = std::array::from_fn(|_| {
+        if taxed {
+            recycle::take(n * years)
+        } else {
+            Vec::new()
+        }
+    });
+    let mut lifetime_tax = if taxed { vec![0.0; n] } else { Vec::new() };
 
     let mut outs: Vec<BatchOut<'_>> = shortfall_years
         .chunks_mut(BATCH)
@@ -168,10 +178,26 @@ fn run<M: ReturnModel, S: Withdraw>(
             ran_out_year,
             floor_year,
             plan_years: None,
+            taxes: None,
         })
         .collect();
     for (out, chunk) in outs.iter_mut().zip(plan_years.chunks_mut(BATCH)) {
         out.plan_years = Some(chunk);
+    }
+    for (out, chunk) in outs.iter_mut().zip(lifetime_tax.chunks_mut(BATCH)) {
+        out.taxes = Some(TaxOut {
+            rows: std::array::from_fn(|_| Vec::with_capacity(years)),
+            lifetime_tax: chunk,
+        });
+    }
+    for (k, matrix) in tax_rows.iter_mut().enumerate() {
+        for row in matrix.chunks_mut(n) {
+            for (out, column) in outs.iter_mut().zip(row.chunks_mut(BATCH)) {
+                if let Some(taxes) = out.taxes.as_mut() {
+                    taxes.rows[k].push(column);
+                }
+            }
+        }
     }
     for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
         let columns = balance_row
@@ -222,6 +248,12 @@ fn run<M: ReturnModel, S: Withdraw>(
     }
     .summarize(seed, started);
     outcome.historical = historical;
+    if taxed {
+        outcome.taxes = Some(TaxOutcome::new(&mut tax_rows, n, &mut lifetime_tax));
+        for matrix in tax_rows {
+            recycle::give(matrix);
+        }
+    }
     outcome.household = schedule.household.outcome(plan, years);
     if let (Some(household), Some(mut lifetimes)) = (outcome.household.as_mut(), lifetimes) {
         // The run ends with the last death on any path: later years have no one to show.

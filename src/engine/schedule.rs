@@ -6,6 +6,7 @@ use super::household::Timeline;
 use super::lives::Lives;
 use super::plan::{Plan, Strategy};
 use super::strategy::{GUARDRAILS_PRESERVATION_STOPS, YearPlan};
+use super::tax::schedule::TaxSchedule;
 
 /// The plan, resolved into per-year numbers shared by every path.
 #[derive(Debug, Clone)]
@@ -20,6 +21,8 @@ pub struct Schedule {
     pub lives: Option<Lives>,
     /// The household the years were resolved from; the result describes it too.
     pub household: Timeline,
+    /// A plan with accounts: the per-year tax facts (see `tax::schedule`).
+    pub taxes: Option<TaxSchedule>,
 }
 
 impl Schedule {
@@ -93,6 +96,7 @@ impl Schedule {
             net: 1.0 - plan.tax.effective_rate,
             initial_balance: plan.portfolio.balance,
             lives: Lives::new(plan, &household),
+            taxes: TaxSchedule::new(plan, &household),
             household,
         }
     }

@@ -11,6 +11,7 @@ mod chance;
 mod household;
 mod lifetimes;
 mod periods;
+mod taxes;
 
 use super::percentile::{PROBABILITIES, lerp, percentiles_into};
 use super::{ENGINE_VERSION, recycle};
@@ -18,6 +19,7 @@ pub use chance::Chance;
 pub use household::{Benefit, HouseholdOutcome};
 pub use lifetimes::{LifetimesOutcome, Spread};
 pub use periods::{HistoricalPeriods, Period, WorstPeriod};
+pub use taxes::{AccountBands, TaxOutcome};
 
 /// Failure year of a path that never failed.
 pub const NEVER: u16 = u16::MAX;
@@ -75,6 +77,10 @@ pub struct Outcome {
     /// planned spending path and each claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub household: Option<HouseholdOutcome>,
+    /// Plans with accounts: the taxes paid, the required distributions and each account.
+    /// The spending bands are then after tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxes: Option<TaxOutcome>,
 }
 
 impl Outcome {
@@ -127,7 +133,7 @@ impl Bands {
         }
     }
 
-    fn from_rows(rows: &[[f64; 7]]) -> Self {
+    pub(super) fn from_rows(rows: &[[f64; 7]]) -> Self {
         let column = |k: usize| rows.iter().map(|r| r[k]).collect();
         Self {
             p5: column(0),
@@ -337,6 +343,7 @@ impl Paths {
             below_floor,
             historical: None,
             household: None,
+            taxes: None,
             shortfall_years_mean: shortfall_total as f64 / n as f64,
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         }

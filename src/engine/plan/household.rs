@@ -101,18 +101,20 @@ impl Checker<'_> {
         years: u32,
         this_year: Option<u32>,
     ) -> Household {
-        let drawn = input
+        // Drawn lifetimes need the cohorts' birth years, accounts the RMD ages'.
+        let needs_birth_year = input
             .longevity
             .as_ref()
             .and_then(|l| l.model)
-            .is_some_and(|m| m == super::LongevityModel::Drawn);
+            .is_some_and(|m| m == super::LongevityModel::Drawn)
+            || input.accounts.is_some();
         let (birth_year, social_security) = self.person(
             "",
             input.birth_year,
             input.social_security.as_ref(),
             current_age,
             this_year,
-            drawn,
+            needs_birth_year,
         );
         let partner = input.partner.as_ref().map(|p| {
             let age = self
@@ -145,7 +147,7 @@ impl Checker<'_> {
                 p.social_security.as_ref(),
                 age,
                 this_year,
-                drawn,
+                needs_birth_year,
             );
             Partner {
                 current_age: age,
@@ -243,7 +245,7 @@ impl Checker<'_> {
             (None, None) if needed => {
                 self.push(
                     path,
-                    "is required with a Social Security benefit or drawn lifetimes",
+                    "is required with a Social Security benefit, drawn lifetimes or accounts",
                 );
                 None
             }

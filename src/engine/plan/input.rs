@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::MarketModel;
+use super::accounts::{AccountsInput, ConversionKind, WithdrawalOrder};
 use super::fields::FieldError;
 use super::household_input::{
     LongevityInput, Owner, PartnerInput, SocialSecurityInput, SpendingStepInput,
@@ -42,10 +43,14 @@ pub struct PlanInput {
     pub sex: Option<Sex>,
     /// Fixed lifetimes (until the end ages, the default) or drawn from SSA life tables.
     pub longevity: Option<LongevityInput>,
-    /// Required, for `balance`.
+    /// Required, for `balance` (unless `accounts` gives it).
     #[serde(default)]
     #[schema(required = true)]
     pub portfolio: PortfolioInput,
+    /// Taxable, traditional and Roth accounts. With them, taxes are computed year by year
+    /// as they are paid (federal brackets, capital gains, Social Security taxation, RMDs)
+    /// instead of by `tax.effective_rate`.
+    pub accounts: Option<AccountsInput>,
     #[serde(default)]
     pub allocation: AllocationInput,
     /// Required, for `annual`.
@@ -69,7 +74,8 @@ pub struct PlanInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioInput {
-    /// Required. Invested savings today, in dollars.
+    /// Required unless `accounts` are given (their sum is the balance). Invested savings
+    /// today, in dollars.
     #[schema(required = true, nullable = false, example = 1000000)]
     pub balance: Option<f64>,
     /// Added at the start of each year before retirement, in today's dollars. Default 0.
@@ -191,6 +197,8 @@ pub struct IncomeInput {
     /// (`0.5` for a pension with a 50 % survivor benefit). Default 0.
     #[schema(example = 0.5)]
     pub survivor_share: Option<f64>,
+    /// With accounts: ordinary taxable income (true, the default) or tax-free.
+    pub taxable: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -220,9 +228,37 @@ pub struct FeesInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaxInput {
-    /// Withdrawals are grossed up by this rate. Default 0.
+    /// Without accounts: withdrawals are grossed up by this rate. Default 0. With accounts
+    /// taxes are computed, and this must be omitted or 0.
     #[schema(example = 0.0)]
     pub effective_rate: Option<f64>,
+    /// With accounts: `taxable_first` (default), `proportional` or `fill_bracket`.
+    pub withdrawal_order: Option<WithdrawalOrder>,
+    /// `fill_bracket` order: the ordinary rate whose bracket top traditional withdrawals
+    /// fill first, one of the table's rates below the top one. Default 0.12.
+    #[schema(example = 0.12)]
+    pub fill_bracket_rate: Option<f64>,
+    /// With accounts: Roth conversions, `none` (default), `fixed` or `fill_bracket`.
+    pub conversion: Option<ConversionKind>,
+    /// `fixed` conversions: converted each year, in today's dollars.
+    #[schema(example = 20000)]
+    pub conversion_amount: Option<f64>,
+    /// `fill_bracket` conversions: the bracket whose top taxable ordinary income reaches.
+    /// Default 0.22.
+    #[schema(example = 0.22)]
+    pub conversion_bracket_rate: Option<f64>,
+    /// First age (yours) with a conversion. Default: the retirement age.
+    #[schema(example = 65)]
+    pub conversion_start_age: Option<u32>,
+    /// Conversions stop before this age. Default: the age your required minimum
+    /// distributions start (73 or 75).
+    #[schema(example = 73)]
+    pub conversion_end_age: Option<u32>,
+    /// With accounts: a flat state income tax on federal AGI, 0 to 0.15. Default 0.
+    #[schema(example = 0.05)]
+    pub state_rate: Option<f64>,
+    /// Whether the state taxes Social Security. Default false.
+    pub state_taxes_social_security: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -4,6 +4,7 @@
 //! Field names are the API contract (`docs/api.md`, `docs/openapi.json`): the JSON API, the CLI and the form all
 //! speak them. Adding a field is fine; renaming one breaks clients.
 
+mod accounts;
 mod defaults;
 pub mod fields;
 mod household;
@@ -18,6 +19,9 @@ mod smile;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use accounts::{
+    Account, AccountInput, Accounts, AccountsInput, ConversionKind, TaxRules, WithdrawalOrder,
+};
 pub use defaults::{PlanDefaults, StrategyDefaults};
 pub use fields::FieldError;
 pub use household::{
@@ -54,6 +58,10 @@ pub struct Plan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub longevity: Option<Longevity>,
     pub portfolio: Portfolio,
+    /// Taxable, traditional and Roth accounts: taxes are computed as they are paid. The
+    /// portfolio's balance and contribution are their sums.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Accounts>,
     pub allocation: Allocation,
     pub spending: Spending,
     pub income: Vec<Income>,
@@ -223,6 +231,10 @@ pub struct Income {
     /// The share paid on after the owner's death; only for a person's income.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub survivor_share: Option<f64>,
+    /// With accounts: whether it is ordinary taxable income (a pension, an annuity's taxable
+    /// part, rent) or not (a tax-free gift, a Roth annuity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxable: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -243,8 +255,12 @@ pub struct Fees {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Tax {
-    /// Withdrawals are grossed up so that `spending = withdrawal × (1 − rate)`.
+    /// Without accounts: withdrawals are grossed up so that
+    /// `spending = withdrawal × (1 − rate)`. With accounts, 0: taxes are computed.
     pub effective_rate: f64,
+    /// With accounts: how taxes are paid and withdrawals ordered.
+    #[serde(flatten)]
+    pub rules: Option<TaxRules>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -84,12 +84,16 @@ impl PlanInput {
             Some(age) => c.age_within("retirement_age", age, current_age, end_age),
         };
 
-        let portfolio = Portfolio {
-            balance: c.required_number("portfolio.balance", self.portfolio.balance),
-            annual_contribution: c.optional(
-                "portfolio.annual_contribution",
-                self.portfolio.annual_contribution,
-            ),
+        let accounts = c.accounts(self);
+        let portfolio = match &accounts {
+            None => Portfolio {
+                balance: c.required_number("portfolio.balance", self.portfolio.balance),
+                annual_contribution: c.optional(
+                    "portfolio.annual_contribution",
+                    self.portfolio.annual_contribution,
+                ),
+            },
+            Some(accounts) => c.portfolio_of(self, accounts),
         };
         let household = c.household(self, current_age, end_age - current_age, limits.this_year);
         let longevity = c.longevity(self, self.sex, household.partner.as_ref().map(|p| p.sex));
@@ -111,13 +115,35 @@ impl PlanInput {
             }
             (None, None) => None,
         };
-        let income = c.income(self, retirement_age, household.partner.as_ref());
+        let mut income = c.income(self, retirement_age, household.partner.as_ref());
+        c.income_taxes(self, accounts.is_some(), &mut income);
         let events = c.events(self, current_age, last_age + 1);
         let fees = Fees {
             expense_ratio: c.optional("fees.expense_ratio", self.fees.expense_ratio),
         };
+        let rules = c.tax_rules(
+            self,
+            accounts.as_ref(),
+            retirement_age,
+            household.birth_year,
+        );
+        let effective_rate = match (&accounts, self.tax.effective_rate) {
+            (Some(_), Some(rate)) if rate != 0.0 => {
+                c.push(
+                    "tax.effective_rate",
+                    "applies only without accounts: with them, taxes are computed as they are paid",
+                );
+                0.0
+            }
+            (Some(_), _) => 0.0,
+            (None, rate) => c.optional("tax.effective_rate", rate),
+        };
+        if accounts.is_some() {
+            c.accounts_with_household(&household, longevity.is_some());
+        }
         let tax = Tax {
-            effective_rate: c.optional("tax.effective_rate", self.tax.effective_rate),
+            effective_rate,
+            rules,
         };
         let market = c.market(self, defaults);
         if longevity.is_some() && market.model == super::MarketModel::Historical {
@@ -165,6 +191,7 @@ impl PlanInput {
             sex: self.sex,
             longevity,
             portfolio,
+            accounts,
             allocation,
             spending,
             income,

@@ -186,6 +186,7 @@ impl Checker<'_> {
                 inflation_adjusted: stream.inflation_adjusted.unwrap_or(true),
                 owner,
                 survivor_share,
+                taxable: None,
             });
         }
         out

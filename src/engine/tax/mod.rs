@@ -5,14 +5,18 @@
 //! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact.
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
+//! - `schedule`: a plan's per-year tax facts; `kernel` and `step`: the year of a batch.
 //!
 //! Every function is branch-free on amounts, so the kernel's loop over a batch's lanes
 //! vectorizes; `docs/methodology.md` has the rules and their sources.
 
 pub mod federal;
+pub mod kernel;
 pub mod law;
 pub mod lin;
 pub mod rmd;
+pub mod schedule;
+pub mod step;
 
 pub use federal::{Incomes, Owed, StateTax, owed};
 pub use law::{BASE_YEAR, Filing, Law};

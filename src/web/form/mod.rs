@@ -252,6 +252,10 @@ impl Values {
         let strategy = self.get("spending.strategy");
         let model = self.get("market.model");
         let lifetimes = self.get("longevity.model");
+        let accounts = self
+            .map
+            .iter()
+            .any(|(name, text)| name.starts_with("accounts.") && !text.is_empty());
         let applies = |spec: &Field| match spec.only {
             Only::Always => true,
             Only::Strategies(list) => list.contains(&if strategy.is_empty() {
@@ -261,6 +265,7 @@ impl Values {
             }),
             Only::Model(m) => m == if model.is_empty() { "lognormal" } else { model },
             Only::Lifetimes(l) => l == lifetimes,
+            Only::Accounts => accounts,
         };
         let mut json = Value::Object(Map::new());
         let mut errors = Vec::new();

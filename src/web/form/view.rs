@@ -275,6 +275,8 @@ fn field_view(
                 names(&[lifetimes], fields::LONGEVITY_MODELS)
             ),
         ),
+        // Shown always: filling in an account is what makes them apply.
+        Only::Accounts => (String::new(), "With accounts only".to_string()),
     };
     let messages: Vec<String> = errors
         .iter()

@@ -9,6 +9,7 @@
 
 mod reference;
 mod table;
+mod taxes;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,6 +17,7 @@ use serde_json::Value;
 use super::PlanDefaults;
 pub use reference::markdown;
 pub use table::{FIELDS, LONGEVITY_MODELS, MODELS, OWNERS, STRATEGIES};
+pub use taxes::{CONVERSIONS, WITHDRAWAL_ORDERS};
 
 /// One invalid field: its contract path and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -72,6 +74,8 @@ pub enum Only {
     Model(&'static str),
     /// A `longevity.model`: `drawn`.
     Lifetimes(&'static str),
+    /// Plans with accounts (the form leaves these out while every account is empty).
+    Accounts,
 }
 
 /// The part of the plan a field belongs to (and the form's section).
@@ -90,6 +94,8 @@ pub enum Section {
     Income,
     /// Repeatable: `events[].…`.
     Events,
+    /// `accounts.…` and the tax rules that come with them.
+    Taxes,
     Market,
     Simulation,
 }

@@ -83,5 +83,6 @@ fn applies(only: Only) -> String {
             .join(", "),
         Only::Model(model) => format!("`{model}` model"),
         Only::Lifetimes(lifetimes) => format!("`{lifetimes}` lifetimes"),
+        Only::Accounts => "plans with `accounts`".into(),
     }
 }

@@ -1,0 +1,159 @@
+//! The year step of a plan with accounts: the same year as the one-pot kernel's (`batch`),
+//! with three accounts per lane and the year's taxes solved for.
+//!
+//! For each lane, in order:
+//! 1. Contributions go into their accounts; the required distribution is the prior
+//!    year-end traditional balance times the year's share.
+//! 2. The strategy sees the accounts' total plus the year's inflows, as in the one-pot
+//!    kernel, and names the real spending, which is after tax.
+//! 3. A conversion this year: a fixed real amount, or the amount that brings taxable
+//!    ordinary income to the top of its bracket (solved), at most what is left in the
+//!    traditional account after the distribution.
+//! 4. The withdrawal `w` that pays the spending and every tax: `w − tax(w) = need`, where
+//!    `need` is the spending less the year's cash (incomes, events, the distribution).
+//!    `w` is split over the accounts by the order, so the tax is piecewise linear in `w`,
+//!    and the solver (`solve`) finds it to the cent. A year whose accounts cannot pay it
+//!    withdraws everything and is unfunded: the path fails, as in the one-pot kernel.
+//! 5. Cash left over (a distribution or income larger than the spending and its tax) is
+//!    reinvested in the taxable account, adding to its basis.
+//! 6. Each account grows by the portfolio's return (the allocation applies within each
+//!    account) less fees; the basis does not grow.
+
+use super::federal::{Incomes, Owed, owed};
+use super::lin::Lin;
+use super::schedule::{TaxSchedule, TaxYear};
+use crate::engine::BATCH;
+use crate::engine::plan::WithdrawalOrder;
+
+/// Dollars: a solve stops within half a cent of its target.
+const TOLERANCE: f64 = 0.005;
+/// Newton steps before the solver only bisects: a piecewise-linear function can make
+/// Newton cycle between two pieces, never bisection.
+const NEWTON_STEPS: usize = 8;
+const MAX_STEPS: usize = 64;
+
+/// A batch's accounts and what the year's taxes leave in them.
+pub struct TaxLanes {
+    pub taxable: [f64; BATCH],
+    pub basis: [f64; BATCH],
+    pub traditional: [f64; BATCH],
+    pub roth: [f64; BATCH],
+    /// Federal and state tax paid so far, in today's dollars.
+    pub lifetime_tax: [f64; BATCH],
+}
+
+impl TaxLanes {
+    pub fn new(schedule: &TaxSchedule) -> Self {
+        let [taxable, basis, traditional, roth] = schedule.start;
+        Self {
+            taxable: [taxable; BATCH],
+            basis: [basis; BATCH],
+            traditional: [traditional; BATCH],
+            roth: [roth; BATCH],
+            lifetime_tax: [0.0; BATCH],
+        }
+    }
+
+    pub fn total(&self, i: usize) -> f64 {
+        self.taxable[i] + self.traditional[i] + self.roth[i]
+    }
+}
+
+/// One lane's year as the solver needs it (nominal dollars).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LaneTax {
+    /// The price index: indexed amounts are the base year's times it.
+    pub price: f64,
+    pub social_security: f64,
+    /// Ordinary income before any withdrawal for spending: taxable incomes, the required
+    /// distribution and the conversion.
+    pub ordinary: f64,
+    /// The spending less the year's cash: what withdrawals must pay, with their tax.
+    pub need: f64,
+    /// What each account can give: taxable, traditional (after the distribution and the
+    /// conversion), Roth.
+    pub room: [f64; 3],
+    /// Gain realized per dollar from the taxable account.
+    pub gain_share: f64,
+    /// The fill-the-bracket order: traditional withdrawals taken before the taxable account.
+    pub first_traditional: f64,
+}
+
+/// The withdrawal `w` split by the order: (taxable, traditional, Roth).
+#[inline(always)]
+pub fn split(order: WithdrawalOrder, w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
+    let [bt, bd, br] = lane.room;
+    match order {
+        WithdrawalOrder::TaxableFirst => (
+            w.clamp0(bt),
+            (w - bt).clamp0(bd),
+            (w - (bt + bd)).clamp0(br),
+        ),
+        WithdrawalOrder::Proportional => {
+            let total = bt + bd + br;
+            let share = |b: f64| if total > 0.0 { b / total } else { 0.0 };
+            let w = w.clamp0(total);
+            (w * share(bt), w * share(bd), w * share(br))
+        }
+        WithdrawalOrder::FillBracket => {
+            let d1 = lane.first_traditional;
+            let early = w.clamp0(d1);
+            let taxable = (w - d1).clamp0(bt);
+            let roth = (w - (d1 + bt)).clamp0(br);
+            let late = (w - (d1 + bt + br)).clamp0(bd - d1);
+            (taxable, early + late, roth)
+        }
+    }
+}
+
+/// The year's tax with a withdrawal of `w` (carrying its slope along `w`).
+#[inline(always)]
+pub fn tax_at(
+    year: &TaxYear,
+    state: super::StateTax,
+    order: WithdrawalOrder,
+    lane: &LaneTax,
+    w: Lin,
+) -> Owed {
+    let (from_taxable, from_traditional, _) = split(order, w, lane);
+    let incomes = Incomes {
+        ordinary: from_traditional + lane.ordinary,
+        social_security: Lin::c(lane.social_security),
+        gains: from_taxable * lane.gain_share,
+    };
+    owed(&year.law.indexed(lane.price), year.seniors, state, incomes)
+}
+
+/// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
+/// where `f` is closest to it when there is none inside. `x` holds a first guess and
+/// receives the answer.
+#[inline(always)]
+pub fn solve(
+    x: &mut [f64; BATCH],
+    lo: &[f64; BATCH],
+    hi: &[f64; BATCH],
+    f: impl Fn(usize, f64) -> Lin,
+) {
+    let mut a = *lo;
+    let mut b = *hi;
+    let mut done = [false; BATCH];
+    for step in 0..MAX_STEPS {
+        let mut all = true;
+        for i in 0..BATCH {
+            let y = f(i, x[i]);
+            let below = y.v < 0.0;
+            a[i] = if below { x[i] } else { a[i] };
+            b[i] = if below { b[i] } else { x[i] };
+            let ok = done[i] | (y.v.abs() <= TOLERANCE) | (b[i] - a[i] <= 1e-9 * b[i].max(1.0));
+            let newton = (x[i] - y.v / y.d).clamp(a[i], b[i]);
+            let useful = step < NEWTON_STEPS && y.d > 0.0 && newton != x[i];
+            let next = if useful { newton } else { 0.5 * (a[i] + b[i]) };
+            x[i] = if ok { x[i] } else { next };
+            done[i] = ok;
+            all &= ok;
+        }
+        if all {
+            return;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! A plan with accounts, resolved into per-year tax facts shared by every path: the law of
+//! the year's filing status, who is 65 or older, the required distribution's share, the
+//! incomes by tax treatment, each account's contribution and the year's conversion.
+//!
+//! Plan year `t` is calendar year `birth_year + current_age + t`. The filing status is
+//! married filing jointly while both of a couple live, which includes the year of the first
+//! death (a death happens at the turn of a year, after the last year lived through), and
+//! single from the next year. The traditional account is yours; after your death your
+//! partner treats it as their own (a spousal rollover), so its distributions follow their
+//! age and birth year.
+
+use super::federal::StateTax;
+use super::law::{Filing, Law};
+use super::rmd;
+use crate::engine::household::{Alive, Timeline};
+use crate::engine::plan::{ConversionKind, Plan, WithdrawalOrder};
+
+/// One year's tax facts.
+#[derive(Debug, Clone, Copy)]
+pub struct TaxYear {
+    /// The year's law for its filing status, indexed amounts in base-year dollars.
+    pub law: Law,
+    /// People 65 or older, alive this year.
+    pub seniors: f64,
+    /// The share of the prior year-end traditional balance that must come out.
+    pub rmd_share: f64,
+    /// Social Security benefits, in today's dollars.
+    pub social_security: f64,
+    /// Taxable income streams, in today's dollars and in nominal dollars.
+    pub taxable_real: f64,
+    pub taxable_nominal: f64,
+    /// Contributions to the taxable, traditional and Roth accounts, today's dollars.
+    pub contributions: [f64; 3],
+    /// A fixed conversion this year, today's dollars (0 otherwise).
+    pub conversion_real: f64,
+    /// A fill-the-bracket conversion this year: the top of the bracket, in base-year
+    /// dollars; `None` otherwise.
+    pub conversion_top: Option<f64>,
+    /// The fill-the-bracket withdrawal order: the top of its bracket, base-year dollars.
+    pub fill_top: Option<f64>,
+}
+
+/// The tax facts of every year, and the accounts' starting balances.
+#[derive(Debug, Clone)]
+pub struct TaxSchedule {
+    pub years: Vec<TaxYear>,
+    pub order: WithdrawalOrder,
+    pub state: StateTax,
+    /// Taxable balance, its basis, traditional and Roth, today.
+    pub start: [f64; 4],
+    /// Some year converts to a bracket's top (the kernel solves for the amount).
+    pub fills_conversions: bool,
+}
+
+impl TaxSchedule {
+    /// `None` for a plan without accounts.
+    pub fn new(plan: &Plan, household: &Timeline) -> Option<Self> {
+        let accounts = plan.accounts?;
+        let rules = plan.tax.rules?;
+        let years = plan.years() as u32;
+        let birth_year = plan.birth_year?;
+        let first_year = birth_year + plan.current_age;
+        let partner = plan.partner.as_ref();
+        let years: Vec<TaxYear> = (0..years)
+            .map(|t| {
+                let age = plan.current_age + t;
+                let alive = household.alive(t);
+                let filing = if alive.you && alive.partner {
+                    Filing::Joint
+                } else {
+                    Filing::Single
+                };
+                let partner_age = partner.map(|p| p.current_age + t);
+                let seniors = f64::from(u8::from(alive.you && age >= 65))
+                    + f64::from(u8::from(
+                        alive.partner && partner_age.is_some_and(|a| a >= 65),
+                    ));
+                let rmd_share = match (alive, partner) {
+                    (Alive { you: true, .. }, _) => rmd::required_share(age, birth_year),
+                    (Alive { partner: true, .. }, Some(p)) => {
+                        rmd::required_share(p.current_age + t, p.birth_year.unwrap_or(birth_year))
+                    }
+                    _ => 0.0,
+                };
+                let (mut taxable_real, mut taxable_nominal) = (0.0, 0.0);
+                for income in plan.income.iter().filter(|i| i.taxable == Some(true)) {
+                    let paid = income.annual * household.income_share(income, t, alive);
+                    if income.inflation_adjusted {
+                        taxable_real += paid;
+                    } else {
+                        taxable_nominal += paid;
+                    }
+                }
+                let working = alive.you && age < plan.retirement_age;
+                let contribute = |a: &crate::engine::plan::Account| {
+                    if working { a.annual_contribution } else { 0.0 }
+                };
+                let converts = rules.converts_at(age);
+                let top = |rate: Option<f64>| {
+                    rate.and_then(|r| Law::of(first_year + t, filing).bracket_top(r))
+                };
+                TaxYear {
+                    law: Law::of(first_year + t, filing),
+                    seniors,
+                    rmd_share,
+                    social_security: household.social_security(t),
+                    taxable_real,
+                    taxable_nominal,
+                    contributions: [
+                        contribute(&accounts.taxable),
+                        contribute(&accounts.traditional),
+                        contribute(&accounts.roth),
+                    ],
+                    conversion_real: match rules.conversion {
+                        ConversionKind::Fixed if converts => rules.conversion_amount.unwrap_or(0.0),
+                        _ => 0.0,
+                    },
+                    conversion_top: match rules.conversion {
+                        ConversionKind::FillBracket if converts => {
+                            top(rules.conversion_bracket_rate)
+                        }
+                        _ => None,
+                    },
+                    fill_top: match rules.withdrawal_order {
+                        WithdrawalOrder::FillBracket => top(rules.fill_bracket_rate),
+                        _ => None,
+                    },
+                }
+            })
+            .collect();
+        Some(Self {
+            fills_conversions: years.iter().any(|y| y.conversion_top.is_some()),
+            years,
+            order: rules.withdrawal_order,
+            state: StateTax {
+                rate: rules.state_rate,
+                taxes_social_security: f64::from(u8::from(rules.state_taxes_social_security)),
+            },
+            start: [
+                accounts.taxable.balance,
+                accounts.basis(),
+                accounts.traditional.balance,
+                accounts.roth.balance,
+            ],
+        })
+    }
+}
