@@ -195,7 +195,7 @@ impl<'a> Analyzer<'a> {
             max("portfolio.balance") - balance,
             |extra| {
                 Ok(self
-                    .success_with(|i| i.portfolio.balance = Some(balance + extra))?
+                    .success_with(|i| i.add_savings(extra))?
                     .is_some_and(|s| s >= target))
             },
         )?;
@@ -207,9 +207,7 @@ impl<'a> Analyzer<'a> {
                 max("portfolio.annual_contribution") - contribution,
                 |extra| {
                     Ok(self
-                        .success_with(|i| {
-                            i.portfolio.annual_contribution = Some(contribution + extra)
-                        })?
+                        .success_with(|i| i.add_contribution(extra))?
                         .is_some_and(|s| s >= target))
                 },
             )?

@@ -118,8 +118,7 @@ pub(super) fn insights(
     }
     if let Some(goal) = goals.first() {
         if let Some(extra) = goal.extra_savings.filter(|&e| e > 0.0) {
-            let balance = base.portfolio.balance + extra;
-            if let Some(to) = analyzer.success_with(|i| i.portfolio.balance = Some(balance))? {
+            if let Some(to) = analyzer.success_with(|i| i.add_savings(extra))? {
                 out.push(Insight {
                     kind: "savings".into(),
                     text: format!(
@@ -134,9 +133,7 @@ pub(super) fn insights(
             }
         }
         if let Some(extra) = goal.extra_contribution.filter(|&e| e > 0.0) {
-            let yearly = base.portfolio.annual_contribution + extra;
-            let changed =
-                analyzer.success_with(|i| i.portfolio.annual_contribution = Some(yearly))?;
+            let changed = analyzer.success_with(|i| i.add_contribution(extra))?;
             if let Some(to) = changed {
                 out.push(Insight {
                     kind: "contribution".into(),

@@ -28,7 +28,8 @@ pub struct BatchOut<'a> {
     /// Drawn lifetimes: the years each path's household lived through.
     pub plan_years: Option<&'a mut [u16]>,
     /// A plan with accounts: the year rows of [`TaxRows`] and each path's lifetime tax.
-    pub taxes: Option<TaxOut<'a>>,
+    /// Boxed: a plan without accounts keeps its memory budget.
+    pub taxes: Option<Box<TaxOut<'a>>>,
 }
 
 /// Where a batch of a plan with accounts writes its tax records.

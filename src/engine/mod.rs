@@ -185,10 +185,10 @@ fn run<M: ReturnModel, S: Withdraw>(
         out.plan_years = Some(chunk);
     }
     for (out, chunk) in outs.iter_mut().zip(lifetime_tax.chunks_mut(BATCH)) {
-        out.taxes = Some(TaxOut {
+        out.taxes = Some(Box::new(TaxOut {
             rows: std::array::from_fn(|_| Vec::with_capacity(years)),
             lifetime_tax: chunk,
-        });
+        }));
     }
     for (k, matrix) in tax_rows.iter_mut().enumerate() {
         for row in matrix.chunks_mut(n) {

@@ -11,4 +11,5 @@ mod reference;
 mod strategies;
 mod support;
 mod tax;
+mod taxed_plans;
 mod version;

@@ -53,11 +53,11 @@ fn schedule_tax(filing: Filing, income: f64) -> f64 {
 }
 
 /// The household of one return.
-struct Filer {
-    filing: Filing,
+pub struct Filer {
+    pub filing: Filing,
     /// People 65 or older on the return.
-    seniors: f64,
-    year: u32,
+    pub seniors: f64,
+    pub year: u32,
 }
 
 /// Publication 915, Worksheet 1, as printed (no tax-exempt interest, no adjustments).
@@ -121,7 +121,7 @@ fn capital_gain_worksheet(filing: Filing, taxable_income: f64, gains: f64) -> f6
 }
 
 /// Form 1040 for one year: the oracle's federal tax.
-fn form_1040(filer: &Filer, ordinary: f64, benefits: f64, gains: f64) -> f64 {
+pub fn form_1040(filer: &Filer, ordinary: f64, benefits: f64, gains: f64) -> f64 {
     let joint = filer.filing == Filing::Joint;
     let taxable_benefits = worksheet_1(filer.filing, benefits, ordinary + gains);
     let agi = ordinary + gains + taxable_benefits;

@@ -90,6 +90,46 @@ fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
             ("birth_year", json!(1966)),
             ("social_security.monthly_benefit", json!(1000)),
         ],
+        // Accounts replace the portfolio's balance and need birth years (for the RMD age).
+        ("accounts.taxable.basis", _) => {
+            with_accounts(vec![("accounts.taxable.balance", json!(100_000_000))])
+        }
+        (s, "max") if s.starts_with("accounts.") && s.ends_with(".balance") => {
+            with_accounts(vec![])
+        }
+        (s, _) if s.starts_with("accounts.roth.") => {
+            with_accounts(vec![("accounts.traditional.balance", json!(500_000))])
+        }
+        (s, bound)
+            if s.starts_with("accounts.") || s.starts_with("tax.") && s != "tax.effective_rate" =>
+        {
+            let other = if s.starts_with("accounts.traditional.") {
+                "accounts.roth.balance"
+            } else {
+                "accounts.traditional.balance"
+            };
+            let mut v = vec![(other, json!(500_000))];
+            let fixed = [
+                ("tax.conversion", json!("fixed")),
+                ("tax.conversion_amount", json!(1_000)),
+            ];
+            match (s, bound) {
+                ("tax.fill_bracket_rate", _) => {
+                    v.push(("tax.withdrawal_order", json!("fill_bracket")))
+                }
+                ("tax.conversion_amount", _) => v.push(("tax.conversion", json!("fixed"))),
+                ("tax.conversion_bracket_rate", _) => {
+                    v.push(("tax.conversion", json!("fill_bracket")))
+                }
+                ("tax.conversion_end_age", "min") => {
+                    v.extend(fixed);
+                    v.push(("tax.conversion_start_age", json!(18)));
+                }
+                ("tax.conversion_start_age" | "tax.conversion_end_age", _) => v.extend(fixed),
+                _ => {}
+            }
+            with_accounts(v)
+        }
         ("spending.steps[].age", "min") => vec![("current_age", json!(18))],
         // Your ages run on while a younger partner lives: to 129 here.
         ("spending.steps[].age", "max") => vec![
@@ -123,6 +163,16 @@ fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
         ("allocation.cash", "max") => vec![("allocation.stocks", json!(0))],
         _ => vec![],
     }
+}
+
+/// `more` in a plan with accounts.
+fn with_accounts(more: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
+    let mut v = vec![
+        ("portfolio.balance", Value::Null),
+        ("birth_year", json!(1966)),
+    ];
+    v.extend(more);
+    v
 }
 
 fn errors(table: &[Field], plan: &Value) -> Vec<FieldError> {

@@ -119,10 +119,14 @@ impl ConversionKind {
 /// The tax rules of a plan with accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TaxRules {
+    // `default` on each field: the OpenAPI document then lists none as required, so a plan
+    // without accounts (no rules) still matches the flattened `Tax` schema.
+    #[serde(default)]
     pub withdrawal_order: WithdrawalOrder,
     /// `fill_bracket` order: the bracket whose top traditional withdrawals fill (`0.12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill_bracket_rate: Option<f64>,
+    #[serde(default)]
     pub conversion: ConversionKind,
     /// `fixed` conversions: today's dollars a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,8 +140,10 @@ pub struct TaxRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_end_age: Option<u32>,
     /// A flat state income tax on federal adjusted gross income.
+    #[serde(default)]
     pub state_rate: f64,
     /// False (the default): the state exempts Social Security, as most do.
+    #[serde(default)]
     pub state_taxes_social_security: bool,
 }
 
@@ -425,6 +431,37 @@ impl Checker<'_> {
                 "longevity.model",
                 "drawn lifetimes do not yet work with accounts and taxes: use fixed ages",
             );
+        }
+    }
+}
+
+impl PlanInput {
+    /// This plan with `extra` more saved today: in the portfolio, or with accounts in the
+    /// taxable account (new money: its basis is its value).
+    pub fn add_savings(&mut self, extra: f64) {
+        match self.accounts.as_mut() {
+            None => self.portfolio.balance = Some(self.portfolio.balance.unwrap_or(0.0) + extra),
+            Some(accounts) => {
+                let taxable = accounts.taxable.get_or_insert_with(AccountInput::default);
+                let balance = taxable.balance.unwrap_or(0.0);
+                taxable.basis = Some(taxable.basis.unwrap_or(balance) + extra);
+                taxable.balance = Some(balance + extra);
+                self.portfolio.balance = None;
+            }
+        }
+    }
+
+    /// This plan saving `extra` more a year until retirement: in the portfolio, or with
+    /// accounts in the taxable account.
+    pub fn add_contribution(&mut self, extra: f64) {
+        let more = |v: Option<f64>| Some(v.unwrap_or(0.0) + extra);
+        match self.accounts.as_mut() {
+            None => self.portfolio.annual_contribution = more(self.portfolio.annual_contribution),
+            Some(accounts) => {
+                let taxable = accounts.taxable.get_or_insert_with(AccountInput::default);
+                taxable.annual_contribution = more(taxable.annual_contribution);
+                self.portfolio.annual_contribution = None;
+            }
         }
     }
 }

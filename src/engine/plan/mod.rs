@@ -253,7 +253,9 @@ pub struct Fees {
     pub expense_ratio: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+// Serialize only: a plan is read back through `PlanInput` (a flattened `Option` of
+// all-default fields would read back as `Some`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct Tax {
     /// Without accounts: withdrawals are grossed up so that
     /// `spending = withdrawal × (1 − rate)`. With accounts, 0: taxes are computed.

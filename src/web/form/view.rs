@@ -20,6 +20,9 @@ pub struct FormView {
     pub steps: Vec<RowView>,
     /// Open the partner section: it holds a value or an error.
     pub partner_open: bool,
+    /// Accounts and taxes: collapsed until one of its fields holds a value or an error.
+    pub taxes: Vec<FieldView>,
+    pub taxes_open: bool,
     /// Every error, in form order, each linking to its field.
     pub errors: Vec<ErrorLink>,
     /// The market assumptions in one line, for the collapsed section's summary.
@@ -117,6 +120,8 @@ pub fn form_view_with(
         events: rows(values.event_rows, Section::Events),
         steps: rows(values.step_rows, Section::Steps),
         partner_open: false,
+        taxes: list(Section::Taxes),
+        taxes_open: false,
         errors: Vec::new(),
         market_summary: market_summary(values),
         market_open: changed_market,
@@ -160,10 +165,13 @@ pub fn form_view_with(
     }
     links.sort_by_key(|(order, _)| *order);
     view.market_open |= view.market.iter().any(|f| f.error.is_some());
-    view.partner_open = view
-        .partner
-        .iter()
-        .any(|f| f.error.is_some() || !f.value.is_empty());
+    let open = |fields: &[FieldView]| {
+        fields
+            .iter()
+            .any(|f| f.error.is_some() || (!f.value.is_empty() && f.control != "checkbox"))
+    };
+    view.partner_open = open(&view.partner);
+    view.taxes_open = open(&view.taxes);
     view.errors = links.into_iter().map(|(_, link)| link).collect();
     view
 }
@@ -176,6 +184,7 @@ impl FormView {
             &mut self.partner,
             &mut self.social_security,
             &mut self.savings,
+            &mut self.taxes,
             &mut self.spending,
         ]
         .into_iter()

@@ -261,7 +261,7 @@ const BASE: &[Field] = &[
     .default(Fallback::Choice("constant_dollar"))
     .help("How spending changes from year to year."),
     field("spending.annual", Spending, "Yearly spending", "$", MONEY_PER_YEAR)
-        .help("In the first year of retirement, in today's dollars, before tax.")
+        .help("In the first year of retirement, in today's dollars, before tax; with accounts, what you spend after tax.")
         .needed(),
     field("tax.effective_rate", Spending, "Tax on withdrawals", "%", pct(0.0, 0.6))
         .default(Fallback::Config(|d| d.tax_rate.into()))

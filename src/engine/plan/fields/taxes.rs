@@ -1,6 +1,6 @@
 //! The fields of accounts and the tax rules that come with them.
 
-use super::table::{AGE, MONEY_PER_YEAR, field, money, pct};
+use super::table::{MONEY_PER_YEAR, field, int, money, pct};
 use super::{Fallback, Field, Kind, Only, Section};
 
 pub const WITHDRAWAL_ORDERS: &[(&str, &str)] = &[
@@ -64,10 +64,10 @@ pub(super) const TAXES: &[Field] = &[
     field("tax.conversion_bracket_rate", Taxes, "Convert to the top of", "%", BRACKET)
         .help("The bracket your taxable income fills (10, 12, 22, 24, 32 or 35). Empty: 22.")
         .only(Only::Accounts),
-    field("tax.conversion_start_age", Taxes, "Convert from age", "years", AGE)
+    field("tax.conversion_start_age", Taxes, "Convert from age", "years", int(18, 119))
         .help("Empty: your retirement age.")
         .only(Only::Accounts),
-    field("tax.conversion_end_age", Taxes, "Until age", "years", AGE)
+    field("tax.conversion_end_age", Taxes, "Until age", "years", int(19, 120))
         .help("The last conversion is the year before. Empty: when your required distributions start.")
         .only(Only::Accounts),
     field("tax.state_rate", Taxes, "State income tax", "%", pct(0.0, 0.15))

@@ -1,0 +1,285 @@
+//! Plans with accounts: a zero-volatility path against a year-by-year computation by hand
+//! (the IRS-form oracle of `tax.rs` and bisection, not the engine's solver), reproducibility
+//! on 1 and 2 threads, monotonicity on common random numbers, and the 422s of bad input.
+
+use glidepath::engine::tax::Filing;
+use serde_json::{Value, json};
+
+use crate::support::{deterministic_market, numbers, plan_with, pool, run, try_plan};
+use crate::tax::{Filer, form_1040};
+
+/// A couple with all three accounts, RMDs from the second year, a fixed conversion in the
+/// first two, and the partner's death after five years.
+fn couple(patch: Value) -> Value {
+    let mut plan = json!({
+        "current_age": 72, "end_age": 80, "birth_year": 1954,
+        "portfolio": {"balance": null},
+        "partner": {"current_age": 70, "end_age": 75, "birth_year": 1956},
+        "social_security": {"monthly_benefit": 2_000, "claiming_age": 70},
+        "accounts": {
+            "taxable": {"balance": 200_000, "basis": 120_000},
+            "traditional": {"balance": 500_000},
+            "roth": {"balance": 100_000}
+        },
+        "spending": {"annual": 80_000, "survivor_share": 0.7},
+        "tax": {"conversion": "fixed", "conversion_amount": 20_000,
+                "conversion_start_age": 72, "conversion_end_age": 74, "state_rate": 0.05},
+        "market": deterministic_market(0.05, 0.05, 0.0),
+        "fees": {"expense_ratio": 0.0},
+        "simulation": {"scenarios": 10, "seed": 1}
+    });
+    crate::support::merge(&mut plan, &patch);
+    plan
+}
+
+/// The year by hand: what the engine must reproduce, to the cent.
+#[derive(Debug)]
+struct Year {
+    tax: f64,
+    rmd: f64,
+    accounts: [f64; 3],
+}
+
+fn by_hand(social_security: &[f64]) -> Vec<Year> {
+    // The Uniform Lifetime Table from 73 (born 1954: distributions start at 73).
+    let period = |age: u32| match age {
+        73 => 26.5,
+        74 => 25.5,
+        75 => 24.6,
+        76 => 23.7,
+        77 => 22.9,
+        78 => 22.0,
+        79 => 21.1,
+        _ => f64::INFINITY,
+    };
+    let (mut taxable, mut basis, mut traditional, mut roth) =
+        (200_000.0, 120_000.0, 500_000.0, 100_000.0);
+    let mut out = Vec::new();
+    for t in 0..8u32 {
+        let age = 72 + t;
+        let both = t < 5;
+        let filer = Filer {
+            filing: if both { Filing::Joint } else { Filing::Single },
+            seniors: if both { 2.0 } else { 1.0 },
+            year: 2026 + t,
+        };
+        let rmd = traditional / period(age);
+        traditional -= rmd;
+        let conversion = if age < 74 {
+            20_000.0_f64.min(traditional)
+        } else {
+            0.0
+        };
+        traditional -= conversion;
+        roth += conversion;
+        let ss = social_security[t as usize];
+        let spending = if both { 80_000.0 } else { 56_000.0 };
+        let gain_share = 1.0 - basis / taxable;
+        // Taxable first, then traditional, then Roth.
+        let parts = |w: f64| {
+            let from_taxable = w.min(taxable);
+            let from_traditional = (w - from_taxable).min(traditional);
+            (
+                from_taxable,
+                from_traditional,
+                w - from_taxable - from_traditional,
+            )
+        };
+        let tax = |w: f64| {
+            let (from_taxable, from_traditional, _) = parts(w);
+            let ordinary = rmd + conversion + from_traditional;
+            let gains = from_taxable * gain_share;
+            form_1040(&filer, ordinary, ss, gains) + 0.05 * (ordinary + gains)
+        };
+        let cash = ss + rmd;
+        let (mut lo, mut hi) = (0.0, taxable + traditional + roth);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if mid - tax(mid) + cash < spending {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        let w = if cash - tax(0.0) >= spending { 0.0 } else { hi };
+        let paid = tax(w);
+        let surplus = (w + cash - paid - spending).max(0.0);
+        let (from_taxable, from_traditional, from_roth) = parts(w);
+        basis = basis * (1.0 - from_taxable / taxable) + surplus;
+        taxable = (taxable - from_taxable + surplus) * 1.05;
+        traditional = (traditional - from_traditional) * 1.05;
+        roth = (roth - from_roth) * 1.05;
+        out.push(Year {
+            tax: paid,
+            rmd,
+            accounts: [taxable, traditional, roth],
+        });
+    }
+    out
+}
+
+#[test]
+fn a_zero_volatility_couple_matches_the_year_by_year_hand_computation() {
+    let plan = plan_with(couple(json!({})));
+    let outcome = run(&plan);
+    let taxes = outcome
+        .taxes
+        .as_ref()
+        .expect("a plan with accounts reports its taxes");
+    let social_security = &outcome.household.as_ref().unwrap().social_security_yearly;
+    let hand = by_hand(social_security);
+    for (t, year) in hand.iter().enumerate() {
+        let at = |what: &str, got: f64, want: f64| {
+            assert!(
+                (got - want).abs() < 0.02,
+                "year {t} {what}: engine {got}, by hand {want}"
+            );
+        };
+        at("tax", taxes.tax_yearly.p50[t], year.tax);
+        at("RMD", taxes.rmd_yearly.p50[t], year.rmd);
+        at("taxable", taxes.accounts.taxable.p50[t], year.accounts[0]);
+        at(
+            "traditional",
+            taxes.accounts.traditional.p50[t],
+            year.accounts[1],
+        );
+        at("Roth", taxes.accounts.roth.p50[t], year.accounts[2]);
+        at(
+            "balance",
+            outcome.balance_percentiles.p50[t],
+            year.accounts.iter().sum(),
+        );
+    }
+    // The facts the table rests on: no RMD at 72, one at 73; single from the sixth year.
+    assert_eq!(hand[0].rmd, 0.0);
+    assert!(hand[1].rmd > 0.0);
+    assert_eq!(outcome.success_probability, 1.0);
+    assert_eq!(outcome.spending_percentiles.p50[5], 56_000.0);
+    let lifetime: f64 = hand.iter().map(|y| y.tax).sum();
+    assert!((taxes.lifetime_tax.p50 - lifetime).abs() < 0.1);
+}
+
+#[test]
+fn results_are_bit_identical_on_one_and_two_threads() {
+    let plan = plan_with(json!({
+        "current_age": 60, "end_age": 92, "retirement_age": 63, "birth_year": 1966,
+        "portfolio": {"balance": null},
+        "partner": {"current_age": 58, "birth_year": 1968},
+        "social_security": {"monthly_benefit": 2_800},
+        "accounts": {"taxable": {"balance": 400_000, "basis": 250_000, "annual_contribution": 10_000},
+                     "traditional": {"balance": 900_000, "annual_contribution": 20_000},
+                     "roth": {"balance": 150_000}},
+        "spending": {"annual": 90_000},
+        "tax": {"withdrawal_order": "fill_bracket", "conversion": "fill_bracket",
+                "conversion_bracket_rate": 0.22, "state_rate": 0.05},
+        "simulation": {"scenarios": 1_000, "seed": 9}
+    }));
+    let one = pool(1).install(|| numbers(run(&plan)));
+    let two = pool(2).install(|| numbers(run(&plan)));
+    assert_eq!(one, two);
+    assert!(one.taxes.is_some());
+}
+
+/// The odds of a plan with `patch` over a mostly pre-tax household, on fixed seeds.
+fn odds(patch: Value) -> f64 {
+    let mut plan = json!({
+        "current_age": 65, "end_age": 95, "birth_year": 1961,
+        "portfolio": {"balance": null},
+        "accounts": {"taxable": {"balance": 100_000, "basis": 80_000},
+                     "traditional": {"balance": 800_000}},
+        "social_security": {"monthly_benefit": 2_200},
+        "spending": {"annual": 75_000},
+        "simulation": {"scenarios": 2_000, "seed": 5}
+    });
+    crate::support::merge(&mut plan, &patch);
+    run(&plan_with(plan)).success_probability
+}
+
+#[test]
+fn more_traditional_savings_never_lower_the_odds_and_a_higher_state_rate_never_raises_them() {
+    let savings: Vec<f64> = [600_000, 800_000, 1_000_000]
+        .iter()
+        .map(|b| odds(json!({"accounts": {"traditional": {"balance": b}}})))
+        .collect();
+    assert!(savings.windows(2).all(|w| w[1] >= w[0]), "{savings:?}");
+    assert!(savings[2] > savings[0], "{savings:?}");
+    let states: Vec<f64> = [0.0, 0.05, 0.1]
+        .iter()
+        .map(|r| odds(json!({"tax": {"state_rate": r}})))
+        .collect();
+    assert!(states.windows(2).all(|w| w[1] <= w[0]), "{states:?}");
+    assert!(states[2] < states[0], "{states:?}");
+}
+
+/// The paths of the errors of a plan with `patch` over `couple`.
+fn errors(patch: Value) -> Vec<(String, String)> {
+    try_plan(couple(patch))
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| (e.path, e.message))
+        .collect()
+}
+
+#[test]
+fn bad_accounts_and_rules_are_refused_naming_the_field() {
+    let cases = [
+        (
+            json!({"accounts": {"taxable": {"basis": 250_000}}}),
+            "accounts.taxable.basis",
+        ),
+        (
+            json!({"accounts": {"roth": {"balance": -1}}}),
+            "accounts.roth.balance",
+        ),
+        (
+            json!({"accounts": {"traditional": {"balance": 0}}}),
+            "tax.conversion",
+        ),
+        (
+            json!({"tax": {"conversion": "fill_bracket", "conversion_amount": null,
+                        "conversion_bracket_rate": 0.23}}),
+            "tax.conversion_bracket_rate",
+        ),
+        (
+            json!({"tax": {"withdrawal_order": "fill_bracket", "fill_bracket_rate": 0.37}}),
+            "tax.fill_bracket_rate",
+        ),
+        (
+            json!({"tax": {"conversion_start_age": 74, "conversion_end_age": 73}}),
+            "tax.conversion_end_age",
+        ),
+        (json!({"tax": {"state_rate": 0.2}}), "tax.state_rate"),
+        (
+            json!({"tax": {"effective_rate": 0.2}}),
+            "tax.effective_rate",
+        ),
+        (
+            json!({"portfolio": {"balance": 900_000}}),
+            "portfolio.balance",
+        ),
+        (
+            json!({"partner": {"annual_contribution": 5_000}}),
+            "partner.annual_contribution",
+        ),
+    ];
+    for (patch, path) in cases {
+        let found = errors(patch.clone());
+        assert!(found.iter().any(|(p, _)| p == path), "{patch}: {found:?}");
+    }
+    // Without accounts, the rules are refused too.
+    let plain =
+        try_plan(json!({"tax": {"state_rate": 0.05}, "income": [{"annual": 1, "taxable": false}]}))
+            .unwrap_err();
+    let paths: Vec<&str> = plain.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["income[0].taxable", "tax.state_rate"]);
+}
+
+#[test]
+fn a_plan_without_accounts_has_no_taxes_section_and_the_same_json() {
+    let plan = plan_with(json!({}));
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(json["tax"], json!({"effective_rate": 0.0}));
+    assert!(json.get("accounts").is_none());
+    assert!(run(&plan).taxes.is_none());
+}
