@@ -117,20 +117,20 @@ pub(super) fn insights(
         }
     }
     if let Some(goal) = goals.first() {
-        if let Some(extra) = goal.extra_savings.filter(|&e| e > 0.0) {
-            if let Some(to) = analyzer.success_with(|i| i.add_savings(extra))? {
-                out.push(Insight {
-                    kind: "savings".into(),
-                    text: format!(
-                        "Having {} more saved today raises {odds} from {} to {}.",
-                        money(extra),
-                        percent(base_success),
-                        percent(to)
-                    ),
-                    from: base_success,
-                    to,
-                });
-            }
+        if let Some(extra) = goal.extra_savings.filter(|&e| e > 0.0)
+            && let Some(to) = analyzer.success_with(|i| i.add_savings(extra))?
+        {
+            out.push(Insight {
+                kind: "savings".into(),
+                text: format!(
+                    "Having {} more saved today raises {odds} from {} to {}.",
+                    money(extra),
+                    percent(base_success),
+                    percent(to)
+                ),
+                from: base_success,
+                to,
+            });
         }
         if let Some(extra) = goal.extra_contribution.filter(|&e| e > 0.0) {
             let changed = analyzer.success_with(|i| i.add_contribution(extra))?;

@@ -137,7 +137,8 @@ impl ResultDoc {
     /// to cents, the columns named after the JSON fields. Then, by the end of each year, the
     /// share of paths that had run out of money (`ran_out_share`) and, for a strategy with a
     /// floor, whose spending had fallen below it (`below_floor_share`, else empty). Results
-    /// before engine 1.1.0 leave both empty.
+    /// before engine 1.1.0 leave both empty. A household's columns and a plan with accounts'
+    /// tax medians come last.
     pub fn percentiles_csv(&self) -> Result<String, serde_json::Error> {
         let outcome = self.outcome()?;
         let names = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
@@ -158,6 +159,22 @@ impl ResultDoc {
         }
         if alive.is_some() {
             csv.push_str(",alive_share");
+        }
+        // A plan with accounts: the medians of its tax rows.
+        let taxes = outcome.taxes.as_ref().map(|t| {
+            [
+                &t.tax_yearly.p50,
+                &t.rmd_yearly.p50,
+                &t.effective_rate,
+                &t.accounts.taxable.p50,
+                &t.accounts.traditional.p50,
+                &t.accounts.roth.p50,
+            ]
+        });
+        if taxes.is_some() {
+            csv.push_str(
+                ",tax_p50,rmd_p50,effective_rate_p50,taxable_p50,traditional_p50,roth_p50",
+            );
         }
         csv.push_str("\r\n");
         let balance = columns(&outcome.balance_percentiles);
@@ -197,6 +214,13 @@ impl ResultDoc {
             }
             if let Some(alive) = alive {
                 let _ = write!(csv, ",{:.4}", alive[year]);
+            }
+            for (k, column) in taxes.iter().flatten().enumerate() {
+                match k {
+                    2 => write!(csv, ",{:.4}", column[year]),
+                    _ => write!(csv, ",{:.2}", column[year]),
+                }
+                .ok();
             }
             csv.push_str("\r\n");
         }

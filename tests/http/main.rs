@@ -19,4 +19,5 @@ mod plan_fields;
 mod probes;
 mod report;
 mod security;
+mod taxes;
 mod web;

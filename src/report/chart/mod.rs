@@ -4,10 +4,12 @@
 //! and each style also differs in something other than colour (width, dash, hatching, a
 //! direct label), so colour is never the only cue.
 
+mod accounts;
 mod axis;
 mod spending;
 mod tornado;
 
+pub use accounts::accounts_stack;
 pub use axis::nice_step;
 use axis::{age_axis, percent_axis, value_axis};
 pub use spending::spending_fan;

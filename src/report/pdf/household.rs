@@ -69,9 +69,15 @@ pub(super) fn methodology(doc: &mut Flow, plan: &Plan) {
     }
     if plan.social_security.is_some() || plan.partner.is_some() {
         doc.paragraph(
-            "Social Security follows SSA's rules for claiming early or late, the spousal \
-             benefit and the survivor benefit, rising with the simulated inflation; the \
-             earnings test and taxes on benefits are not modelled.",
+            if plan.accounts.is_some() {
+                "Social Security follows SSA's rules for claiming early or late, the spousal \
+                 benefit and the survivor benefit, rising with the simulated inflation; the \
+                 earnings test is not modelled."
+            } else {
+                "Social Security follows SSA's rules for claiming early or late, the spousal \
+                 benefit and the survivor benefit, rising with the simulated inflation; the \
+                 earnings test and taxes on benefits are not modelled."
+            },
             BODY,
             Font::Regular,
             INK,

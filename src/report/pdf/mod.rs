@@ -16,6 +16,7 @@ mod chart;
 mod flow;
 mod household;
 mod sections;
+mod taxes;
 
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
@@ -68,6 +69,7 @@ pub fn render(report: &Report, paper: Paper) -> Vec<u8> {
     sections::inputs(&mut doc, report);
     sections::charts(&mut doc, report);
     sections::tables(&mut doc, report);
+    taxes::taxes(&mut doc, report);
     sections::analysis(&mut doc, report);
     sections::methodology(&mut doc, report);
     let pages = doc.finish(report.permalink);

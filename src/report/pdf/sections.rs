@@ -309,6 +309,7 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
         INK,
     );
     household::methodology(doc, plan);
+    super::taxes::methodology(doc, r);
     doc.facts(&[
         Row {
             label: "Engine version",

@@ -5,6 +5,7 @@ mod claiming;
 mod household;
 mod odds;
 mod percentiles;
+mod taxes;
 
 pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
 pub use household::{lifetime_rows, social_security_rows};
@@ -12,6 +13,7 @@ pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, saf
 pub use percentiles::{
     PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
 };
+pub use taxes::{account_table, result_rows as tax_rows};
 
 use crate::engine::plan::{MarketModel, Strategy};
 use crate::engine::tails::{CRASH, stock_tail};
@@ -77,6 +79,7 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
             .unwrap_or(household.len()),
     );
     rows.splice(1..1, partner.iter().cloned());
+    rows.extend(taxes::input_rows(plan));
     rows.extend([
         Row {
             label: "Contributions",
@@ -134,12 +137,16 @@ pub fn plan_rows(plan: &Plan) -> Vec<Row> {
             value: format!("{}: {} at {}", event.name, money(event.amount), event.age),
         });
     }
+    let taxed = if plan.accounts.is_some() {
+        "taxes computed as they are paid".to_string()
+    } else {
+        format!("withdrawals taxed at {}", pct(plan.tax.effective_rate))
+    };
     rows.push(Row {
         label: "Fees and tax",
         value: format!(
-            "{} a year in fees; withdrawals taxed at {}",
-            percent_precise(plan.fees.expense_ratio, 2),
-            pct(plan.tax.effective_rate)
+            "{} a year in fees; {taxed}",
+            percent_precise(plan.fees.expense_ratio, 2)
         ),
     });
     rows

@@ -38,6 +38,8 @@ pub struct ResultPage {
     pub social_security: Vec<Row>,
     /// Drawn lifetimes: how long the plan runs and what is left.
     pub lifetimes: Vec<Row>,
+    /// A plan with accounts: what the taxes came to.
+    pub taxes: Vec<Row>,
     pub plan_rows: Vec<Row>,
     pub assumption_rows: Vec<Row>,
     pub worst_periods: Vec<[String; 3]>,
@@ -122,6 +124,17 @@ impl ResultPage {
                     "Yearly spending at each age, in today's dollars",
                     summary::spending_table(plan, &shown),
                 )),
+            ));
+        }
+        if let Some(accounts) = chart::accounts_stack(plan, &shown) {
+            let (head, rows) = summary::account_table(&shown);
+            charts.push(chart_view(
+                accounts,
+                Some(TableView {
+                    caption: "Median balance of each account, tax and required distribution, in today's dollars".into(),
+                    head,
+                    rows,
+                }),
             ));
         }
         let n = f64::from(outcome.scenarios.max(1));
@@ -218,6 +231,7 @@ impl ResultPage {
             percentiles: summary::percentile_table(plan, &shown),
             social_security: summary::social_security_rows(outcome),
             lifetimes: summary::lifetime_rows(plan, outcome),
+            taxes: summary::tax_rows(plan, outcome),
             plan_rows: summary::plan_rows(plan),
             assumption_rows: summary::assumption_rows(plan, outcome),
             worst_periods,
