@@ -5,7 +5,8 @@
 //! same number of normal draws with the engine's generator, batches and threads), percentiles
 //! alone, and 100,000 × 30 on one and on two threads for the speedup. `history`: the
 //! historical and bootstrap models beside the lognormal one. `household`: a couple, with fixed
-//! and with drawn lifetimes, beside the plan of one.
+//! and with drawn lifetimes, beside the plan of one. `taxes`: the same money in three accounts
+//! beside one pot.
 //!
 //! `cargo bench --bench engine`
 
@@ -205,6 +206,54 @@ fn household(c: &mut Criterion) {
     group.finish();
 }
 
+/// Taxes as they are paid beside one pot, same run: a couple with Social Security, 10,000 ×
+/// 30, the same $1,000,000 in one pot (effective rate 0) and in three accounts, with the
+/// default withdrawal order, and with the fill-the-bracket order and conversions to the top
+/// of the 22% bracket (three solves a year).
+fn taxes(c: &mut Criterion) {
+    let couple = |extra: &str| {
+        let json = format!(
+            r#"{{"current_age": 65, "end_age": 95, "birth_year": 1961,
+                "partner": {{"current_age": 63, "end_age": 93,
+                             "social_security": {{"monthly_benefit": 1400, "claiming_age": 62}}}},
+                "social_security": {{"monthly_benefit": 2600, "claiming_age": 70}},
+                "allocation": {{"stocks": 0.6, "bonds": 0.4}},
+                "spending": {{"annual": 60000, "survivor_share": 0.7}},
+                "simulation": {{"scenarios": 10000, "seed": 42}}, {extra}}}"#
+        );
+        parse_plan_json(&json)
+            .expect("tax plan parses")
+            .normalize(
+                &PlanDefaults::default(),
+                Limits {
+                    max_scenarios: 100_000,
+                    this_year: Some(2026),
+                },
+            )
+            .expect("tax plan is valid")
+    };
+    let accounts = r#""accounts": {"taxable": {"balance": 300000, "basis": 200000},
+        "traditional": {"balance": 600000}, "roth": {"balance": 100000}}"#;
+    let options = RunOptions::default();
+    let mut group = c.benchmark_group("taxes");
+    for (name, plan) in [
+        ("one_pot_10000x30", couple(r#""portfolio": {"balance": 1000000}"#)),
+        ("accounts_10000x30", couple(accounts)),
+        (
+            "fill_and_convert_10000x30",
+            couple(&format!(
+                r#"{accounts}, "tax": {{"withdrawal_order": "fill_bracket",
+                    "conversion": "fill_bracket", "conversion_bracket_rate": 0.22}}"#
+            )),
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| engine::simulate(black_box(&plan), &options).unwrap())
+        });
+    }
+    group.finish();
+}
+
 /// The full analysis (two targets, goal seeking, sensitivity, insights) of a 1,000-scenario,
 /// 30-year plan that misses its targets, so every part runs.
 fn analysis(c: &mut Criterion) {
@@ -266,6 +315,7 @@ criterion_group!(
     percentiles_alone,
     history_models,
     household,
+    taxes,
     claiming_grid
 );
 criterion_main!(benches);
