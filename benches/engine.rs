@@ -237,7 +237,10 @@ fn taxes(c: &mut Criterion) {
     let options = RunOptions::default();
     let mut group = c.benchmark_group("taxes");
     for (name, plan) in [
-        ("one_pot_10000x30", couple(r#""portfolio": {"balance": 1000000}"#)),
+        (
+            "one_pot_10000x30",
+            couple(r#""portfolio": {"balance": 1000000}"#),
+        ),
         ("accounts_10000x30", couple(accounts)),
         (
             "fill_and_convert_10000x30",

@@ -221,6 +221,7 @@ pub fn class(style: Style) -> &'static str {
     match style {
         Style::BandOuter => "band-outer",
         Style::BandInner => "band-inner",
+        Style::BandDeep => "band-deep",
         Style::Median => "median",
         Style::Period => "period",
         Style::Bar => "bar",

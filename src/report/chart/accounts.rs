@@ -48,12 +48,12 @@ pub fn accounts_stack(plan: &Plan, outcome: &Outcome) -> Option<Chart> {
         layers: vec![
             band(&zero, &first, Style::BandOuter),
             band(&first, &second, Style::BandInner),
-            band(&second, &third, Style::Bar),
+            band(&second, &third, Style::BandDeep),
         ],
         legend: vec![
             (Style::BandOuter, "Taxable".into()),
             (Style::BandInner, "Traditional".into()),
-            (Style::Bar, "Roth".into()),
+            (Style::BandDeep, "Roth".into()),
         ],
     })
 }

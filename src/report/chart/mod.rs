@@ -135,6 +135,8 @@ pub enum Style {
     BandOuter,
     /// 25th to 75th percentile: a darker fill.
     BandInner,
+    /// A third, darkest fill: the top layer of a stack.
+    BandDeep,
     /// The median: a thick solid line.
     Median,
     /// One historical period: a thin, faint line.

@@ -135,6 +135,7 @@ fn look(style: Style) -> (Rgb8, f32) {
     match style {
         Style::BandOuter => (Rgb8(200, 214, 240), 0.0),
         Style::BandInner => (Rgb8(133, 166, 224), 0.0),
+        Style::BandDeep => (Rgb8(47, 95, 168), 0.0),
         Style::Median => (Rgb8(16, 42, 92), 2.0),
         Style::Period => (Rgb8(170, 178, 190), 0.35),
         Style::Bar => (Rgb8(30, 91, 184), 0.0),

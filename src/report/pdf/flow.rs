@@ -251,6 +251,7 @@ fn swatch(page: &mut Canvas, style: Style, (x, y): (f32, f32)) {
         Style::Period => page.line(&[(x, mid), (x + 16.0, mid)], Rgb8(170, 178, 190), 0.8, None),
         Style::BandOuter => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(200, 214, 240)),
         Style::BandInner => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(133, 166, 224)),
+        Style::BandDeep => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(47, 95, 168)),
         Style::Bar => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(30, 91, 184)),
     }
 }

@@ -152,7 +152,13 @@ impl Values {
     /// The values of a JSON plan (the defaults, or a stored normalized plan).
     pub fn from_json(plan: &Value) -> Self {
         let mut values = Self::default();
+        // With accounts the portfolio's balance and contribution are their sums: left empty,
+        // so that editing an account does not leave a stale total behind.
+        let with_accounts = plan.get("accounts").is_some_and(|a| !a.is_null());
         for spec in fixed() {
+            if with_accounts && spec.path.starts_with("portfolio.") {
+                continue;
+            }
             if let Some(v) = lookup(plan, spec.path) {
                 values
                     .map

@@ -31,20 +31,20 @@ pub(super) const TAXES: &[Field] = &[
     field("accounts.taxable.basis", Taxes, "Its cost basis", "$", BALANCE)
         .help("What the holdings cost. Withdrawals realize gains in proportion to the rest. Empty: the balance (no gains yet).")
         .only(Only::Accounts),
-    field("accounts.taxable.annual_contribution", Taxes, "Yearly contribution to it", "$", MONEY_PER_YEAR)
+    field("accounts.taxable.annual_contribution", Taxes, "Yearly contribution (taxable)", "$", MONEY_PER_YEAR)
         .default(Fallback::Number(0.0))
-        .help("Until your retirement, in today's dollars.")
+        .help("Contributions until your retirement, in today's dollars.")
         .only(Only::Accounts),
     field("accounts.traditional.balance", Taxes, "Traditional 401(k) and IRA", "$", BALANCE)
         .default(Fallback::Number(0.0))
         .help("Pre-tax savings: withdrawals are taxed as income, and required minimum distributions start at 73 or 75."),
-    field("accounts.traditional.annual_contribution", Taxes, "Yearly contribution to it", "$", MONEY_PER_YEAR)
+    field("accounts.traditional.annual_contribution", Taxes, "Yearly contribution (traditional)", "$", MONEY_PER_YEAR)
         .default(Fallback::Number(0.0))
         .only(Only::Accounts),
     field("accounts.roth.balance", Taxes, "Roth 401(k) and IRA", "$", BALANCE)
         .default(Fallback::Number(0.0))
         .help("Withdrawals are tax-free."),
-    field("accounts.roth.annual_contribution", Taxes, "Yearly contribution to it", "$", MONEY_PER_YEAR)
+    field("accounts.roth.annual_contribution", Taxes, "Yearly contribution (Roth)", "$", MONEY_PER_YEAR)
         .default(Fallback::Number(0.0))
         .only(Only::Accounts),
     field("tax.withdrawal_order", Taxes, "Withdrawal order", "", Kind::Choice(WITHDRAWAL_ORDERS))
