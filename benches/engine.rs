@@ -257,6 +257,30 @@ fn taxes(c: &mut Criterion) {
     group.finish();
 }
 
+/// "Which withdrawal order, and Roth conversions?": the three orders, conversions to three
+/// brackets and the plan as it is, 1,000 paths each, 30 years.
+fn tax_choices(c: &mut Criterion) {
+    use glidepath::analysis::Analyzer;
+    let input = parse_plan_json(
+        r#"{"current_age": 65, "end_age": 95, "birth_year": 1961,
+            "social_security": {"monthly_benefit": 2600, "claiming_age": 70},
+            "accounts": {"taxable": {"balance": 300000, "basis": 200000},
+                         "traditional": {"balance": 600000}, "roth": {"balance": 100000}},
+            "spending": {"annual": 60000}, "simulation": {"scenarios": 1000, "seed": 42}}"#,
+    )
+    .expect("tax plan parses");
+    let defaults = PlanDefaults::default();
+    let limits = Limits {
+        max_scenarios: 10_000,
+        this_year: Some(2026),
+    };
+    let analyzer =
+        Analyzer::new(input, &defaults, limits, RunOptions::default()).expect("tax plan is valid");
+    c.bench_function("tax_choices_7x1000", |b| {
+        b.iter(|| analyzer.tax_choices().unwrap().expect("choices"))
+    });
+}
+
 /// The full analysis (two targets, goal seeking, sensitivity, insights) of a 1,000-scenario,
 /// 30-year plan that misses its targets, so every part runs.
 fn analysis(c: &mut Criterion) {
@@ -319,6 +343,7 @@ criterion_group!(
     history_models,
     household,
     taxes,
+    tax_choices,
     claiming_grid
 );
 criterion_main!(benches);

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::insights::{implausible, insights};
+use super::insights::{Found, implausible, insights};
 use super::{Analysis, GoalSeek, SafeSpending, Sensitivity};
 use crate::engine::plan::fields::max;
 use crate::engine::plan::{FieldError, Limits, Strategy};
@@ -242,11 +242,12 @@ impl<'a> Analyzer<'a> {
         let base_success = base_outcome.success_probability;
         let savings =
             base_outcome.median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
-        let ((safe, (goals, sensitivity)), claiming) = rayon::join(
+        let ((safe, (goals, sensitivity)), (claiming, tax_choices)) = rayon::join(
             || self.searches(targets, base_success, savings),
-            || self.claiming_grid(),
+            || rayon::join(|| self.claiming_grid(), || self.tax_choices()),
         );
-        let (safe, goals, sensitivity, claiming) = (safe?, goals?, sensitivity?, claiming?);
+        let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
+        let (claiming, tax_choices) = (claiming?, tax_choices?);
         let warning = implausible(&self.base, savings);
         let insights = if warning.is_some() {
             Vec::new()
@@ -254,10 +255,13 @@ impl<'a> Analyzer<'a> {
             insights(
                 &self.base,
                 base_success,
-                &safe,
-                &goals,
-                &sensitivity,
-                claiming.as_ref(),
+                Found {
+                    safe: &safe,
+                    goals: &goals,
+                    sensitivity: &sensitivity,
+                    claiming: claiming.as_ref(),
+                    tax_choices: tax_choices.as_ref(),
+                },
                 self,
             )?
         };
@@ -270,6 +274,7 @@ impl<'a> Analyzer<'a> {
             sensitivity,
             insights,
             claiming,
+            tax_choices,
         })
     }
 

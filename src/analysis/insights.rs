@@ -1,7 +1,7 @@
 //! The analysis in words: insights that fit the person, or a plain warning for a plan that
 //! looks mistyped.
 
-use super::{Analyzer, ClaimingGrid, GoalSeek, Insight, SafeSpending, Sensitivity};
+use super::{Analyzer, ClaimingGrid, GoalSeek, Insight, SafeSpending, Sensitivity, TaxChoices};
 use crate::engine::{EngineError, Plan};
 use crate::format::{count, money, percent};
 
@@ -61,17 +61,30 @@ fn share_of(change: f64, base: f64) -> String {
     }
 }
 
+/// What the analysis found, for the insights to put in words.
+pub(super) struct Found<'a> {
+    pub safe: &'a [SafeSpending],
+    pub goals: &'a [GoalSeek],
+    pub sensitivity: &'a [Sensitivity],
+    pub claiming: Option<&'a ClaimingGrid>,
+    pub tax_choices: Option<&'a TaxChoices>,
+}
+
 /// Findings in words, each with the success numbers it quotes, largest effect first. The
 /// `to` of each is a separate simulation of the changed plan.
 pub(super) fn insights(
     base: &Plan,
     base_success: f64,
-    safe: &[SafeSpending],
-    goals: &[GoalSeek],
-    sensitivity: &[Sensitivity],
-    claiming: Option<&ClaimingGrid>,
+    found: Found<'_>,
     analyzer: &Analyzer<'_>,
 ) -> Result<Vec<Insight>, EngineError> {
+    let Found {
+        safe,
+        goals,
+        sensitivity,
+        claiming,
+        tax_choices,
+    } = found;
     let mut out = Vec::new();
     let annual = base.spending.annual;
     // Say what the odds are of: with a floor, success is spending held at or above it.
@@ -217,6 +230,23 @@ pub(super) fn insights(
                     percent(now.success_probability),
                     percent(best.success_probability),
                     count(grid.scenarios)
+                ),
+                from: now.success_probability,
+                to: best.success_probability,
+            });
+        }
+    }
+    if let Some(t) = tax_choices {
+        let (best, now) = (&t.best, &t.as_planned);
+        if best.success_probability > now.success_probability {
+            out.push(Insight {
+                kind: "taxes".into(),
+                text: format!(
+                    "{} instead raises {odds} from {} to {} (on {} simulated futures).",
+                    best.label,
+                    percent(now.success_probability),
+                    percent(best.success_probability),
+                    count(t.scenarios)
                 ),
                 from: now.success_probability,
                 to: best.success_probability,

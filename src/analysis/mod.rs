@@ -12,6 +12,7 @@ mod analyzer;
 mod claiming;
 mod insights;
 mod sensitivity;
+mod tax_choices;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,6 +22,7 @@ use crate::engine::{PlanDefaults, PlanInput};
 
 pub use analyzer::Analyzer;
 pub use claiming::{ClaimingCell, ClaimingGrid, GRID_SCENARIOS};
+pub use tax_choices::{CHOICE_SCENARIOS, CONVERSION_BRACKETS, TaxChoice, TaxChoices};
 
 /// Targets when the client gives none.
 pub const DEFAULT_TARGETS: [f64; 2] = [0.90, 0.95];
@@ -51,6 +53,10 @@ pub struct Analysis {
     /// claiming ages from 62 to 70 (`null` without one, and in analyses cached before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claiming: Option<ClaimingGrid>,
+    /// With accounts: the plan under each withdrawal order and under conversions to the top
+    /// of the 12%, 22% and 24% brackets, on common random numbers (`null` without accounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_choices: Option<TaxChoices>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

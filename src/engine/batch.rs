@@ -11,7 +11,7 @@ use super::market::{MarketYear, ReturnModel, YearSource};
 pub use super::schedule::Schedule;
 use super::simd::{SimdLevel, dispatch};
 use super::strategy::{History, LaneYear, Want, Withdraw, YearPlan};
-use super::tax::kernel::TaxLanes;
+use super::tax::kernel::{FILL_BRACKET, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, order_code};
 use super::tax::step::{TAX_ROWS, TaxRows, taxed_year_step};
 
 pub use super::outcome::NEVER;
@@ -55,9 +55,36 @@ pub(super) struct Lanes {
 }
 
 dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
+dispatch!(pub fn run_taxed_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_taxed_batch);
 
+/// A batch of a plan without accounts: the taxed year is compiled out.
 #[inline(always)]
 fn simulate_batch<M: ReturnModel, S: Withdraw>(
+    schedule: &Schedule,
+    strategy: S,
+    model: &M,
+    seed: u64,
+    batch: u64,
+    out: BatchOut<'_>,
+) {
+    simulate::<M, S, false>(schedule, strategy, model, seed, batch, out);
+}
+
+/// A batch of a plan with accounts (`schedule.taxes`).
+#[inline(always)]
+fn simulate_taxed_batch<M: ReturnModel, S: Withdraw>(
+    schedule: &Schedule,
+    strategy: S,
+    model: &M,
+    seed: u64,
+    batch: u64,
+    out: BatchOut<'_>,
+) {
+    simulate::<M, S, true>(schedule, strategy, model, seed, batch, out);
+}
+
+#[inline(always)]
+fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
     schedule: &Schedule,
     strategy: S,
     model: &M,
@@ -81,8 +108,11 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         .as_ref()
         .map(|lives| (lives, LaneLives::draw(lives, seed, batch)));
     let mut flows = LaneFlows::default();
-    let mut accounts = schedule.taxes.as_ref().map(TaxLanes::new);
-    let mut staged_tax: TaxRows = [[0.0; BATCH]; TAX_ROWS];
+    let mut accounts = schedule.taxes.as_ref().filter(|_| TAXED).map(TaxLanes::new);
+    // Only a plan with accounts stages tax rows: a plan without them pays nothing for them.
+    let mut staged_tax: Option<Box<TaxRows>> = accounts
+        .is_some()
+        .then(|| Box::new([[0.0; BATCH]; TAX_ROWS]));
     // A full batch records straight into its matrix columns; the last, partial one stages.
     let mut staged_balance = [0.0; BATCH];
     let mut staged_spending = [0.0; BATCH];
@@ -104,19 +134,30 @@ fn simulate_batch<M: ReturnModel, S: Withdraw>(
         };
         let taxed = schedule.taxes.as_ref().zip(accounts.as_mut());
         match (&drawn, year.retired) {
-            (None, retired) if let Some((taxes, accounts)) = taxed => {
-                let (shared, rows) = (&Shared(year), &mut staged_tax);
-                if retired {
-                    taxed_year_step::<S, _, true>(
-                        &mut lanes, accounts, records, step, shared, taxes, rows,
-                    );
-                } else {
-                    taxed_year_step::<S, _, false>(
-                        &mut lanes, accounts, records, step, shared, taxes, rows,
-                    );
+            (None, retired)
+                if TAXED
+                    && let (Some((taxes, accounts)), Some(rows)) =
+                        (taxed, staged_tax.as_deref_mut()) =>
+            {
+                let shared = &Shared(year);
+                // One kernel per (retired, order): no branch on either inside the lanes' loops.
+                macro_rules! taxed {
+                    ($retired:literal, $order:path) => {
+                        taxed_year_step::<S, _, $retired, { $order }>(
+                            &mut lanes, accounts, records, step, shared, taxes, rows,
+                        )
+                    };
+                }
+                match (retired, order_code(taxes.order)) {
+                    (true, TAXABLE_FIRST) => taxed!(true, TAXABLE_FIRST),
+                    (true, PROPORTIONAL) => taxed!(true, PROPORTIONAL),
+                    (true, _) => taxed!(true, FILL_BRACKET),
+                    (false, TAXABLE_FIRST) => taxed!(false, TAXABLE_FIRST),
+                    (false, PROPORTIONAL) => taxed!(false, PROPORTIONAL),
+                    (false, _) => taxed!(false, FILL_BRACKET),
                 }
                 if let Some(out) = out.taxes.as_mut() {
-                    for (matrix, row) in out.rows.iter_mut().zip(&staged_tax) {
+                    for (matrix, row) in out.rows.iter_mut().zip(rows.iter()) {
                         matrix[t].copy_from_slice(&row[..len]);
                     }
                 }

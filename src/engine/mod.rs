@@ -34,7 +34,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use batch::{BatchOut, NEVER, Schedule, TaxOut, run_batch};
+use batch::{BatchOut, NEVER, Schedule, TaxOut, run_batch, run_taxed_batch};
 use history::{Bootstrap, Historical};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
@@ -215,7 +215,11 @@ fn run<M: ReturnModel, S: Withdraw>(
             if past_deadline() {
                 return Err(EngineError::Timeout);
             }
-            run_batch(level, schedule, strategy, model, seed, index as u64, out);
+            if taxed {
+                run_taxed_batch(level, schedule, strategy, model, seed, index as u64, out);
+            } else {
+                run_batch(level, schedule, strategy, model, seed, index as u64, out);
+            }
             Ok(())
         })?;
 

@@ -283,3 +283,70 @@ fn a_plan_without_accounts_has_no_taxes_section_and_the_same_json() {
     assert!(json.get("accounts").is_none());
     assert!(run(&plan).taxes.is_none());
 }
+
+#[test]
+fn the_tax_choices_compare_on_common_random_numbers_and_name_the_best() {
+    use glidepath::analysis::{Analyzer, CHOICE_SCENARIOS};
+    use glidepath::engine::plan::parse_plan_json;
+    use glidepath::engine::{PlanDefaults, RunOptions};
+    let input = parse_plan_json(
+        &json!({
+            "current_age": 65, "end_age": 95, "birth_year": 1961,
+            "accounts": {"taxable": {"balance": 100_000, "basis": 80_000},
+                         "traditional": {"balance": 900_000}},
+            "social_security": {"monthly_benefit": 2_200},
+            "spending": {"annual": 70_000},
+            "simulation": {"scenarios": 2_000, "seed": 5}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let defaults = PlanDefaults::default();
+    let analyzer = Analyzer::new(
+        input,
+        &defaults,
+        crate::support::LIMITS,
+        RunOptions::default(),
+    )
+    .unwrap();
+    let t = analyzer
+        .tax_choices()
+        .unwrap()
+        .expect("a plan with accounts compares");
+    assert_eq!(t.scenarios, CHOICE_SCENARIOS);
+    let names: Vec<&str> = t.choices.iter().map(|c| c.choice.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "taxable_first",
+            "proportional",
+            "fill_bracket",
+            "convert_12",
+            "convert_22",
+            "convert_24"
+        ]
+    );
+    // The plan's own order is one of the choices: the same futures give the same numbers.
+    assert_eq!(
+        t.choices[0].success_probability,
+        t.as_planned.success_probability
+    );
+    assert_eq!(
+        t.choices[0].median_lifetime_tax,
+        t.as_planned.median_lifetime_tax
+    );
+    // Converting to a higher bracket pays more tax early: the choices differ.
+    assert_ne!(
+        t.choices[3].median_lifetime_tax,
+        t.choices[5].median_lifetime_tax
+    );
+    let best = t
+        .choices
+        .iter()
+        .map(|c| c.success_probability)
+        .fold(0.0, f64::max);
+    assert_eq!(t.best.success_probability, best);
+    assert!(
+        t.summary().contains(&t.best.label) || t.summary().starts_with("Your plan does as well")
+    );
+}

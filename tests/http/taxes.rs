@@ -187,3 +187,31 @@ async fn accounts_from_the_form_run_without_javascript_and_errors_use_the_forms_
     ];
     assert_eq!(app.post_form(&plain).await.status(), 303);
 }
+
+#[tokio::test]
+async fn the_analysis_of_a_taxed_plan_compares_the_orders_and_conversions_on_the_page_too() {
+    let app = started_app().await;
+    let response = app
+        .post_json(
+            "/api/v1/analysis",
+            &json!({"plan": taxed(), "targets": [0.9]}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let analysis: Value = response.json().await.unwrap();
+    let choices = analysis["tax_choices"]["choices"]
+        .as_array()
+        .expect("tax choices");
+    assert_eq!(choices.len(), 6);
+    assert!(analysis["tax_choices"]["best"]["label"].is_string());
+    assert!(analysis["safe_spending"][0]["spending"].as_f64().unwrap() > 0.0);
+
+    let result = app.create(&taxed(), None).await;
+    let doc = app.result_page(result["id"].as_str().unwrap()).await;
+    let section = text_of(&doc, "#tax-choices-title ~ div table");
+    assert!(
+        section.contains("Roth conversions to the top of the 22% bracket"),
+        "{section}"
+    );
+    assert!(section.contains("As planned"), "{section}");
+}

@@ -79,23 +79,92 @@ pub struct LaneTax {
     pub first_traditional: f64,
 }
 
-/// The withdrawal `w` split by the order: (taxable, traditional, Roth).
-#[inline(always)]
-pub fn split(order: WithdrawalOrder, w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
-    let [bt, bd, br] = lane.room;
+/// A batch's [`LaneTax`]es as arrays, so that a loop over the lanes reads each field
+/// contiguously (and vectorizes).
+pub struct LaneTaxes {
+    price: [f64; BATCH],
+    social_security: [f64; BATCH],
+    ordinary: [f64; BATCH],
+    need: [f64; BATCH],
+    room: [[f64; BATCH]; 3],
+    gain_share: [f64; BATCH],
+    first_traditional: [f64; BATCH],
+}
+
+impl Default for LaneTaxes {
+    fn default() -> Self {
+        Self {
+            price: [0.0; BATCH],
+            social_security: [0.0; BATCH],
+            ordinary: [0.0; BATCH],
+            need: [0.0; BATCH],
+            room: [[0.0; BATCH]; 3],
+            gain_share: [0.0; BATCH],
+            first_traditional: [0.0; BATCH],
+        }
+    }
+}
+
+impl LaneTaxes {
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> LaneTax {
+        LaneTax {
+            price: self.price[i],
+            social_security: self.social_security[i],
+            ordinary: self.ordinary[i],
+            need: self.need[i],
+            room: [self.room[0][i], self.room[1][i], self.room[2][i]],
+            gain_share: self.gain_share[i],
+            first_traditional: self.first_traditional[i],
+        }
+    }
+
+    #[inline(always)]
+    pub fn set(&mut self, i: usize, l: LaneTax) {
+        self.price[i] = l.price;
+        self.social_security[i] = l.social_security;
+        self.ordinary[i] = l.ordinary;
+        self.need[i] = l.need;
+        for k in 0..3 {
+            self.room[k][i] = l.room[k];
+        }
+        self.gain_share[i] = l.gain_share;
+        self.first_traditional[i] = l.first_traditional;
+    }
+}
+
+/// The orders as numbers, so a year step is compiled once per order and its loops have no
+/// branch on it.
+pub const TAXABLE_FIRST: u8 = 0;
+pub const PROPORTIONAL: u8 = 1;
+pub const FILL_BRACKET: u8 = 2;
+
+pub fn order_code(order: WithdrawalOrder) -> u8 {
     match order {
-        WithdrawalOrder::TaxableFirst => (
+        WithdrawalOrder::TaxableFirst => TAXABLE_FIRST,
+        WithdrawalOrder::Proportional => PROPORTIONAL,
+        WithdrawalOrder::FillBracket => FILL_BRACKET,
+    }
+}
+
+/// The withdrawal `w` split by the order (`ORDER`, one of the codes above): (taxable,
+/// traditional, Roth).
+#[inline(always)]
+pub fn split<const ORDER: u8>(w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
+    let [bt, bd, br] = lane.room;
+    match ORDER {
+        TAXABLE_FIRST => (
             w.clamp0(bt),
             (w - bt).clamp0(bd),
             (w - (bt + bd)).clamp0(br),
         ),
-        WithdrawalOrder::Proportional => {
+        PROPORTIONAL => {
             let total = bt + bd + br;
             let share = |b: f64| if total > 0.0 { b / total } else { 0.0 };
             let w = w.clamp0(total);
             (w * share(bt), w * share(bd), w * share(br))
         }
-        WithdrawalOrder::FillBracket => {
+        _ => {
             let d1 = lane.first_traditional;
             let early = w.clamp0(d1);
             let taxable = (w - d1).clamp0(bt);
@@ -108,14 +177,13 @@ pub fn split(order: WithdrawalOrder, w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) 
 
 /// The year's tax with a withdrawal of `w` (carrying its slope along `w`).
 #[inline(always)]
-pub fn tax_at(
+pub fn tax_at<const ORDER: u8>(
     year: &TaxYear,
     state: super::StateTax,
-    order: WithdrawalOrder,
     lane: &LaneTax,
     w: Lin,
 ) -> Owed {
-    let (from_taxable, from_traditional, _) = split(order, w, lane);
+    let (from_taxable, from_traditional, _) = split::<ORDER>(w, lane);
     let incomes = Incomes {
         ordinary: from_traditional + lane.ordinary,
         social_security: Lin::c(lane.social_security),
@@ -126,16 +194,24 @@ pub fn tax_at(
 
 /// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
 /// where `f` is closest to it when there is none inside. `x` holds a first guess and
-/// receives the answer.
+/// receives the answer; `at` receives `f` there (so the caller need not evaluate it again).
+///
+/// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
+/// The next point is Newton's when it falls strictly inside the bracket; otherwise the
+/// secant through the bracket's ends once both are known (exact within one linear piece);
+/// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
 #[inline(always)]
 pub fn solve(
     x: &mut [f64; BATCH],
+    at: &mut [f64; BATCH],
     lo: &[f64; BATCH],
     hi: &[f64; BATCH],
     f: impl Fn(usize, f64) -> Lin,
 ) {
     let mut a = *lo;
     let mut b = *hi;
+    let mut fa = [f64::NAN; BATCH];
+    let mut fb = [f64::NAN; BATCH];
     let mut done = [false; BATCH];
     for step in 0..MAX_STEPS {
         let mut all = true;
@@ -143,11 +219,26 @@ pub fn solve(
             let y = f(i, x[i]);
             let below = y.v < 0.0;
             a[i] = if below { x[i] } else { a[i] };
+            fa[i] = if below { y.v } else { fa[i] };
             b[i] = if below { b[i] } else { x[i] };
+            fb[i] = if below { fb[i] } else { y.v };
             let ok = done[i] | (y.v.abs() <= TOLERANCE) | (b[i] - a[i] <= 1e-9 * b[i].max(1.0));
-            let newton = (x[i] - y.v / y.d).clamp(a[i], b[i]);
-            let useful = step < NEWTON_STEPS && y.d > 0.0 && newton != x[i];
-            let next = if useful { newton } else { 0.5 * (a[i] + b[i]) };
+            let newton = x[i] - y.v / y.d;
+            let inside = y.d > 0.0 && newton > a[i] && newton < b[i];
+            let secant = a[i] - fa[i] * (b[i] - a[i]) / (fb[i] - fa[i]);
+            let secant_inside = secant > a[i] && secant < b[i];
+            let mid = 0.5 * (a[i] + b[i]);
+            let next = match () {
+                _ if step >= NEWTON_STEPS => mid,
+                _ if inside => newton,
+                // NaN (an end not yet evaluated) fails the comparison.
+                _ if secant_inside => secant,
+                // Newton points past an end not yet evaluated, or is flat: try that end.
+                _ if below && fb[i].is_nan() => b[i],
+                _ if !below && fa[i].is_nan() => a[i],
+                _ => mid,
+            };
+            at[i] = if done[i] { at[i] } else { y.v };
             x[i] = if ok { x[i] } else { next };
             done[i] = ok;
             all &= ok;

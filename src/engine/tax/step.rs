@@ -3,7 +3,7 @@
 //! solves loop until every lane of the batch has converged.
 
 use super::federal::{Incomes, owed};
-use super::kernel::{LaneTax, TaxLanes, solve, split, tax_at};
+use super::kernel::{LaneTax, LaneTaxes, TaxLanes, solve, split, tax_at};
 use super::lin::Lin;
 use super::schedule::TaxSchedule;
 use crate::engine::BATCH;
@@ -22,7 +22,12 @@ pub type TaxRows = [[f64; BATCH]; TAX_ROWS];
 /// A year of a taxed plan. See [`super::kernel`].
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: bool>(
+pub(in crate::engine) fn taxed_year_step<
+    S: Withdraw,
+    F: Flows,
+    const RETIRED: bool,
+    const ORDER: u8,
+>(
     lanes: &mut Lanes,
     accounts: &mut TaxLanes,
     (real_balance, real_spending): Records<'_>,
@@ -39,8 +44,8 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: b
         schedule,
     } = step;
     let ty = &taxes.years[t as usize];
-    let (state, order) = (taxes.state, taxes.order);
-    let mut lane = [LaneTax::default(); BATCH];
+    let state = taxes.state;
+    let mut lanes_tax = LaneTaxes::default();
     let mut spend = [0.0; BATCH];
     let mut cash = [0.0; BATCH];
     let mut rmd = [0.0; BATCH];
@@ -67,19 +72,22 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: b
         let free = (accounts.traditional[i] - distribution).max(0.0);
         let conversion = (ty.conversion_real * p).min(free);
         let taxable = accounts.taxable[i];
-        lane[i] = LaneTax {
-            price: p,
-            social_security: ty.social_security * p,
-            ordinary: ty.taxable_real * p + ty.taxable_nominal + distribution + conversion,
-            need: spending - (other_cash + distribution),
-            room: [taxable, free - conversion, accounts.roth[i]],
-            gain_share: if taxable > 0.0 {
-                (1.0 - accounts.basis[i] / taxable).max(0.0)
-            } else {
-                0.0
+        lanes_tax.set(
+            i,
+            LaneTax {
+                price: p,
+                social_security: ty.social_security * p,
+                ordinary: ty.taxable_real * p + ty.taxable_nominal + distribution + conversion,
+                need: spending - (other_cash + distribution),
+                room: [taxable, free - conversion, accounts.roth[i]],
+                gain_share: if taxable > 0.0 {
+                    (1.0 - accounts.basis[i] / taxable).max(0.0)
+                } else {
+                    0.0
+                },
+                first_traditional: 0.0,
             },
-            first_traditional: 0.0,
-        };
+        );
         spend[i] = spending;
         cash[i] = other_cash + distribution;
         rmd[i] = distribution;
@@ -88,12 +96,12 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: b
     }
     // Traditional dollars that bring taxable ordinary income to `top` (base-year dollars),
     // at most what the traditional account has left.
-    let fill_to = |top: f64, lane: &[LaneTax; BATCH]| -> [f64; BATCH] {
-        let mut x = [0.0; BATCH];
+    let fill_to = |top: f64, lane: &LaneTaxes| -> [f64; BATCH] {
+        let (mut x, mut at) = ([0.0; BATCH], [0.0; BATCH]);
         let lo = [0.0; BATCH];
-        let hi = std::array::from_fn(|i| lane[i].room[1]);
-        solve(&mut x, &lo, &hi, |i, x| {
-            let l = &lane[i];
+        let hi = std::array::from_fn(|i| lane.get(i).room[1]);
+        solve(&mut x, &mut at, &lo, &hi, |i, x| {
+            let l = &lane.get(i);
             let incomes = Incomes {
                 ordinary: Lin::new(l.ordinary + x, 1.0),
                 social_security: Lin::c(l.social_security),
@@ -105,41 +113,44 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: b
         x
     };
     if let Some(top) = ty.conversion_top {
-        let x = fill_to(top, &lane);
-        for i in 0..BATCH {
-            lane[i].ordinary += x[i];
-            lane[i].room[1] -= x[i];
-            converted[i] += x[i];
+        let x = fill_to(top, &lanes_tax);
+        for (i, &x) in x.iter().enumerate() {
+            let mut l = lanes_tax.get(i);
+            l.ordinary += x;
+            l.room[1] -= x;
+            lanes_tax.set(i, l);
+            converted[i] += x;
         }
     }
     if let Some(top) = ty.fill_top {
-        let x = fill_to(top, &lane);
-        for i in 0..BATCH {
-            lane[i].first_traditional = x[i];
+        let x = fill_to(top, &lanes_tax);
+        for (i, &x) in x.iter().enumerate() {
+            let mut l = lanes_tax.get(i);
+            l.first_traditional = x;
+            lanes_tax.set(i, l);
         }
     }
     // The withdrawal that pays the spending and every tax.
-    let mut w: [f64; BATCH] = std::array::from_fn(|i| {
-        let l = &lane[i];
-        l.need.clamp(0.0, l.room.iter().sum())
-    });
+    let hi: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).room.iter().sum());
+    let mut w: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).need.clamp(0.0, hi[i]));
     let lo = [0.0; BATCH];
-    let hi = std::array::from_fn(|i| lane[i].room.iter().sum());
-    solve(&mut w, &lo, &hi, |i, w| {
+    // `f(w) = w − tax(w) − need` at the answer: the tax is `w − need − f(w)`.
+    let mut short = [0.0; BATCH];
+    solve(&mut w, &mut short, &lo, &hi, |i, w| {
+        let l = lanes_tax.get(i);
         let w = Lin::new(w, 1.0);
-        w - tax_at(ty, state, order, &lane[i], w).total() - lane[i].need
+        w - tax_at::<ORDER>(ty, state, &l, w).total() - l.need
     });
 
     let [ws, wb, wc] = year.weights;
     let keep = schedule.fee_keep;
     let floor = strategy.floor();
     for i in 0..BATCH {
-        let l = &lane[i];
+        let l = &lanes_tax.get(i);
         let p = l.price;
         let withdrawal = Lin::c(w[i]);
-        let owed = tax_at(ty, state, order, l, withdrawal);
-        let tax = owed.total().v;
-        let (from_taxable, from_traditional, from_roth) = split(order, withdrawal, l);
+        let tax = w[i] - l.need - short[i];
+        let (from_taxable, from_traditional, from_roth) = split::<ORDER>(withdrawal, l);
         let left = w[i] + cash[i] - tax - spend[i];
         let funded = left >= -0.005;
         let spent = if funded {
@@ -185,7 +196,9 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, F: Flows, const RETIRED: b
         } else {
             lanes.floor_year[i]
         };
-        let income = owed.agi.v + (l.social_security - owed.taxable_social_security.v);
+        // AGI plus the untaxed Social Security: every income the year had.
+        let income =
+            l.ordinary + from_traditional.v + from_taxable.v * l.gain_share + l.social_security;
         rows[TAX][i] = tax / p;
         rows[RMD][i] = rmd[i] / p;
         rows[RATE][i] = if income > 0.0 { tax / income } else { 0.0 };

@@ -255,6 +255,9 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
     if let Some(tornado) = model::sensitivity_tornado(&a.sensitivity) {
         doc.chart(&tornado, 230.0);
     }
+    if let Some(t) = &a.tax_choices {
+        super::taxes::choices(doc, t);
+    }
     if let Some(grid) = &a.claiming {
         household::claiming(doc, grid);
     }

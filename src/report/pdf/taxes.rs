@@ -49,3 +49,11 @@ pub(super) fn methodology(doc: &mut Flow, r: &Report) {
         INK,
     );
 }
+
+/// "Which withdrawal order, and Roth conversions?": the winner in words and every choice.
+pub(super) fn choices(doc: &mut Flow, t: &crate::analysis::TaxChoices) {
+    doc.heading("Which withdrawal order, and Roth conversions?", 120.0);
+    doc.paragraph(&t.summary(), BODY, Font::Regular, INK);
+    let (head, rows) = summary::choices_table(t);
+    doc.table(&head, &rows);
+}

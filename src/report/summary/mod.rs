@@ -13,7 +13,7 @@ pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, saf
 pub use percentiles::{
     PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
 };
-pub use taxes::{account_table, result_rows as tax_rows};
+pub use taxes::{account_table, choices_table, result_rows as tax_rows};
 
 use crate::engine::plan::{MarketModel, Strategy};
 use crate::engine::tails::{CRASH, stock_tail};

@@ -196,3 +196,25 @@ pub fn account_table(outcome: &Outcome) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (head, rows)
 }
+
+/// The tax choices as a table: each choice, its odds, its median lifetime tax and what it
+/// leaves, the plan as it is first and the best marked.
+pub fn choices_table(t: &crate::analysis::TaxChoices) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = ["Choice", "Success", "Lifetime tax", "Left at the end"]
+        .map(String::from)
+        .to_vec();
+    let row = |c: &crate::analysis::TaxChoice, note: &str| {
+        vec![
+            format!("{}{note}", c.label),
+            percent(c.success_probability),
+            money(c.median_lifetime_tax),
+            money(c.median_legacy),
+        ]
+    };
+    let mut rows = vec![row(&t.as_planned, "")];
+    rows.extend(t.choices.iter().map(|c| {
+        let best = c.choice == t.best.choice;
+        row(c, if best { " (best)" } else { "" })
+    }));
+    (head, rows)
+}

@@ -72,6 +72,8 @@ pub struct AnalysisView {
     /// (target, safe spending, withdrawal rate)
     pub safe_spending: Vec<[String; 3]>,
     pub claiming: Option<ClaimingView>,
+    /// With accounts: which order and which conversions do best, in words and as a table.
+    pub tax_choices: Option<(String, TableView)>,
 }
 
 /// "When to claim": the best choice in words and the grid as a heat-map table.
@@ -293,6 +295,14 @@ fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
                     .into()
             },
             table: summary::claiming_table(grid),
+        }),
+        tax_choices: a.tax_choices.as_ref().map(|t| {
+            let (head, rows) = summary::choices_table(t);
+            let caption = format!(
+                "Each choice on the same {} futures: the chance of success and the medians of                  the lifetime tax and of what is left, in today's dollars",
+                crate::format::count(t.scenarios)
+            );
+            (t.summary(), TableView { caption, head, rows })
         }),
     }
 }
