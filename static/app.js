@@ -4,12 +4,17 @@
 
   const form = document.getElementById('plan-form');
   if (form) {
+    // With any account filled in, the tax rules apply and the savings are their total.
+    const accountsGiven = () => [...form.querySelectorAll('input[name^="accounts."][name$=".balance"]')]
+      .some((el) => el.value.trim() !== '');
     // Show only the fields of the chosen strategy, market model and lifetimes.
     const syncOptional = () => {
+      const accounts = accountsGiven();
       const chosen = {
         strategy: form.elements['spending.strategy'].value,
         model: form.elements['market.model'].value,
         longevity: form.elements['longevity.model'].value,
+        accounts: accounts ? 'yes' : 'no',
       };
       for (const el of form.querySelectorAll('[data-only]')) {
         const [kind, list] = el.dataset.only.split(':');
@@ -61,7 +66,9 @@
     const runPreview = async () => {
       const mine = ++generation;
       const required = [...form.querySelectorAll('[required]')];
-      if (!form.checkValidity() || required.some((el) => el.value.trim() === '')) {
+      // The savings are needed unless the accounts give them.
+      const noSavings = !accountsGiven() && form.elements['portfolio.balance'].value.trim() === '';
+      if (!form.checkValidity() || noSavings || required.some((el) => el.value.trim() === '')) {
         preview.hidden = true;
         return;
       }
@@ -106,7 +113,9 @@
         if (mine === generation) preview.textContent = 'Preview unavailable; the button still works.';
       }
     };
-    form.addEventListener('input', () => {
+    form.addEventListener('input', (event) => {
+      // Filling in an account shows the tax rules; emptying every account hides them.
+      if (/^accounts\.[a-z]+\.balance$/.test(event.target.name)) syncOptional();
       clearTimeout(timer);
       timer = setTimeout(runPreview, 700);
     });

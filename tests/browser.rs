@@ -215,8 +215,9 @@ fn fill(tab: &Tab, values: &[(&str, &str)]) {
 
 /// Clicks `button` and waits for the page it posts to.
 fn submit_and_wait(tab: &Tab, button: &str) {
-    resize(tab, 1280, 4000);
     let before = tab.get_url();
+    // A window taller than the longest form, so that the button is in view.
+    resize(tab, 1280, 8000);
     let point = tab
         .find_element(button)
         .and_then(|b| b.get_midpoint())

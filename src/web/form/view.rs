@@ -284,8 +284,9 @@ fn field_view(
                 names(&[lifetimes], fields::LONGEVITY_MODELS)
             ),
         ),
-        // Shown always: filling in an account is what makes them apply.
-        Only::Accounts => (String::new(), "With accounts only".to_string()),
+        // Without the script they are shown always, and apply once an account is filled
+        // in; with it they appear then.
+        Only::Accounts => ("accounts:yes".to_string(), "With accounts only".to_string()),
     };
     let messages: Vec<String> = errors
         .iter()
