@@ -2,17 +2,20 @@
 //!
 //! A year for every lane: the return model fills the batch's market year, then one loop over
 //! the lanes applies the inflows, the withdrawal, the growth and inflation, and records the
-//! real balance and spending. The state lives in fixed-size arrays on the stack: nothing is
-//! allocated per path. The kernel is compiled once per SIMD level (see `simd`).
+//! real balance and spending (`year::year_step`; a plan with accounts runs `tax::step`'s
+//! taxed year instead, in its own compiled kernel). The state lives in fixed-size arrays on
+//! the stack: nothing is allocated per path. The kernel is compiled once per SIMD level (see
+//! `simd`).
 
 use super::BATCH;
 use super::lives::{LaneFlows, LaneLives};
 use super::market::{MarketYear, ReturnModel, YearSource};
 pub use super::schedule::Schedule;
 use super::simd::{SimdLevel, dispatch};
-use super::strategy::{History, LaneYear, Want, Withdraw, YearPlan};
+use super::strategy::{History, Withdraw};
 use super::tax::kernel::{FILL_BRACKET, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, order_code};
 use super::tax::step::{TAX_ROWS, TaxRows, taxed_year_step};
+use super::year::{Lanes, Records, Shared, Step, year_step};
 
 pub use super::outcome::NEVER;
 
@@ -37,21 +40,6 @@ pub struct TaxOut<'a> {
     /// One matrix per row of [`TaxRows`] (`tax::step`): its column slice of each year.
     pub rows: [Vec<&'a mut [f64]>; TAX_ROWS],
     pub lifetime_tax: &'a mut [f64],
-}
-
-/// Where a year's real balance and spending go, one value per lane.
-pub(super) type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
-
-/// One batch's moving parts, as arrays over the lanes.
-pub(super) struct Lanes {
-    pub(super) balance: [f64; BATCH],
-    pub(super) price: [f64; BATCH],
-    pub(super) shortfall_years: [f64; BATCH],
-    /// First unfunded year and first year below the floor, `INFINITY` until then. A path
-    /// fails in the earlier of the two (see `year_step`).
-    pub(super) ran_out_year: [f64; BATCH],
-    pub(super) floor_year: [f64; BATCH],
-    pub(super) history: History,
 }
 
 dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
@@ -197,138 +185,6 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
         for (i, slot) in slots.iter_mut().enumerate() {
             *slot = lane_lives.plan_years(i).min(schedule.years.len() as f64) as u16;
         }
-    }
-}
-
-/// A year's money on each lane: the same on every lane with fixed lifetimes ([`Shared`]),
-/// blended per lane by who is alive with drawn ones ([`LaneFlows`]).
-pub(super) trait Flows {
-    /// The real and the nominal inflows of lane `i`.
-    fn inflows(&self, i: usize) -> (f64, f64);
-    fn lane(&self, i: usize) -> LaneYear;
-    /// False once the household of lane `i` has died: its records are NaN.
-    fn alive(&self, i: usize) -> bool;
-}
-
-struct Shared<'a>(&'a YearPlan);
-
-impl Flows for Shared<'_> {
-    #[inline(always)]
-    fn inflows(&self, _: usize) -> (f64, f64) {
-        (self.0.inflow_real, self.0.inflow_nominal)
-    }
-
-    #[inline(always)]
-    fn lane(&self, _: usize) -> LaneYear {
-        LaneYear::of(self.0)
-    }
-
-    #[inline(always)]
-    fn alive(&self, _: usize) -> bool {
-        true
-    }
-}
-
-impl Flows for LaneFlows {
-    #[inline(always)]
-    fn inflows(&self, i: usize) -> (f64, f64) {
-        (self.inflow_real[i], self.inflow_nominal[i])
-    }
-
-    #[inline(always)]
-    fn lane(&self, i: usize) -> LaneYear {
-        LaneYear {
-            spend_scale: self.scale[i],
-            income_real: self.income_real[i],
-            income_nominal: self.income_nominal[i],
-        }
-    }
-
-    #[inline(always)]
-    fn alive(&self, i: usize) -> bool {
-        self.alive[i] > 0.0
-    }
-}
-
-/// What a year step reads besides the lanes and the flows.
-#[derive(Clone, Copy)]
-pub(super) struct Step<'a, S> {
-    pub(super) strategy: &'a S,
-    pub(super) market: &'a MarketYear,
-    pub(super) year: &'a YearPlan,
-    pub(super) t: f64,
-    pub(super) schedule: &'a Schedule,
-}
-
-/// One year for every lane: inflows, the withdrawal, growth, inflation, and the records. No
-/// branch depends on the lane, so the loop compiles to SIMD.
-#[inline(always)]
-fn year_step<S: Withdraw, F: Flows, const RETIRED: bool>(
-    lanes: &mut Lanes,
-    (real_balance, real_spending): Records<'_>,
-    step: Step<'_, S>,
-    flows: &F,
-) {
-    let Step {
-        strategy,
-        market,
-        year,
-        t,
-        schedule,
-    } = step;
-    let [ws, wb, wc] = year.weights;
-    let fee_keep = schedule.fee_keep;
-    let floor = strategy.floor();
-    for i in 0..BATCH {
-        let p = lanes.price[i];
-        let (inflow_real, inflow_nominal) = flows.inflows(i);
-        let lane = flows.lane(i);
-        let available = lanes.balance[i] + inflow_real * p + inflow_nominal;
-        let want = if RETIRED {
-            strategy.want(&mut lanes.history, i, available, p, year, lane)
-        } else {
-            Want {
-                gross: 0.0,
-                real_spending: 0.0,
-                below_floor: false,
-            }
-        };
-        let funded = want.gross <= available;
-        let withdrawn = want.gross.min(available.max(0.0));
-        let spent = if funded {
-            want.real_spending
-        } else {
-            withdrawn * schedule.net / p
-        };
-        // A shortfall: unfunded, or (funded, so spending is the strategy's own) below the
-        // floor. With `below_floor` below, a path's first shortfall is the earlier of its
-        // first unfunded year and its first year below the floor.
-        let short = !funded | want.below_floor;
-        let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
-        let inflation = market.inflation[i];
-        let next = (available - withdrawn).max(0.0) * growth * fee_keep;
-        let next_price = p * inflation;
-        lanes.balance[i] = next;
-        lanes.price[i] = next_price;
-        if S::NEEDS_HISTORY {
-            lanes.history.growth[i] = growth;
-            lanes.history.inflation[i] = inflation;
-        }
-        lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
-        lanes.ran_out_year[i] = if funded {
-            lanes.ran_out_year[i]
-        } else {
-            lanes.ran_out_year[i].min(t)
-        };
-        let below_floor = RETIRED & (spent < floor * lane.spend_scale);
-        lanes.floor_year[i] = if below_floor {
-            lanes.floor_year[i].min(t)
-        } else {
-            lanes.floor_year[i]
-        };
-        let alive = flows.alive(i);
-        real_balance[i] = if alive { next / next_price } else { f64::NAN };
-        real_spending[i] = if alive { spent } else { f64::NAN };
     }
 }
 

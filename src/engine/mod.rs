@@ -29,6 +29,7 @@ pub mod social_security;
 pub mod strategy;
 pub mod tails;
 pub mod tax;
+mod year;
 
 use std::time::Instant;
 

@@ -5,6 +5,7 @@
 //! speak them. Adding a field is fine; renaming one breaks clients.
 
 mod accounts;
+mod accounts_check;
 mod defaults;
 pub mod fields;
 mod household;

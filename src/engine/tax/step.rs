@@ -7,8 +7,8 @@ use super::kernel::{LaneTax, LaneTaxes, TaxLanes, solve, split, tax_at};
 use super::lin::Lin;
 use super::schedule::TaxSchedule;
 use crate::engine::BATCH;
-use crate::engine::batch::{Flows, Lanes, Records, Step};
 use crate::engine::strategy::Withdraw;
+use crate::engine::year::{Flows, Lanes, Records, Step};
 
 /// The rows a taxed year records per lane, in today's dollars (the rate as a share).
 pub const TAX_ROWS: usize = 6;

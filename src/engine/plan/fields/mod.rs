@@ -7,6 +7,7 @@
 //! Some fields are also checked against others (the retirement age lies between the age now
 //! and the end age; a ceiling is at least the floor); the table holds the outer bounds.
 
+mod build;
 mod reference;
 mod table;
 mod taxes;
@@ -16,8 +17,12 @@ use serde_json::Value;
 
 use super::PlanDefaults;
 pub use reference::markdown;
-pub use table::{FIELDS, LONGEVITY_MODELS, MODELS, OWNERS, STRATEGIES};
+pub use table::{LONGEVITY_MODELS, MODELS, OWNERS, STRATEGIES};
 pub use taxes::{CONVERSIONS, WITHDRAWAL_ORDERS};
+
+/// Every plan field, in form order within each section: a plan's, then those of accounts.
+pub const FIELDS: &[Field] =
+    &build::concat::<{ table::BASE.len() + taxes::TAXES.len() }>(table::BASE, taxes::TAXES);
 
 /// One invalid field: its contract path and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -1,65 +1,11 @@
 //! The table itself: every plan field, in form order.
 
-use super::taxes::TAXES;
+use super::build::{MONEY_PER_YEAR, decimal, field, int, money, pct};
 use super::{Fallback, Field, Kind, Only, Section};
 use crate::engine::plan::MAX_SEED;
 
-pub(super) const fn field(
-    path: &'static str,
-    section: Section,
-    label: &'static str,
-    unit: &'static str,
-    kind: Kind,
-) -> Field {
-    Field {
-        path,
-        section,
-        label,
-        unit,
-        kind,
-        default: Fallback::Empty,
-        help: "",
-        only: Only::Always,
-    }
-}
-
-impl Field {
-    pub(super) const fn help(mut self, help: &'static str) -> Self {
-        self.help = help;
-        self
-    }
-
-    pub(super) const fn default(mut self, default: Fallback) -> Self {
-        self.default = default;
-        self
-    }
-
-    pub(super) const fn needed(mut self) -> Self {
-        self.default = Fallback::Required;
-        self
-    }
-
-    pub(super) const fn only(mut self, only: Only) -> Self {
-        self.only = only;
-        self
-    }
-}
-
-pub(super) const fn money(min: f64, max: f64) -> Kind {
-    Kind::Money { min, max }
-}
-pub(super) const fn pct(min: f64, max: f64) -> Kind {
-    Kind::Percent { min, max }
-}
-pub(super) const fn int(min: u64, max: u64) -> Kind {
-    Kind::Integer { min, max }
-}
-const fn decimal(min: f64, max: f64) -> Kind {
-    Kind::Decimal { min, max }
-}
 const TEXT: Kind = Kind::Text { max_chars: 80 };
-pub(super) const MONEY_PER_YEAR: Kind = money(0.0, 1_000_000.0);
-pub(super) const AGE: Kind = int(18, 120);
+const AGE: Kind = int(18, 120);
 const RETURN: Kind = pct(-0.2, 0.3);
 const VOLATILITY: Kind = pct(0.0, 1.0);
 const CORRELATION: Kind = decimal(-1.0, 1.0);
@@ -107,22 +53,8 @@ const PIA: Kind = money(0.0, 5_000.0);
 const CLAIM_AGE: Kind = int(62, 70);
 const CLAIM_MONTH: Kind = int(0, 11);
 
-/// Every plan field, in form order within each section.
-pub const FIELDS: &[Field] = &concat::<{ BASE.len() + TAXES.len() }>(BASE, TAXES);
-
-/// `a` then `b`, at compile time.
-const fn concat<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
-    let mut out = [a[0]; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
-        i += 1;
-    }
-    out
-}
-
 /// The fields of a plan without accounts.
-const BASE: &[Field] = &[
+pub(super) const BASE: &[Field] = &[
     field("name", About, "Plan name", "", TEXT)
         .help("Shown on the result page and the report. Empty: “Retirement plan”."),
     field("current_age", About, "Your age now", "years", int(18, 119)).needed(),

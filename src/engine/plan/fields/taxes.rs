@@ -1,6 +1,6 @@
 //! The fields of accounts and the tax rules that come with them.
 
-use super::table::{MONEY_PER_YEAR, field, int, money, pct};
+use super::build::{MONEY_PER_YEAR, field, int, money, pct};
 use super::{Fallback, Field, Kind, Only, Section};
 
 pub const WITHDRAWAL_ORDERS: &[(&str, &str)] = &[
