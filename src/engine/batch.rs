@@ -42,34 +42,10 @@ pub struct TaxOut<'a> {
     pub lifetime_tax: &'a mut [f64],
 }
 
-dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_batch);
-dispatch!(pub fn run_taxed_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate_taxed_batch);
-
-/// A batch of a plan without accounts: the taxed year is compiled out.
-#[inline(always)]
-fn simulate_batch<M: ReturnModel, S: Withdraw>(
-    schedule: &Schedule,
-    strategy: S,
-    model: &M,
-    seed: u64,
-    batch: u64,
-    out: BatchOut<'_>,
-) {
-    simulate::<M, S, false>(schedule, strategy, model, seed, batch, out);
-}
-
-/// A batch of a plan with accounts (`schedule.taxes`).
-#[inline(always)]
-fn simulate_taxed_batch<M: ReturnModel, S: Withdraw>(
-    schedule: &Schedule,
-    strategy: S,
-    model: &M,
-    seed: u64,
-    batch: u64,
-    out: BatchOut<'_>,
-) {
-    simulate::<M, S, true>(schedule, strategy, model, seed, batch, out);
-}
+// A batch of a plan without accounts compiles the taxed year out; one with accounts
+// (`schedule.taxes`) runs it.
+dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, false>);
+dispatch!(pub fn run_taxed_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, true>);
 
 #[inline(always)]
 fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(

@@ -6,7 +6,7 @@ use crate::support as common;
 
 use std::process::Command;
 
-use common::{TestApp, started_app};
+use common::{TestApp, started_app, text_of};
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
@@ -27,20 +27,6 @@ fn couple() -> Value {
 
 async fn stored(app: &TestApp) -> i64 {
     app.simulations_stored().await
-}
-
-async fn csv_of(app: &TestApp, id: &str) -> String {
-    let url = app.url(&format!("/api/v1/simulations/{id}/percentiles.csv"));
-    let response = app.client.get(url).send().await.unwrap();
-    response.text().await.unwrap()
-}
-
-fn text_of(doc: &Html, selector: &str) -> String {
-    let selector = Selector::parse(selector).expect("a selector");
-    doc.select(&selector)
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[tokio::test]
@@ -98,7 +84,7 @@ async fn a_couples_result_carries_the_partners_ages_each_claim_and_the_planned_s
     );
     assert!(plan.contains("50% to the survivor"), "{plan}");
 
-    let csv = csv_of(&app, id).await;
+    let csv = app.csv(id).await;
     let mut lines = csv.lines();
     assert!(
         lines
@@ -417,7 +403,7 @@ async fn drawn_lifetimes_reach_the_result_the_page_and_the_csv() {
         "{facts}"
     );
     assert!(text_of(&doc, "#headline").contains("as long as either of you lives"));
-    let csv = csv_of(&app, id).await;
+    let csv = app.csv(id).await;
     assert!(csv.lines().next().unwrap().ends_with(",alive_share"));
     assert_eq!(csv.lines().count(), years + 1);
 

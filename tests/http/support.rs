@@ -64,6 +64,13 @@ impl TestApp {
             .expect("a number")
     }
 
+    /// The percentiles CSV of simulation `id`.
+    pub async fn csv(&self, id: &str) -> String {
+        let url = self.url(&format!("/api/v1/simulations/{id}/percentiles.csv"));
+        let response = self.client.get(url).send().await.expect("request sent");
+        response.text().await.expect("a body")
+    }
+
     /// The result page of simulation `id`, parsed.
     pub async fn result_page(&self, id: &str) -> scraper::Html {
         let page = self
@@ -181,4 +188,13 @@ pub mod plans {
             "simulation": {"scenarios": 1000, "seed": 3}
         })
     }
+}
+
+/// The text of every element `selector` matches in `doc`, joined by spaces.
+pub fn text_of(doc: &scraper::Html, selector: &str) -> String {
+    let selector = scraper::Selector::parse(selector).expect("a selector");
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -20,8 +20,9 @@ pub const BASE_YEAR: u32 = 2026;
 /// first death), single otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filing {
-    Single,
-    Joint,
+    /// The data's first column.
+    Single = 0,
+    Joint = 1,
 }
 
 /// One filing status's law for one calendar year. Dollar amounts are nominal for unindexed
@@ -54,12 +55,15 @@ pub struct Law {
 
 impl Law {
     /// The law of `year` for `filing`, with indexed amounts still in [`BASE_YEAR`] dollars.
+    /// Years before the data's first take its first; years after its last take its last.
     pub fn of(year: u32, filing: Filing) -> Law {
-        let table = Table::current();
-        let column = match filing {
-            Filing::Single => 0,
-            Filing::Joint => 1,
-        };
+        let laws = &Table::current().laws;
+        let k = (year.saturating_sub(BASE_YEAR) as usize).min(laws.len() - 1);
+        laws[k][filing as usize]
+    }
+
+    /// The law of `year` for the data's `column` (0 single, 1 joint), read from its rows.
+    fn read(table: &Table, year: u32, column: usize) -> Law {
         let v = |name: &str| table.value(name, year, column);
         let each = |prefix: &str, n: usize| -> Vec<f64> {
             (1..=n).map(|k| v(&format!("{prefix}_{k}"))).collect()
@@ -100,41 +104,26 @@ impl Law {
         let k = self.rates.iter().position(|&r| (r - rate).abs() < 1e-9)?;
         self.brackets.get(k).copied()
     }
-
-    /// `a` where `joint` is 1, `s` where it is 0: the law of a lane whose filing status is
-    /// a 0/1 weight, without a branch.
-    #[inline(always)]
-    pub fn blend(s: &Law, a: &Law, joint: f64) -> Law {
-        let mix = |x: f64, y: f64| x + joint * (y - x);
-        let zip6 = |x: [f64; 6], y: [f64; 6]| std::array::from_fn(|k| mix(x[k], y[k]));
-        let zip2 = |x: [f64; 2], y: [f64; 2]| [mix(x[0], y[0]), mix(x[1], y[1])];
-        Law {
-            rates: s.rates,
-            brackets: zip6(s.brackets, a.brackets),
-            standard_deduction: mix(s.standard_deduction, a.standard_deduction),
-            aged_deduction: mix(s.aged_deduction, a.aged_deduction),
-            gains_rates: s.gains_rates,
-            gains_brackets: zip2(s.gains_brackets, a.gains_brackets),
-            niit_rate: s.niit_rate,
-            niit_threshold: mix(s.niit_threshold, a.niit_threshold),
-            ss_thresholds: zip2(s.ss_thresholds, a.ss_thresholds),
-            ss_shares: s.ss_shares,
-            senior_deduction: mix(s.senior_deduction, a.senior_deduction),
-            senior_phaseout_start: mix(s.senior_phaseout_start, a.senior_phaseout_start),
-            senior_phaseout_rate: s.senior_phaseout_rate,
-        }
-    }
 }
 
-/// The rows of the data file: each parameter's values by the year they take effect.
+/// The rows of the data file (each parameter's values by the year they take effect), and
+/// the law they give for each year from [`BASE_YEAR`] to the last row's, read once.
 struct Table {
     rows: Vec<(String, u32, [f64; 2])>,
+    laws: Vec<[Law; 2]>,
 }
 
 impl Table {
     fn current() -> &'static Table {
         static TABLE: OnceLock<Table> = OnceLock::new();
-        TABLE.get_or_init(|| Table::parse(CSV))
+        TABLE.get_or_init(|| {
+            let mut table = Table::parse(CSV);
+            let last = table.rows.iter().map(|r| r.1).max().unwrap_or(BASE_YEAR);
+            table.laws = (BASE_YEAR..=last.max(BASE_YEAR))
+                .map(|year| [Law::read(&table, year, 0), Law::read(&table, year, 1)])
+                .collect();
+            table
+        })
     }
 
     fn parse(csv: &str) -> Table {
@@ -151,7 +140,10 @@ impl Table {
                 )
             })
             .collect();
-        Table { rows }
+        Table {
+            rows,
+            laws: Vec::new(),
+        }
     }
 
     /// The value in force in `year`: the row of the latest year at or before it (the first
@@ -183,12 +175,5 @@ mod tests {
         assert_eq!(single.bracket_top(0.22), Some(105_700.0));
         assert_eq!(single.bracket_top(0.37), None);
         assert_eq!(single.bracket_top(0.23), None);
-    }
-
-    #[test]
-    fn a_blend_is_one_status_or_the_other() {
-        let (s, j) = (Law::of(2026, Filing::Single), Law::of(2026, Filing::Joint));
-        assert_eq!(Law::blend(&s, &j, 0.0), s);
-        assert_eq!(Law::blend(&s, &j, 1.0), j);
     }
 }

@@ -96,11 +96,10 @@ impl TaxSchedule {
                     if working { a.annual_contribution } else { 0.0 }
                 };
                 let converts = rules.converts_at(age);
-                let top = |rate: Option<f64>| {
-                    rate.and_then(|r| Law::of(first_year + t, filing).bracket_top(r))
-                };
+                let law = Law::of(first_year + t, filing);
+                let top = |rate: Option<f64>| rate.and_then(|r| law.bracket_top(r));
                 TaxYear {
-                    law: Law::of(first_year + t, filing),
+                    law,
                     seniors,
                     rmd_share,
                     social_security: household.social_security(t),
