@@ -44,11 +44,13 @@ pub struct TaxOut<'a> {
 
 // A batch of a plan without accounts compiles the taxed year out; one with accounts
 // (`schedule.taxes`) runs it.
-dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, false>);
-dispatch!(pub fn run_taxed_batch<M: ReturnModel, S: Withdraw>(schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, true>);
+// (`simd` is the level again, for the taxed year's solves: see `tax::step`.)
+dispatch!(pub fn run_batch<M: ReturnModel, S: Withdraw>(simd: SimdLevel, schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, false>);
+dispatch!(pub fn run_taxed_batch<M: ReturnModel, S: Withdraw>(simd: SimdLevel, schedule: &Schedule, strategy: S, model: &M, seed: u64, batch: u64, out: BatchOut<'_>) -> () => simulate::<M, S, true>);
 
 #[inline(always)]
 fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
+    simd: SimdLevel,
     schedule: &Schedule,
     strategy: S,
     model: &M,
@@ -96,19 +98,25 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
             t: t as f64,
             schedule,
         };
+        if let Some((lives, lane_lives)) = &drawn {
+            lane_lives.flows(&lives.years[t], t as f64, &mut flows);
+        }
         let taxed = schedule.taxes.as_ref().zip(accounts.as_mut());
         match (&drawn, year.retired) {
-            (None, retired)
+            (_, retired)
                 if TAXED
                     && let (Some((taxes, accounts)), Some(rows)) =
                         (taxed, staged_tax.as_deref_mut()) =>
             {
-                let shared = &Shared(year);
-                // One kernel per (retired, order): no branch on either inside the lanes' loops.
+                // Fixed lifetimes put every lane in the year's state: one taxed kernel per
+                // (retired, order), with no branch on either inside the lanes' loops.
+                if drawn.is_none() {
+                    flows.fixed(year, taxes.years[t].fixed as usize as f64);
+                }
                 macro_rules! taxed {
                     ($retired:literal, $order:path) => {
-                        taxed_year_step::<S, _, $retired, { $order }>(
-                            &mut lanes, accounts, records, step, shared, taxes, rows,
+                        taxed_year_step::<S, $retired, { $order }>(
+                            &mut lanes, accounts, records, step, &flows, taxes, rows, simd,
                         )
                     };
                 }
@@ -128,14 +136,8 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
             }
             (None, true) => year_step::<S, _, true>(&mut lanes, records, step, &Shared(year)),
             (None, false) => year_step::<S, _, false>(&mut lanes, records, step, &Shared(year)),
-            (Some((lives, lane_lives)), retired) => {
-                lane_lives.flows(&lives.years[t], t as f64, &mut flows);
-                if retired {
-                    year_step::<S, _, true>(&mut lanes, records, step, &flows);
-                } else {
-                    year_step::<S, _, false>(&mut lanes, records, step, &flows);
-                }
-            }
+            (Some(_), true) => year_step::<S, _, true>(&mut lanes, records, step, &flows),
+            (Some(_), false) => year_step::<S, _, false>(&mut lanes, records, step, &flows),
         }
         if len < BATCH {
             out.balance[t].copy_from_slice(&staged_balance[..len]);

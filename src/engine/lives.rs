@@ -20,6 +20,7 @@ use super::life_table::{LifeTables, death_year};
 use super::outcome::{Chance, LifetimesOutcome, NEVER, Spread};
 use super::plan::Plan;
 use super::rng::{LaneRng, Stream};
+use super::strategy::YearPlan;
 
 /// States a year's amounts are resolved for: `[you alone, partner alone, both]`.
 type ByState = [f64; 3];
@@ -165,6 +166,10 @@ pub struct LaneFlows {
     pub scale: [f64; BATCH],
     /// 1 while one of you is alive, else 0: the path is over.
     pub alive: [f64; BATCH],
+    /// Who is alive, as `tax::schedule::State`'s index (`you + 2 · partner`).
+    pub state: [f64; BATCH],
+    /// A survivor's yearly Social Security excess, today's dollars (in `income_real` too).
+    pub survivor: [f64; BATCH],
 }
 
 impl Default for LaneFlows {
@@ -176,7 +181,31 @@ impl Default for LaneFlows {
             income_nominal: [0.0; BATCH],
             scale: [0.0; BATCH],
             alive: [0.0; BATCH],
+            state: [0.0; BATCH],
+            survivor: [0.0; BATCH],
         }
+    }
+}
+
+impl LaneFlows {
+    /// Every lane in the year's one `state` (`tax::schedule::State`'s index), as with fixed
+    /// lifetimes: the taxed year reads its money from a `LaneFlows` either way.
+    pub fn fixed(&mut self, year: &YearPlan, state: f64) {
+        self.inflow_real = [year.inflow_real; BATCH];
+        self.inflow_nominal = [year.inflow_nominal; BATCH];
+        self.income_real = [year.income_real; BATCH];
+        self.income_nominal = [year.income_nominal; BATCH];
+        self.scale = [year.spend_scale; BATCH];
+        self.alive = [1.0; BATCH];
+        self.state = [state; BATCH];
+        self.survivor = [0.0; BATCH];
+    }
+
+    /// Who is alive on lane `i` (`tax::schedule::State`'s index) and the survivor's Social
+    /// Security excess there.
+    #[inline(always)]
+    pub fn state(&self, i: usize) -> (usize, f64) {
+        (self.state[i] as usize, self.survivor[i])
     }
 }
 
@@ -237,6 +266,8 @@ impl LaneLives {
             flows.income_nominal[i] = blend(&year.income_nominal);
             flows.scale[i] = blend(&year.scale);
             flows.alive[i] = you + partner - both;
+            flows.state[i] = you + 2.0 * partner;
+            flows.survivor[i] = survivor;
         }
     }
 }

@@ -217,9 +217,27 @@ fn run<M: ReturnModel, S: Withdraw>(
                 return Err(EngineError::Timeout);
             }
             if taxed {
-                run_taxed_batch(level, schedule, strategy, model, seed, index as u64, out);
+                run_taxed_batch(
+                    level,
+                    level,
+                    schedule,
+                    strategy,
+                    model,
+                    seed,
+                    index as u64,
+                    out,
+                );
             } else {
-                run_batch(level, schedule, strategy, model, seed, index as u64, out);
+                run_batch(
+                    level,
+                    level,
+                    schedule,
+                    strategy,
+                    model,
+                    seed,
+                    index as u64,
+                    out,
+                );
             }
             Ok(())
         })?;
@@ -254,7 +272,12 @@ fn run<M: ReturnModel, S: Withdraw>(
     .summarize(seed, started);
     outcome.historical = historical;
     if taxed {
-        outcome.taxes = Some(TaxOutcome::new(&mut tax_rows, n, &mut lifetime_tax));
+        outcome.taxes = Some(TaxOutcome::new(
+            &mut tax_rows,
+            n,
+            &mut lifetime_tax,
+            lifetimes.is_some(),
+        ));
         for matrix in tax_rows {
             recycle::give(matrix);
         }
@@ -272,6 +295,9 @@ fn run<M: ReturnModel, S: Withdraw>(
         outcome.balance_percentiles.truncate(lived);
         outcome.spending_percentiles.truncate(lived);
         lifetimes.alive_share.truncate(lived);
+        if let Some(taxes) = outcome.taxes.as_mut() {
+            taxes.truncate(lived);
+        }
         for series in [
             &mut household.planned_spending,
             &mut household.social_security_yearly,

@@ -12,6 +12,7 @@
 //! The oracle is checked against the IRS's worked examples first.
 
 use glidepath::engine::tax::federal::{gains_worksheet, taxable_benefits};
+use glidepath::engine::tax::lin::{Lane, W, Wide};
 use glidepath::engine::tax::{Filing, Incomes, Law, Lin, StateTax, owed};
 use sha2::{Digest, Sha256};
 
@@ -310,4 +311,72 @@ fn the_state_tax_is_a_flat_rate_on_agi_with_social_security_exempt_by_default() 
     );
     assert!((taxed.state.v - 0.05 * exempt.agi.v).abs() < 1e-9);
     assert!(exempt.taxable_social_security.v > 0.0);
+}
+
+#[test]
+fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
+    // The kernel evaluates the tax for W lanes at once; each lane must get the bits of the
+    // one-lane tax, or the result would depend on the batch a path falls in.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut draw = |scale: f64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        scale * (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let rules = StateTax {
+        rate: 0.045,
+        taxes_social_security: 0.0,
+    };
+    for filing in [Filing::Single, Filing::Joint] {
+        let law = Law::of(2027, filing);
+        for _ in 0..500 {
+            let mut lanes = Vec::new();
+            for _ in 0..W {
+                // Some lanes sit exactly on a threshold, where the slope is the tie's.
+                let ordinary = if draw(1.0) < 0.2 {
+                    24_800.0
+                } else {
+                    draw(400e3)
+                };
+                let seniors = (draw(3.0) as u8).into();
+                lanes.push((
+                    draw(2.0) + 0.5,
+                    ordinary,
+                    draw(90e3),
+                    draw(250e3),
+                    draw(1.0),
+                    seniors,
+                ));
+            }
+            let wide = |f: fn(&(f64, f64, f64, f64, f64, f64)) -> f64| {
+                Wide(std::array::from_fn(|k| f(&lanes[k])))
+            };
+            let price = wide(|l| l.0);
+            let incomes = Incomes {
+                ordinary: Lin::new(wide(|l| l.1), Wide::splat(1.0)),
+                social_security: Lin::c(wide(|l| l.2)),
+                gains: Lin::new(wide(|l| l.3), wide(|l| l.4)),
+            };
+            let chunk = owed(&law.indexed(price), wide(|l| l.5), rules, incomes);
+            for (k, &(p, ordinary, benefits, gains, gain_slope, seniors)) in
+                lanes.iter().enumerate()
+            {
+                let incomes = Incomes {
+                    ordinary: Lin::new(ordinary, 1.0),
+                    social_security: Lin::c(benefits),
+                    gains: Lin::new(gains, gain_slope),
+                };
+                let one = owed(&law.indexed(p), seniors, rules, incomes);
+                for (name, wide, lane) in [
+                    ("federal", chunk.federal, one.federal),
+                    ("state", chunk.state, one.state),
+                    ("taxable income", chunk.taxable_income, one.taxable_income),
+                ] {
+                    assert_eq!(wide.v.0[k].to_bits(), lane.v.to_bits(), "{name} lane {k}");
+                    assert_eq!(wide.d.0[k].to_bits(), lane.d.to_bits(), "{name} slope {k}");
+                }
+            }
+        }
+    }
 }

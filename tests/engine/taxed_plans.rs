@@ -350,3 +350,151 @@ fn the_tax_choices_compare_on_common_random_numbers_and_name_the_best() {
         t.summary().contains(&t.best.label) || t.summary().starts_with("Your plan does as well")
     );
 }
+
+/// A plan of one with accounts, RMDs and a conversion on a market that never varies.
+fn one_with_accounts(longevity: Value) -> Value {
+    json!({
+        "current_age": 70, "end_age": 100, "birth_year": 1956, "sex": "female",
+        "portfolio": {"balance": null},
+        "social_security": {"monthly_benefit": 2_100, "claiming_age": 70},
+        "accounts": {"taxable": {"balance": 150_000, "basis": 100_000},
+                     "traditional": {"balance": 700_000},
+                     "roth": {"balance": 50_000}},
+        "spending": {"annual": 60_000},
+        "tax": {"conversion": "fill_bracket", "conversion_bracket_rate": 0.12,
+                "conversion_start_age": 70, "conversion_end_age": 73, "state_rate": 0.04},
+        "longevity": longevity,
+        "market": deterministic_market(0.05, 0.04, 0.02),
+        "fees": {"expense_ratio": 0.0},
+        "simulation": {"scenarios": 1_000, "seed": 3}
+    })
+}
+
+#[test]
+fn drawn_lifetimes_tax_each_living_year_as_fixed_ones_do() {
+    // With markets that never vary, every future where you are alive in a year has had the
+    // same years before it: its taxes, distributions and accounts are the fixed plan's, to
+    // the bit, and the bands of the years lived are one line.
+    let drawn = run(&plan_with(one_with_accounts(json!({"model": "drawn"}))));
+    // Drawn lifetimes run to the tables' last age: the fixed plan lives that long.
+    let mut fixed = one_with_accounts(json!({"model": "fixed"}));
+    let years = drawn.taxes.as_ref().unwrap().tax_yearly.p50.len();
+    assert_eq!(
+        years,
+        drawn.ages.len(),
+        "the tax bands end with the last death"
+    );
+    fixed["end_age"] = json!(70 + years);
+    let fixed = run(&plan_with(fixed));
+    let (f, d) = (fixed.taxes.unwrap(), drawn.taxes.unwrap());
+    let alive = drawn.household.unwrap().lifetimes.unwrap().alive_share;
+    let mut compared = 0;
+    for t in 0..f.tax_yearly.p50.len() {
+        if alive[t] == 0.0 {
+            continue;
+        }
+        for (what, fixed, drawn) in [
+            ("tax", &f.tax_yearly, &d.tax_yearly),
+            ("RMD", &f.rmd_yearly, &d.rmd_yearly),
+            (
+                "traditional",
+                &f.accounts.traditional,
+                &d.accounts.traditional,
+            ),
+            ("Roth", &f.accounts.roth, &d.accounts.roth),
+        ] {
+            assert_eq!(drawn.p50[t], fixed.p50[t], "{what} in year {t}");
+            assert_eq!(drawn.p5[t], drawn.p95[t], "{what} in year {t}");
+        }
+        assert_eq!(d.effective_rate[t], f.effective_rate[t], "rate in year {t}");
+        compared += 1;
+    }
+    assert!(compared > 20, "{compared} years compared");
+    assert!(f.tax_yearly.p50[1] > 0.0 && f.rmd_yearly.p50[4] > 0.0);
+    // Fewer years lived: less tax over a lifetime, never more.
+    assert!(d.lifetime_tax.p50 < f.lifetime_tax.p50);
+    assert!(d.lifetime_tax.p95 <= f.lifetime_tax.p50 + 0.01);
+}
+
+#[test]
+fn a_drawn_couple_with_accounts_files_by_who_is_alive_and_is_bit_identical_on_threads() {
+    let couple = |longevity: Value| {
+        plan_with(couple(json!({
+            "sex": "male", "end_age": 100,
+            "partner": {"sex": "female", "end_age": 98,
+                        "social_security": {"monthly_benefit": 900, "claiming_age": 70}},
+            "longevity": longevity,
+            "simulation": {"scenarios": 1_000, "seed": 4}
+        })))
+    };
+    let drawn = couple(json!({"model": "drawn"}));
+    let one = pool(1).install(|| numbers(run(&drawn)));
+    let two = pool(2).install(|| numbers(run(&drawn)));
+    assert_eq!(one, two);
+    // Nobody dies before the end of the first year: it is the fixed couple's, joint.
+    let fixed = run(&couple(json!({"model": "fixed"})));
+    let (d, f) = (one.taxes.as_ref().unwrap(), fixed.taxes.as_ref().unwrap());
+    assert_eq!(d.tax_yearly.p5[0], f.tax_yearly.p50[0]);
+    assert_eq!(d.tax_yearly.p95[0], f.tax_yearly.p50[0]);
+    // Later years mix couples and survivors: the bands spread, and every number is one.
+    let lifetimes = one.household.as_ref().unwrap().lifetimes.as_ref().unwrap();
+    assert!(lifetimes.alive_share[10] < 1.0);
+    assert!(d.tax_yearly.p5[10] < d.tax_yearly.p95[10]);
+    for band in [&d.tax_yearly, &d.rmd_yearly, &d.accounts.traditional] {
+        assert!(band.p50.iter().chain(&band.p95).all(|v| v.is_finite()));
+    }
+}
+
+#[test]
+fn a_conversions_tax_comes_from_the_taxable_account_under_every_order() {
+    // Benefits pay the spending but not the tax a $40,000 conversion adds. The taxable
+    // account (no gains in it) pays that tax under every order: the proportional and the
+    // fill-the-bracket orders leave the Roth account as taxable first does.
+    let year_one = |order: &str| {
+        let plan = plan_with(json!({
+            "current_age": 70, "end_age": 75, "birth_year": 1956,
+            "portfolio": {"balance": null},
+            "social_security": {"monthly_benefit": 3_000, "claiming_age": 70},
+            "accounts": {"taxable": {"balance": 200_000, "basis": 200_000},
+                         "traditional": {"balance": 500_000},
+                         "roth": {"balance": 100_000}},
+            "spending": {"annual": 34_000},
+            "tax": {"withdrawal_order": order,
+                    "fill_bracket_rate": (order == "fill_bracket").then_some(0.1),
+                    "conversion": "fixed", "conversion_amount": 40_000,
+                    "conversion_start_age": 70, "conversion_end_age": 71},
+            "market": deterministic_market(0.05, 0.05, 0.0),
+            "fees": {"expense_ratio": 0.0},
+            "simulation": {"scenarios": 10, "seed": 1}
+        }));
+        let taxes = run(&plan).taxes.unwrap();
+        let a = &taxes.accounts;
+        (
+            [a.taxable.p50[0], a.traditional.p50[0], a.roth.p50[0]],
+            taxes.tax_yearly.p50[0],
+        )
+    };
+    let (first, tax) = year_one("taxable_first");
+    assert!(tax > 2_000.0, "the conversion is taxed: {tax}");
+    // Neither the traditional account (less the conversion) nor the Roth account (with it)
+    // gave anything: they grew alike.
+    assert!(
+        (first[2] / first[1] - 140.0 / 460.0).abs() < 1e-12,
+        "{first:?}"
+    );
+    for order in ["proportional", "fill_bracket"] {
+        let (accounts, other_tax) = year_one(order);
+        for k in 0..3 {
+            assert!(
+                (accounts[k] - first[k]).abs() < 0.01,
+                "{order}: account {k} {} vs {}",
+                accounts[k],
+                first[k]
+            );
+        }
+        assert!(
+            (other_tax - tax).abs() < 0.01,
+            "{order}: {other_tax} vs {tax}"
+        );
+    }
+}

@@ -69,6 +69,40 @@ async fn a_taxed_plan_reports_its_taxes_in_the_api_the_page_and_the_csv() {
 }
 
 #[tokio::test]
+async fn drawn_lifetimes_with_accounts_report_taxes_among_the_futures_lived() {
+    let app = started_app().await;
+    let mut plan = taxed();
+    plan["sex"] = json!("female");
+    plan["longevity"] = json!({"model": "drawn"});
+    let result = app.create(&plan, None).await;
+    let (taxes, lifetimes) = (&result["taxes"], &result["household"]["lifetimes"]);
+    let years = result["ages"].as_array().unwrap().len();
+    assert!(
+        years > 29,
+        "drawn lifetimes run past the fixed end age: {years}"
+    );
+    for band in [&taxes["tax_yearly"]["p50"], &lifetimes["alive_share"]] {
+        assert_eq!(band.as_array().unwrap().len(), years, "{band}");
+    }
+    assert!(
+        taxes["lifetime_tax"]["p5"].as_f64().unwrap()
+            < taxes["lifetime_tax"]["p95"].as_f64().unwrap()
+    );
+
+    let id = result["id"].as_str().unwrap();
+    let doc = app.result_page(id).await;
+    let facts = text_of(&doc, "#taxes-title ~ dl");
+    assert!(facts.contains("Lifetime tax"), "{facts}");
+    let csv = app.csv(id).await;
+    let head = csv.lines().next().unwrap();
+    assert!(
+        head.contains("alive_share") && head.contains("tax_p50"),
+        "{head}"
+    );
+    assert_eq!(csv.lines().count(), years + 1);
+}
+
+#[tokio::test]
 async fn the_report_of_a_taxed_plan_has_its_tax_page() {
     if Command::new("pdftotext").arg("-v").output().is_err() {
         common::service_missing("pdftotext", "apt-get install poppler-utils");

@@ -245,7 +245,7 @@ pub struct AgeCount {
 }
 
 /// Moves the numbers of `row` to its front (NaN to the back) and returns how many there are.
-fn keep_numbers(row: &mut [f64]) -> usize {
+pub(super) fn keep_numbers(row: &mut [f64]) -> usize {
     let mut live = 0;
     for i in 0..row.len() {
         if !row[i].is_nan() {

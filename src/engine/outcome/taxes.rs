@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Bands, Spread};
+use super::{Bands, Spread, keep_numbers};
 use crate::engine::percentile::{PROBABILITIES, percentiles_into};
 use crate::engine::tax::step::{ACCOUNTS, RATE, RMD, TAX, TAX_ROWS};
 
@@ -34,15 +34,38 @@ pub struct AccountBands {
 
 impl TaxOutcome {
     /// From the year-major matrices of the kernel's tax rows (`n` paths each) and each path's
-    /// lifetime tax (reordered).
-    pub fn new(matrices: &mut [Vec<f64>; TAX_ROWS], n: usize, lifetime_tax: &mut [f64]) -> Self {
+    /// lifetime tax (reordered). With drawn lifetimes (`has_gaps`) a row holds NaN where the
+    /// household has died: its percentiles are those of the futures where one of you is
+    /// alive (0 when none is), as the balance's are.
+    pub fn new(
+        matrices: &mut [Vec<f64>; TAX_ROWS],
+        n: usize,
+        lifetime_tax: &mut [f64],
+        has_gaps: bool,
+    ) -> Self {
         let years = matrices[TAX].len() / n;
+        // The rate reports only its median: one order statistic, not seven.
+        let median = PROBABILITIES
+            .iter()
+            .position(|&p| p == 0.5)
+            .expect("the median");
         let rows: Vec<[f64; 7]> = matrices
             .par_iter_mut()
-            .flat_map(|m| m.par_chunks_mut(n))
-            .map(|row| {
+            .enumerate()
+            .flat_map(|(k, m)| m.par_chunks_mut(n).map(move |row| (k, row)))
+            .map(|(k, row)| {
                 let mut out = [0.0; 7];
-                percentiles_into(row, &PROBABILITIES, &mut out);
+                let live = if has_gaps {
+                    keep_numbers(row)
+                } else {
+                    row.len()
+                };
+                let row = &mut row[..live];
+                match (live, k) {
+                    (0, _) => {}
+                    (_, RATE) => percentiles_into(row, &[0.5], &mut out[median..=median]),
+                    _ => percentiles_into(row, &PROBABILITIES, &mut out),
+                }
                 out
             })
             .collect();
@@ -58,5 +81,19 @@ impl TaxOutcome {
                 roth: bands(ACCOUNTS + 2),
             },
         }
+    }
+
+    /// Only the first `years` years (drawn lifetimes end with the last death on any path).
+    pub fn truncate(&mut self, years: usize) {
+        for bands in [
+            &mut self.tax_yearly,
+            &mut self.rmd_yearly,
+            &mut self.accounts.taxable,
+            &mut self.accounts.traditional,
+            &mut self.accounts.roth,
+        ] {
+            bands.truncate(years);
+        }
+        self.effective_rate.truncate(years);
     }
 }

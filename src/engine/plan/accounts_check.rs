@@ -255,13 +255,9 @@ impl Checker<'_> {
         }
     }
 
-    /// What a plan with accounts cannot have yet: a partner's own contributions (the
-    /// accounts' contributions hold the household's savings) and drawn lifetimes.
-    pub(super) fn accounts_with_household(
-        &mut self,
-        household: &super::household::Household,
-        drawn: bool,
-    ) {
+    /// What a plan with accounts cannot have: a partner's own contributions (the accounts'
+    /// contributions hold the household's savings).
+    pub(super) fn accounts_with_household(&mut self, household: &super::household::Household) {
         if household
             .partner
             .as_ref()
@@ -270,12 +266,6 @@ impl Checker<'_> {
             self.push(
                 "partner.annual_contribution",
                 "with accounts, put your partner's savings in the accounts' yearly contributions",
-            );
-        }
-        if drawn {
-            self.push(
-                "longevity.model",
-                "drawn lifetimes do not yet work with accounts and taxes: use fixed ages",
             );
         }
     }

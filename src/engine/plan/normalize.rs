@@ -139,7 +139,7 @@ impl PlanInput {
             (None, rate) => c.optional("tax.effective_rate", rate),
         };
         if accounts.is_some() {
-            c.accounts_with_household(&household, longevity.is_some());
+            c.accounts_with_household(&household);
         }
         let tax = Tax {
             effective_rate,

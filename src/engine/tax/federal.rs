@@ -21,17 +21,17 @@
 //! Everything is carried as [`Lin`], so the marginal rate comes with the tax.
 
 use super::law::Law;
-use super::lin::Lin;
+use super::lin::{Lane, Lin};
 
-/// A year's incomes, in that year's dollars.
+/// A year's incomes, in that year's dollars (for one lane, or a chunk: see [`Lane`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Incomes {
+pub struct Incomes<T = f64> {
     /// Traditional withdrawals, Roth conversions, taxable pensions and other income.
-    pub ordinary: Lin,
+    pub ordinary: Lin<T>,
     /// Social Security benefits received (all of them, before taxation).
-    pub social_security: Lin,
+    pub social_security: Lin<T>,
     /// Realized long-term capital gains.
-    pub gains: Lin,
+    pub gains: Lin<T>,
 }
 
 /// The optional flat state income tax: a rate on federal adjusted gross income, with the
@@ -45,25 +45,25 @@ pub struct StateTax {
 
 /// What a year's incomes owe, and the amounts on the way.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Owed {
-    pub federal: Lin,
-    pub state: Lin,
-    pub agi: Lin,
-    pub taxable_social_security: Lin,
-    pub taxable_income: Lin,
+pub struct Owed<T = f64> {
+    pub federal: Lin<T>,
+    pub state: Lin<T>,
+    pub agi: Lin<T>,
+    pub taxable_social_security: Lin<T>,
+    pub taxable_income: Lin<T>,
 }
 
-impl Owed {
+impl<T: Lane> Owed<T> {
     #[inline(always)]
-    pub fn total(&self) -> Lin {
+    pub fn total(&self) -> Lin<T> {
         self.federal + self.state
     }
 }
 
 /// The tax on `incomes` under `law` (already in the year's dollars: see `Law::indexed`),
-/// for a household with `seniors` people aged 65 or older.
+/// for a household with `seniors` people aged 65 or older (per lane).
 #[inline(always)]
-pub fn owed(law: &Law, seniors: f64, state: StateTax, incomes: Incomes) -> Owed {
+pub fn owed<T: Lane>(law: &Law<T>, seniors: T, state: StateTax, incomes: Incomes<T>) -> Owed<T> {
     let Incomes {
         ordinary,
         social_security: benefits,
@@ -75,7 +75,7 @@ pub fn owed(law: &Law, seniors: f64, state: StateTax, incomes: Incomes) -> Owed 
         - (agi - law.senior_phaseout_start).max0() * law.senior_phaseout_rate)
         .max0();
     let deductions =
-        senior_each * seniors + (law.standard_deduction + law.aged_deduction * seniors);
+        senior_each.scale(seniors) + (law.standard_deduction + law.aged_deduction * seniors);
     let taxable_income = (agi - deductions).max0();
     let income_tax = gains_worksheet(law, taxable_income, gains);
     let niit = gains.min((agi - law.niit_threshold).max0()) * law.niit_rate;
@@ -91,7 +91,7 @@ pub fn owed(law: &Law, seniors: f64, state: StateTax, incomes: Incomes) -> Owed 
 
 /// Publication 915, Worksheet 1 (lines 1–18), with no tax-exempt interest or adjustments.
 #[inline(always)]
-pub fn taxable_benefits(law: &Law, benefits: Lin, other_income: Lin) -> Lin {
+pub fn taxable_benefits<T: Lane>(law: &Law<T>, benefits: Lin<T>, other_income: Lin<T>) -> Lin<T> {
     let [base, adjusted_base] = law.ss_thresholds;
     let [half, most] = law.ss_shares;
     let line2 = benefits * half;
@@ -108,7 +108,7 @@ pub fn taxable_benefits(law: &Law, benefits: Lin, other_income: Lin) -> Lin {
 /// The Qualified Dividends and Capital Gain Tax Worksheet (lines 1–25), with the gains as the
 /// only preferential income.
 #[inline(always)]
-pub fn gains_worksheet(law: &Law, taxable_income: Lin, gains: Lin) -> Lin {
+pub fn gains_worksheet<T: Lane>(law: &Law<T>, taxable_income: Lin<T>, gains: Lin<T>) -> Lin<T> {
     let [zero_rate, mid_rate, top_rate] = law.gains_rates;
     let line1 = taxable_income;
     let line5 = (line1 - gains).max0();
@@ -129,11 +129,15 @@ pub fn gains_worksheet(law: &Law, taxable_income: Lin, gains: Lin) -> Lin {
 
 /// The rate schedule on a taxable income.
 #[inline(always)]
-pub fn ordinary_tax(law: &Law, income: Lin) -> Lin {
-    let mut tax = Lin::c(0.0);
-    let mut low = 0.0;
+pub fn ordinary_tax<T: Lane>(law: &Law<T>, income: Lin<T>) -> Lin<T> {
+    let mut tax = Lin::c(T::splat(0.0));
+    let mut low = T::splat(0.0);
     for (k, &rate) in law.rates.iter().enumerate() {
-        let high = law.brackets.get(k).copied().unwrap_or(f64::INFINITY);
+        let high = law
+            .brackets
+            .get(k)
+            .copied()
+            .unwrap_or(T::splat(f64::INFINITY));
         tax = tax + (income - low).clamp0(high - low) * rate;
         low = high;
     }

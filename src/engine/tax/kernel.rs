@@ -20,7 +20,8 @@
 //!    account) less fees; the basis does not grow.
 
 use super::federal::{Incomes, Owed, owed};
-use super::lin::Lin;
+use super::law::Law;
+use super::lin::{Lane, Lin, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::plan::WithdrawalOrder;
@@ -59,48 +60,69 @@ impl TaxLanes {
     }
 }
 
-/// One lane's year as the solver needs it (nominal dollars).
+/// One lane's year as the solver needs it (nominal dollars), or a chunk's ([`Wide`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LaneTax {
+pub struct LaneTax<T = f64> {
     /// The price index: indexed amounts are the base year's times it.
-    pub price: f64,
-    pub social_security: f64,
+    pub price: T,
+    /// 1 for married filing jointly, 0 for single.
+    pub joint: T,
+    /// People 65 or older.
+    pub seniors: T,
+    pub social_security: T,
     /// Ordinary income before any withdrawal for spending: taxable incomes, the required
     /// distribution and the conversion.
-    pub ordinary: f64,
+    pub ordinary: T,
     /// The spending less the year's cash: what withdrawals must pay, with their tax.
-    pub need: f64,
+    pub need: T,
     /// What each account can give: taxable, traditional (after the distribution and the
     /// conversion), Roth.
-    pub room: [f64; 3],
+    pub room: [T; 3],
     /// Gain realized per dollar from the taxable account.
-    pub gain_share: f64,
+    pub gain_share: T,
     /// The fill-the-bracket order: traditional withdrawals taken before the taxable account.
-    pub first_traditional: f64,
+    pub first_traditional: T,
+    /// Taxable-account dollars already sold this year to pay a conversion's tax (orders
+    /// other than taxable first): they realize gains and are out of `room`.
+    pub sold: T,
+}
+
+impl<T: Lane> LaneTax<T> {
+    /// The year's law for the lane's filing status, in its dollars.
+    #[inline(always)]
+    pub fn law(&self, year: &TaxYear) -> Law<T> {
+        Law::by_filing(&year.laws, self.joint, self.price)
+    }
 }
 
 /// A batch's [`LaneTax`]es as arrays, so that a loop over the lanes reads each field
 /// contiguously (and vectorizes).
 pub struct LaneTaxes {
     price: [f64; BATCH],
+    joint: [f64; BATCH],
+    seniors: [f64; BATCH],
     social_security: [f64; BATCH],
     ordinary: [f64; BATCH],
     need: [f64; BATCH],
     room: [[f64; BATCH]; 3],
     gain_share: [f64; BATCH],
     first_traditional: [f64; BATCH],
+    sold: [f64; BATCH],
 }
 
 impl Default for LaneTaxes {
     fn default() -> Self {
         Self {
             price: [0.0; BATCH],
+            joint: [0.0; BATCH],
+            seniors: [0.0; BATCH],
             social_security: [0.0; BATCH],
             ordinary: [0.0; BATCH],
             need: [0.0; BATCH],
             room: [[0.0; BATCH]; 3],
             gain_share: [0.0; BATCH],
             first_traditional: [0.0; BATCH],
+            sold: [0.0; BATCH],
         }
     }
 }
@@ -110,18 +132,40 @@ impl LaneTaxes {
     pub fn get(&self, i: usize) -> LaneTax {
         LaneTax {
             price: self.price[i],
+            joint: self.joint[i],
+            seniors: self.seniors[i],
             social_security: self.social_security[i],
             ordinary: self.ordinary[i],
             need: self.need[i],
             room: [self.room[0][i], self.room[1][i], self.room[2][i]],
             gain_share: self.gain_share[i],
             first_traditional: self.first_traditional[i],
+            sold: self.sold[i],
+        }
+    }
+
+    /// Lanes `at..at + W`.
+    #[inline(always)]
+    pub fn chunk(&self, at: usize) -> LaneTax<Wide> {
+        LaneTax {
+            price: Wide::load(&self.price, at),
+            joint: Wide::load(&self.joint, at),
+            seniors: Wide::load(&self.seniors, at),
+            social_security: Wide::load(&self.social_security, at),
+            ordinary: Wide::load(&self.ordinary, at),
+            need: Wide::load(&self.need, at),
+            room: self.room.each_ref().map(|r| Wide::load(r, at)),
+            gain_share: Wide::load(&self.gain_share, at),
+            first_traditional: Wide::load(&self.first_traditional, at),
+            sold: Wide::load(&self.sold, at),
         }
     }
 
     #[inline(always)]
     pub fn set(&mut self, i: usize, l: LaneTax) {
         self.price[i] = l.price;
+        self.joint[i] = l.joint;
+        self.seniors[i] = l.seniors;
         self.social_security[i] = l.social_security;
         self.ordinary[i] = l.ordinary;
         self.need[i] = l.need;
@@ -130,8 +174,11 @@ impl LaneTaxes {
         }
         self.gain_share[i] = l.gain_share;
         self.first_traditional[i] = l.first_traditional;
+        self.sold[i] = l.sold;
     }
 }
+
+const _: () = assert!(BATCH % W == 0, "a batch is whole chunks");
 
 /// The orders as numbers, so a year step is compiled once per order and its loops have no
 /// branch on it.
@@ -150,7 +197,7 @@ pub fn order_code(order: WithdrawalOrder) -> u8 {
 /// The withdrawal `w` split by the order (`ORDER`, one of the codes above): (taxable,
 /// traditional, Roth).
 #[inline(always)]
-pub fn split<const ORDER: u8>(w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
+pub fn split<T: Lane, const ORDER: u8>(w: Lin<T>, lane: &LaneTax<T>) -> (Lin<T>, Lin<T>, Lin<T>) {
     let [bt, bd, br] = lane.room;
     match ORDER {
         TAXABLE_FIRST => (
@@ -160,9 +207,10 @@ pub fn split<const ORDER: u8>(w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
         ),
         PROPORTIONAL => {
             let total = bt + bd + br;
-            let share = |b: f64| if total > 0.0 { b / total } else { 0.0 };
+            let zero = T::splat(0.0);
+            let share = |b: T| T::lt_select(zero, total, b / total, zero);
             let w = w.clamp0(total);
-            (w * share(bt), w * share(bd), w * share(br))
+            (w.scale(share(bt)), w.scale(share(bd)), w.scale(share(br)))
         }
         _ => {
             let d1 = lane.first_traditional;
@@ -177,19 +225,33 @@ pub fn split<const ORDER: u8>(w: Lin, lane: &LaneTax) -> (Lin, Lin, Lin) {
 
 /// The year's tax with a withdrawal of `w` (carrying its slope along `w`).
 #[inline(always)]
-pub fn tax_at<const ORDER: u8>(
+pub fn tax_at<T: Lane, const ORDER: u8>(
     year: &TaxYear,
     state: super::StateTax,
-    lane: &LaneTax,
-    w: Lin,
-) -> Owed {
-    let (from_taxable, from_traditional, _) = split::<ORDER>(w, lane);
+    lane: &LaneTax<T>,
+    w: Lin<T>,
+) -> Owed<T> {
+    let (from_taxable, from_traditional, _) = split::<T, ORDER>(w, lane);
+    // Taxable first sells nothing apart from its order (and compiles without the sum).
+    let sold = if ORDER == TAXABLE_FIRST {
+        from_taxable
+    } else {
+        from_taxable + lane.sold
+    };
     let incomes = Incomes {
         ordinary: from_traditional + lane.ordinary,
         social_security: Lin::c(lane.social_security),
-        gains: from_taxable * lane.gain_share,
+        gains: sold.scale(lane.gain_share),
     };
-    owed(&year.law.indexed(lane.price), year.seniors, state, incomes)
+    owed(&lane.law(year), lane.seniors, state, incomes)
+}
+
+/// A function of one unknown per lane, evaluated a chunk of lanes at a time. A trait and not
+/// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
+/// (a closure the compiler leaves out of line runs at the baseline level).
+pub trait Objective {
+    /// The value and slope at `x` of lanes `at..at + W`.
+    fn at(&self, at: usize, x: Wide) -> Lin<Wide>;
 }
 
 /// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
@@ -200,48 +262,62 @@ pub fn tax_at<const ORDER: u8>(
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
+/// A chunk whose lanes have all converged is not evaluated again; a lane's steps depend on
+/// that lane alone.
 #[inline(always)]
 pub fn solve(
     x: &mut [f64; BATCH],
     at: &mut [f64; BATCH],
     lo: &[f64; BATCH],
     hi: &[f64; BATCH],
-    f: impl Fn(usize, f64) -> Lin,
+    f: &impl Objective,
 ) {
     let mut a = *lo;
     let mut b = *hi;
     let mut fa = [f64::NAN; BATCH];
     let mut fb = [f64::NAN; BATCH];
     let mut done = [false; BATCH];
+    let mut chunk_done = [false; BATCH / W];
     for step in 0..MAX_STEPS {
         let mut all = true;
-        for i in 0..BATCH {
-            let y = f(i, x[i]);
-            let below = y.v < 0.0;
-            a[i] = if below { x[i] } else { a[i] };
-            fa[i] = if below { y.v } else { fa[i] };
-            b[i] = if below { b[i] } else { x[i] };
-            fb[i] = if below { fb[i] } else { y.v };
-            let ok = done[i] | (y.v.abs() <= TOLERANCE) | (b[i] - a[i] <= 1e-9 * b[i].max(1.0));
-            let newton = x[i] - y.v / y.d;
-            let inside = y.d > 0.0 && newton > a[i] && newton < b[i];
-            let secant = a[i] - fa[i] * (b[i] - a[i]) / (fb[i] - fa[i]);
-            let secant_inside = secant > a[i] && secant < b[i];
-            let mid = 0.5 * (a[i] + b[i]);
-            let next = match () {
-                _ if step >= NEWTON_STEPS => mid,
-                _ if inside => newton,
-                // NaN (an end not yet evaluated) fails the comparison.
-                _ if secant_inside => secant,
-                // Newton points past an end not yet evaluated, or is flat: try that end.
-                _ if below && fb[i].is_nan() => b[i],
-                _ if !below && fa[i].is_nan() => a[i],
-                _ => mid,
-            };
-            at[i] = if done[i] { at[i] } else { y.v };
-            x[i] = if ok { x[i] } else { next };
-            done[i] = ok;
-            all &= ok;
+        for (c, chunk_done) in chunk_done.iter_mut().enumerate() {
+            if *chunk_done {
+                continue;
+            }
+            let start = c * W;
+            let y = f.at(start, Wide::load(x, start));
+            let mut chunk = true;
+            for k in 0..W {
+                let i = start + k;
+                let y = Lin::new(y.v.0[k], y.d.0[k]);
+                let below = y.v < 0.0;
+                a[i] = if below { x[i] } else { a[i] };
+                fa[i] = if below { y.v } else { fa[i] };
+                b[i] = if below { b[i] } else { x[i] };
+                fb[i] = if below { fb[i] } else { y.v };
+                let ok = done[i] | (y.v.abs() <= TOLERANCE) | (b[i] - a[i] <= 1e-9 * b[i].max(1.0));
+                let newton = x[i] - y.v / y.d;
+                let inside = y.d > 0.0 && newton > a[i] && newton < b[i];
+                let secant = a[i] - fa[i] * (b[i] - a[i]) / (fb[i] - fa[i]);
+                let secant_inside = secant > a[i] && secant < b[i];
+                let mid = 0.5 * (a[i] + b[i]);
+                let next = match () {
+                    _ if step >= NEWTON_STEPS => mid,
+                    _ if inside => newton,
+                    // NaN (an end not yet evaluated) fails the comparison.
+                    _ if secant_inside => secant,
+                    // Newton points past an end not yet evaluated, or is flat: try that end.
+                    _ if below && fb[i].is_nan() => b[i],
+                    _ if !below && fa[i].is_nan() => a[i],
+                    _ => mid,
+                };
+                at[i] = if done[i] { at[i] } else { y.v };
+                x[i] = if ok { x[i] } else { next };
+                done[i] = ok;
+                chunk &= ok;
+            }
+            *chunk_done = chunk;
+            all &= chunk;
         }
         if all {
             return;

@@ -10,6 +10,8 @@
 
 use std::sync::OnceLock;
 
+use super::lin::Lane;
+
 const CSV: &str = include_str!("../../../data/us_federal_tax.csv");
 
 /// The year whose indexed amounts the data states. A plan's first tax year is this year or
@@ -25,31 +27,32 @@ pub enum Filing {
     Joint = 1,
 }
 
-/// One filing status's law for one calendar year. Dollar amounts are nominal for unindexed
-/// ones and [`BASE_YEAR`] dollars for indexed ones (marked).
+/// One filing status's law for one calendar year. Read from the data, dollar amounts are
+/// nominal for unindexed ones and [`BASE_YEAR`] dollars for indexed ones (marked); a
+/// simulated year's law (`Law::indexed`) has every amount in that year's dollars, per lane.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Law {
+pub struct Law<T = f64> {
     /// Ordinary rates, lowest first.
     pub rates: [f64; 7],
     /// Indexed: the top of each of the first six ordinary brackets (the seventh is open).
-    pub brackets: [f64; 6],
+    pub brackets: [T; 6],
     /// Indexed.
-    pub standard_deduction: f64,
+    pub standard_deduction: T,
     /// Indexed: the additional standard deduction for each person 65 or older.
-    pub aged_deduction: f64,
+    pub aged_deduction: T,
     /// Long-term gains rates (0%, 15%, 20%).
     pub gains_rates: [f64; 3],
     /// Indexed: the taxable income at which each higher gains rate starts.
-    pub gains_brackets: [f64; 2],
+    pub gains_brackets: [T; 2],
     pub niit_rate: f64,
-    pub niit_threshold: f64,
+    pub niit_threshold: T,
     /// The base amount and the adjusted base amount of Publication 915's worksheet.
-    pub ss_thresholds: [f64; 2],
+    pub ss_thresholds: [T; 2],
     /// 50% and 85%.
     pub ss_shares: [f64; 2],
     /// For each person 65 or older, 2025–2028; 0 in other years.
-    pub senior_deduction: f64,
-    pub senior_phaseout_start: f64,
+    pub senior_deduction: T,
+    pub senior_phaseout_start: T,
     pub senior_phaseout_rate: f64,
 }
 
@@ -85,16 +88,56 @@ impl Law {
         }
     }
 
-    /// The indexed amounts in the dollars of a year whose prices are `index` times
-    /// [`BASE_YEAR`]'s.
+    /// The law in the dollars of a year whose prices are `index` times [`BASE_YEAR`]'s
+    /// (per lane): indexed amounts times the index, unindexed ones as they are.
     #[inline(always)]
-    pub fn indexed(&self, index: f64) -> Law {
+    pub fn indexed<T: Lane>(&self, index: T) -> Law<T> {
+        let up = |b: f64| T::splat(b) * index;
+        let at = T::splat;
         Law {
-            brackets: self.brackets.map(|b| b * index),
-            standard_deduction: self.standard_deduction * index,
-            aged_deduction: self.aged_deduction * index,
-            gains_brackets: self.gains_brackets.map(|b| b * index),
-            ..*self
+            rates: self.rates,
+            brackets: self.brackets.map(up),
+            standard_deduction: up(self.standard_deduction),
+            aged_deduction: up(self.aged_deduction),
+            gains_rates: self.gains_rates,
+            gains_brackets: self.gains_brackets.map(up),
+            niit_rate: self.niit_rate,
+            niit_threshold: at(self.niit_threshold),
+            ss_thresholds: self.ss_thresholds.map(at),
+            ss_shares: self.ss_shares,
+            senior_deduction: at(self.senior_deduction),
+            senior_phaseout_start: at(self.senior_phaseout_start),
+            senior_phaseout_rate: self.senior_phaseout_rate,
+        }
+    }
+
+    /// Per lane, the joint law (`laws[1]`) where `joint` is 1 and the single one (`laws[0]`)
+    /// where it is 0, in the dollars of `index` (see [`Law::indexed`]). The two statuses
+    /// share their rates in every year of the data (a test checks).
+    #[inline(always)]
+    pub fn by_filing<T: Lane>(laws: &[Law; 2], joint: T, index: T) -> Law<T> {
+        let [single, both] = laws;
+        let half = T::splat(0.5);
+        let pick = |a: f64, b: f64| T::lt_select(half, joint, T::splat(b), T::splat(a));
+        let up = |a: f64, b: f64| pick(a, b) * index;
+        Law {
+            rates: single.rates,
+            brackets: std::array::from_fn(|k| up(single.brackets[k], both.brackets[k])),
+            standard_deduction: up(single.standard_deduction, both.standard_deduction),
+            aged_deduction: up(single.aged_deduction, both.aged_deduction),
+            gains_rates: single.gains_rates,
+            gains_brackets: std::array::from_fn(|k| {
+                up(single.gains_brackets[k], both.gains_brackets[k])
+            }),
+            niit_rate: single.niit_rate,
+            niit_threshold: pick(single.niit_threshold, both.niit_threshold),
+            ss_thresholds: std::array::from_fn(|k| {
+                pick(single.ss_thresholds[k], both.ss_thresholds[k])
+            }),
+            ss_shares: single.ss_shares,
+            senior_deduction: pick(single.senior_deduction, both.senior_deduction),
+            senior_phaseout_start: pick(single.senior_phaseout_start, both.senior_phaseout_start),
+            senior_phaseout_rate: single.senior_phaseout_rate,
         }
     }
 
@@ -175,5 +218,21 @@ mod tests {
         assert_eq!(single.bracket_top(0.22), Some(105_700.0));
         assert_eq!(single.bracket_top(0.37), None);
         assert_eq!(single.bracket_top(0.23), None);
+    }
+
+    #[test]
+    fn both_filing_statuses_share_their_rates_every_year() {
+        // `Law::by_filing` picks each lane's amounts and keeps one set of rates.
+        for laws in &Table::current().laws {
+            let [single, joint] = laws;
+            assert_eq!(single.rates, joint.rates);
+            assert_eq!(single.gains_rates, joint.gains_rates);
+            assert_eq!(single.niit_rate, joint.niit_rate);
+            assert_eq!(single.ss_shares, joint.ss_shares);
+            assert_eq!(single.senior_phaseout_rate, joint.senior_phaseout_rate);
+        }
+        let laws = [Law::of(2027, Filing::Single), Law::of(2027, Filing::Joint)];
+        assert_eq!(Law::by_filing(&laws, 1.0, 1.5), laws[1].indexed(1.5));
+        assert_eq!(Law::by_filing(&laws, 0.0, 1.5), laws[0].indexed(1.5));
     }
 }

@@ -1,113 +1,211 @@
-//! Piecewise-linear arithmetic: a value with its slope along one direction.
+//! Piecewise-linear arithmetic: a value with its slope along one direction, for one lane
+//! (`f64`) or for a chunk of lanes at once ([`Wide`]).
 //!
 //! US federal income tax is piecewise linear in each income: sums, constant multiples,
 //! minimums and maximums. Carrying the slope through those operations gives the marginal rate
 //! of a withdrawal exactly, at no more than twice the cost of the tax itself, so the solver can
 //! take Newton steps (`solve`). At a kink the slope is the one to the right (the rate on the
-//! next dollar). Every operation is branch-free on the value, so a loop over lanes vectorizes.
+//! next dollar). Every operation is branch-free on the value, and a [`Wide`] operation is one
+//! loop over its lanes, so the tax of a chunk compiles to vector instructions. Both kinds do
+//! the same IEEE operations in the same order: a lane of a chunk gets the bits one lane alone
+//! would.
 
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Div, Mul, Sub};
 
-/// A value `v` and its derivative `d` along the direction being solved for.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Lin {
-    pub v: f64,
-    pub d: f64,
+/// How many lanes a [`Wide`] holds: one AVX-512 vector, two AVX2 ones.
+pub const W: usize = 8;
+
+/// A number per lane: `f64` for one, [`Wide`] for a chunk of [`W`].
+pub trait Lane:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
+    /// The same value in every lane.
+    fn splat(x: f64) -> Self;
+    fn min(self, o: Self) -> Self;
+    fn max(self, o: Self) -> Self;
+    /// Per lane: `x` where `a < b`, `y` elsewhere.
+    fn lt_select(a: Self, b: Self, x: Self, y: Self) -> Self;
 }
 
-impl Lin {
-    /// A constant: slope 0.
+impl Lane for f64 {
     #[inline(always)]
-    pub const fn c(v: f64) -> Self {
-        Self { v, d: 0.0 }
+    fn splat(x: f64) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn min(self, o: Self) -> Self {
+        f64::min(self, o)
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        f64::max(self, o)
+    }
+    #[inline(always)]
+    fn lt_select(a: Self, b: Self, x: Self, y: Self) -> Self {
+        if a < b { x } else { y }
+    }
+}
+
+/// [`W`] lanes side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Wide(pub [f64; W]);
+
+impl Wide {
+    /// Lanes `at..at + W` of a batch's array.
+    #[inline(always)]
+    pub fn load(lanes: &[f64], at: usize) -> Self {
+        let mut out = [0.0; W];
+        out.copy_from_slice(&lanes[at..at + W]);
+        Wide(out)
     }
 
     #[inline(always)]
-    pub const fn new(v: f64, d: f64) -> Self {
+    fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        let mut out = [0.0; W];
+        for k in 0..W {
+            out[k] = f(self.0[k], o.0[k]);
+        }
+        Wide(out)
+    }
+}
+
+impl Lane for Wide {
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        Wide([x; W])
+    }
+    #[inline(always)]
+    fn min(self, o: Self) -> Self {
+        self.zip(o, f64::min)
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        self.zip(o, f64::max)
+    }
+    #[inline(always)]
+    fn lt_select(a: Self, b: Self, x: Self, y: Self) -> Self {
+        let mut out = [0.0; W];
+        for k in 0..W {
+            out[k] = if a.0[k] < b.0[k] { x.0[k] } else { y.0[k] };
+        }
+        Wide(out)
+    }
+}
+
+macro_rules! wide_op {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl $trait for Wide {
+            type Output = Wide;
+            #[inline(always)]
+            fn $method(self, o: Wide) -> Wide {
+                self.zip(o, |a, b| a $op b)
+            }
+        }
+    };
+}
+wide_op!(Add, add, +);
+wide_op!(Sub, sub, -);
+wide_op!(Mul, mul, *);
+wide_op!(Div, div, /);
+
+/// A value `v` and its derivative `d` along the direction being solved for.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Lin<T = f64> {
+    pub v: T,
+    pub d: T,
+}
+
+impl<T: Lane> Lin<T> {
+    /// A constant: slope 0.
+    #[inline(always)]
+    pub fn c(v: T) -> Self {
+        Self {
+            v,
+            d: T::splat(0.0),
+        }
+    }
+
+    #[inline(always)]
+    pub fn new(v: T, d: T) -> Self {
         Self { v, d }
     }
 
     /// The smaller of two; at a tie, the smaller slope (the one that stays smaller).
     #[inline(always)]
     pub fn min(self, o: Self) -> Self {
-        let d = if self.v < o.v {
-            self.d
-        } else if o.v < self.v {
-            o.d
-        } else {
-            self.d.min(o.d)
-        };
+        let tie = self.d.min(o.d);
         Self {
             v: self.v.min(o.v),
-            d,
+            d: T::lt_select(self.v, o.v, self.d, T::lt_select(o.v, self.v, o.d, tie)),
         }
     }
 
     /// The larger of two; at a tie, the larger slope (the one that stays larger).
     #[inline(always)]
     pub fn max(self, o: Self) -> Self {
-        let d = if self.v > o.v {
-            self.d
-        } else if o.v > self.v {
-            o.d
-        } else {
-            self.d.max(o.d)
-        };
+        let tie = self.d.max(o.d);
         Self {
             v: self.v.max(o.v),
-            d,
+            d: T::lt_select(o.v, self.v, self.d, T::lt_select(self.v, o.v, o.d, tie)),
         }
     }
 
     #[inline(always)]
     pub fn max0(self) -> Self {
-        self.max(Self::c(0.0))
+        self.max(Self::c(T::splat(0.0)))
     }
 
     /// `self` held within `0..=width`.
     #[inline(always)]
-    pub fn clamp0(self, width: f64) -> Self {
+    pub fn clamp0(self, width: T) -> Self {
         self.max0().min(Self::c(width))
+    }
+
+    /// Times a per-lane factor.
+    #[inline(always)]
+    pub fn scale(self, k: T) -> Self {
+        Self::new(self.v * k, self.d * k)
     }
 }
 
-impl Add for Lin {
-    type Output = Lin;
+impl<T: Lane> Add for Lin<T> {
+    type Output = Self;
     #[inline(always)]
-    fn add(self, o: Lin) -> Lin {
+    fn add(self, o: Self) -> Self {
         Lin::new(self.v + o.v, self.d + o.d)
     }
 }
 
-impl Sub for Lin {
-    type Output = Lin;
+impl<T: Lane> Sub for Lin<T> {
+    type Output = Self;
     #[inline(always)]
-    fn sub(self, o: Lin) -> Lin {
+    fn sub(self, o: Self) -> Self {
         Lin::new(self.v - o.v, self.d - o.d)
     }
 }
 
-impl Add<f64> for Lin {
-    type Output = Lin;
+impl<T: Lane> Add<T> for Lin<T> {
+    type Output = Self;
     #[inline(always)]
-    fn add(self, o: f64) -> Lin {
+    fn add(self, o: T) -> Self {
         Lin::new(self.v + o, self.d)
     }
 }
 
-impl Sub<f64> for Lin {
-    type Output = Lin;
+impl<T: Lane> Sub<T> for Lin<T> {
+    type Output = Self;
     #[inline(always)]
-    fn sub(self, o: f64) -> Lin {
+    fn sub(self, o: T) -> Self {
         Lin::new(self.v - o, self.d)
     }
 }
 
-impl Mul<f64> for Lin {
-    type Output = Lin;
+/// Times a constant (a rate, a share).
+impl<T: Lane> Mul<f64> for Lin<T> {
+    type Output = Self;
     #[inline(always)]
-    fn mul(self, k: f64) -> Lin {
-        Lin::new(self.v * k, self.d * k)
+    fn mul(self, k: f64) -> Self {
+        self.scale(T::splat(k))
     }
 }
 
@@ -122,5 +220,21 @@ mod tests {
         assert_eq!((x - 11.0).max0(), Lin::new(0.0, 0.0));
         assert_eq!(x.min(Lin::c(10.0)), Lin::new(10.0, 0.0));
         assert_eq!((x * 0.5 + x).clamp0(20.0), Lin::new(15.0, 1.5));
+    }
+
+    #[test]
+    fn a_chunk_gives_each_lane_the_bits_of_one_lane() {
+        let values = [-3.0, 0.0, 0.0, 2.5, f64::NAN, 7.0, 1e9, -0.0];
+        let slopes = [1.0, 0.5, 2.0, 0.0, 1.0, -1.0, 0.25, 3.0];
+        let wide = Lin::new(Wide(values), Wide(slopes));
+        let other = Lin::new(Wide([0.0; W]), Wide([1.0; W]));
+        let chunk = (wide.min(other) + wide.max0() - other.max(wide)).clamp0(Wide([4.0; W]));
+        for k in 0..W {
+            let one = Lin::new(values[k], slopes[k]);
+            let other = Lin::new(0.0, 1.0);
+            let lane = (one.min(other) + one.max0() - other.max(one)).clamp0(4.0);
+            assert_eq!(chunk.v.0[k].to_bits(), lane.v.to_bits(), "lane {k}");
+            assert_eq!(chunk.d.0[k].to_bits(), lane.d.to_bits(), "lane {k}");
+        }
     }
 }

@@ -56,7 +56,7 @@ pub(super) const TAXES: &[Field] = &[
         .only(Only::Accounts),
     field("tax.conversion", Taxes, "Roth conversions", "", Kind::Choice(CONVERSIONS))
         .default(Fallback::Choice("none"))
-        .help("Move traditional savings to Roth, paying the tax now.")
+        .help("Move traditional savings to Roth, paying the tax now, from the taxable account when it can.")
         .only(Only::Accounts),
     field("tax.conversion_amount", Taxes, "Converted a year", "$", MONEY_PER_YEAR)
         .help("A fixed amount, in today's dollars.")
