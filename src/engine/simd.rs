@@ -60,6 +60,7 @@ impl SimdLevel {
 /// for the requested level. The caller must have checked `level.is_supported()`.
 macro_rules! dispatch {
     ($vis:vis fn $name:ident $(<$($g:ident: $bound:path),*>)? ($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $body:path) => {
+        #[allow(clippy::too_many_arguments)]
         $vis fn $name $(<$($g: $bound),*>)? (level: $crate::engine::simd::SimdLevel, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2")]

@@ -313,6 +313,9 @@ fn the_state_tax_is_a_flat_rate_on_agi_with_social_security_exempt_by_default() 
     assert!(exempt.taxable_social_security.v > 0.0);
 }
 
+/// A lane's draw: price index, ordinary income, benefits, gains, their slope, seniors.
+type Drawn = (f64, f64, f64, f64, f64, f64);
+
 #[test]
 fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
     // The kernel evaluates the tax for W lanes at once; each lane must get the bits of the
@@ -349,9 +352,7 @@ fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
                     seniors,
                 ));
             }
-            let wide = |f: fn(&(f64, f64, f64, f64, f64, f64)) -> f64| {
-                Wide(std::array::from_fn(|k| f(&lanes[k])))
-            };
+            let wide = |f: fn(&Drawn) -> f64| Wide(std::array::from_fn(|k| f(&lanes[k])));
             let price = wide(|l| l.0);
             let incomes = Incomes {
                 ordinary: Lin::new(wide(|l| l.1), Wide::splat(1.0)),

@@ -389,8 +389,8 @@ fn drawn_lifetimes_tax_each_living_year_as_fixed_ones_do() {
     let (f, d) = (fixed.taxes.unwrap(), drawn.taxes.unwrap());
     let alive = drawn.household.unwrap().lifetimes.unwrap().alive_share;
     let mut compared = 0;
-    for t in 0..f.tax_yearly.p50.len() {
-        if alive[t] == 0.0 {
+    for (t, &alive) in alive.iter().enumerate().take(f.tax_yearly.p50.len()) {
+        if alive == 0.0 {
             continue;
         }
         for (what, fixed, drawn) in [

@@ -72,7 +72,8 @@ impl Checker<'_> {
         if partner_sex == Some(None) {
             self.push("partner.sex", "is required with drawn lifetimes");
         }
-        if partner_sex.is_none() && given.partner_health_adjustment.is_some() {
+        // A stored plan of one carries the normalized 0: only another value is refused.
+        if partner_sex.is_none() && given.partner_health_adjustment.is_some_and(|a| a != 0.0) {
             self.push(
                 "longevity.partner_health_adjustment",
                 "applies only with a partner",

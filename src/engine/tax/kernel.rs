@@ -178,7 +178,7 @@ impl LaneTaxes {
     }
 }
 
-const _: () = assert!(BATCH % W == 0, "a batch is whole chunks");
+const _: () = assert!(BATCH.is_multiple_of(W), "a batch is whole chunks");
 
 /// The orders as numbers, so a year step is compiled once per order and its loops have no
 /// branch on it.
