@@ -2,13 +2,15 @@
 //! tax, and required minimum distributions.
 //!
 //! - `law`: the parameters by year, from Tax-Calculator's current law (`data/`).
-//! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact.
+//! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact, for one lane
+//!   or a chunk of lanes at once (`Wide`).
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
 //! - `schedule`: a plan's per-year tax facts; `kernel` and `step`: the year of a batch.
 //!
-//! Every function is branch-free on amounts, so the kernel's loop over a batch's lanes
-//! vectorizes; `docs/methodology.md` has the rules and their sources.
+//! Every function is branch-free on amounts and generic over the lane type, so the kernel
+//! evaluates the tax of a chunk of lanes in vector instructions; `docs/methodology.md` has
+//! the rules and their sources.
 
 pub mod federal;
 pub mod kernel;
