@@ -216,29 +216,17 @@ fn run<M: ReturnModel, S: Withdraw>(
             if past_deadline() {
                 return Err(EngineError::Timeout);
             }
-            if taxed {
-                run_taxed_batch(
-                    level,
-                    level,
-                    schedule,
-                    strategy,
-                    model,
-                    seed,
-                    index as u64,
-                    out,
-                );
-            } else {
-                run_batch(
-                    level,
-                    level,
-                    schedule,
-                    strategy,
-                    model,
-                    seed,
-                    index as u64,
-                    out,
-                );
-            }
+            let batch = if taxed { run_taxed_batch } else { run_batch };
+            batch(
+                level,
+                level,
+                schedule,
+                strategy,
+                model,
+                seed,
+                index as u64,
+                out,
+            );
             Ok(())
         })?;
 
