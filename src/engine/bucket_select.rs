@@ -112,6 +112,12 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
         start += count;
     }
 
+    // Every rank on the mode's run (a row that is all one value, a tax row of mostly zeros):
+    // the counts already say everything, so there is no second pass.
+    if slots.is_empty() {
+        out.fill(mode);
+        return true;
+    }
     // The target indices, padded with one no value reaches, for a vectorized membership test.
     let mut targets = [u16::MAX; 16];
     for (t, (b, _)) in targets
@@ -355,6 +361,21 @@ mod tests {
             check(&depleted, &ranks_for(10_000)),
             "zeros must not fall back"
         );
+    }
+
+    #[test]
+    fn exact_when_every_rank_is_on_the_run() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        // A tax row: almost every path owes nothing; the rest owe up to $20,000, so every
+        // wanted rank (5% to 95%) is a zero and only the counting pass runs.
+        let untaxed = mostly(&mut rng, 10_000, 0.97, 0.0, 20_000.0);
+        assert!(check(&untaxed, &ranks_for(10_000)));
+        // The run at the top: all but 3% spend exactly the plan, the rest less.
+        let funded = mostly(&mut rng, 10_000, 0.97, 40_000.0, 40_000.0);
+        assert!(check(&funded, &ranks_for(10_000)));
+        // Nearly on the run: the 5% rank falls below it and is found among the others.
+        let most = mostly(&mut rng, 10_000, 0.94, 40_000.0, 40_000.0);
+        assert!(check(&most, &ranks_for(10_000)));
     }
 
     #[test]
