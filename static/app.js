@@ -23,8 +23,8 @@
     };
     syncOptional();
 
-    // A live preview of the odds while editing, through the JSON API. The same plan run
-    // with the button afterwards is then answered from the cache.
+    // A live preview of the odds while editing, through the JSON API's preview, which
+    // stores nothing. The same plan run with the button afterwards is answered from the cache.
     const preview = document.getElementById('preview');
     const setPath = (target, name, value) => {
       const keys = name.replace(/\[(\d+)\]/g, '.$1').split('.');
@@ -75,7 +75,7 @@
       preview.hidden = false;
       preview.textContent = 'Preview: simulating…';
       try {
-        const response = await fetch('/api/v1/simulations', {
+        const response = await fetch('/api/v1/previews', {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify(toPlan()),

@@ -313,6 +313,13 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
             words.contains("of 100 futures keep your spending at or above its $20,000 floor to age 95; the money lasts in "),
             "{words}"
         );
+        // Through the preview, which stores nothing (tests/http/api.rs), never the
+        // storing route.
+        let fetched = "performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/api/')).join(' ')";
+        let fetched = eval(tab, fetched);
+        let fetched = fetched.as_str().unwrap_or_default();
+        assert!(fetched.contains("/api/v1/previews"), "{fetched}");
+        assert!(!fetched.contains("/api/v1/simulations"), "{fetched}");
 
         submit_and_wait(tab, "button.primary");
         assert_result_page(tab);

@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         simulations::create_simulation,
         simulations::list_simulations,
         simulations::get_simulation,
+        simulations::create_preview,
         exports::get_percentiles_csv,
         exports::get_report_pdf,
         analysis::create_analysis,

@@ -1,16 +1,17 @@
-//! `POST /api/v1/simulations` (run a plan), `GET /api/v1/simulations` (the key's history)
-//! and `GET /api/v1/simulations/{id}` (a stored result).
+//! `POST /api/v1/simulations` (run a plan), `GET /api/v1/simulations` (the key's history),
+//! `GET /api/v1/simulations/{id}` (a stored result) and `POST /api/v1/previews` (run a plan,
+//! storing nothing).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{SIMULATIONS, X_CACHE, mime_json};
+use super::{PREVIEWS, SIMULATIONS, X_CACHE, mime_json};
 use crate::engine::plan::{Limits, parse_plan_json};
 use crate::http::errors::{AppError, Body, ErrorCode, FieldError};
 use crate::http::extract::{Admitted, Found, JsonObject, ensure_started};
 use crate::http::guard::Identity;
-use crate::http::openapi::SimulationResult;
-use crate::http::telemetry::record_simulation;
+use crate::http::openapi::{PreviewResult, SimulationResult};
+use crate::http::telemetry::{record_run, record_simulation};
 use crate::http::{etag, get_resource, resource};
 use crate::simulations::{Caller, Simulation};
 use crate::state::AppState;
@@ -22,7 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list_simulations))
             .route(web::head().to(list_simulations)),
     )
-    .service(get_resource("/api/v1/simulations/{id}", get_simulation));
+    .service(get_resource("/api/v1/simulations/{id}", get_simulation))
+    .service(resource(PREVIEWS, "POST").route(web::post().to(create_preview)));
 }
 
 /// Run a simulation, or find its result in the cache, and store it under a new id.
@@ -67,6 +69,44 @@ pub async fn create_simulation(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type(mime_json())
         .body(simulation.response_body()))
+}
+
+/// Run a plan, or find its result in the cache, and store nothing: no id, no history entry,
+/// no audit entry. The form's live preview uses it while you type. Rate limited like every
+/// route; the result stays cached, so posting the same plan to `/api/v1/simulations` next is
+/// a cache hit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/previews",
+    tag = "simulations",
+    request_body(content = crate::engine::PlanInput, content_type = "application/json",
+        description = "The plan, as for `POST /api/v1/simulations`."),
+    responses(
+        (status = 200, description = "The result, not stored.", body = PreviewResult,
+            headers(("X-Cache" = String, description = "`hit-l1`, `hit-l2` or `miss`."))),
+        (status = 400, description = "The body is not JSON.", body = Body),
+        (status = 422, description = "The plan breaks the rules; `fields` lists every problem.", body = Body),
+        (status = 503, description = "`overloaded`; retry after `Retry-After` seconds.", body = Body,
+            headers(("Retry-After" = String, description = "Seconds to wait."))),
+        (status = 504, description = "The simulation did not finish in time.", body = Body),
+    )
+)]
+pub async fn create_preview(
+    state: web::Data<AppState>,
+    Admitted(JsonObject(text)): Admitted<JsonObject>,
+) -> Result<HttpResponse, AppError> {
+    let input = parse_plan_json(&text).map_err(|field| AppError::validation(vec![field]))?;
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
+    let plan = input
+        .normalize(&state.settings.plan_defaults, limits)
+        .map_err(AppError::validation)?;
+    let (result, cache) = state.simulations.run(plan).await?;
+    record_run(result.meta.scenarios, result.meta.years, cache);
+    Ok(HttpResponse::Ok()
+        .insert_header((X_CACHE, cache.as_str()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type(mime_json())
+        .body(result.body.clone()))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

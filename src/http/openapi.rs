@@ -205,6 +205,15 @@ fn number(value: f64) -> Number {
 #[schema(value_type = String, format = Binary)]
 pub struct PdfDocument(pub Vec<u8>);
 
+/// A preview: the normalized plan and the outcome, as a simulation has them, without an id.
+#[derive(Serialize, ToSchema)]
+pub struct PreviewResult {
+    /// The plan as simulated, every default filled in.
+    pub plan: Plan,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
 /// A simulation as the API returns it: the permalink id, the normalized plan and the outcome.
 #[derive(Serialize, ToSchema)]
 pub struct SimulationResult {

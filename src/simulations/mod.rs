@@ -8,6 +8,8 @@
 //!    and an audit entry, in one transaction, before answering. If the database is down the
 //!    request fails with [`SimulationError::Storage`] and no id is handed out.
 //!
+//! [`Simulations::run`] is steps 1 and 2 alone: a preview, which stores nothing.
+//!
 //! [`Simulations::find`] resolves an id to its row and the row's result (L1, L2, then the
 //! database); [`Simulations::stored_analysis`] and [`Simulations::report`] build on it.
 //! The HTTP layer maps [`SimulationError`] to coded responses.
@@ -164,15 +166,21 @@ impl Simulations {
         self.engine_runs.load(Ordering::Relaxed)
     }
 
-    /// Runs (or finds) the plan's result and stores a new simulation of it.
-    pub async fn create(&self, plan: Plan, caller: &Caller) -> Result<Simulation, SimulationError> {
+    /// The plan's result, from the cache or the engine, storing nothing: no simulation, no
+    /// audit entry (a preview). The result stays cached, so creating the same plan next is a
+    /// cache hit.
+    pub async fn run(&self, plan: Plan) -> Result<(Arc<ResultDoc>, CacheTier), SimulationError> {
         let plan_json = serde_json::to_string(&plan).expect("plans serialize");
         let hash = result_hash(&plan_json);
-        let (result, cache) = self
-            .cache
+        self.cache
             .get_or_insert_with(&hash, || self.run_engine(hash.clone(), plan))
             .await
-            .map_err(unshare)?;
+            .map_err(unshare)
+    }
+
+    /// Runs (or finds) the plan's result and stores a new simulation of it.
+    pub async fn create(&self, plan: Plan, caller: &Caller) -> Result<Simulation, SimulationError> {
+        let (result, cache) = self.run(plan).await?;
 
         let id = new_simulation_id();
         let created_at = timestamp_now();

@@ -157,6 +157,72 @@ async fn concurrent_identical_requests_run_the_engine_once() {
     assert_eq!(ids.len(), 16, "every request gets its own id");
 }
 
+/// Rows in `simulations` and audit entries of any action.
+async fn stored_and_audited(app: &TestApp) -> (i64, i64) {
+    let pool = app.state.db.pool();
+    let count = |sql: &'static str| async move {
+        let n: i64 = sqlx::query(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        n
+    };
+    (
+        count("SELECT COUNT(*) AS n FROM simulations").await,
+        count("SELECT COUNT(*) AS n FROM audit_log").await,
+    )
+}
+
+#[tokio::test]
+async fn a_preview_stores_nothing_is_rate_limited_and_warms_the_cache() {
+    let app = started_app_with(|vars| {
+        vars.insert("APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE".into(), "3".into());
+    })
+    .await;
+    let plan = unique_plan();
+    let response = app.post_json("/api/v1/previews", &plan).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-cache"), "miss");
+    assert_eq!(header(&response, "cache-control"), "no-store");
+    assert_eq!(header(&response, "ratelimit-remaining"), "2");
+    assert!(response.headers().get("location").is_none());
+    let preview: Value = response.json().await.unwrap();
+    assert!(preview.get("id").is_none() && preview.get("created_at").is_none());
+    assert_eq!(preview["plan"]["current_age"], plan["current_age"]);
+    assert!(preview["success_probability"].is_number());
+    // A bad plan is the same coded 422, listing every field.
+    let bad = app
+        .post_json(
+            "/api/v1/previews",
+            &json!({"current_age": 70, "end_age": 60, "spending": {"annual": -1}}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await.unwrap();
+    assert_eq!(bad["error"]["code"], "validation_failed");
+    assert!(bad["error"]["fields"].as_array().unwrap().len() >= 2);
+    // Nothing stored, nothing audited (the server flushes its denial tally on its own).
+    assert_eq!(stored_and_audited(&app).await, (0, 0));
+
+    // The same plan run for real is answered from the cache and is the preview plus an id.
+    let (cache, created) = created(&app, &plan).await;
+    assert_eq!(cache, "hit-l1");
+    assert_eq!(app.state.simulations.engine_runs(), 1);
+    let mut without_id = created.clone();
+    let object = without_id.as_object_mut().unwrap();
+    object.remove("id");
+    object.remove("created_at");
+    assert_eq!(without_id, preview);
+    assert_eq!(stored_and_audited(&app).await, (1, 1));
+    // The budget is shared with every other route: the fourth request is refused.
+    let refused = app.post_json("/api/v1/previews", &plan).await;
+    assert_eq!(refused.status(), 429);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["error"]["code"], "rate_limited");
+}
+
 #[tokio::test]
 async fn get_answers_304_to_a_matching_if_none_match_and_serves_csv() {
     let app = started_app().await;
