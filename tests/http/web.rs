@@ -182,6 +182,9 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
     let partner = one(&doc, "details#partner");
     assert!(partner.value().attr("open").is_none());
     assert!(doc.select(&sel("#partner [required]")).next().is_none());
+    // So are accounts: the withdrawal order's default choice does not open them.
+    let taxes = one(&doc, "details#taxes");
+    assert!(taxes.value().attr("open").is_none());
     assert!(
         doc.select(&sel("#social-security [required]"))
             .next()

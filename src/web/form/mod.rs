@@ -174,7 +174,9 @@ impl Values {
                 let row = in_section(FIELDS, kind.section())
                     .filter_map(|spec| {
                         let field = spec.path.rsplit('.').next()?;
-                        Some((field.to_string(), display(spec.kind, row.get(field)?)))
+                        // A field the plan leaves out is stored as null: an empty input.
+                        let value = row.get(field).filter(|v| !v.is_null())?;
+                        Some((field.to_string(), display(spec.kind, value)))
                     })
                     .collect();
                 values.push_row(kind, row);

@@ -124,6 +124,7 @@ fn json_round_trips_through_the_form() {
         "allocation": {"stocks": 0.55, "bonds": 0.45, "cash": 0.0},
         "spending": {"strategy": "vpw", "annual": 40000.0, "expected_real_return": 0.03, "floor": 20000.0},
         "events": [{"name": "Roof", "age": 70, "amount": -30000.0, "inflation_adjusted": true}],
+        "income": [{"name": "Pension", "annual": 12000.0, "start_age": 65, "end_age": null}],
         "market": {"model": "lognormal", "fat_tails_df": null},
     });
     let values = Values::from_json(&plan);
@@ -131,6 +132,9 @@ fn json_round_trips_through_the_form() {
     assert_eq!(values.get("spending.expected_real_return"), "3");
     assert_eq!(values.get("events[0].amount"), "-30000");
     assert_eq!(values.get("market.fat_tails_df"), "");
+    // A row's field left out (stored as null) is an empty input, not the word "null".
+    assert_eq!(values.get("income[0].start_age"), "65");
+    assert_eq!(values.get("income[0].end_age"), "");
     let input = values.to_input().0;
     assert_eq!(input.allocation.stocks, Some(0.55));
     assert_eq!(input.events[0].amount, Some(-30000.0));

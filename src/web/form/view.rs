@@ -165,10 +165,16 @@ pub fn form_view_with(
     }
     links.sort_by_key(|(order, _)| *order);
     view.market_open |= view.market.iter().any(|f| f.error.is_some());
+    // A section opens with an error or a value typed in it; a checkbox, or a select left on
+    // its first choice (the withdrawal order's default), is not one.
     let open = |fields: &[FieldView]| {
-        fields
-            .iter()
-            .any(|f| f.error.is_some() || (!f.value.is_empty() && f.control != "checkbox"))
+        fields.iter().any(|f| {
+            let chosen = match f.options.first() {
+                Some(first) => f.value != first.value,
+                None => f.control != "checkbox",
+            };
+            f.error.is_some() || (!f.value.is_empty() && chosen)
+        })
     };
     view.partner_open = open(&view.partner);
     view.taxes_open = open(&view.taxes);
