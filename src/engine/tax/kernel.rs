@@ -96,18 +96,18 @@ impl<T: Lane> LaneTax<T> {
 }
 
 /// A batch's [`LaneTax`]es as arrays, so that a loop over the lanes reads each field
-/// contiguously (and vectorizes). The year step updates single fields in place.
+/// contiguously (and vectorizes).
 pub struct LaneTaxes {
-    pub(in crate::engine) price: [f64; BATCH],
-    pub(in crate::engine) joint: [f64; BATCH],
-    pub(in crate::engine) seniors: [f64; BATCH],
-    pub(in crate::engine) social_security: [f64; BATCH],
-    pub(in crate::engine) ordinary: [f64; BATCH],
-    pub(in crate::engine) need: [f64; BATCH],
-    pub(in crate::engine) room: [[f64; BATCH]; 3],
-    pub(in crate::engine) gain_share: [f64; BATCH],
-    pub(in crate::engine) first_traditional: [f64; BATCH],
-    pub(in crate::engine) sold: [f64; BATCH],
+    price: [f64; BATCH],
+    joint: [f64; BATCH],
+    seniors: [f64; BATCH],
+    social_security: [f64; BATCH],
+    ordinary: [f64; BATCH],
+    need: [f64; BATCH],
+    room: [[f64; BATCH]; 3],
+    gain_share: [f64; BATCH],
+    first_traditional: [f64; BATCH],
+    sold: [f64; BATCH],
 }
 
 impl Default for LaneTaxes {

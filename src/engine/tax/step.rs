@@ -92,8 +92,11 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
                     + conversion,
                 need: spending - (other_cash + distribution),
                 room: [taxable, free - conversion, accounts.roth[i]],
-                // Below, in a loop of its own that vectorizes the division.
-                gain_share: 0.0,
+                gain_share: if taxable > 0.0 {
+                    (1.0 - accounts.basis[i] / taxable).max(0.0)
+                } else {
+                    0.0
+                },
                 first_traditional: 0.0,
                 sold: 0.0,
             },
@@ -106,24 +109,23 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         conversion_top[i] = facts.conversion_top.unwrap_or(f64::NAN);
         fill_top[i] = facts.fill_top.unwrap_or(f64::NAN);
     }
-    for i in 0..BATCH {
-        let taxable = accounts.taxable[i];
-        lanes_tax.gain_share[i] = if taxable > 0.0 {
-            (1.0 - accounts.basis[i] / taxable).max(0.0)
-        } else {
-            0.0
-        };
-    }
     if conversion_top.iter().any(|t| !t.is_nan()) {
         let x = fill_to_at(simd, ty, state, &conversion_top, &lanes_tax);
         for (i, &x) in x.iter().enumerate() {
-            lanes_tax.ordinary[i] += x;
-            lanes_tax.room[1][i] -= x;
+            let mut l = lanes_tax.get(i);
+            l.ordinary += x;
+            l.room[1] -= x;
+            lanes_tax.set(i, l);
             converted[i] += x;
         }
     }
     if fill_top.iter().any(|t| !t.is_nan()) {
-        lanes_tax.first_traditional = fill_to_at(simd, ty, state, &fill_top, &lanes_tax);
+        let x = fill_to_at(simd, ty, state, &fill_top, &lanes_tax);
+        for (i, &x) in x.iter().enumerate() {
+            let mut l = lanes_tax.get(i);
+            l.first_traditional = x;
+            lanes_tax.set(i, l);
+        }
     }
     // Under the other orders a conversion's tax would come out of every account: it is paid
     // from the taxable account first, as far as it holds. The conversion's tax is what it
@@ -133,20 +135,17 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     if ORDER != TAXABLE_FIRST && converted.iter().any(|&c| c > 0.0) {
         let added = conversion_taxes_at(simd, ty, state, &converted, &lanes_tax);
         for (i, &added) in added.iter().enumerate() {
-            let sold = added.clamp(0.0, lanes_tax.room[0][i]);
-            lanes_tax.sold[i] = sold;
-            lanes_tax.room[0][i] -= sold;
-            lanes_tax.need[i] -= sold;
+            let mut lane = lanes_tax.get(i);
+            let sold = added.clamp(0.0, lane.room[0]);
+            lane.sold = sold;
+            lane.room[0] -= sold;
+            lane.need -= sold;
+            lanes_tax.set(i, lane);
         }
     }
     // The withdrawal that pays the spending and every tax.
-    let [bt, bd, br] = &lanes_tax.room;
-    let mut hi = [0.0; BATCH];
-    let mut w = [0.0; BATCH];
-    for i in 0..BATCH {
-        hi[i] = bt[i] + bd[i] + br[i];
-        w[i] = lanes_tax.need[i].clamp(0.0, hi[i]);
-    }
+    let hi: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).room.iter().sum());
+    let mut w: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).need.clamp(0.0, hi[i]));
     // `f(w) = w − tax(w) − need` at the answer: the tax is `w − need − f(w)`.
     let mut short = [0.0; BATCH];
     let solve_at = match ORDER {
