@@ -61,6 +61,28 @@
       }
       return plan;
     };
+    // An API error in the form's words, as the server words the form's own errors: fields
+    // by their labels, shares in percent.
+    const labelOf = (el) => {
+      const label = el && el.labels && el.labels[0];
+      return label ? label.firstChild.textContent.trim() : '';
+    };
+    const inFormWords = (error) => {
+      const el = form.elements[error.path];
+      const percent = el && el.dataset.scale === '100';
+      let message = error.message
+        .replace(/\b[a-z]+(?:[._][a-z]+)+\b/g, (word) => {
+          const label = labelOf(form.elements[word]);
+          return label ? `“${label}”` : word;
+        })
+        .replace(/add up to 1 \(they add up to ([\d.]+)\)/, (_, sum) => `add up to 100% (they add up to ${Math.round(Number(sum) * 10000) / 100}%)`)
+        .replace('exceed 1', 'exceed 100%');
+      if (percent) {
+        message = message.replace(/^must be between ([\d.]+) and ([\d.]+)$/, (_, lo, hi) => `must be between ${Number(lo) * 100}% and ${Number(hi) * 100}%`);
+      }
+      const label = labelOf(el) || labelOf(form.elements[`${error.path}.stocks`]);
+      return label ? `${label}: ${message}` : message;
+    };
     let timer = 0;
     let generation = 0;
     const runPreview = async () => {
@@ -105,7 +127,7 @@
           }
         } else if (body.error && body.error.fields && body.error.fields.length) {
           const first = body.error.fields[0];
-          preview.textContent = `Preview: ${first.path} ${first.message}.`;
+          preview.textContent = `Preview: ${inFormWords(first)}.`;
         } else {
           preview.textContent = 'Preview unavailable; the button still works.';
         }

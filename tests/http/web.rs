@@ -631,6 +631,52 @@ async fn a_fields_bound_passes_and_one_step_past_is_flagged_beside_it() {
     }
 }
 
+/// The browser does not stop the form (`novalidate`): the server lists every problem at
+/// once, each in the form's words, naming fields by their labels and shares in percent.
+#[tokio::test]
+async fn every_error_is_listed_at_once_in_the_forms_words() {
+    let app = started_app().await;
+    let (_, doc) = page(&app, "/").await;
+    assert!(
+        one(&doc, "form#plan-form")
+            .value()
+            .attr("novalidate")
+            .is_some()
+    );
+    let form = with(
+        &base_plan(),
+        &[
+            ("current_age", "70"),
+            ("end_age", "65"),
+            ("allocation.stocks", "70"),
+            ("allocation.bonds", "40"),
+            ("spending.annual", ""),
+        ],
+    );
+    let response = post(&app, &form).await;
+    assert_eq!(response.status(), 422);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    let summary: Vec<String> = doc
+        .select(&sel("#error-summary li"))
+        .map(|li| text(li))
+        .collect();
+    let all = summary.join(" | ");
+    assert!(summary.len() >= 3, "{all}");
+    assert!(
+        all.contains("must be greater than “Your age now” (70)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("must add up to 100% (they add up to 110%)"),
+        "{all}"
+    );
+    assert!(all.contains("Yearly spending"), "{all}");
+    for contract_word in ["current_age", "end_age", "add up to 1 ", "1.1000"] {
+        assert!(!all.contains(contract_word), "{contract_word} in {all}");
+    }
+    assert_eq!(simulations_stored(&app).await, 0);
+}
+
 #[tokio::test]
 async fn static_assets_are_versioned_with_a_strong_etag_a_long_life_and_compression() {
     let app = started_app().await;

@@ -157,7 +157,7 @@ pub fn form_view_with(
                 ErrorLink {
                     target: "plan-form".into(),
                     label: e.path.clone(),
-                    message: e.message.clone(),
+                    message: labelled(&e.message),
                 },
             ),
         };
@@ -346,14 +346,65 @@ fn range_text(spec: &Field, max_scenarios: u32) -> String {
     }
 }
 
-/// The server's message in the form's units: a share's range reads in percent.
+/// The server's message in the form's words: a share's range and sums in percent, and any
+/// field it names by its label (`current_age` is “Your age now”).
 fn message(field: &FieldView, error: &FieldError) -> String {
     let is_percent = field.unit == "%" && field.name == error.path;
     if is_percent && error.message.starts_with("must be between") {
-        format!("must be between {}% and {}%", field.min, field.max)
-    } else {
-        error.message.clone()
+        return format!("must be between {}% and {}%", field.min, field.max);
     }
+    let mut text = error.message.clone();
+    if field.unit == "%" {
+        // Shares are fractions in the contract: "add up to 1 (they add up to 1.1000)".
+        let shares = text
+            .replace("up to 1 (", "up to 100% (")
+            .replace("exceed 1", "exceed 100%");
+        text = match shares.split_once("they add up to ") {
+            Some((head, tail)) => {
+                let number: String = tail
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                match number.parse::<f64>() {
+                    Ok(sum) => format!(
+                        "{head}they add up to {}%{}",
+                        trim_decimals(sum * 100.0, 2),
+                        &tail[number.len()..]
+                    ),
+                    Err(_) => shares.clone(),
+                }
+            }
+            None => shares,
+        };
+    }
+    labelled(&text)
+}
+
+/// `text` with each field path in it (a whole word) replaced by the field's label, quoted.
+fn labelled(text: &str) -> String {
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(is_path_char).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c| !is_path_char(c)).unwrap_or(rest.len());
+        let word = &rest[..end];
+        // Only a word with an underscore or a dot can be a path; "stocks" stays a word.
+        let spec = (word.contains('_') || word.contains('.'))
+            .then(|| FIELDS.iter().find(|f| f.path == word.trim_end_matches('.')))
+            .flatten();
+        match spec {
+            Some(spec) => {
+                out.push_str(&format!("“{}”", spec.label));
+                out.push_str(&word[spec.path.len()..]);
+            }
+            None => out.push_str(word),
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 fn names(values: &[&str], choices: &[(&str, &str)]) -> String {
