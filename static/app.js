@@ -76,7 +76,7 @@
           return label ? `“${label}”` : word;
         })
         .replace(/add up to 1 \(they add up to ([\d.]+)\)/, (_, sum) => `add up to 100% (they add up to ${Math.round(Number(sum) * 10000) / 100}%)`)
-        .replace('exceed 1', 'exceed 100%');
+        .replace(/exceed 1$/, 'exceed 100%');
       if (percent) {
         message = message.replace(/^must be between ([\d.]+) and ([\d.]+)$/, (_, lo, hi) => `must be between ${Number(lo) * 100}% and ${Number(hi) * 100}%`);
       }

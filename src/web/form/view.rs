@@ -353,31 +353,35 @@ fn message(field: &FieldView, error: &FieldError) -> String {
     if is_percent && error.message.starts_with("must be between") {
         return format!("must be between {}% and {}%", field.min, field.max);
     }
-    let mut text = error.message.clone();
     if field.unit == "%" {
-        // Shares are fractions in the contract: "add up to 1 (they add up to 1.1000)".
-        let shares = text
-            .replace("up to 1 (", "up to 100% (")
-            .replace("exceed 1", "exceed 100%");
-        text = match shares.split_once("they add up to ") {
-            Some((head, tail)) => {
-                let number: String = tail
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || *c == '.')
-                    .collect();
-                match number.parse::<f64>() {
-                    Ok(sum) => format!(
-                        "{head}they add up to {}%{}",
-                        trim_decimals(sum * 100.0, 2),
-                        &tail[number.len()..]
-                    ),
-                    Err(_) => shares.clone(),
-                }
-            }
-            None => shares,
-        };
+        labelled(&in_percent(&error.message))
+    } else {
+        labelled(&error.message)
     }
-    labelled(&text)
+}
+
+/// A share's message with its fractions in percent: "add up to 1 (they add up to 1.1000)"
+/// is "add up to 100% (they add up to 110%)", "must not exceed 1" is "… 100%".
+fn in_percent(text: &str) -> String {
+    let mut text = text.replace("up to 1 (", "up to 100% (");
+    if let Some(head) = text.strip_suffix("exceed 1") {
+        text = format!("{head}exceed 100%");
+    }
+    let Some((head, tail)) = text.split_once("they add up to ") else {
+        return text;
+    };
+    let number: String = tail
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    match number.parse::<f64>() {
+        Ok(sum) => format!(
+            "{head}they add up to {}%{}",
+            trim_decimals(sum * 100.0, 2),
+            &tail[number.len()..]
+        ),
+        Err(_) => text.clone(),
+    }
 }
 
 /// `text` with each field path in it (a whole word) replaced by the field's label, quoted.
@@ -451,5 +455,33 @@ fn market_summary(values: &Values) -> String {
                 asset("Inflation")
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{in_percent, labelled};
+
+    #[test]
+    fn paths_read_as_labels_and_shares_in_percent() {
+        assert_eq!(
+            labelled("must be greater than current_age (70)"),
+            "must be greater than “Your age now” (70)"
+        );
+        assert_eq!(
+            labelled("may be at most 100 years after current_age"),
+            "may be at most 100 years after “Your age now”"
+        );
+        // Plain words stay; so does a dotted word that is no field.
+        assert_eq!(labelled("stocks and e.g. bonds"), "stocks and e.g. bonds");
+        assert_eq!(
+            in_percent("stocks, bonds and cash must add up to 1 (they add up to 1.1000)"),
+            "stocks, bonds and cash must add up to 100% (they add up to 110%)"
+        );
+        assert_eq!(
+            in_percent("plus cash must not exceed 1"),
+            "plus cash must not exceed 100%"
+        );
+        assert_eq!(in_percent("must not exceed 15"), "must not exceed 15");
     }
 }
