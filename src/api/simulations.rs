@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{PREVIEWS, SIMULATIONS, X_CACHE, mime_json};
+use crate::engine::Plan;
 use crate::engine::plan::{Limits, parse_plan_json};
 use crate::http::errors::{AppError, Body, ErrorCode, FieldError};
 use crate::http::extract::{Admitted, Found, JsonObject, ensure_started};
@@ -54,11 +55,7 @@ pub async fn create_simulation(
     caller: Caller,
     Admitted(JsonObject(text)): Admitted<JsonObject>,
 ) -> Result<HttpResponse, AppError> {
-    let input = parse_plan_json(&text).map_err(|field| AppError::validation(vec![field]))?;
-    let limits = Limits::now(state.settings.simulation.max_scenarios);
-    let plan = input
-        .normalize(&state.settings.plan_defaults, limits)
-        .map_err(AppError::validation)?;
+    let plan = normalized(&state, &text)?;
     ensure_started(&state)?;
     let simulation = state.simulations.create(plan, &caller).await?;
     record_simulation(&simulation);
@@ -95,11 +92,7 @@ pub async fn create_preview(
     state: web::Data<AppState>,
     Admitted(JsonObject(text)): Admitted<JsonObject>,
 ) -> Result<HttpResponse, AppError> {
-    let input = parse_plan_json(&text).map_err(|field| AppError::validation(vec![field]))?;
-    let limits = Limits::now(state.settings.simulation.max_scenarios);
-    let plan = input
-        .normalize(&state.settings.plan_defaults, limits)
-        .map_err(AppError::validation)?;
+    let plan = normalized(&state, &text)?;
     let (result, cache) = state.simulations.run(plan).await?;
     record_run(result.meta.scenarios, result.meta.years, cache);
     Ok(HttpResponse::Ok()
@@ -107,6 +100,16 @@ pub async fn create_preview(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .content_type(mime_json())
         .body(result.body.clone()))
+}
+
+/// The posted plan, parsed and normalized with this deployment's defaults and limits, or
+/// the 422 that lists every problem.
+fn normalized(state: &AppState, text: &str) -> Result<Plan, AppError> {
+    let input = parse_plan_json(text).map_err(|field| AppError::validation(vec![field]))?;
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
+    input
+        .normalize(&state.settings.plan_defaults, limits)
+        .map_err(AppError::validation)
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

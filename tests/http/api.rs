@@ -128,12 +128,7 @@ async fn an_invalid_plan_lists_every_bad_field_and_stores_nothing() {
         .unwrap();
     assert_eq!(text.status(), 415);
 
-    let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM simulations")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let rows = app.simulations_stored().await;
     assert_eq!(rows, 0);
     assert_eq!(app.state.simulations.engine_runs(), 0);
 }
@@ -157,21 +152,21 @@ async fn concurrent_identical_requests_run_the_engine_once() {
     assert_eq!(ids.len(), 16, "every request gets its own id");
 }
 
+/// The number `sql` (a `COUNT(*) AS n` query) reads in the app's database.
+async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
 /// Rows in `simulations` and audit entries of any action.
 async fn stored_and_audited(app: &TestApp) -> (i64, i64) {
-    let pool = app.state.db.pool();
-    let count = |sql: &'static str| async move {
-        let n: i64 = sqlx::query(sql)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
-        n
-    };
     (
-        count("SELECT COUNT(*) AS n FROM simulations").await,
-        count("SELECT COUNT(*) AS n FROM audit_log").await,
+        app.simulations_stored().await,
+        count(app, "SELECT COUNT(*) AS n FROM audit_log").await,
     )
 }
 
@@ -316,20 +311,13 @@ async fn assert_stored_once_per_result(app: &TestApp) {
     assert_eq!(cache, "hit-l1");
     assert_ne!(first["id"], second["id"]);
     created(app, &plans::household(42_000.0)).await;
-    let pool = app.state.db.pool();
-    let count = |table: &'static str| async move {
-        let sql: &'static str = match table {
+    let count = |table: &'static str| {
+        let sql = match table {
             "results" => "SELECT COUNT(*) AS n FROM results",
             "simulations" => "SELECT COUNT(*) AS n FROM simulations",
             _ => "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'simulation.create'",
         };
-        let n: i64 = sqlx::query(sql)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
-        n
+        count(app, sql)
     };
     assert_eq!(count("results").await, 2);
     assert_eq!(count("simulations").await, 3);
@@ -442,12 +430,7 @@ async fn a_database_lost_mid_test_gives_503s_without_ids_and_recovers() {
     }
     assert!(recovered, "no recovery after the database came back");
     assert_eq!(app.get(&path).await.status(), 200);
-    let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM simulations")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let rows = app.simulations_stored().await;
     assert_eq!(rows, 2, "only the answered requests left rows");
     app.shutdown().await.unwrap();
 }

@@ -9,6 +9,7 @@
 mod convert;
 mod smile;
 mod view;
+mod words;
 
 use std::collections::BTreeMap;
 
