@@ -5,6 +5,7 @@
 //! the shared report model (`crate::report`): charts are server-rendered SVG (`svg`). The
 //! report's PDF is served by the API's handler (`api::exports`) at `/s/{id}/report.pdf` too.
 
+mod answer;
 pub mod assets;
 pub mod error_pages;
 pub mod form;

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::Layout;
+use super::answer::{Answer, answer};
 use super::form::{Action, FormView, Values, form_view};
 use super::result::ResultPage;
 use crate::api::assumptions::assumption_sets;
@@ -28,6 +29,10 @@ pub struct FormPage {
     /// Why the plan could not be run just now (busy, database down); the values are kept.
     pub notice: Option<String>,
     pub max_scenarios: u32,
+    /// The odds of the plan as shown, when it is one; the script keeps them current.
+    pub answer: Option<Answer>,
+    /// The form holds the example plan it opens with.
+    pub example: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -42,18 +47,28 @@ pub async fn form_page(
     viewer: Identity,
     query: web::Query<FormQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let defaults = default_values(&state);
     let (values, editing) = match &query.from {
         Some(id) => {
             let simulation = find(&state, &viewer, id).await?;
             let plan: serde_json::Value =
                 serde_json::from_str(&simulation.result.plan_json).map_err(AppError::internal)?;
-            (Values::from_json(&plan).or(&defaults), Some(simulation.id))
+            (
+                Values::from_json(&plan).or(&default_values(&state)),
+                Some(simulation.id),
+            )
         }
-        None => (defaults, None),
+        None => (
+            Values::example(
+                &state.settings.plan_defaults,
+                state.settings.simulation.max_scenarios,
+            ),
+            None,
+        ),
     };
     let page = FormPage {
+        example: editing.is_none(),
         editing,
+        answer: answer(&state, &values).await,
         ..plan_form(&state, &values, &[], false)
     };
     html(StatusCode::OK, &page)
@@ -69,13 +84,24 @@ pub async fn simulate(
     let (mut values, action) = Values::from_form(form.into_inner());
     match &action {
         Action::Run => {}
-        Action::Preset(name) => {
-            let changed = apply_preset(&state, &mut values, name);
-            return html(StatusCode::OK, &plan_form(&state, &values, &[], changed));
-        }
-        row => {
-            values.apply(row);
-            return html(StatusCode::OK, &plan_form(&state, &values, &[], false));
+        button => {
+            // A row just added is empty: the answer stays that of the plan without it.
+            let before = matches!(button, Action::AddRow(_)).then(|| values.clone());
+            let changed = match button {
+                Action::Preset(name) => apply_preset(&state, &mut values, name),
+                row => {
+                    values.apply(row);
+                    false
+                }
+            };
+            let mut page = FormPage {
+                answer: answer(&state, before.as_ref().unwrap_or(&values)).await,
+                ..plan_form(&state, &values, &[], changed)
+            };
+            if let Some(name) = button.focus(&values) {
+                page.form.autofocus(&name);
+            }
+            return html(StatusCode::OK, &page);
         }
     }
     let limits = Limits::now(state.settings.simulation.max_scenarios);
@@ -197,6 +223,8 @@ fn plan_form(
         editing: None,
         notice: None,
         max_scenarios,
+        answer: None,
+        example: false,
     }
 }
 

@@ -201,10 +201,19 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
         let id = control.value().id().expect("every control has an id");
         let label = one(&doc, &format!(r#"label[for="{id}"]"#));
         assert!(!text(label).is_empty(), "{id} has an empty label");
+        let money = control.value().attr("data-money").is_some();
         if control.value().attr("type") == Some("number") {
             for attr in ["min", "max", "step"] {
                 assert!(control.value().attr(attr).is_some(), "{id} lacks {attr}");
             }
+        }
+        // Money is typed as text ("$60k"), read by the server, and shown as read.
+        if money {
+            assert_eq!(control.value().attr("type"), Some("text"), "{id}");
+            assert_eq!(control.value().attr("inputmode"), Some("decimal"), "{id}");
+            one(&doc, &format!("#{id}-read"));
+        }
+        if money || control.value().attr("type") == Some("number") {
             let help = one(&doc, &format!("#{id}-help"));
             assert!(text(help).contains(" to "), "{id}: {}", text(help));
         }
@@ -214,8 +223,7 @@ async fn form_has_every_contract_field_labelled_with_help_units_and_bounds() {
     assert_eq!(stocks.value().attr("value"), Some("70"));
     assert_eq!(stocks.value().attr("max"), Some("100"));
     let balance = one(&doc, r#"[name="portfolio.balance"]"#);
-    assert_eq!(balance.value().attr("min"), Some("1000"));
-    assert_eq!(balance.value().attr("max"), Some("100000000"));
+    assert!(text(one(&doc, "#f-portfolio-balance-help")).contains("$1,000 to $100,000,000"));
     // Not required in the browser: with accounts the balance is their total (the server
     // still asks for one without them).
     assert!(balance.value().attr("required").is_none());
@@ -841,4 +849,162 @@ async fn a_forty_year_result_page_weighs_under_150_kb_with_its_assets() {
         html.len()
     );
     eprintln!("page weight: {weight} bytes, HTML {}", html.len());
+}
+
+#[tokio::test]
+async fn the_form_opens_with_an_example_plan_and_its_answer_storing_nothing() {
+    let app = started_app().await;
+    let (status, doc) = page(&app, "/").await;
+    assert_eq!(status, 200);
+    assert!(text(one(&doc, "#example-notice")).contains("This is an example plan"));
+    let value = |name: &str| {
+        one(&doc, &format!(r#"[name="{name}"]"#))
+            .value()
+            .attr("value")
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(value("current_age"), "60");
+    assert_eq!(value("portfolio.balance"), "1,000,000");
+    assert_eq!(text(one(&doc, "#f-portfolio-balance-read")), "= $1,000,000");
+    // The answer is in view before any typing: the odds, their interval, a button.
+    assert_eq!(text(one(&doc, "#answer-title")), "The example's answer");
+    let headline = text(one(&doc, "#answer-headline"));
+    assert!(
+        headline.ends_with("of 100 simulated futures still have money at age 95"),
+        "{headline}"
+    );
+    let detail = text(one(&doc, "#answer-detail"));
+    assert!(
+        detail.starts_with("95% confidence interval ") && detail.ends_with(" simulated futures"),
+        "{detail}"
+    );
+    one(&doc, "#answer button.primary[type=submit]");
+    // The answer is the one the result page gives, and it stored nothing.
+    assert_eq!(simulations_stored(&app).await, 0);
+    let form: Vec<(String, String)> = doc
+        .select(&sel(
+            "#plan-form input[name]:not([type=checkbox]), #plan-form select",
+        ))
+        .filter_map(|el| {
+            let name = el.value().attr("name")?.to_string();
+            let value = match el.value().name() {
+                "select" => el
+                    .select(&sel("option[selected]"))
+                    .next()
+                    .and_then(|o| o.value().attr("value"))
+                    .unwrap_or_default()
+                    .to_string(),
+                _ => el.value().attr("value").unwrap_or_default().to_string(),
+            };
+            Some((name, value))
+        })
+        .collect();
+    let id = run(&app, &form).await;
+    let (_, result) = page(&app, &format!("/s/{id}")).await;
+    assert_eq!(text(one(&result, "#headline")), headline);
+}
+
+#[tokio::test]
+async fn money_is_read_as_people_type_it_and_kept_as_typed_when_refused() {
+    let app = started_app().await;
+    let form = with(
+        &base_plan(),
+        &[
+            ("portfolio.balance", "$1.2M"),
+            ("spending.annual", "$60k"),
+            ("portfolio.annual_contribution", "12,500"),
+        ],
+    );
+    let id = run(&app, &form).await;
+    let api: Value = app
+        .get(&format!("/api/v1/simulations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["plan"]["portfolio"]["balance"], 1_200_000.0);
+    assert_eq!(api["plan"]["spending"]["annual"], 60_000.0);
+    assert_eq!(api["plan"]["portfolio"]["annual_contribution"], 12_500.0);
+
+    // Not an amount: refused beside the field, and shown back as typed.
+    let response = post(&app, &with(&base_plan(), &[("spending.annual", "sixty k")])).await;
+    assert_eq!(response.status(), 422);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    let spending = one(&doc, r#"[name="spending.annual"]"#);
+    assert_eq!(spending.value().attr("value"), Some("sixty k"));
+    assert_eq!(
+        text(one(&doc, "#f-spending-annual-error")),
+        "Error: must be an amount in dollars, such as 60000, 60k or 1.2M"
+    );
+
+    // Allowed but unlikely: "60" for a year's spending is questioned, not refused.
+    let response = post(
+        &app,
+        &with(
+            &base_plan(),
+            &[("spending.annual", "60"), ("action", "add:events")],
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(text(one(&doc, "#f-spending-annual-read")), "= $60");
+    assert_eq!(
+        text(one(&doc, "#f-spending-annual-warning")),
+        "Is $60 what you meant? For $60,000, type 60k."
+    );
+    // A monthly benefit of $60 is not a year's amount: no question.
+    assert!(
+        doc.select(&sel("#f-social-security-monthly-benefit-warning"))
+            .next()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_row_or_preset_button_brings_the_form_back_focused_where_it_acted() {
+    let app = started_app().await;
+    let focused = |doc: &Html| -> Vec<String> {
+        doc.select(&sel("[autofocus]"))
+            .filter_map(|el| el.value().attr("name").map(str::to_string))
+            .collect()
+    };
+    let response = post(&app, &with(&base_plan(), &[("action", "add:income")])).await;
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(focused(&doc), ["income[0].name"]);
+    // The answer for the plan as it stands comes back with it.
+    assert!(text(one(&doc, "#answer-headline")).contains("of 100 simulated futures"));
+
+    let two_rows = with(
+        &base_plan(),
+        &[
+            ("events[0].name", "Roof"),
+            ("events[0].amount", "-20k"),
+            ("events[0].age", "70"),
+            ("events[1].name", "Car"),
+            ("events[1].amount", "-30k"),
+            ("events[1].age", "75"),
+        ],
+    );
+    let response = post(&app, &with(&two_rows, &[("action", "add:events")])).await;
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(focused(&doc), ["events[2].name"]);
+    let response = post(&app, &with(&two_rows, &[("action", "remove:events:1")])).await;
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(
+        focused(&doc),
+        ["events[0].name"],
+        "the row before the removed one"
+    );
+
+    let response = post(
+        &app,
+        &with(&base_plan(), &[("action", "preset:us_history")]),
+    )
+    .await;
+    let doc = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(focused(&doc), ["market.stocks.mean"]);
+    assert!(one(&doc, "details#market").value().attr("open").is_some());
+    assert_eq!(simulations_stored(&app).await, 0);
 }

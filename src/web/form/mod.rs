@@ -21,6 +21,16 @@ use crate::engine::plan::{FieldError, Limits, PlanDefaults, PlanInput};
 use convert::{display, insert, lookup, parse};
 pub use view::{FormView, form_view, form_view_with};
 
+/// The example plan's own values (see [`Values::example`]), as someone would type them.
+const EXAMPLE: [(&str, &str); 6] = [
+    ("current_age", "60"),
+    ("retirement_age", "65"),
+    ("end_age", "95"),
+    ("portfolio.balance", "1,000,000"),
+    ("portfolio.annual_contribution", "15,000"),
+    ("spending.annual", "45,000"),
+];
+
 /// Rows a form may hold; the server's own limits are higher, and a 422 names them.
 const MAX_ROWS: usize = 20;
 
@@ -85,6 +95,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// The field to focus once the button's page is back: the new row's first field, the
+    /// row now where a removed one was, the first value a preset filled in.
+    pub fn focus(&self, values: &Values) -> Option<String> {
+        let first = |kind: Row, index: usize| {
+            in_section(FIELDS, kind.section())
+                .next()
+                .map(|f| f.path.replace("[]", &format!("[{index}]")))
+        };
+        match self {
+            Action::Run => None,
+            Action::AddRow(kind) => first(*kind, values.rows(*kind).checked_sub(1)?),
+            Action::RemoveRow(kind, index) => {
+                first(*kind, (*index).min(values.rows(*kind).checked_sub(1)?))
+            }
+            Action::Preset(name) if name == "smile" => first(Row::Steps, 0),
+            Action::Preset(_) => Some("market.stocks.mean".to_string()),
+        }
+    }
+
     fn parse(value: &str) -> Self {
         if let Some(kind) = value.strip_prefix("add:").and_then(Row::named) {
             return Self::AddRow(kind);
@@ -189,6 +218,17 @@ impl Values {
     /// The form as first shown: the configured defaults, the required fields empty.
     pub fn defaults(defaults: &PlanDefaults, max_scenarios: u32) -> Self {
         Self::from_json(&defaults_json(defaults, max_scenarios))
+    }
+
+    /// The plan the form opens with, so that an answer is in view before any typing: the
+    /// configured defaults for someone of 60 with $1,000,000 saved, adding $15,000 a year
+    /// until 65 and then spending $45,000 a year to 95.
+    pub fn example(defaults: &PlanDefaults, max_scenarios: u32) -> Self {
+        let mut values = Self::defaults(defaults, max_scenarios);
+        for (name, value) in EXAMPLE {
+            values.set(name, value.to_string());
+        }
+        values
     }
 
     /// `self` with every field it lacks taken from `base`.

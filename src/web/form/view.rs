@@ -2,6 +2,7 @@
 //! and in a summary at the top that links to each.
 
 use super::Values;
+use super::convert::{SMALL_AMOUNT, dollars, implausible, read_as};
 use super::in_section;
 use super::words::{labelled, message};
 use crate::engine::plan::FieldError;
@@ -50,7 +51,8 @@ pub struct FieldView {
     pub label: &'static str,
     pub help: &'static str,
     pub unit: &'static str,
-    /// `number`, `text`, `select` or `checkbox`.
+    /// `money` (text, read as people type amounts), `number`, `text`, `select` or
+    /// `checkbox`.
     pub control: &'static str,
     pub min: String,
     pub max: String,
@@ -63,6 +65,15 @@ pub struct FieldView {
     pub checked: bool,
     pub options: Vec<Choice>,
     pub error: Option<String>,
+    /// What a money field's value was read as: `= $60,000`; empty when it is not an amount.
+    pub read_as: String,
+    /// A money field that questions a small amount (yearly amounts and balances).
+    pub questions_small: bool,
+    /// Why the value, though allowed, may not be what was meant.
+    pub warning: Option<String>,
+    /// Focus this field when the page loads: the row just added, the first value a preset
+    /// filled in (with or without the script).
+    pub autofocus: bool,
     /// `data-only` for the script: `strategy:guardrails` or `model:bootstrap`; empty if always.
     pub only: String,
     /// The same in words, shown without JavaScript.
@@ -184,6 +195,16 @@ pub fn form_view_with(
 }
 
 impl FormView {
+    /// Focuses the field `name` when the page loads, and opens its section.
+    pub fn autofocus(&mut self, name: &str) {
+        if let Some(field) = self.fields_mut().find(|f| f.name == name) {
+            field.autofocus = true;
+        }
+        self.market_open |= self.market.iter().any(|f| f.autofocus);
+        self.partner_open |= self.partner.iter().any(|f| f.autofocus);
+        self.taxes_open |= self.taxes.iter().any(|f| f.autofocus);
+    }
+
     /// Every field, in form order.
     fn fields_mut(&mut self) -> impl Iterator<Item = &mut FieldView> {
         [
@@ -242,15 +263,25 @@ fn field_view(
             && !matches!(spec.section, Section::Partner | Section::SocialSecurity),
         options: Vec::new(),
         error: None,
+        read_as: String::new(),
+        questions_small: false,
+        warning: None,
+        autofocus: false,
         only: String::new(),
         only_note: String::new(),
         name,
     };
     let (min, max) = bounds(spec, max_scenarios);
     match spec.kind {
-        Kind::Money { .. } | Kind::Percent { .. } | Kind::Decimal { .. } => {
-            (view.min, view.max) = (min, max);
+        Kind::Money { .. } => {
+            view.control = "money";
+            view.questions_small = implausible(spec.kind, SMALL_AMOUNT / 2.0).is_some();
+            if let Some(amount) = dollars(&view.value) {
+                view.read_as = read_as(amount);
+                view.warning = implausible(spec.kind, amount);
+            }
         }
+        Kind::Percent { .. } | Kind::Decimal { .. } => (view.min, view.max) = (min, max),
         Kind::Integer { .. } => (view.min, view.max) = (min, max),
         Kind::Text { max_chars } => {
             view.control = "text";
