@@ -256,7 +256,8 @@
       if (plain || !button || button.name !== 'action') return;
       event.preventDefault();
       try {
-        const response = await fetch(form.action, {
+        // Not form.action: the buttons named "action" shadow it.
+        const response = await fetch(form.getAttribute('action'), {
           method: 'POST',
           headers: { accept: 'text/html' },
           body: new URLSearchParams(new FormData(form, button)),

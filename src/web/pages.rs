@@ -28,7 +28,8 @@ pub struct FormPage {
     pub editing: Option<String>,
     /// Why the plan could not be run just now (busy, database down); the values are kept.
     pub notice: Option<String>,
-    pub max_scenarios: u32,
+    /// The environment's most scenarios, as people read them: `1,000`.
+    pub max_scenarios_text: String,
     /// The odds of the plan as shown, when it is one; the script keeps them current.
     pub answer: Option<Answer>,
     /// The form holds the example plan it opens with.
@@ -222,7 +223,7 @@ fn plan_form(
         form: form_view(values, errors, max_scenarios, market_open),
         editing: None,
         notice: None,
-        max_scenarios,
+        max_scenarios_text: crate::format::count(max_scenarios),
         answer: None,
         example: false,
     }

@@ -71,6 +71,8 @@ pub struct FieldView {
     pub questions_small: bool,
     /// Why the value, though allowed, may not be what was meant.
     pub warning: Option<String>,
+    /// A select whose choices need two columns' width to be read whole.
+    pub wide: bool,
     /// Focus this field when the page loads: the row just added, the first value a preset
     /// filled in (with or without the script).
     pub autofocus: bool,
@@ -267,6 +269,7 @@ fn field_view(
         questions_small: false,
         warning: None,
         autofocus: false,
+        wide: false,
         only: String::new(),
         only_note: String::new(),
         name,
@@ -289,6 +292,9 @@ fn field_view(
         }
         Kind::Choice(options) => {
             view.control = "select";
+            view.wide = options
+                .iter()
+                .any(|(_, label)| label.chars().count() > WIDE_CHOICE);
             let current = if view.value.is_empty() {
                 options[0].0
             } else {
@@ -336,6 +342,9 @@ fn field_view(
     }
     view
 }
+
+/// A choice longer than this (in characters) does not fit one column of the form's grid.
+const WIDE_CHOICE: usize = 24;
 
 /// The field's bounds in the units the user types: percentages for shares.
 fn bounds(spec: &Field, max_scenarios: u32) -> (String, String) {
