@@ -281,6 +281,22 @@
     if (summary) summary.focus();
   }
 
+  // The result page shows at once; its analysis is fetched when it is ready.
+  const pending = document.querySelector('#analysis[data-fragment]');
+  if (pending) {
+    (async () => {
+      try {
+        const response = await fetch(pending.dataset.fragment, { headers: { accept: 'text/html' } });
+        if (!response.ok) throw new Error(String(response.status));
+        pending.innerHTML = await response.text();
+      } catch (_) {
+        pending.querySelector('.notice').textContent = 'The analysis of what would change the odds is not available right now; reload the page in a moment.';
+      }
+      pending.removeAttribute('aria-busy');
+      pending.classList.remove('pending');
+    })();
+  }
+
   // Copy the result's link.
   const copy = document.getElementById('copy-link');
   if (copy && navigator.clipboard) {

@@ -482,6 +482,21 @@ async fn a_couple_claims_social_security_and_sees_when_to_claim_without_javascri
         let headline = text_of(tab, "#headline");
         assert!(headline.contains("while either of you lives"), "{headline}");
         let claims = text_of(tab, "#social-security-title ~ dl");
+        // Without the script the analysis comes with a reload, once it is ready.
+        let url = tab.get_url();
+        for _ in 0..60 {
+            if eval(
+                tab,
+                "document.querySelector('#analysis[data-fragment]') === null",
+            ) == true
+            {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+            tab.navigate_to(&url)
+                .and_then(|t| t.wait_until_navigated())
+                .expect("reloaded");
+        }
         assert!(claims.contains("$2,400 a month from 67"), "{claims}");
         // 81 pairs of claiming ages, one of them the best.
         let cells = eval(

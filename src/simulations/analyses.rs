@@ -46,15 +46,7 @@ impl Simulations {
         plan_json: &str,
         targets: Vec<f64>,
     ) -> Result<(Arc<AnalysisDoc>, CacheTier), SimulationError> {
-        let mut hasher = Sha256::new();
-        hasher.update(b"analysis\0");
-        hasher.update(ENGINE_VERSION.as_bytes());
-        hasher.update([0]);
-        hasher.update(plan_json.as_bytes());
-        for t in &targets {
-            hasher.update(t.to_le_bytes());
-        }
-        let hash = hex::encode(hasher.finalize());
+        let hash = analysis_hash(plan_json, &targets);
         let result = self
             .analyses
             .get_or_insert_with(&hash, || self.run_analysis(input, targets))
@@ -107,18 +99,34 @@ impl Simulations {
     }
 }
 
+/// The cache key of an analysis: the normalized plan with its seed, the targets and the
+/// engine.
+fn analysis_hash(plan_json: &str, targets: &[f64]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"analysis\0");
+    hasher.update(ENGINE_VERSION.as_bytes());
+    hasher.update([0]);
+    hasher.update(plan_json.as_bytes());
+    for t in targets {
+        hasher.update(t.to_le_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
 /// A stored plan's analysis, as the result page and the report show it.
 pub enum StoredAnalysis {
     Ready(Box<Analysis>),
     /// The engine was busy or slow; the page says so instead of failing.
     Unavailable,
+    /// Being worked out: the page shows without it and fetches it when it is ready.
+    Pending,
 }
 
 impl StoredAnalysis {
     pub fn into_ready(self) -> Option<Analysis> {
         match self {
             Self::Ready(analysis) => Some(*analysis),
-            Self::Unavailable => None,
+            Self::Unavailable | Self::Pending => None,
         }
     }
 }
@@ -145,5 +153,17 @@ impl Simulations {
                 StoredAnalysis::Unavailable
             }
         })
+    }
+}
+
+impl Simulations {
+    /// The stored plan's analysis at the default targets if a cache holds it (L1, then L2),
+    /// without computing it.
+    pub async fn cached_analysis(&self, plan_json: &str) -> Option<StoredAnalysis> {
+        let hash = analysis_hash(plan_json, &DEFAULT_TARGETS);
+        let doc = self.analyses.get(&hash).await?;
+        serde_json::from_slice(&doc.body)
+            .ok()
+            .map(|analysis| StoredAnalysis::Ready(Box::new(analysis)))
     }
 }

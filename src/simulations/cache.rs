@@ -139,6 +139,16 @@ impl<T: Cacheable> TieredCache<T> {
         Ok((entry.into_value(), tier))
     }
 
+    /// The document for `hash` if L1 or L2 holds it (an L2 copy is kept in L1 then).
+    pub async fn get(&self, hash: &str) -> Option<Arc<T>> {
+        if let Some(doc) = self.l1.get(hash).await {
+            return Some(doc);
+        }
+        let doc = Arc::new(self.l2_get(hash).await?);
+        self.l1.insert(hash.to_string(), doc.clone()).await;
+        Some(doc)
+    }
+
     async fn l2_get(&self, hash: &str) -> Option<T> {
         let redis = self.redis.as_ref()?;
         match redis.get(&l2_key::<T>(hash)).await {

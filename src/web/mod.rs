@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/", pages::form_page))
         .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
         .service(get_resource("/s/{id}", pages::result_page))
+        .service(get_resource("/s/{id}/analysis", pages::analysis_part))
         .service(get_resource(
             "/s/{id}/report.pdf",
             crate::api::exports::get_report_pdf,

@@ -8,7 +8,7 @@ use askama::Template;
 use super::Layout;
 use super::answer::{Answer, answer};
 use super::form::{Action, FormView, Values, form_view};
-use super::result::ResultPage;
+use super::result::{AnalysisPart, ResultPage};
 use crate::api::assumptions::assumption_sets;
 use crate::engine::plan::{FieldError, Limits};
 use crate::format::trim_decimals;
@@ -16,7 +16,7 @@ use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
 use crate::http::extract::{Found, ensure_started, find, permalink};
 use crate::http::guard::Identity;
 use crate::http::telemetry::record_simulation;
-use crate::simulations::Caller;
+use crate::simulations::{Caller, StoredAnalysis};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -157,6 +157,30 @@ pub async fn result_page(
     req: HttpRequest,
     Found(simulation): Found,
 ) -> Result<HttpResponse, AppError> {
+    // The page shows at once; an analysis not yet cached is started now and fetched by
+    // the script from `/s/{id}/analysis` (or seen on a reload without it).
+    let plan_json = &simulation.result.plan_json;
+    let analysis = match state.simulations.cached_analysis(plan_json).await {
+        Some(ready) => ready,
+        None => {
+            let (simulations, plan_json) = (state.simulations.clone(), plan_json.clone());
+            actix_web::rt::spawn(async move { simulations.stored_analysis(&plan_json).await });
+            StoredAnalysis::Pending
+        }
+    };
+    let permalink = permalink(&req, &simulation.id);
+    let page =
+        ResultPage::new(&simulation, Some(&analysis), permalink).map_err(AppError::internal)?;
+    html(StatusCode::OK, &page)
+}
+
+/// `GET /s/{id}/analysis`: the result's analysis alone, once it is ready, for the result
+/// page to swap in.
+pub async fn analysis_part(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Found(simulation): Found,
+) -> Result<HttpResponse, AppError> {
     let analysis = state
         .simulations
         .stored_analysis(&simulation.result.plan_json)
@@ -164,7 +188,7 @@ pub async fn result_page(
     let permalink = permalink(&req, &simulation.id);
     let page =
         ResultPage::new(&simulation, analysis.as_ref(), permalink).map_err(AppError::internal)?;
-    html(StatusCode::OK, &page)
+    html(StatusCode::OK, &AnalysisPart::new(page))
 }
 
 fn default_values(state: &AppState) -> Values {

@@ -72,14 +72,27 @@ impl TestApp {
     }
 
     /// The result page of simulation `id`, parsed.
+    /// The result page with its analysis: once it is ready, the page draws it in place
+    /// (the script fetches `/s/{id}/analysis` meanwhile; a reload does the same).
     pub async fn result_page(&self, id: &str) -> scraper::Html {
-        let page = self
-            .client
-            .get(self.url(&format!("/s/{id}")))
-            .send()
-            .await
-            .expect("request sent");
-        scraper::Html::parse_document(&page.text().await.expect("a body"))
+        let get = |path: String| async move {
+            let page = self
+                .client
+                .get(self.url(&path))
+                .send()
+                .await
+                .expect("request sent");
+            assert_eq!(page.status(), 200, "{path}");
+            page.text().await.expect("a body")
+        };
+        let first = get(format!("/s/{id}")).await;
+        if first.contains("data-fragment=") {
+            get(format!("/s/{id}/analysis")).await;
+            let again = get(format!("/s/{id}")).await;
+            assert!(!again.contains("data-fragment="), "the analysis is ready");
+            return scraper::Html::parse_document(&again);
+        }
+        scraper::Html::parse_document(&first)
     }
 
     /// `POST /simulate` as the browser form posts it, without following the redirect.

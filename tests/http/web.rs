@@ -453,7 +453,7 @@ async fn the_result_pages_analysis_lets_the_default_floor_follow_spending() {
         ],
     );
     let id = run(&app, &form).await;
-    let (_, doc) = page(&app, &format!("/s/{id}")).await;
+    let doc = app.result_page(&id).await;
     let odds = text(one(&doc, "#headline"));
     let safe = text(one(&doc, "#safe-title + .table-wrap tbody td.num"));
     let safe: f64 = safe.replace(['$', ','], "").parse().unwrap();
@@ -824,6 +824,7 @@ async fn a_forty_year_result_page_weighs_under_150_kb_with_its_assets() {
         ],
     );
     let id = run(&app, &form).await;
+    app.result_page(&id).await;
     let html = app.get(&format!("/s/{id}")).await.text().await.unwrap();
     let doc = Html::parse_document(&html);
     assert!(
@@ -1007,4 +1008,49 @@ async fn a_row_or_preset_button_brings_the_form_back_focused_where_it_acted() {
     assert_eq!(focused(&doc), ["market.stocks.mean"]);
     assert!(one(&doc, "details#market").value().attr("open").is_some());
     assert_eq!(simulations_stored(&app).await, 0);
+}
+
+#[tokio::test]
+async fn the_result_page_shows_at_once_and_its_analysis_when_ready() {
+    let app = started_app().await;
+    let id = run(
+        &app,
+        &with(&base_plan(), &[("spending.strategy", "guardrails")]),
+    )
+    .await;
+    // First view: the result, with the analysis being worked out (nothing cached yet).
+    let (status, doc) = page(&app, &format!("/s/{id}")).await;
+    assert_eq!(status, 200);
+    one(&doc, "#headline");
+    let pending = one(&doc, "#analysis.pending[aria-busy=true]");
+    assert_eq!(
+        pending.value().attr("data-fragment"),
+        Some(format!("/s/{id}/analysis").as_str())
+    );
+    assert!(text(pending).contains("Reload the page"));
+    assert!(doc.select(&sel("#safe-title")).next().is_none());
+    // The fragment waits for it, and holds the analysis alone: no page around it.
+    let response = app.get(&format!("/s/{id}/analysis")).await;
+    assert_eq!(response.status(), 200);
+    let part = response.text().await.unwrap();
+    assert!(
+        !part.contains("<html") && !part.contains("id=\"headline\""),
+        "{part}"
+    );
+    let part = Html::parse_fragment(&part);
+    assert!(text(one(&part, "#safe-title")).contains("Safe spending"));
+    one(&part, "#chart-sensitivity svg");
+    // Now cached: the page has it at once.
+    let (_, doc) = page(&app, &format!("/s/{id}")).await;
+    assert!(
+        doc.select(&sel("#analysis[data-fragment]"))
+            .next()
+            .is_none()
+    );
+    one(&doc, "#analysis #safe-title");
+    // An unknown id is a 404 there too.
+    let response = app
+        .get("/s/0123456789abcdef0123456789abcdef/analysis")
+        .await;
+    assert_eq!(response.status(), 404);
 }

@@ -45,6 +45,26 @@ pub struct ResultPage {
     pub worst_periods: Vec<[String; 3]>,
     pub analysis: Option<AnalysisView>,
     pub analysis_unavailable: bool,
+    /// The analysis is being worked out: the page shows at once, and the script fetches
+    /// the analysis from `/s/{id}/analysis` when it is ready ([`AnalysisPart`]).
+    pub analysis_pending: bool,
+}
+
+/// The analysis alone, as `/s/{id}/analysis` serves it for the page to swap in.
+#[derive(Template)]
+#[template(path = "analysis.html")]
+pub struct AnalysisPart {
+    pub analysis: Option<AnalysisView>,
+    pub analysis_unavailable: bool,
+}
+
+impl AnalysisPart {
+    pub fn new(page: ResultPage) -> Self {
+        Self {
+            analysis: page.analysis,
+            analysis_unavailable: page.analysis_unavailable,
+        }
+    }
 }
 
 pub struct ChartView {
@@ -74,6 +94,8 @@ pub struct AnalysisView {
     pub claiming: Option<ClaimingView>,
     /// With accounts: which order and which conversions do best, in words and as a table.
     pub tax_choices: Option<(String, TableView)>,
+    /// "What moves the odds": the tornado chart of one input changed at a time.
+    pub tornado: Option<ChartView>,
 }
 
 /// "When to claim": the best choice in words and the grid as a heat-map table.
@@ -171,8 +193,8 @@ impl ResultPage {
         ));
         let (analysis_view, unavailable) = match analysis {
             Some(StoredAnalysis::Ready(a)) => {
-                if let Some(tornado) = chart::sensitivity_tornado(&a.sensitivity) {
-                    charts.push(chart_view(
+                let tornado = chart::sensitivity_tornado(&a.sensitivity).map(|tornado| {
+                    chart_view(
                         tornado,
                         Some(TableView {
                             caption: "Chance of success when one input changes".into(),
@@ -193,12 +215,14 @@ impl ResultPage {
                                 })
                                 .collect(),
                         }),
-                    ));
-                }
-                (Some(analysis_view(plan, a)), false)
+                    )
+                });
+                let mut view = analysis_view(plan, a);
+                view.tornado = tornado;
+                (Some(view), false)
             }
             Some(StoredAnalysis::Unavailable) => (None, true),
-            None => (None, false),
+            Some(StoredAnalysis::Pending) | None => (None, false),
         };
         let worst_periods = outcome
             .historical
@@ -239,6 +263,7 @@ impl ResultPage {
             worst_periods,
             analysis: analysis_view,
             analysis_unavailable: unavailable,
+            analysis_pending: matches!(analysis, Some(StoredAnalysis::Pending)),
         }
     }
 }
@@ -296,13 +321,22 @@ fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
             },
             table: summary::claiming_table(grid),
         }),
+        tornado: None,
         tax_choices: a.tax_choices.as_ref().map(|t| {
             let (head, rows) = summary::choices_table(t);
             let caption = format!(
-                "Each choice on the same {} futures: the chance of success and the medians of                  the lifetime tax and of what is left, in today's dollars",
+                "Each choice on the same {} futures: the chance of success and the medians of \
+                 the lifetime tax and of what is left, in today's dollars",
                 crate::format::count(t.scenarios)
             );
-            (t.summary(), TableView { caption, head, rows })
+            (
+                t.summary(),
+                TableView {
+                    caption,
+                    head,
+                    rows,
+                },
+            )
         }),
     }
 }
