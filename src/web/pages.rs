@@ -178,17 +178,14 @@ pub async fn result_page(
 /// page to swap in.
 pub async fn analysis_part(
     state: web::Data<AppState>,
-    req: HttpRequest,
     Found(simulation): Found,
 ) -> Result<HttpResponse, AppError> {
     let analysis = state
         .simulations
         .stored_analysis(&simulation.result.plan_json)
         .await;
-    let permalink = permalink(&req, &simulation.id);
-    let page =
-        ResultPage::new(&simulation, analysis.as_ref(), permalink).map_err(AppError::internal)?;
-    html(StatusCode::OK, &AnalysisPart::new(page))
+    let part = AnalysisPart::new(&simulation, analysis.as_ref()).map_err(AppError::internal)?;
+    html(StatusCode::OK, &part)
 }
 
 fn default_values(state: &AppState) -> Values {

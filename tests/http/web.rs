@@ -26,6 +26,38 @@ fn text(element: ElementRef) -> String {
     element.text().collect::<String>().trim().to_string()
 }
 
+/// The `value` attribute of the field named `name`, or "" when it has none.
+fn value_of(doc: &Html, name: &str) -> String {
+    one(doc, &format!(r#"[name="{name}"]"#))
+        .value()
+        .attr("value")
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// What a browser submits for the fields under `scope`: each named input, each checked
+/// checkbox (after its hidden `false`) and each select's selected option.
+fn submitted(doc: &Html, scope: &str) -> Vec<(String, String)> {
+    let fields = format!(
+        "{scope} input[name]:not([type=checkbox]), {scope} input[type=checkbox][checked], \
+         {scope} select[name]"
+    );
+    doc.select(&sel(&fields))
+        .filter_map(|el| {
+            let name = el.value().attr("name")?.to_string();
+            let value = match el.value().name() {
+                "select" => el
+                    .select(&sel("option[selected]"))
+                    .next()
+                    .and_then(|o| o.value().attr("value"))
+                    .unwrap_or_default(),
+                _ => el.value().attr("value").unwrap_or_default(),
+            };
+            Some((name, value.to_string()))
+        })
+        .collect()
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -287,16 +319,10 @@ async fn an_invalid_plan_comes_back_with_every_error_beside_its_field_and_nothin
     // The market section opens, since it holds an error.
     assert!(one(&doc, "details#market").value().attr("open").is_some());
     // What the user typed is kept, even what is not a number.
-    let value = |name: &str| {
-        one(&doc, &format!(r#"[name="{name}"]"#))
-            .value()
-            .attr("value")
-            .map(str::to_string)
-    };
-    assert_eq!(value("current_age").as_deref(), Some("sixty"));
-    assert_eq!(value("portfolio.balance").as_deref(), Some("500"));
-    assert_eq!(value("spending.annual").as_deref(), Some("40000"));
-    assert_eq!(value("name").as_deref(), Some("Our <b>plan</b>"));
+    assert_eq!(value_of(&doc, "current_age"), "sixty");
+    assert_eq!(value_of(&doc, "portfolio.balance"), "500");
+    assert_eq!(value_of(&doc, "spending.annual"), "40000");
+    assert_eq!(value_of(&doc, "name"), "Our <b>plan</b>");
     assert_eq!(simulations_stored(&app).await, 0);
 }
 
@@ -479,41 +505,17 @@ async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
     let id = run(&app, &form).await;
     let (status, doc) = page(&app, &format!("/?from={id}")).await;
     assert_eq!(status, 200);
-    let value = |name: &str| {
-        one(&doc, &format!(r#"input[name="{name}"]"#))
-            .value()
-            .attr("value")
-            .unwrap_or_default()
-            .to_string()
-    };
-    assert_eq!(value("portfolio.balance"), "1000000");
-    assert_eq!(value("spending.expected_real_return"), "2.5");
-    assert_eq!(value("events[0].amount"), "-30000");
-    assert_eq!(value("events[0].name"), "New roof");
+    assert_eq!(value_of(&doc, "portfolio.balance"), "1000000");
+    assert_eq!(value_of(&doc, "spending.expected_real_return"), "2.5");
+    assert_eq!(value_of(&doc, "events[0].amount"), "-30000");
+    assert_eq!(value_of(&doc, "events[0].name"), "New roof");
     let strategy = one(&doc, r#"select[name="spending.strategy"] option[selected]"#);
     assert_eq!(strategy.value().attr("value"), Some("vpw"));
     assert!(text(one(&doc, ".notice")).contains("editing a copy"));
 
     // Submitting the prefilled form unchanged gives the same result (same plan, same seed).
     // As a browser does: a checkbox is sent only when checked, after its hidden `false`.
-    let inputs: Vec<(String, String)> = doc
-        .select(&sel(
-            "input[name]:not([type=checkbox]), input[type=checkbox][checked], select[name]",
-        ))
-        .filter_map(|el| {
-            let name = el.value().attr("name")?.to_string();
-            let value = match el.value().name() {
-                "select" => el
-                    .select(&sel("option[selected]"))
-                    .next()?
-                    .value()
-                    .attr("value")?
-                    .to_string(),
-                _ => el.value().attr("value").unwrap_or_default().to_string(),
-            };
-            Some((name, value))
-        })
-        .collect();
+    let inputs = submitted(&doc, "#plan-form");
     let again = run(&app, &inputs).await;
     let first: Value = app
         .get(&format!("/api/v1/simulations/{id}"))
@@ -858,15 +860,8 @@ async fn the_form_opens_with_an_example_plan_and_its_answer_storing_nothing() {
     let (status, doc) = page(&app, "/").await;
     assert_eq!(status, 200);
     assert!(text(one(&doc, "#example-notice")).contains("This is an example plan"));
-    let value = |name: &str| {
-        one(&doc, &format!(r#"[name="{name}"]"#))
-            .value()
-            .attr("value")
-            .unwrap_or_default()
-            .to_string()
-    };
-    assert_eq!(value("current_age"), "60");
-    assert_eq!(value("portfolio.balance"), "1,000,000");
+    assert_eq!(value_of(&doc, "current_age"), "60");
+    assert_eq!(value_of(&doc, "portfolio.balance"), "1,000,000");
     assert_eq!(text(one(&doc, "#f-portfolio-balance-read")), "= $1,000,000");
     // The answer is in view before any typing: the odds, their interval, a button.
     assert_eq!(text(one(&doc, "#answer-title")), "The example's answer");
@@ -883,24 +878,7 @@ async fn the_form_opens_with_an_example_plan_and_its_answer_storing_nothing() {
     one(&doc, "#answer button.primary[type=submit]");
     // The answer is the one the result page gives, and it stored nothing.
     assert_eq!(simulations_stored(&app).await, 0);
-    let form: Vec<(String, String)> = doc
-        .select(&sel(
-            "#plan-form input[name]:not([type=checkbox]), #plan-form select",
-        ))
-        .filter_map(|el| {
-            let name = el.value().attr("name")?.to_string();
-            let value = match el.value().name() {
-                "select" => el
-                    .select(&sel("option[selected]"))
-                    .next()
-                    .and_then(|o| o.value().attr("value"))
-                    .unwrap_or_default()
-                    .to_string(),
-                _ => el.value().attr("value").unwrap_or_default().to_string(),
-            };
-            Some((name, value))
-        })
-        .collect();
+    let form = submitted(&doc, "#plan-form");
     let id = run(&app, &form).await;
     let (_, result) = page(&app, &format!("/s/{id}")).await;
     assert_eq!(text(one(&result, "#headline")), headline);

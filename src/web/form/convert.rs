@@ -159,10 +159,7 @@ pub(super) fn read_as(value: f64) -> String {
 /// A warning for an amount that is allowed but unlikely to be meant: a yearly amount or a
 /// balance under $1,000, as "60" typed for $60,000.
 pub(super) fn implausible(kind: Kind, value: f64) -> Option<String> {
-    let Kind::Money { max, .. } = kind else {
-        return None;
-    };
-    let small = value != 0.0 && value.abs() < SMALL_AMOUNT && max >= 1_000_000.0;
+    let small = questions_small(kind) && value != 0.0 && value.abs() < SMALL_AMOUNT;
     small.then(|| {
         format!(
             "Is {} what you meant? For {}, type {}k.",
@@ -173,8 +170,14 @@ pub(super) fn implausible(kind: Kind, value: f64) -> Option<String> {
     })
 }
 
+/// Whether a small amount in a field of `kind` is questioned: money whose bounds are a
+/// yearly amount's or a balance's (a monthly benefit's are not).
+pub(super) fn questions_small(kind: Kind) -> bool {
+    matches!(kind, Kind::Money { max, .. } if max >= 1_000_000.0)
+}
+
 /// Below this a yearly amount or a balance draws a warning (see [`implausible`]).
-pub(super) const SMALL_AMOUNT: f64 = 1_000.0;
+const SMALL_AMOUNT: f64 = 1_000.0;
 
 #[cfg(test)]
 mod tests {

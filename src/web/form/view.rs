@@ -2,12 +2,11 @@
 //! and in a summary at the top that links to each.
 
 use super::Values;
-use super::convert::{SMALL_AMOUNT, dollars, implausible, read_as};
+use super::convert::{dollars, implausible, questions_small, read_as};
 use super::in_section;
-use super::words::{labelled, message};
+use super::words::{bounds, in_percent, labelled, market_summary, names, range_text};
 use crate::engine::plan::FieldError;
 use crate::engine::plan::fields::{self, FIELDS, Field, Kind, Only, Section};
-use crate::format::{money, trim_decimals};
 
 pub struct FormView {
     pub about: Vec<FieldView>,
@@ -278,7 +277,7 @@ fn field_view(
     match spec.kind {
         Kind::Money { .. } => {
             view.control = "money";
-            view.questions_small = implausible(spec.kind, SMALL_AMOUNT / 2.0).is_some();
+            view.questions_small = questions_small(spec.kind);
             if let Some(amount) = dollars(&view.value) {
                 view.read_as = read_as(amount);
                 view.warning = implausible(spec.kind, amount);
@@ -346,90 +345,16 @@ fn field_view(
 /// A choice longer than this (in characters) does not fit one column of the form's grid.
 const WIDE_CHOICE: usize = 24;
 
-/// The field's bounds in the units the user types: percentages for shares.
-fn bounds(spec: &Field, max_scenarios: u32) -> (String, String) {
-    let f = |v: f64| trim_decimals(v, 4);
-    match spec.kind {
-        Kind::Money { min, max } | Kind::Decimal { min, max } => (f(min), f(max)),
-        Kind::Percent { min, max } => (f(min * 100.0), f(max * 100.0)),
-        Kind::Integer { min, max } if spec.path == "simulation.scenarios" => (
-            min.to_string(),
-            max.min(u64::from(max_scenarios)).to_string(),
-        ),
-        Kind::Integer { min, max } => (min.to_string(), max.to_string()),
-        _ => (String::new(), String::new()),
+/// The server's message in the form's words: a share's range and sums in percent, and any
+/// field it names by its label (`current_age` is “Your age now”).
+fn message(field: &FieldView, error: &FieldError) -> String {
+    let is_percent = field.unit == "%" && field.name == error.path;
+    if is_percent && error.message.starts_with("must be between") {
+        return format!("must be between {}% and {}%", field.min, field.max);
     }
-}
-
-/// The bounds as people read them.
-fn range_text(spec: &Field, max_scenarios: u32) -> String {
-    let whole = |v: f64| money(v).trim_start_matches('$').to_string();
-    match spec.kind {
-        Kind::Money { min, max } => format!("{} to {}", money(min), money(max)),
-        Kind::Percent { min, max } => format!(
-            "{}% to {}%",
-            trim_decimals(min * 100.0, 2),
-            trim_decimals(max * 100.0, 2)
-        ),
-        Kind::Decimal { min, max } => {
-            format!("{} to {}", trim_decimals(min, 4), trim_decimals(max, 4))
-        }
-        // Years are written without a thousands separator.
-        Kind::Integer { min, max } if spec.path.ends_with("birth_year") => {
-            format!("{min} to {max}")
-        }
-        Kind::Integer { .. } => {
-            let (min, max) = bounds(spec, max_scenarios);
-            let n = |s: String| whole(s.parse().unwrap_or(0.0));
-            format!("{} to {}", n(min), n(max))
-        }
-        _ => String::new(),
-    }
-}
-
-fn names(values: &[&str], choices: &[(&str, &str)]) -> String {
-    let words: Vec<&str> = values
-        .iter()
-        .map(|v| match *v {
-            "constant_percent" => "Constant percentage",
-            "guardrails" => "Guardrails",
-            "vpw" => "VPW",
-            "lognormal" => "Lognormal",
-            "historical" => "Historical",
-            "bootstrap" => "Bootstrap",
-            "drawn" => "Drawn",
-            other => choices
-                .iter()
-                .find(|(value, _)| value == &other)
-                .map_or(other, |(_, label)| label),
-        })
-        .collect();
-    words.join(", ")
-}
-
-fn market_summary(values: &Values) -> String {
-    let model = values.get("market.model");
-    match model {
-        "historical" => "US history since 1871, every rolling period".into(),
-        "bootstrap" => format!(
-            "US history since 1871, random blocks of {} year(s)",
-            values.get("market.block_years")
-        ),
-        _ => {
-            let asset = |name: &str| {
-                format!(
-                    "{name} {}% ± {}%",
-                    values.get(&format!("market.{}.mean", name.to_lowercase())),
-                    values.get(&format!("market.{}.volatility", name.to_lowercase()))
-                )
-            };
-            format!(
-                "{}, {}, {}, {}",
-                asset("Stocks"),
-                asset("Bonds"),
-                asset("Cash"),
-                asset("Inflation")
-            )
-        }
+    if field.unit == "%" {
+        labelled(&in_percent(&error.message))
+    } else {
+        labelled(&error.message)
     }
 }

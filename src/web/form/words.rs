@@ -1,28 +1,14 @@
-//! The server's messages in the form's words: fields named by their labels, shares in
-//! percent. The JSON API keeps the contract's paths and fractions.
+//! The form's words: the server's messages with fields named by their labels and shares in
+//! percent (the JSON API keeps the contract's paths and fractions), each field's bounds as
+//! typed and as read, and the market assumptions in one line.
 
-use super::view::FieldView;
-use crate::engine::plan::FieldError;
-use crate::engine::plan::fields::FIELDS;
-use crate::format::trim_decimals;
-
-/// The server's message in the form's words: a share's range and sums in percent, and any
-/// field it names by its label (`current_age` is “Your age now”).
-pub(super) fn message(field: &FieldView, error: &FieldError) -> String {
-    let is_percent = field.unit == "%" && field.name == error.path;
-    if is_percent && error.message.starts_with("must be between") {
-        return format!("must be between {}% and {}%", field.min, field.max);
-    }
-    if field.unit == "%" {
-        labelled(&in_percent(&error.message))
-    } else {
-        labelled(&error.message)
-    }
-}
+use super::Values;
+use crate::engine::plan::fields::{FIELDS, Field, Kind};
+use crate::format::{money, trim_decimals};
 
 /// A share's message with its fractions in percent: "add up to 1 (they add up to 1.1000)"
 /// is "add up to 100% (they add up to 110%)", "must not exceed 1" is "… 100%".
-fn in_percent(text: &str) -> String {
+pub(super) fn in_percent(text: &str) -> String {
     let mut text = text.replace("up to 1 (", "up to 100% (");
     if let Some(head) = text.strip_suffix("exceed 1") {
         text = format!("{head}exceed 100%");
@@ -69,6 +55,94 @@ pub(super) fn labelled(text: &str) -> String {
         rest = &rest[end..];
     }
     out
+}
+
+/// The field's bounds in the units the user types: percentages for shares.
+pub(super) fn bounds(spec: &Field, max_scenarios: u32) -> (String, String) {
+    let f = |v: f64| trim_decimals(v, 4);
+    match spec.kind {
+        Kind::Money { min, max } | Kind::Decimal { min, max } => (f(min), f(max)),
+        Kind::Percent { min, max } => (f(min * 100.0), f(max * 100.0)),
+        Kind::Integer { min, max } if spec.path == "simulation.scenarios" => (
+            min.to_string(),
+            max.min(u64::from(max_scenarios)).to_string(),
+        ),
+        Kind::Integer { min, max } => (min.to_string(), max.to_string()),
+        _ => (String::new(), String::new()),
+    }
+}
+
+/// The bounds as people read them.
+pub(super) fn range_text(spec: &Field, max_scenarios: u32) -> String {
+    let whole = |v: f64| money(v).trim_start_matches('$').to_string();
+    match spec.kind {
+        Kind::Money { min, max } => format!("{} to {}", money(min), money(max)),
+        Kind::Percent { min, max } => format!(
+            "{}% to {}%",
+            trim_decimals(min * 100.0, 2),
+            trim_decimals(max * 100.0, 2)
+        ),
+        Kind::Decimal { min, max } => {
+            format!("{} to {}", trim_decimals(min, 4), trim_decimals(max, 4))
+        }
+        // Years are written without a thousands separator.
+        Kind::Integer { min, max } if spec.path.ends_with("birth_year") => {
+            format!("{min} to {max}")
+        }
+        Kind::Integer { .. } => {
+            let (min, max) = bounds(spec, max_scenarios);
+            let n = |s: String| whole(s.parse().unwrap_or(0.0));
+            format!("{} to {}", n(min), n(max))
+        }
+        _ => String::new(),
+    }
+}
+
+pub(super) fn names(values: &[&str], choices: &[(&str, &str)]) -> String {
+    let words: Vec<&str> = values
+        .iter()
+        .map(|v| match *v {
+            "constant_percent" => "Constant percentage",
+            "guardrails" => "Guardrails",
+            "vpw" => "VPW",
+            "lognormal" => "Lognormal",
+            "historical" => "Historical",
+            "bootstrap" => "Bootstrap",
+            "drawn" => "Drawn",
+            other => choices
+                .iter()
+                .find(|(value, _)| value == &other)
+                .map_or(other, |(_, label)| label),
+        })
+        .collect();
+    words.join(", ")
+}
+
+pub(super) fn market_summary(values: &Values) -> String {
+    let model = values.get("market.model");
+    match model {
+        "historical" => "US history since 1871, every rolling period".into(),
+        "bootstrap" => format!(
+            "US history since 1871, random blocks of {} year(s)",
+            values.get("market.block_years")
+        ),
+        _ => {
+            let asset = |name: &str| {
+                format!(
+                    "{name} {}% ± {}%",
+                    values.get(&format!("market.{}.mean", name.to_lowercase())),
+                    values.get(&format!("market.{}.volatility", name.to_lowercase()))
+                )
+            };
+            format!(
+                "{}, {}, {}, {}",
+                asset("Stocks"),
+                asset("Bonds"),
+                asset("Cash"),
+                asset("Inflation")
+            )
+        }
+    }
 }
 
 #[cfg(test)]

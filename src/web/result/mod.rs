@@ -59,11 +59,17 @@ pub struct AnalysisPart {
 }
 
 impl AnalysisPart {
-    pub fn new(page: ResultPage) -> Self {
-        Self {
-            analysis: page.analysis,
-            analysis_unavailable: page.analysis_unavailable,
-        }
+    /// The part for a stored simulation: its plan and the analysis, with no chart of the
+    /// result drawn.
+    pub fn new(simulation: &Simulation, analysis: Option<&StoredAnalysis>) -> anyhow::Result<Self> {
+        let plan = Plan::from_stored(&simulation.result.plan_json)?;
+        Ok(Self {
+            analysis: match analysis {
+                Some(StoredAnalysis::Ready(a)) => Some(analysis_view(&plan, a)),
+                _ => None,
+            },
+            analysis_unavailable: matches!(analysis, Some(StoredAnalysis::Unavailable)),
+        })
     }
 }
 
@@ -192,35 +198,7 @@ impl ResultPage {
             }),
         ));
         let (analysis_view, unavailable) = match analysis {
-            Some(StoredAnalysis::Ready(a)) => {
-                let tornado = chart::sensitivity_tornado(&a.sensitivity).map(|tornado| {
-                    chart_view(
-                        tornado,
-                        Some(TableView {
-                            caption: "Chance of success when one input changes".into(),
-                            head: vec!["Change".into(), "Success".into(), "Effect".into()],
-                            rows: a
-                                .sensitivity
-                                .iter()
-                                .map(|s| {
-                                    vec![
-                                        format!(
-                                            "{} {}",
-                                            chart::parameter_label(&s.parameter),
-                                            s.change
-                                        ),
-                                        percent(s.success_probability),
-                                        points(s.delta),
-                                    ]
-                                })
-                                .collect(),
-                        }),
-                    )
-                });
-                let mut view = analysis_view(plan, a);
-                view.tornado = tornado;
-                (Some(view), false)
-            }
+            Some(StoredAnalysis::Ready(a)) => (Some(analysis_view(plan, a)), false),
             Some(StoredAnalysis::Unavailable) => (None, true),
             Some(StoredAnalysis::Pending) | None => (None, false),
         };
@@ -306,6 +284,27 @@ fn period_outcome(plan: &Plan, outcome: &Outcome, w: &WorstPeriod) -> String {
 
 fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
     let (rate_of, safe_spending) = summary::safe_spending(plan, a);
+    let tornado = chart::sensitivity_tornado(&a.sensitivity).map(|tornado| {
+        chart_view(
+            tornado,
+            Some(TableView {
+                caption: "Chance of success when one input changes".into(),
+                head: vec!["Change".into(), "Success".into(), "Effect".into()],
+                rows: a
+                    .sensitivity
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            format!("{} {}", chart::parameter_label(&s.parameter), s.change),
+                            percent(s.success_probability),
+                            points(s.delta),
+                        ]
+                    })
+                    .collect(),
+            }),
+        )
+    });
+
     AnalysisView {
         insights: a.insights.iter().map(|i| i.text.clone()).collect(),
         warning: a.warning.clone(),
@@ -321,7 +320,7 @@ fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
             },
             table: summary::claiming_table(grid),
         }),
-        tornado: None,
+        tornado,
         tax_choices: a.tax_choices.as_ref().map(|t| {
             let (head, rows) = summary::choices_table(t);
             let caption = format!(
