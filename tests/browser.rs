@@ -8,8 +8,9 @@
 
 mod common;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::{TestApp, spawn_app_with};
@@ -76,10 +77,8 @@ async fn in_chromium(scripts: bool, test: impl FnOnce(&str, &Tab, &Problems) + S
         let Some(browser) = chromium() else { return };
         let tab = browser.new_tab().expect("tab");
         tab.set_default_timeout(Duration::from_secs(60));
-        if !scripts {
-            tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
-                .expect("JavaScript off");
-        }
+        set_scripts(&tab, scripts);
+        SCRIPTS.set(scripts);
         let problems = Problems::watch(&tab);
         test(&base, &tab, &problems);
     })
@@ -176,6 +175,8 @@ fn screenshots(tab: &Tab, name: &str) {
         if width == 360 {
             continue;
         }
+        assert_accessible(tab, &format!("{name} at {width} px"));
+        assert_labels_apart(tab, &format!("{name} at {width} px"));
         let height = eval(tab, "document.documentElement.scrollHeight")
             .as_f64()
             .expect("page height");
@@ -188,6 +189,87 @@ fn screenshots(tab: &Tab, name: &str) {
         eprintln!("screenshot: {}", path.display());
     }
     resize(tab, 1280, 900);
+}
+
+thread_local! {
+    /// Whether the tab on this thread runs the page's scripts.
+    static SCRIPTS: Cell<bool> = const { Cell::new(true) };
+}
+
+fn set_scripts(tab: &Tab, on: bool) {
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: !on })
+        .expect("JavaScript on or off");
+}
+
+/// axe-core's browser build, from npm (`npm ci --prefix tests/a11y`, run by `.ci/run`).
+fn axe_core() -> Option<&'static str> {
+    static AXE: OnceLock<Option<String>> = OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/a11y/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path);
+        if let Err(e) = &source {
+            common::service_missing(
+                "axe-core",
+                format!("{}: {e}; run npm ci --prefix tests/a11y", path.display()),
+            );
+        }
+        source.ok()
+    })
+    .as_deref()
+}
+
+/// Runs axe-core on the page as it is now: no violations of any rule it checks (WCAG 2.x A
+/// and AA and its best practices), each reported with the nodes it found.
+fn assert_accessible(tab: &Tab, page: &str) {
+    let Some(axe) = axe_core() else { return };
+    // axe-core needs timers, which a page without scripts does not run; its own scripts
+    // already ran or did not when it loaded, so this changes nothing axe-core sees.
+    set_scripts(tab, true);
+    if eval(tab, "typeof window.axe") != "object" {
+        tab.evaluate(axe, false).expect("axe-core loads");
+    }
+    let run = "axe.run(document, { resultTypes: ['violations'] }).then((r) => JSON.stringify(\
+               r.violations.map((v) => ({ rule: v.id, help: v.help, \
+               nodes: v.nodes.map((n) => n.target.join(' ')) }))))";
+    let found = tab
+        .evaluate(run, true)
+        .unwrap_or_else(|e| panic!("axe-core on {page}: {e}"))
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .expect("axe-core's violations");
+    set_scripts(tab, SCRIPTS.get());
+    let violations: serde_json::Value = serde_json::from_str(&found).expect("JSON");
+    assert_eq!(violations, serde_json::json!([]), "axe-core on {page}");
+}
+
+/// No two texts of a chart drawn on the page overlap (their boxes as laid out), and none
+/// is cut off at the chart's edges.
+fn assert_labels_apart(tab: &Tab, page: &str) {
+    let js = r#"(() => {
+        const overlaps = [];
+        for (const svg of document.querySelectorAll('svg.chart')) {
+            if (svg.getBoundingClientRect().width === 0) continue;
+            const texts = [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+            const edge = svg.getBoundingClientRect();
+            for (const [a, p] of texts) {
+                if (p.left < edge.left - 0.5 || p.right > edge.right + 0.5) overlaps.push(`${svg.classList}: "${a}" is cut off`);
+            }
+            texts.forEach(([a, p], i) => texts.slice(i + 1).forEach(([b, q]) => {
+                const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+                const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+                if (x > 0.5 && y > 0.5) overlaps.push(`${svg.classList}: "${a}" and "${b}"`);
+            }));
+        }
+        return JSON.stringify(overlaps);
+    })()"#;
+    let found = eval(tab, js);
+    let overlaps: Vec<String> =
+        serde_json::from_str(found.as_str().expect("a list")).expect("JSON");
+    assert!(
+        overlaps.is_empty(),
+        "{page}: labels overlap or are cut off: {overlaps:#?}"
+    );
 }
 
 fn resize(tab: &Tab, width: u32, height: u32) {
@@ -515,4 +597,70 @@ async fn a_couple_claims_social_security_and_sees_when_to_claim_without_javascri
         problems.assert_none("a couple's form and result");
     })
     .await;
+}
+
+/// Each market model and strategy family's result page, analysis in: axe-clean and no chart
+/// labels overprinting, at 1280 and 390 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_market_model_and_strategy_reads_cleanly() {
+    let app = app().await;
+    let client = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for (model, strategy) in [
+        (
+            serde_json::json!({"model": "historical"}),
+            serde_json::json!({"strategy": "vpw"}),
+        ),
+        (
+            serde_json::json!({"model": "bootstrap", "block_years": 5}),
+            serde_json::json!({"strategy": "constant_percent", "percent": 0.04}),
+        ),
+    ] {
+        let mut spending = strategy;
+        spending["annual"] = 40_000.into();
+        let plan = serde_json::json!({
+            "name": format!("{} plan", model["model"].as_str().unwrap()),
+            "current_age": 60, "retirement_age": 65, "end_age": 95,
+            "portfolio": {"balance": 1_000_000, "annual_contribution": 10_000},
+            "market": model,
+            "spending": spending,
+            "simulation": {"scenarios": 500, "seed": 3}
+        });
+        let created = client
+            .post(app.url("/api/v1/simulations"))
+            .json(&plan)
+            .send()
+            .await
+            .expect("posted");
+        assert!(
+            created.status().is_success(),
+            "{}",
+            created.text().await.unwrap()
+        );
+        let body: serde_json::Value = created.json().await.expect("JSON");
+        ids.push((
+            plan["market"]["model"].as_str().unwrap().to_string(),
+            body["id"].as_str().expect("an id").to_string(),
+        ));
+    }
+    let base = app.address.clone();
+    tokio::task::spawn_blocking(move || {
+        let Some(browser) = chromium() else { return };
+        let tab = browser.new_tab().expect("tab");
+        tab.set_default_timeout(Duration::from_secs(60));
+        let problems = Problems::watch(&tab);
+        for (model, id) in ids {
+            tab.navigate_to(&format!("{base}/s/{id}"))
+                .and_then(|t| t.wait_until_navigated())
+                .expect("result page");
+            // The analysis is fetched in once it is ready.
+            tab.wait_for_element("#chart-sensitivity svg")
+                .expect("the analysis");
+            screenshots(&tab, &format!("result-{model}"));
+        }
+        problems.assert_none("results of each market model");
+    })
+    .await
+    .expect("browser test");
+    app.shutdown().await.unwrap();
 }

@@ -6,29 +6,80 @@ use std::fmt::Write as _;
 
 use crate::report::chart::{Axis, Bar, Chart, Layer, Span, Style};
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 340.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 48.0;
-const RIGHT: f64 = 64.0;
+/// The width of one character of the charts' 12 px text, on average, for fitting labels.
+const CHAR: f64 = 7.2;
+/// The least space between two labels.
+const GAP: f64 = 6.0;
+
+/// The drawing's shape: wide for desktop widths and print, narrow for a phone, where the
+/// page shows the narrow one instead (no sideways scrolling, text at its own size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Wide,
+    Narrow,
+}
+
+impl Layout {
+    /// The width, the height and the room on the right (a line's end label).
+    fn size(self) -> (f64, f64, f64) {
+        match self {
+            Layout::Wide => (720.0, 340.0, 64.0),
+            Layout::Narrow => (360.0, 320.0, 62.0),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Layout::Wide => "wide",
+            Layout::Narrow => "narrow",
+        }
+    }
+}
+
+/// Each category's row in a narrow drawing whose labels would not fit on the left: its
+/// label on a line of its own above its bar.
+const ROW: f64 = 50.0;
+const ROW_LABEL: f64 = 18.0;
 
 /// The chart as an `<svg>` element.
-pub fn render(chart: &Chart) -> String {
-    // Category labels (the tornado chart) need more room on the left than money ticks.
-    let longest = chart.y.ticks.iter().map(|t| t.label.chars().count()).max();
-    let left = (longest.unwrap_or(4) as f64 * 7.2 + 22.0).clamp(64.0, 230.0);
+pub fn render(chart: &Chart, layout: Layout) -> String {
+    let (width, mut height, right) = layout.size();
+    // Category labels (the tornado chart) need more room on the left than money ticks; on a
+    // phone they go above their rows instead.
+    let longest = chart
+        .y
+        .ticks
+        .iter()
+        .map(|t| label_width(&t.label))
+        .max_by(f64::total_cmp);
+    let mut left = (longest.unwrap_or(4.0 * CHAR) + 22.0).clamp(64.0, 230.0);
+    let mut rows = None;
+    if layout == Layout::Narrow && left > 0.4 * width {
+        left = 12.0;
+        rows = Some(chart.y.ticks.len().max(1));
+        height = TOP + BOTTOM + chart.y.ticks.len().max(1) as f64 * ROW;
+    }
     let frame = Frame {
         left,
-        width: WIDTH - left - RIGHT,
-        height: HEIGHT - TOP - BOTTOM,
+        width: width - left - right,
+        height: height - TOP - BOTTOM,
         x: chart.x.span(),
         y: chart.y.span(),
+        rows,
+        drawing: width,
     };
-    let id = chart.id;
+    let id = match layout {
+        Layout::Wide => chart.id.to_string(),
+        Layout::Narrow => format!("{}-narrow", chart.id),
+    };
     let mut out = String::with_capacity(8 * 1024);
     let _ = write!(
         out,
-        r#"<svg class="chart chart-{id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg class="chart chart-{} {}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        chart.id,
+        layout.name(),
         escape(&chart.title),
         escape(&chart.description),
     );
@@ -36,12 +87,17 @@ pub fn render(chart: &Chart) -> String {
         out,
         r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="hatch-bg" width="6" height="6"/><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>"#
     );
-    grid_and_axes(&mut out, chart, &frame);
+    grid_and_axes(&mut out, chart, &frame, height);
     for layer in &chart.layers {
-        draw_layer(&mut out, layer, &frame, id);
+        draw_layer(&mut out, layer, &frame, &id);
     }
     out.push_str("</svg>");
     out
+}
+
+/// About how wide `label` is drawn.
+fn label_width(label: &str) -> f64 {
+    label.chars().count() as f64 * CHAR
 }
 
 struct Frame {
@@ -50,6 +106,10 @@ struct Frame {
     height: f64,
     x: Span,
     y: Span,
+    /// Category rows with their labels above them (see [`ROW`]), when there are any.
+    rows: Option<usize>,
+    /// The whole drawing's width.
+    drawing: f64,
 }
 
 impl Frame {
@@ -57,9 +117,22 @@ impl Frame {
         self.left + self.x.share(x) * self.width
     }
 
-    /// SVG's y grows downwards.
+    /// SVG's y grows downwards. In category rows, row `k` holds the values `k..k + 1`
+    /// below its label's line.
     fn sy(&self, y: f64) -> f64 {
-        TOP + self.height - self.y.share_within(y) * self.height
+        let Some(rows) = self.rows else {
+            return TOP + self.height - self.y.share_within(y) * self.height;
+        };
+        let y = y.clamp(self.y.lo, self.y.hi);
+        let k = (y.floor().max(0.0) as usize).min(rows - 1);
+        let within = y - k as f64;
+        self.row_top(k) + ROW_LABEL + (1.0 - within) * (ROW - ROW_LABEL)
+    }
+
+    /// The top of category row `k` (counted from the bottom, as values are).
+    fn row_top(&self, k: usize) -> f64 {
+        let rows = self.rows.unwrap_or(1);
+        TOP + (rows - 1 - k.min(rows - 1)) as f64 * ROW
     }
 
     fn bottom(&self) -> f64 {
@@ -71,16 +144,18 @@ impl Frame {
     }
 }
 
-fn grid_and_axes(out: &mut String, chart: &Chart, f: &Frame) {
+fn grid_and_axes(out: &mut String, chart: &Chart, f: &Frame, height: f64) {
     out.push_str(r#"<g class="grid">"#);
-    for tick in &chart.y.ticks {
-        let y = f.sy(tick.value);
-        let _ = write!(
-            out,
-            r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/>"#,
-            f.left,
-            f.right()
-        );
+    if f.rows.is_none() {
+        for tick in &chart.y.ticks {
+            let y = f.sy(tick.value);
+            let _ = write!(
+                out,
+                r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/>"#,
+                f.left,
+                f.right()
+            );
+        }
     }
     if chart.x.min < 0.0 && chart.x.max > 0.0 {
         let x = f.sx(0.0);
@@ -98,17 +173,41 @@ fn grid_and_axes(out: &mut String, chart: &Chart, f: &Frame) {
         f.right(),
         b = f.bottom()
     );
+    // Ticks too close to the last one drawn are left out, so labels never overprint.
+    let mut above = f64::INFINITY;
     for tick in &chart.y.ticks {
+        if let Some(rows) = f.rows {
+            let k = (tick.value.floor().max(0.0) as usize).min(rows - 1);
+            let _ = write!(
+                out,
+                r#"<text class="tick row" x="{:.1}" y="{:.1}">{}</text>"#,
+                f.left,
+                f.row_top(k) + 13.0,
+                escape(&tick.label)
+            );
+            continue;
+        }
+        let y = f.sy(tick.value);
+        if (above - y).abs() < 14.0 {
+            continue;
+        }
+        above = y;
         let _ = write!(
             out,
             r#"<text class="tick y" x="{:.1}" y="{:.1}">{}</text>"#,
             f.left - 8.0,
-            f.sy(tick.value) + 4.0,
+            y + 4.0,
             escape(&tick.label)
         );
     }
+    let mut end = f64::NEG_INFINITY;
     for tick in &chart.x.ticks {
         let x = f.sx(tick.value);
+        let half = label_width(&tick.label) / 2.0;
+        if x - half < end + GAP {
+            continue;
+        }
+        end = x + half;
         let _ = write!(
             out,
             r#"<line x1="{x:.1}" y1="{b:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tick x" x="{x:.1}" y="{:.1}">{}</text>"#,
@@ -118,7 +217,11 @@ fn grid_and_axes(out: &mut String, chart: &Chart, f: &Frame) {
             b = f.bottom()
         );
     }
-    axis_label(out, &chart.x, "x", f.left + f.width / 2.0, HEIGHT - 6.0);
+    // Centred under the plot, or as near as the drawing's edges allow.
+    let half = label_width(&chart.x.label) / 2.0;
+    let centre =
+        (f.left + f.width / 2.0).clamp(half + 4.0, (f.drawing - half - 4.0).max(half + 4.0));
+    axis_label(out, &chart.x, "x", centre, height - 6.0);
     // The y label sits above the plot, read left to right rather than turned on its side.
     axis_label(out, &chart.y, "y", 4.0, 16.0);
     out.push_str("</g>");
@@ -157,15 +260,28 @@ fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
                 );
             }
         }
-        Layer::Lines { x, ys, style } => {
-            let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
-            for y in ys {
+        Layer::Lines {
+            x,
+            ys,
+            names,
+            style,
+        } => {
+            // One path each, named by its `<title>`: a browser shows it under the pointer.
+            let _ = write!(out, r#"<g class="{}s">"#, class(*style));
+            for (k, y) in ys.iter().enumerate() {
+                let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
                 for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
                     let cmd = if i == 0 { 'M' } else { 'L' };
                     let _ = write!(out, "{cmd}{:.0} {:.0}", f.sx(x), f.sy(y));
                 }
+                match names.get(k) {
+                    Some(name) => {
+                        let _ = write!(out, r#""><title>{}</title></path>"#, escape(name));
+                    }
+                    None => out.push_str(r#""/>"#),
+                }
             }
-            out.push_str(r#""/>"#);
+            out.push_str("</g>");
         }
         Layer::Bars { bars, style } => {
             for bar in bars {
@@ -201,11 +317,12 @@ fn draw_bar(out: &mut String, bar: &Bar, style: Style, f: &Frame, id: &str) {
         (y1 - y0).max(0.0),
     );
     if let Some(label) = &bar.label {
-        // Beside the bar's outer end: right of a gain, left of a loss.
-        let (x, anchor) = if bar.negative {
-            (x0 - 6.0, "end")
+        let room = (label_width(label) + GAP) / f.width * (f.x.hi - f.x.lo);
+        let (at, ends) = bar.label_at(room, f.x);
+        let (x, anchor) = if ends {
+            (f.sx(at) - GAP, "end")
         } else {
-            (x1 + 6.0, "start")
+            (f.sx(at) + GAP, "start")
         };
         let _ = write!(
             out,
@@ -279,7 +396,7 @@ mod tests {
 
     #[test]
     fn svg_has_an_accessible_name_and_escaped_text() {
-        let svg = render(&chart(Vec::new()));
+        let svg = render(&chart(Vec::new()), Layout::Wide);
         assert!(svg.starts_with("<svg "), "{svg}");
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains(r#"<title id="test-title">A &lt;b&gt;title&lt;/b&gt;</title>"#));
@@ -294,12 +411,15 @@ mod tests {
 
     #[test]
     fn data_maps_into_the_plot_area_and_clamps_outliers() {
-        let svg = render(&chart(vec![Layer::Line {
-            x: vec![0.0, 10.0],
-            y: vec![0.0, 1e9],
-            style: Style::Median,
-            label: Some("median".into()),
-        }]));
+        let svg = render(
+            &chart(vec![Layer::Line {
+                x: vec![0.0, 10.0],
+                y: vec![0.0, 1e9],
+                style: Style::Median,
+                label: Some("median".into()),
+            }]),
+            Layout::Wide,
+        );
         // x 0 → the left edge (room for the 7-character tick `$10 <&>`: 7 × 7.2 + 22), 10 → the
         // right edge (720 − 64); y 0 → the bottom edge (340 − 48), an outlier → the top (30).
         assert!(svg.contains(r#"points="72.4,292.0 656.0,30.0""#), "{svg}");
@@ -316,12 +436,67 @@ mod tests {
             label: Some("label".into()),
             negative,
         };
-        let svg = render(&chart(vec![Layer::Bars {
-            bars: vec![bar(5.0, 8.0, false), bar(2.0, 5.0, true)],
-            style: Style::Bar,
-        }]));
+        let svg = render(
+            &chart(vec![Layer::Bars {
+                bars: vec![bar(5.0, 8.0, false), bar(2.0, 5.0, true)],
+                style: Style::Bar,
+            }]),
+            Layout::Wide,
+        );
         assert_eq!(svg.matches(r##"fill="url(#test-hatch)""##).count(), 1);
         assert!(svg.contains(r#"class="bar-label end""#));
         assert!(svg.contains(r#"class="bar-label start""#));
+    }
+
+    #[test]
+    fn a_bar_label_with_no_room_outside_goes_across_zero() {
+        let mut c = chart(vec![Layer::Bars {
+            bars: vec![Bar {
+                x0: -10.0,
+                x1: 0.0,
+                y0: 0.0,
+                y1: 1.0,
+                label: Some("-18.7 points".into()),
+                negative: true,
+            }],
+            style: Style::Bar,
+        }]);
+        c.x.min = -10.0;
+        let svg = render(&c, Layout::Wide);
+        // Zero is at 72.4 + (656 − 72.4) / 2 = 364.2; the label starts a gap to its right.
+        assert!(
+            svg.contains(r#"<text class="bar-label start" x="370.2""#),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn a_narrow_drawing_puts_long_categories_above_their_rows_and_thins_ticks() {
+        let mut c = chart(Vec::new());
+        // Top row first, as the tornado chart lists them.
+        c.y.ticks = (0..3)
+            .rev()
+            .map(|k| Tick {
+                value: f64::from(k) + 0.5,
+                label: format!("Partner's claiming age +{k} years"),
+            })
+            .collect();
+        c.y.max = 3.0;
+        c.x.ticks = (0..=10)
+            .map(|k| Tick {
+                value: f64::from(k),
+                label: format!("${k},000,000"),
+            })
+            .collect();
+        let svg = render(&c, Layout::Narrow);
+        assert!(svg.contains(r#"viewBox="0 0 360 228""#), "{svg}");
+        assert_eq!(svg.matches(r#"class="tick row""#).count(), 3);
+        assert!(svg.contains(r#"id="test-narrow-title""#));
+        let drawn = svg.matches(r#"class="tick x""#).count();
+        assert!((2..11).contains(&drawn), "{drawn} of 11 ticks: {svg}");
+        // The wide drawing keeps the categories on the left.
+        let wide = render(&c, Layout::Wide);
+        assert_eq!(wide.matches(r#"class="tick y""#).count(), 3);
+        assert!(!wide.contains("tick row"));
     }
 }

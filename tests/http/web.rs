@@ -451,18 +451,79 @@ async fn a_historical_plan_shows_its_periods_and_worst_start_years() {
             && headline.ends_with("historical periods the money lasts to age 90"),
         "{headline}"
     );
-    // One light line per start year in the fan chart, and the worst years in a table.
-    one(&doc, "#chart-balance svg path.period");
-    let worst: Vec<String> = doc
-        .select(&sel("#worst-title ~ .table-wrap tbody th"))
-        .map(text)
+    // Every start year: a named line in each drawing of the fan chart, and a table row
+    // with what the API says of it.
+    let result: Value = app
+        .get(&format!("/api/v1/simulations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let periods = result["historical"]["periods"].as_array().unwrap();
+    assert!(periods.len() > 100, "{}", periods.len());
+    for layout in ["wide", "narrow"] {
+        let names: Vec<String> = doc
+            .select(&sel(&format!(
+                "#chart-balance svg.{layout} path.period title"
+            )))
+            .map(text)
+            .collect();
+        assert_eq!(names.len(), periods.len(), "{layout}");
+        assert!(names[0].starts_with("Starting in 1871: "), "{}", names[0]);
+    }
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("#periods tbody tr"))
+        .map(|tr| tr.select(&sel("th, td")).map(text).collect())
         .collect();
-    assert_eq!(worst.len(), 10, "{worst:?}");
-    assert!(
-        worst
+    assert_eq!(rows.len(), periods.len());
+    let dollars = |cell: &str| cell.replace(['$', ','], "").parse::<f64>().unwrap();
+    for (row, period) in rows.iter().zip(periods) {
+        assert_eq!(row[0], period["start_year"].to_string());
+        let balance: Vec<f64> = period["balance"]
+            .as_array()
+            .unwrap()
             .iter()
-            .all(|y| y.parse::<u32>().is_ok_and(|y| (1871..2030).contains(&y)))
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let (t, lowest) = balance
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
+        assert!((dollars(&row[2]) - lowest.max(0.0)).abs() <= 0.5, "{row:?}");
+        assert_eq!(row[3], (60 + t + 1).to_string(), "{row:?}");
+        let end = period["terminal_balance"].as_f64().unwrap();
+        assert!((dollars(&row[4]) - end).abs() <= 0.5, "{row:?}");
+        match period["ran_out_at_age"].as_u64() {
+            Some(age) => assert_eq!(row[1], format!("ran out at {age}")),
+            None => assert_eq!(row[1], "lasted"),
+        }
+    }
+    // The worst years, named in the API's order.
+    let worst: Vec<String> = result["historical"]["worst"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["start_year"].to_string())
+        .collect();
+    let words = text(one(&doc, "#periods-title ~ p"));
+    assert!(
+        words.starts_with(&format!(
+            "The worst start years, worst first: {}, ",
+            worst[0]
+        )),
+        "{words}"
     );
+    assert!(
+        words.contains(&format!(" and {}.", worst[worst.len() - 1])),
+        "{words}"
+    );
+    // The report has the same table, row for row.
+    let report = app.pdf_words(&format!("/s/{id}/report.pdf")).await;
+    assert!(report.contains("Every historical start year"), "{report}");
+    for row in [&rows[0], &rows[rows.len() / 2], &rows[rows.len() - 1]] {
+        assert!(report.contains(&row.join(" ")), "{row:?} in {report}");
+    }
 }
 
 /// The stored plan spells out the default floor (half of spending). The page's analysis lets

@@ -18,6 +18,7 @@ pub use tornado::{parameter_label, sensitivity_tornado};
 use crate::engine::plan::Strategy;
 use crate::engine::{Outcome, Plan};
 
+use super::summary;
 use crate::format::{money_compact, percent};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,10 +108,12 @@ pub enum Layer {
         style: Style,
         label: Option<String>,
     },
-    /// Many thin polylines of one style (every historical period), drawn as one path.
+    /// Many thin polylines of one style (every historical period), each with its name
+    /// (the web page shows it under the pointer).
     Lines {
         x: Vec<f64>,
         ys: Vec<Vec<f64>>,
+        names: Vec<String>,
         style: Style,
     },
     /// Rectangles in data coordinates, each with an optional label beside it.
@@ -126,6 +129,31 @@ pub struct Bar {
     pub label: Option<String>,
     /// A negative effect: drawn hatched as well as in another colour.
     pub negative: bool,
+}
+
+impl Bar {
+    /// Where the bar's label goes, so that it stays inside the plot and off the bars:
+    /// beside the outer end (right of a gain, left of a loss) when `room`, the label's width
+    /// with its gap in data units, fits before the edge of `x`; else beside the inner end,
+    /// facing away from the bar (across zero, in a tornado chart's row, which is empty
+    /// there). The x it is written from, and whether the text ends there.
+    pub fn label_at(&self, room: f64, x: Span) -> (f64, bool) {
+        let (outer, inner) = if self.negative {
+            (self.x0, self.x1)
+        } else {
+            (self.x1, self.x0)
+        };
+        let fits = if self.negative {
+            outer - room >= x.lo
+        } else {
+            outer + room <= x.hi
+        };
+        if fits {
+            (outer, self.negative)
+        } else {
+            (inner, !self.negative)
+        }
+    }
 }
 
 /// What a layer is, for the renderer to draw in its own way.
@@ -169,18 +197,8 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
         out
     };
     let b = &outcome.balance_percentiles;
-    let mut layers = Vec::new();
     let mut top = b.p95.iter().copied().fold(start, f64::max);
-    if let Some(history) = &outcome.historical {
-        let ys: Vec<Vec<f64>> = history.periods.iter().map(|p| series(&p.balance)).collect();
-        top = ys.iter().flatten().copied().fold(top, f64::max);
-        layers.push(Layer::Lines {
-            x: x.clone(),
-            ys,
-            style: Style::Period,
-        });
-    }
-    layers.extend([
+    let mut layers = vec![
         Layer::Band {
             x: x.clone(),
             low: series(&b.p5),
@@ -193,13 +211,37 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
             high: series(&b.p75),
             style: Style::BandInner,
         },
-        Layer::Line {
+    ];
+    // Every historical period over the bands, under the median.
+    if let Some(history) = &outcome.historical {
+        let ys: Vec<Vec<f64>> = history.periods.iter().map(|p| series(&p.balance)).collect();
+        top = ys.iter().flatten().copied().fold(top, f64::max);
+        let names = history
+            .periods
+            .iter()
+            .map(|p| {
+                let ended =
+                    summary::period_outcome(plan, outcome, p.depleted_at_age, p.ran_out_at_age);
+                format!(
+                    "Starting in {}: {ended}, {} at the end",
+                    p.start_year,
+                    money_compact(p.terminal_balance)
+                )
+            })
+            .collect();
+        layers.push(Layer::Lines {
             x: x.clone(),
-            y: series(&b.p50),
-            style: Style::Median,
-            label: Some("median".into()),
-        },
-    ]);
+            ys,
+            names,
+            style: Style::Period,
+        });
+    }
+    layers.push(Layer::Line {
+        x: x.clone(),
+        y: series(&b.p50),
+        style: Style::Median,
+        label: Some("median".into()),
+    });
     let mut legend = vec![
         (Style::Median, "Median".to_string()),
         (

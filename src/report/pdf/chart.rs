@@ -167,7 +167,7 @@ fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame) {
                 );
             }
         }
-        Layer::Lines { x, ys, style } => {
+        Layer::Lines { x, ys, style, .. } => {
             let (color, width) = look(*style);
             for y in ys {
                 let points: Vec<(f32, f32)> =
@@ -196,10 +196,12 @@ fn draw_bar(canvas: &mut Canvas, bar: &Bar, style: Style, f: &Frame) {
         canvas.polygon(&corners, look(style).0);
     }
     if let Some(label) = &bar.label {
-        let (x, align) = if bar.negative {
-            (x0 - 4.0, Align::Right)
+        let room = (text_width(label, TICK_SIZE, Font::Regular) + 4.0) / f.width;
+        let (at, ends) = bar.label_at(f64::from(room) * (f.x.hi - f.x.lo), f.x);
+        let (x, align) = if ends {
+            (f.sx(at) - 4.0, Align::Right)
         } else {
-            (x0 + width + 4.0, Align::Left)
+            (f.sx(at) + 4.0, Align::Left)
         };
         canvas.text(
             (x, (y0 + y1) / 2.0 - 2.5),

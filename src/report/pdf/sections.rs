@@ -173,13 +173,26 @@ pub(super) fn tables(doc: &mut Flow, r: &Report) {
         Font::Regular,
         MUTED,
     );
-    let table = summary::percentile_table(r.plan, &crate::report::shown(r.outcome));
+    let table = summary::percentile_table(
+        r.plan,
+        &crate::report::shown(r.outcome),
+        summary::Every::FiveYears,
+    );
     let head = summary::percentile_head(&table);
     let rows: Vec<Vec<String>> = table
         .into_iter()
         .map(summary::PercentileRow::cells)
         .collect();
     doc.table(&head, &rows);
+    if let Some((head, rows)) = summary::period_table(r.plan, r.outcome) {
+        doc.heading("Every historical start year", 100.0);
+        let mut text = "In today's dollars, in calendar order.".to_string();
+        if let Some(worst) = summary::worst_years(r.outcome) {
+            text.push_str(&format!(" The worst start years, worst first: {worst}."));
+        }
+        doc.paragraph(&text, BODY, Font::Regular, MUTED);
+        doc.table(&head, &rows);
+    }
     doc.heading("Running out of money", 60.0);
     let d = r.outcome.ran_out.as_ref().unwrap_or(&r.outcome.depletion);
     let paths = model::paths_noun(r.outcome);

@@ -28,7 +28,7 @@ pub(super) fn taxes(doc: &mut Flow, r: &Report) {
         Font::Regular,
         MUTED,
     );
-    let (head, rows) = summary::account_table(r.outcome);
+    let (head, rows) = summary::account_table(r.outcome, summary::Every::FiveYears);
     doc.table(&head, &rows);
 }
 

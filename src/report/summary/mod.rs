@@ -5,14 +5,16 @@ mod claiming;
 mod household;
 mod odds;
 mod percentiles;
+mod periods;
 mod taxes;
 
 pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
 pub use household::{lifetime_rows, social_security_rows};
 pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, safe_spending};
 pub use percentiles::{
-    PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
+    Every, PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
 };
+pub use periods::{period_outcome, period_table, worst_years};
 pub use taxes::{account_table, choices_table, result_rows as tax_rows};
 
 use crate::engine::plan::{MarketModel, Strategy};

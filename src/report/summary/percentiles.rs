@@ -1,4 +1,4 @@
-//! The percentile tables every five years: savings, and spending beside what the plan
+//! The percentile tables, every year or every five years: savings, and spending beside what the plan
 //! asked for; with a partner, their age beside yours.
 
 use crate::engine::outcome::Bands;
@@ -56,30 +56,55 @@ impl PercentileRow {
     }
 }
 
-/// The balance percentiles every five years from today, and at the end age. Balances are
-/// end-of-year values: the balance at age A is the one after the year at age A − 1.
-pub fn percentile_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
+/// How often a table has a row: every year (a chart's table) or every five years (the
+/// page's and the report's summary tables); the last year always has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Year,
+    FiveYears,
+}
+
+impl Every {
+    fn years(self) -> usize {
+        match self {
+            Every::Year => 1,
+            Every::FiveYears => 5,
+        }
+    }
+
+    /// Whether year `k` of `years` (counted from 0) has a row.
+    pub fn keeps(self, k: usize, years: usize) -> bool {
+        k.is_multiple_of(self.years()) || k + 1 == years
+    }
+}
+
+/// The balance percentiles from a year from today (every five years: five years from
+/// today), and at the end age. Balances are end-of-year values: the balance at age A is the
+/// one after the year at age A − 1.
+pub fn percentile_table(plan: &Plan, outcome: &Outcome, every: Every) -> Vec<PercentileRow> {
     let a = plan.current_age;
-    every_five_years(
+    rows(
         plan,
-        a + 5,
+        a + every.years() as u32,
         outcome.end_age(),
         a + 1,
+        every,
         &outcome.balance_percentiles,
     )
     .collect()
 }
 
-/// The spending percentiles every five years (the spending chart's table), with the planned
-/// spending beside them in a plan with steps or a partner.
-pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
+/// The spending percentiles (the spending chart's table), with the planned spending beside
+/// them in a plan with steps or a partner.
+pub fn spending_table(plan: &Plan, outcome: &Outcome, every: Every) -> Vec<PercentileRow> {
     let a = plan.current_age;
     let planned = outcome.household.as_ref().map(|h| &h.planned_spending);
-    every_five_years(
+    rows(
         plan,
         a,
         outcome.end_age() - 1,
         a,
+        every,
         &outcome.spending_percentiles,
     )
     .map(|mut row| {
@@ -90,16 +115,17 @@ pub fn spending_table(plan: &Plan, outcome: &Outcome) -> Vec<PercentileRow> {
     .collect()
 }
 
-/// Rows at ages `first`, `first + 5`, … and `last`, where `bands[t]` belongs to age
+/// Rows at ages `first`, `first + step`, … and `last`, where `bands[t]` belongs to age
 /// `age_of_first + t`.
-fn every_five_years<'a>(
+fn rows<'a>(
     plan: &'a Plan,
     first: u32,
     last: u32,
     age_of_first: u32,
+    every: Every,
     bands: &'a Bands,
 ) -> impl Iterator<Item = PercentileRow> + 'a {
-    let mut ages: Vec<u32> = (first..=last).step_by(5).collect();
+    let mut ages: Vec<u32> = (first..=last).step_by(every.years()).collect();
     if ages.last() != Some(&last) {
         ages.push(last);
     }

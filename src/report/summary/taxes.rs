@@ -1,7 +1,7 @@
 //! A plan with accounts in words, for the page and the PDF: the accounts and the tax rules
 //! as given, what the taxes came to, and the accounts year by year.
 
-use super::{Row, pct};
+use super::{Every, Row, pct};
 use crate::engine::plan::{ConversionKind, TaxRules, WithdrawalOrder};
 use crate::engine::{Outcome, Plan};
 use crate::format::{money, money_compact, percent};
@@ -162,8 +162,8 @@ pub fn result_rows(plan: &Plan, outcome: &Outcome) -> Vec<Row> {
 }
 
 /// The accounts' median balances, the tax, the required distribution and the effective rate
-/// every five years from today, and in the last year.
-pub fn account_table(outcome: &Outcome) -> (Vec<String>, Vec<Vec<String>>) {
+/// from today, every year or every five years, and in the last year.
+pub fn account_table(outcome: &Outcome, every: Every) -> (Vec<String>, Vec<Vec<String>>) {
     let head = [
         "Age",
         "Taxable",
@@ -180,7 +180,7 @@ pub fn account_table(outcome: &Outcome) -> (Vec<String>, Vec<Vec<String>>) {
     };
     let years = outcome.ages.len();
     let rows = (0..years)
-        .filter(|&k| k % 5 == 0 || k + 1 == years)
+        .filter(|&k| every.keeps(k, years))
         .map(|k| {
             let m = |v: &[f64]| money(v.get(k).copied().unwrap_or(0.0));
             vec![

@@ -7,11 +7,10 @@ use askama::Template;
 use super::Layout;
 use super::svg;
 use crate::analysis::Analysis;
-use crate::engine::outcome::WorstPeriod;
 use crate::engine::{Outcome, Plan};
-use crate::format::{money, percent, points};
+use crate::format::{percent, points};
 use crate::report::chart::{self, Chart};
-use crate::report::summary::{self, PERCENTILE_COLUMNS, PercentileRow, Row};
+use crate::report::summary::{self, Every, PERCENTILE_COLUMNS, PercentileRow, Row};
 use crate::simulations::{Simulation, StoredAnalysis};
 
 #[derive(Template)]
@@ -42,7 +41,10 @@ pub struct ResultPage {
     pub taxes: Vec<Row>,
     pub plan_rows: Vec<Row>,
     pub assumption_rows: Vec<Row>,
-    pub worst_periods: Vec<[String; 3]>,
+    /// Every historical start year (a historical run).
+    pub periods: Option<TableView>,
+    /// The worst of them, worst first, in words.
+    pub worst_years: Option<String>,
     pub analysis: Option<AnalysisView>,
     pub analysis_unavailable: bool,
     /// The analysis is being worked out: the page shows at once, and the script fetches
@@ -78,8 +80,7 @@ pub struct ChartView {
     pub title: String,
     pub svg: String,
     pub legend: Vec<(&'static str, String)>,
-    /// The chart's data as a table, for those who cannot see it; `None` for the balance
-    /// chart, whose table is the page's percentile table.
+    /// The chart's data as a table, one row a year, for those who cannot see it.
     pub table: Option<TableView>,
 }
 
@@ -146,18 +147,24 @@ impl ResultPage {
             ("poor", "At serious risk")
         };
         let shown = crate::report::shown(outcome);
-        let mut charts = vec![chart_view(chart::balance_fan(plan, &shown), None)];
+        let mut charts = vec![chart_view(
+            chart::balance_fan(plan, &shown),
+            Some(percentile_table_view(
+                "Savings at each age, in today's dollars",
+                summary::percentile_table(plan, &shown, Every::Year),
+            )),
+        )];
         if let Some(spending) = chart::spending_fan(plan, &shown) {
             charts.push(chart_view(
                 spending,
                 Some(percentile_table_view(
                     "Yearly spending at each age, in today's dollars",
-                    summary::spending_table(plan, &shown),
+                    summary::spending_table(plan, &shown, Every::Year),
                 )),
             ));
         }
         if let Some(accounts) = chart::accounts_stack(plan, &shown) {
-            let (head, rows) = summary::account_table(&shown);
+            let (head, rows) = summary::account_table(&shown, Every::Year);
             charts.push(chart_view(
                 accounts,
                 Some(TableView {
@@ -202,18 +209,6 @@ impl ResultPage {
             Some(StoredAnalysis::Unavailable) => (None, true),
             Some(StoredAnalysis::Pending) | None => (None, false),
         };
-        let worst_periods = outcome
-            .historical
-            .iter()
-            .flat_map(|h| &h.worst)
-            .map(|w| {
-                [
-                    w.start_year.to_string(),
-                    period_outcome(plan, outcome, w),
-                    money(w.terminal_balance),
-                ]
-            })
-            .collect();
         Self {
             layout: Layout::new(),
             id,
@@ -232,13 +227,18 @@ impl ResultPage {
             } else {
                 "Age".into()
             },
-            percentiles: summary::percentile_table(plan, &shown),
+            percentiles: summary::percentile_table(plan, &shown, Every::FiveYears),
             social_security: summary::social_security_rows(outcome),
             lifetimes: summary::lifetime_rows(plan, outcome),
             taxes: summary::tax_rows(plan, outcome),
             plan_rows: summary::plan_rows(plan),
             assumption_rows: summary::assumption_rows(plan, outcome),
-            worst_periods,
+            periods: summary::period_table(plan, outcome).map(|(head, rows)| TableView {
+                caption: "Each historical start year, in calendar order, in today's dollars".into(),
+                head,
+                rows,
+            }),
+            worst_years: summary::worst_years(outcome),
             analysis: analysis_view,
             analysis_unavailable: unavailable,
             analysis_pending: matches!(analysis, Some(StoredAnalysis::Pending)),
@@ -250,7 +250,8 @@ fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
     ChartView {
         id: chart.id,
         title: chart.title.clone(),
-        svg: svg::render(&chart),
+        // Both drawings: the page's CSS shows the narrow one on a phone.
+        svg: svg::render(&chart, svg::Layout::Wide) + &svg::render(&chart, svg::Layout::Narrow),
         legend: chart
             .legend
             .iter()
@@ -265,20 +266,6 @@ fn percentile_table_view(caption: &str, rows: Vec<PercentileRow>) -> TableView {
         caption: caption.into(),
         head: summary::percentile_head(&rows),
         rows: rows.into_iter().map(PercentileRow::cells).collect(),
-    }
-}
-
-/// How a historical period ended: ran out, fell below the floor, or lasted.
-fn period_outcome(plan: &Plan, outcome: &Outcome, w: &WorstPeriod) -> String {
-    // Results before engine 1.1.0 have no `ran_out` and name only the failure.
-    let tells_apart = outcome.ran_out.is_some() && plan.spending.strategy.has_floor();
-    match (w.depleted_at_age, w.ran_out_at_age) {
-        (None, _) => "lasted".to_string(),
-        (Some(age), None) if tells_apart => format!("below the floor at {age}"),
-        (Some(failed), Some(ran_out)) if tells_apart && failed < ran_out => {
-            format!("below the floor at {failed}, ran out at {ran_out}")
-        }
-        (Some(age), _) => format!("ran out at {age}"),
     }
 }
 
