@@ -146,6 +146,16 @@ async fn the_report_is_a_valid_pdf_whose_text_is_the_json_result() {
         .unwrap();
     assert!(pages >= 4, "{pages} pages");
     assert!(info.contains("(A4)"), "{info}");
+    // No page is left mostly empty before the next section: the plan follows the answer
+    // on the first page, and the charts begin by the second.
+    let page_words = |first: &str, last: &str| {
+        run(
+            "pdftotext",
+            &["-f", first, "-l", last, path.to_str().unwrap(), "-"],
+        )
+    };
+    assert!(page_words("1", "1").contains("Your plan"));
+    assert!(page_words("1", "2").contains("Savings over time, in today's dollars"));
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()

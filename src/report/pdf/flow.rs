@@ -134,10 +134,13 @@ impl Flow {
             let page = doc.page();
             page.rect((MARGIN, y - 5.0), (width, row_height), Rgb8(233, 236, 241));
             for (i, h) in head.iter().enumerate() {
+                // A heading wider than its column is set smaller, never over its neighbour.
+                let column = if i == 0 { first } else { rest } - 8.0;
+                let size = (9.0 * column / text_width(h, 9.0, Font::Bold)).min(9.0);
                 if i == 0 {
-                    page.text((MARGIN + 4.0, y), 9.0, Font::Bold, INK, Align::Left, h);
+                    page.text((MARGIN + 4.0, y), size, Font::Bold, INK, Align::Left, h);
                 } else {
-                    page.text((right(i) - 4.0, y), 9.0, Font::Bold, INK, Align::Right, h);
+                    page.text((right(i) - 4.0, y), size, Font::Bold, INK, Align::Right, h);
                 }
             }
             doc.y -= row_height;

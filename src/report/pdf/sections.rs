@@ -137,7 +137,7 @@ pub(super) fn cover(doc: &mut Flow, r: &Report) {
 }
 
 pub(super) fn inputs(doc: &mut Flow, r: &Report) {
-    doc.new_page();
+    doc.gap(12.0);
     doc.heading("Your plan", 60.0);
     doc.facts(&summary::plan_rows(r.plan));
     household::facts(doc, r);
@@ -147,7 +147,7 @@ pub(super) fn inputs(doc: &mut Flow, r: &Report) {
 }
 
 pub(super) fn charts(doc: &mut Flow, r: &Report) {
-    doc.new_page();
+    doc.gap(8.0);
     doc.heading("Savings and spending over time", 300.0);
     doc.paragraph(
         "In today's dollars. The dark line is the median future; the bands hold the middle \
@@ -248,19 +248,21 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
     }
     if !a.safe_spending.is_empty() {
         doc.gap(6.0);
+        let (rate_of, rows) = summary::safe_spending(r.plan, a);
         doc.paragraph(
-            "The most you could spend a year and still reach each chance of success:",
+            &format!(
+                "The most you could spend a year and still reach each chance of success, and                  that spending as a withdrawal rate {rate_of}:"
+            ),
             BODY,
             Font::Bold,
             INK,
         );
-        let (rate_of, rows) = summary::safe_spending(r.plan, a);
         let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
         doc.table(
             &[
                 "Chance of success".into(),
                 "Yearly spending".into(),
-                format!("Withdrawal rate, {rate_of}"),
+                "Withdrawal rate".into(),
             ],
             &rows,
         );

@@ -12,8 +12,8 @@ pub(super) fn taxes(doc: &mut Flow, r: &Report) {
     if rows.is_empty() {
         return;
     }
-    doc.new_page();
-    doc.heading("Taxes", 120.0);
+    doc.gap(8.0);
+    doc.heading("Taxes", 240.0);
     doc.facts(&rows);
     if let Some(accounts) = chart::accounts_stack(r.plan, r.outcome) {
         doc.gap(8.0);
