@@ -8,6 +8,13 @@
 //! the row and audit entry it stores) and uncached (a 1,000-scenario, 30-year plan with a
 //! fresh seed each time: engine, serialization, storage), beside `/health` in the same run.
 //! Over-the-wire numbers for the API come from `scripts/loadtest.sh`.
+//!
+//! `result_page`: the first view of a result page (issue 21: p50 ≤ 50 ms for 1,000 × 30),
+//! `GET /s/{id}` with its analysis not yet cached, beside the same page with its analysis
+//! cached and the analysis alone (`GET /s/{id}/analysis`: what the first view used to wait
+//! for), same run.
+
+use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpResponse, test, web};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -132,6 +139,75 @@ fn simulations(c: &mut Criterion) {
     group.finish();
 }
 
+fn result_page(c: &mut Criterion) {
+    let (rt, local) = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let full = local.block_on(&rt, async {
+        let state = AppState::new(settings(&dir)).unwrap();
+        state.db.migrate().await.unwrap();
+        state.lifecycle.mark_started();
+        test::init_service(app(state)).await
+    });
+    let create = |seed: u64| -> String {
+        local.block_on(&rt, async {
+            let body: serde_json::Value =
+                test::call_and_read_body_json(&full, post(plan(seed))).await;
+            body["id"].as_str().expect("an id").to_string()
+        })
+    };
+    let get = |path: &str| {
+        local.block_on(&rt, async {
+            let req = test::TestRequest::get()
+                .uri(path)
+                .insert_header(("accept", "text/html"))
+                .to_request();
+            let res = test::call_service(&full, req).await;
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            test::read_body(res).await.len()
+        })
+    };
+    let seen = create(7);
+    get(&format!("/s/{seen}/analysis"));
+
+    let mut group = c.benchmark_group("result_page");
+    group.sample_size(30);
+    group.measurement_time(Duration::from_secs(20));
+    let mut seed = 10_000;
+    // Each view is of a result created (untimed) with a fresh seed; the analysis it starts
+    // is waited for (untimed) before the next, so analyses never pile up.
+    group.bench_function("first_view_1000x30", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                seed += 1;
+                let id = create(seed);
+                let start = Instant::now();
+                get(&format!("/s/{id}"));
+                total += start.elapsed();
+                get(&format!("/s/{id}/analysis"));
+            }
+            total
+        })
+    });
+    group.bench_function("cached_view_1000x30", |b| {
+        b.iter(|| get(&format!("/s/{seen}")))
+    });
+    group.bench_function("analysis_1000x30", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                seed += 1;
+                let id = create(seed);
+                let start = Instant::now();
+                get(&format!("/s/{id}/analysis"));
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
 /// The rate limiter's local path: one check of a per-IP budget large enough never to deny,
 /// over many client addresses (so the keyed map is realistic), and the full stack on a
 /// limited route with the limiter on and off, same run.
@@ -209,5 +285,5 @@ fn rate_limit(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, health, simulations, rate_limit);
+criterion_group!(benches, health, simulations, result_page, rate_limit);
 criterion_main!(benches);

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::{TestApp, spawn_app_with};
-use headless_chrome::browser::tab::ModifierKey;
+use headless_chrome::browser::tab::{ModifierKey, point::Point};
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::protocol::cdp::types::Event;
@@ -656,6 +656,9 @@ async fn every_market_model_and_strategy_reads_cleanly() {
             // The analysis is fetched in once it is ready.
             tab.wait_for_element("#chart-sensitivity svg")
                 .expect("the analysis");
+            if model == "historical" {
+                assert_start_years_named(&tab);
+            }
             screenshots(&tab, &format!("result-{model}"));
         }
         problems.assert_none("results of each market model");
@@ -663,4 +666,44 @@ async fn every_market_model_and_strategy_reads_cleanly() {
     .await
     .expect("browser test");
     app.shutdown().await.unwrap();
+}
+
+/// A historical result lists every start year, and each start year's line names itself
+/// under the pointer.
+fn assert_start_years_named(tab: &Tab) {
+    let lines = eval(
+        tab,
+        "document.querySelectorAll('#chart-balance svg.wide path.period').length",
+    );
+    let rows = eval(tab, "document.querySelectorAll('#periods tbody tr').length");
+    assert_eq!(lines, rows);
+    assert!(rows.as_u64().unwrap() > 100, "{rows}");
+    resize(tab, 1280, 900);
+    let at = eval(
+        tab,
+        r#"(() => {
+            const path = document.querySelectorAll('#chart-balance svg.wide path.period')[40];
+            path.scrollIntoView({block: 'center'});
+            const p = path.getPointAtLength(path.getTotalLength() / 3);
+            const m = path.getScreenCTM();
+            return JSON.stringify([p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f]);
+        })()"#,
+    );
+    let [x, y]: [f64; 2] = serde_json::from_str(at.as_str().expect("a point")).expect("JSON");
+    tab.move_mouse_to_point(Point { x, y })
+        .expect("pointer moved");
+    std::thread::sleep(Duration::from_millis(200));
+    let named = eval(
+        tab,
+        r#"(() => {
+            const on = document.querySelectorAll('#chart-balance path.period:hover');
+            return on.length === 1 && getComputedStyle(on[0]).strokeWidth === '2.5px'
+                ? on[0].querySelector('title').textContent : '';
+        })()"#,
+    );
+    let named = named.as_str().unwrap_or_default();
+    assert!(
+        named.starts_with("Starting in "),
+        "under the pointer: {named:?}"
+    );
 }

@@ -57,9 +57,10 @@ pub fn render(chart: &Chart, layout: Layout) -> String {
     let mut left = (longest.unwrap_or(4.0 * CHAR) + 22.0).clamp(64.0, 230.0);
     let mut rows = None;
     if layout == Layout::Narrow && left > 0.4 * width {
+        let count = chart.y.ticks.len().max(1);
         left = 12.0;
-        rows = Some(chart.y.ticks.len().max(1));
-        height = TOP + BOTTOM + chart.y.ticks.len().max(1) as f64 * ROW;
+        rows = Some(count);
+        height = TOP + BOTTOM + count as f64 * ROW;
     }
     let frame = Frame {
         left,
@@ -268,11 +269,20 @@ fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
         } => {
             // One path each, named by its `<title>`: a browser shows it under the pointer.
             let _ = write!(out, r#"<g class="{}s">"#, class(*style));
+            // Whole units, each point after the first relative to the one before (`l` once,
+            // then its pairs): there are thousands of them.
             for (k, y) in ys.iter().enumerate() {
                 let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
+                let mut last = (0.0, 0.0);
                 for (i, (&x, &y)) in x.iter().zip(y).enumerate() {
-                    let cmd = if i == 0 { 'M' } else { 'L' };
-                    let _ = write!(out, "{cmd}{:.0} {:.0}", f.sx(x), f.sy(y));
+                    let at = (f.sx(x).round(), f.sy(y).round());
+                    let (dx, dy) = (at.0 - last.0, at.1 - last.1);
+                    let _ = match i {
+                        0 => write!(out, "M{} {}", at.0, at.1),
+                        1 => write!(out, "l{dx} {dy}"),
+                        _ => write!(out, " {dx} {dy}"),
+                    };
+                    last = at;
                 }
                 match names.get(k) {
                     Some(name) => {
@@ -498,5 +508,26 @@ mod tests {
         let wide = render(&c, Layout::Wide);
         assert_eq!(wide.matches(r#"class="tick y""#).count(), 3);
         assert!(!wide.contains("tick row"));
+    }
+
+    #[test]
+    fn each_period_is_a_named_path_in_relative_steps() {
+        let svg = render(
+            &chart(vec![Layer::Lines {
+                x: vec![0.0, 5.0, 10.0],
+                ys: vec![vec![0.0, 5.0, 10.0], vec![10.0, 10.0, 10.0]],
+                names: vec!["Starting in 1929".into(), "Starting in 1930".into()],
+                style: Style::Period,
+            }]),
+            Layout::Wide,
+        );
+        // x: 72.4, 364.2, 656 → 72, 364, 656; y: 292, 161, 30.
+        assert!(
+            svg.contains(
+                r#"<path class="period" d="M72 292l292 -131 292 -131"><title>Starting in 1929</title></path>"#
+            ),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"d="M72 30l292 0 292 0"><title>Starting in 1930</title>"#));
     }
 }
