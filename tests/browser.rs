@@ -470,13 +470,16 @@ async fn a_plan_runs_in_chromium_with_javascript_and_every_page_is_clean() {
         tab.navigate_to(&format!("{base}/"))
             .and_then(|t| t.wait_until_navigated())
             .unwrap();
-        fill(tab, &[("current_age", "60"), ("end_age", "95"), ("spending.annual", "40000")]);
+        fill(tab, &[("current_age", "60"), ("end_age", "55"), ("spending.annual", "40000")]);
         fill(tab, &[("portfolio.balance", "500")]);
         // The browser's own check would stop the post; the server's is what is tested here.
         eval(tab, "document.getElementById('plan-form').noValidate = true");
         submit_and_wait(tab, "button.primary");
         let summary = text_of(tab, "#error-summary");
+        // Every problem at once, each in the form's words.
         assert!(summary.contains("must be between $1,000 and $100,000,000"), "{summary}");
+        assert!(summary.contains("must be greater than “Your age now” (60)"), "{summary}");
+        assert!(!summary.contains("current_age"), "{summary}");
         assert_eq!(eval(tab, "document.activeElement.id"), "error-summary");
         assert_eq!(
             eval(tab, "document.querySelector('[name=\"portfolio.balance\"]').value"),
