@@ -173,37 +173,28 @@ fn result_page(c: &mut Criterion) {
     group.sample_size(30);
     group.measurement_time(Duration::from_secs(20));
     let mut seed = 10_000;
-    // Each view is of a result created (untimed) with a fresh seed; the analysis it starts
-    // is waited for (untimed) before the next, so analyses never pile up.
+    // `timed(iters, path)`: the time of `GET /s/{id}{path}` on `iters` fresh results, each
+    // created untimed, and each one's analysis then waited for untimed (so they never pile up).
+    let mut timed = |iters: u64, path: &str| {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            seed += 1;
+            let id = create(seed);
+            let start = Instant::now();
+            get(&format!("/s/{id}{path}"));
+            total += start.elapsed();
+            get(&format!("/s/{id}/analysis"));
+        }
+        total
+    };
     group.bench_function("first_view_1000x30", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                seed += 1;
-                let id = create(seed);
-                let start = Instant::now();
-                get(&format!("/s/{id}"));
-                total += start.elapsed();
-                get(&format!("/s/{id}/analysis"));
-            }
-            total
-        })
+        b.iter_custom(|iters| timed(iters, ""))
     });
     group.bench_function("cached_view_1000x30", |b| {
         b.iter(|| get(&format!("/s/{seen}")))
     });
     group.bench_function("analysis_1000x30", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                seed += 1;
-                let id = create(seed);
-                let start = Instant::now();
-                get(&format!("/s/{id}/analysis"));
-                total += start.elapsed();
-            }
-            total
-        })
+        b.iter_custom(|iters| timed(iters, "/analysis"))
     });
     group.finish();
 }

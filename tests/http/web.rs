@@ -111,6 +111,15 @@ async fn simulations_stored(app: &TestApp) -> i64 {
 }
 
 /// Runs `form` and returns the new result's id.
+/// The stored result `id`, as the JSON API gives it.
+async fn stored(app: &TestApp, id: &str) -> Value {
+    app.get(&format!("/api/v1/simulations/{id}"))
+        .await
+        .json()
+        .await
+        .expect("a JSON result")
+}
+
 async fn run(app: &TestApp, form: &[(String, String)]) -> String {
     let response = post(app, form).await;
     assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
@@ -345,12 +354,7 @@ async fn a_valid_plan_redirects_to_its_result_page_with_headline_charts_and_tabl
     let id = run(&app, &form).await;
     let (status, doc) = page(&app, &format!("/s/{id}")).await;
     assert_eq!(status, 200);
-    let api: Value = app
-        .get(&format!("/api/v1/simulations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = stored(&app, &id).await;
     assert_eq!(api["seed"], 42);
     assert_eq!(api["plan"]["income"][0]["annual"], 24000.0);
 
@@ -453,12 +457,7 @@ async fn a_historical_plan_shows_its_periods_and_worst_start_years() {
     );
     // Every start year: a named line in each drawing of the fan chart, and a table row
     // with what the API says of it.
-    let result: Value = app
-        .get(&format!("/api/v1/simulations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let result = stored(&app, &id).await;
     let periods = result["historical"]["periods"].as_array().unwrap();
     assert!(periods.len() > 100, "{}", periods.len());
     for layout in ["wide", "narrow"] {
@@ -578,12 +577,7 @@ async fn edit_this_plan_prefills_the_form_from_the_stored_plan() {
     // As a browser does: a checkbox is sent only when checked, after its hidden `false`.
     let inputs = submitted(&doc, "#plan-form");
     let again = run(&app, &inputs).await;
-    let first: Value = app
-        .get(&format!("/api/v1/simulations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = stored(&app, &id).await;
     let second: Value = app
         .get(&format!("/api/v1/simulations/{again}"))
         .await
@@ -957,12 +951,7 @@ async fn money_is_read_as_people_type_it_and_kept_as_typed_when_refused() {
         ],
     );
     let id = run(&app, &form).await;
-    let api: Value = app
-        .get(&format!("/api/v1/simulations/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = stored(&app, &id).await;
     assert_eq!(api["plan"]["portfolio"]["balance"], 1_200_000.0);
     assert_eq!(api["plan"]["spending"]["annual"], 60_000.0);
     assert_eq!(api["plan"]["portfolio"]["annual_contribution"], 12_500.0);

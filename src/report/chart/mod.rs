@@ -18,7 +18,6 @@ pub use tornado::{parameter_label, sensitivity_tornado};
 use crate::engine::plan::Strategy;
 use crate::engine::{Outcome, Plan};
 
-use super::summary;
 use crate::format::{money_compact, percent};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -220,8 +219,7 @@ pub fn balance_fan(plan: &Plan, outcome: &Outcome) -> Chart {
             .periods
             .iter()
             .map(|p| {
-                let ended =
-                    summary::period_outcome(plan, outcome, p.depleted_at_age, p.ran_out_at_age);
+                let ended = period_outcome(plan, outcome, p.depleted_at_age, p.ran_out_at_age);
                 format!(
                     "Starting in {}: {ended}, {} at the end",
                     p.start_year,
@@ -331,6 +329,25 @@ pub fn depletion_histogram(plan: &Plan, outcome: &Outcome) -> Chart {
             Style::Bar,
             format!("{} that run out at that age", capitalized(noun)),
         )],
+    }
+}
+
+/// How a historical period ended: ran out, fell below the floor, or lasted.
+pub fn period_outcome(
+    plan: &Plan,
+    outcome: &Outcome,
+    depleted_at_age: Option<u32>,
+    ran_out_at_age: Option<u32>,
+) -> String {
+    // Results before engine 1.1.0 have no `ran_out` and name only the failure.
+    let tells_apart = outcome.ran_out.is_some() && plan.spending.strategy.has_floor();
+    match (depleted_at_age, ran_out_at_age) {
+        (None, _) => "lasted".to_string(),
+        (Some(age), None) if tells_apart => format!("below the floor at {age}"),
+        (Some(failed), Some(ran_out)) if tells_apart && failed < ran_out => {
+            format!("below the floor at {failed}, ran out at {ran_out}")
+        }
+        (Some(age), _) => format!("ran out at {age}"),
     }
 }
 

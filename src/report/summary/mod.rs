@@ -14,7 +14,7 @@ pub use odds::{end_words, headline, horizon, interval, odds_rows, paragraph, saf
 pub use percentiles::{
     Every, PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
 };
-pub use periods::{period_outcome, period_table, worst_years};
+pub use periods::{period_table, worst_years};
 pub use taxes::{account_table, choices_table, result_rows as tax_rows};
 
 use crate::engine::plan::{MarketModel, Strategy};

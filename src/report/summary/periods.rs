@@ -3,6 +3,7 @@
 
 use crate::engine::{Outcome, Plan};
 use crate::format::money;
+use crate::report::chart::period_outcome;
 
 /// One row per start year, in calendar order: the start year, how the period went, the
 /// lowest savings and the age at which they were lowest, and the savings at the end; `None`
@@ -50,24 +51,5 @@ pub fn worst_years(outcome: &Outcome) -> Option<String> {
         [] => None,
         [one] => Some(one.clone()),
         [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
-    }
-}
-
-/// How a historical period ended: ran out, fell below the floor, or lasted.
-pub fn period_outcome(
-    plan: &Plan,
-    outcome: &Outcome,
-    depleted_at_age: Option<u32>,
-    ran_out_at_age: Option<u32>,
-) -> String {
-    // Results before engine 1.1.0 have no `ran_out` and name only the failure.
-    let tells_apart = outcome.ran_out.is_some() && plan.spending.strategy.has_floor();
-    match (depleted_at_age, ran_out_at_age) {
-        (None, _) => "lasted".to_string(),
-        (Some(age), None) if tells_apart => format!("below the floor at {age}"),
-        (Some(failed), Some(ran_out)) if tells_apart && failed < ran_out => {
-            format!("below the floor at {failed}, ran out at {ran_out}")
-        }
-        (Some(age), _) => format!("ran out at {age}"),
     }
 }
