@@ -50,7 +50,7 @@ def build(months: list) -> str:
     by_month = {(r["year"], r["month"]): r for r in months}
     first = months[0]["year"]
     last = max(y for (y, m) in by_month if m == 1) - 1  # needs January of the next year
-    lines = ["year,stocks,bonds,cash,inflation"]
+    lines = ["year,stocks,bonds,cash,inflation,cape"]
     for year in range(first, last + 1):
         growth = 1.0
         for month in range(1, 13):
@@ -63,7 +63,10 @@ def build(months: list) -> str:
         bonds = y0 + bond_price(y0, y1, BOND_YEARS - 1) - 1.0
         cash = max(0.0, y0 - CASH_SPREAD)
         inflation = end["cpi"] / start["cpi"] - 1.0
-        lines.append(f"{year},{growth - 1.0:.8f},{bonds:.8f},{cash:.8f},{inflation:.8f}")
+        # Shiller's CAPE in January of the year (price over ten years' average real
+        # earnings): empty until ten years of earnings exist (before 1881).
+        cape = "" if start.get("cape") is None else f"{start['cape']:.8f}"
+        lines.append(f"{year},{growth - 1.0:.8f},{bonds:.8f},{cash:.8f},{inflation:.8f},{cape}")
     return "\n".join(lines) + "\n"
 
 

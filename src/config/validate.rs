@@ -94,12 +94,7 @@ impl Settings {
             d.strategy.floor_fraction,
             0.0..=1.0,
         )?;
-        for strategy in [
-            StrategyName::ConstantDollar,
-            StrategyName::ConstantPercent,
-            StrategyName::Guardrails,
-            StrategyName::Vpw,
-        ] {
+        for strategy in StrategyName::ALL {
             let mut input = PlanInput {
                 current_age: Some(60),
                 end_age: Some(90),
@@ -108,6 +103,9 @@ impl Settings {
             input.portfolio.balance = Some(1_000_000.0);
             input.spending.annual = Some(40_000.0);
             input.spending.strategy = Some(strategy);
+            if strategy == StrategyName::Cape {
+                input.market.model = Some(crate::engine::plan::MarketModel::Historical);
+            }
             let limits = Limits {
                 max_scenarios: self.simulation.max_scenarios,
                 this_year: None,

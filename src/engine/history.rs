@@ -2,7 +2,8 @@
 //!
 //! `data/us_annual.csv` (see `data/README.md`) holds one row per calendar year since 1871:
 //! stock and 10-year Treasury total returns, a cash proxy and CPI inflation, derived from
-//! Robert Shiller's monthly data. It is compiled into the binary.
+//! Robert Shiller's monthly data, with Shiller's CAPE in January of each year from 1881. It
+//! is compiled into the binary.
 //!
 //! - [`Historical`]: path `i` lives through the years starting at start year `i`, in order.
 //!   Only start years with a full horizon count, unless wrap-around is on (then every year
@@ -29,6 +30,9 @@ pub struct History {
     pub bonds: Vec<f64>,
     pub cash: Vec<f64>,
     pub inflation: Vec<f64>,
+    /// The cyclically adjusted earnings yield `1 / CAPE` in January of each year: NaN
+    /// until ten years of earnings exist (before 1881).
+    pub earnings_yield: Vec<f64>,
 }
 
 impl History {
@@ -42,6 +46,12 @@ impl History {
 
     pub fn last_year(&self) -> u32 {
         self.first_year + self.len() as u32 - 1
+    }
+
+    /// The first year with a CAPE (1881).
+    pub fn first_valued_year(&self) -> u32 {
+        let known = self.earnings_yield.iter().position(|y| !y.is_nan());
+        self.first_year + known.unwrap_or(self.len()) as u32
     }
 
     /// Arithmetic means, volatilities and correlations of the yearly returns (sample
@@ -123,7 +133,7 @@ pub fn us_annual() -> &'static History {
 
 fn parse(csv: &str) -> Result<History, String> {
     let mut lines = csv.lines();
-    if lines.next() != Some("year,stocks,bonds,cash,inflation") {
+    if lines.next() != Some("year,stocks,bonds,cash,inflation,cape") {
         return Err("unexpected header".into());
     }
     let mut history = History {
@@ -132,11 +142,12 @@ fn parse(csv: &str) -> Result<History, String> {
         bonds: Vec::new(),
         cash: Vec::new(),
         inflation: Vec::new(),
+        earnings_yield: Vec::new(),
     };
     for (row, line) in lines.enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
-        let [year, stocks, bonds, cash, inflation] = fields[..] else {
-            return Err(format!("line {}: expected 5 fields", row + 2));
+        let [year, stocks, bonds, cash, inflation, cape] = fields[..] else {
+            return Err(format!("line {}: expected 6 fields", row + 2));
         };
         let year: u32 = year.parse().map_err(|e| format!("line {}: {e}", row + 2))?;
         if row == 0 {
@@ -153,6 +164,13 @@ fn parse(csv: &str) -> Result<History, String> {
         history.bonds.push(gross(bonds)?);
         history.cash.push(gross(cash)?);
         history.inflation.push(gross(inflation)?);
+        history.earnings_yield.push(if cape.is_empty() {
+            f64::NAN
+        } else {
+            1.0 / cape
+                .parse::<f64>()
+                .map_err(|e| format!("line {}: {e}", row + 2))?
+        });
     }
     Ok(history)
 }
@@ -161,6 +179,8 @@ fn parse(csv: &str) -> Result<History, String> {
 #[derive(Debug, Clone, Copy)]
 pub struct Historical {
     data: &'static History,
+    /// The data index of the first start year.
+    first: usize,
     starts: usize,
 }
 
@@ -173,11 +193,28 @@ impl Historical {
         } else {
             (data.len() + 1).saturating_sub(years)
         };
-        Self { data, starts }
+        Self {
+            data,
+            first: 0,
+            starts,
+        }
+    }
+
+    /// Every start year from the first with a CAPE (1881) whose `years` fit in the data,
+    /// without wrap-around: each year a path lives through has a valuation.
+    pub fn valued(years: usize) -> Self {
+        let data = us_annual();
+        let first = (data.first_valued_year() - data.first_year) as usize;
+        Self {
+            data,
+            first,
+            starts: (data.len() - first + 1).saturating_sub(years),
+        }
     }
 
     pub fn start_years(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.starts as u32).map(|i| self.data.first_year + i)
+        let first = self.data.first_year + self.first as u32;
+        (0..self.starts as u32).map(move |i| first + i)
     }
 }
 
@@ -191,7 +228,7 @@ impl ReturnModel for Historical {
     fn source(&self, _seed: u64, batch: u64) -> HistoricalSource {
         HistoricalSource {
             data: self.data,
-            first_start: batch as usize * BATCH,
+            first_start: self.first + batch as usize * BATCH,
         }
     }
 
@@ -222,6 +259,7 @@ fn gather(data: &History, index: usize, lane: usize, out: &mut MarketYear) {
     out.bonds[lane] = data.bonds[index];
     out.cash[lane] = data.cash[index];
     out.inflation[lane] = data.inflation[index];
+    out.earnings_yield[lane] = data.earnings_yield[index];
 }
 
 /// Random years (or blocks of consecutive years) from history.
@@ -301,6 +339,31 @@ mod tests {
         assert_eq!(years.first(), Some(&1871));
         assert_eq!(years.last(), Some(&1993));
         assert_eq!(Historical::new(30, true).paths(1000), 152);
+        let valued = Historical::valued(30);
+        assert_eq!(valued.paths(1000), 152 - 10 - 30 + 1);
+        let years: Vec<u32> = valued.start_years().collect();
+        assert_eq!((years[0], *years.last().unwrap()), (1881, 1993));
+    }
+
+    #[test]
+    fn valued_periods_see_shillers_cape_every_year() {
+        let data = us_annual();
+        assert_eq!(data.first_valued_year(), 1881);
+        let model = Historical::valued(30);
+        let mut year = MarketYear::default();
+        let mut source = model.source(0, 0);
+        let periods = model.paths(0);
+        assert!(periods > 0 && periods <= year.earnings_yield.len());
+        for t in 0..30 {
+            source.fill_year(t, &mut year);
+            // Lanes past the last start year are padding the engine drops.
+            let valued = &year.earnings_yield[..periods];
+            assert!(valued.iter().all(|y| y.is_finite() && *y > 0.0));
+        }
+        // Lane 0 starts in 1881, lane 1 in 1882 (CAPE 18.47 and 15.68 in January).
+        source.fill_year(0, &mut year);
+        assert!((1.0 / year.earnings_yield[0] - 18.473_952_3).abs() < 1e-6);
+        assert!((1.0 / year.earnings_yield[1] - 15.678_764_16).abs() < 1e-6);
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct MarketYear {
     pub bonds: [f64; BATCH],
     pub cash: [f64; BATCH],
     pub inflation: [f64; BATCH],
+    /// `1 / CAPE` at the start of the year: only the history models fill it (NaN where the
+    /// data has no CAPE), and only the `cape` strategy reads it.
+    pub earnings_yield: [f64; BATCH],
 }
 
 impl Default for MarketYear {
@@ -28,6 +31,7 @@ impl Default for MarketYear {
             bonds: [1.0; BATCH],
             cash: [1.0; BATCH],
             inflation: [1.0; BATCH],
+            earnings_yield: [f64::NAN; BATCH],
         }
     }
 }

@@ -40,7 +40,7 @@ use history::{Bootstrap, Historical};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
 use outcome::{HistoricalPeriods, Paths, TaxOutcome};
-use plan::MarketModel;
+use plan::{MarketModel, Strategy};
 pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use simd::SimdLevel;
 use strategy::{StrategyFn, Withdraw, with_strategy};
@@ -105,7 +105,12 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
         }
         MarketModel::Historical => {
             let wrap_around = plan.market.wrap_around.unwrap_or(false);
-            let model = Historical::new(plan.years(), wrap_around);
+            // The CAPE-based strategy runs only the periods with a CAPE every year.
+            let model = if matches!(plan.spending.strategy, Strategy::Cape { .. }) {
+                Historical::valued(plan.years())
+            } else {
+                Historical::new(plan.years(), wrap_around)
+            };
             with_strategy(plan, WithModel { run, model: &model })
         }
         MarketModel::Bootstrap => {

@@ -107,20 +107,25 @@ impl Schedule {
     }
 }
 
-/// `vpw`'s share of the balance at `age`: the annuity-due payment per dollar over the `n`
-/// years left before the horizon age (the end age in plans stored before engine 1.1.0).
+/// The amortizing strategies' share of the balance at `age`: the annuity-due payment per
+/// dollar over the `n` years left before the horizon age (for `vpw` in plans stored before
+/// engine 1.1.0, the end age); `1/n` for `one_over_n`.
 fn vpw_share(plan: &Plan, age: u32) -> f64 {
-    match plan.spending.strategy {
+    let (rate, horizon_age) = match plan.spending.strategy {
         Strategy::Vpw {
             expected_real_return,
             horizon_age,
             ..
-        } => annuity_due_share(
+        } => (expected_real_return, horizon_age.unwrap_or(plan.end_age)),
+        Strategy::OneOverN { horizon_age, .. } => (0.0, horizon_age),
+        Strategy::AutopilotIi {
             expected_real_return,
-            horizon_age.unwrap_or(plan.end_age).saturating_sub(age),
-        ),
-        _ => 0.0,
-    }
+            horizon_age,
+            ..
+        } => (expected_real_return, horizon_age),
+        _ => return 0.0,
+    };
+    annuity_due_share(rate, horizon_age.saturating_sub(age))
 }
 
 /// The annuity-due payment per dollar over `n` years at real rate `r`:

@@ -24,8 +24,9 @@ pub struct YearPlan {
     pub inflow_nominal: f64,
     /// Target weights of stocks, bonds and cash this year.
     pub weights: [f64; 3],
-    /// `vpw`: share of the balance withdrawn this year (an annuity-due factor), exactly 1 in
-    /// the horizon's last year and never more.
+    /// `vpw`, `one_over_n` and `autopilot_ii`: share of the balance withdrawn this year (an
+    /// annuity-due factor; `1/n` for `one_over_n`), exactly 1 in the horizon's last year and
+    /// never more.
     pub vpw_share: f64,
     /// Income streams alone (no contributions, no events), real and nominal: `guardrails`
     /// measures the portfolio's own withdrawal rate, net of them.
@@ -48,6 +49,8 @@ pub struct LaneYear {
     /// See [`YearPlan::income_real`].
     pub income_real: f64,
     pub income_nominal: f64,
+    /// `1 / CAPE` of the year this lane lives through (the history models; NaN otherwise).
+    pub earnings_yield: f64,
 }
 
 impl LaneYear {
@@ -58,6 +61,16 @@ impl LaneYear {
             spend_scale: year.spend_scale,
             income_real: year.income_real,
             income_nominal: year.income_nominal,
+            earnings_yield: f64::NAN,
+        }
+    }
+
+    /// With the year's market valuation on this lane.
+    #[inline(always)]
+    pub fn valued(self, earnings_yield: f64) -> Self {
+        Self {
+            earnings_yield,
+            ..self
         }
     }
 }
@@ -71,15 +84,20 @@ pub struct Want {
     pub below_floor: bool,
 }
 
-/// Per-lane memory that `guardrails` keeps from one year to the next, as arrays.
+/// Per-lane memory the strategies keep from one year to the next, as arrays.
 pub struct History {
-    /// Last year's gross nominal withdrawal.
+    /// Last year's withdrawal as the strategy planned it, before the year's spending scale:
+    /// gross nominal for `guardrails` and `ninety_five_percent`, gross real for `endowment`,
+    /// `vanguard_dynamic` and `autopilot_ii`.
     pub withdrawal: [f64; BATCH],
     /// The initial withdrawal rate, fixed in the first retirement year.
     pub initial_rate: [f64; BATCH],
     /// Last year's gross portfolio factor and inflation factor.
     pub growth: [f64; BATCH],
     pub inflation: [f64; BATCH],
+    /// Last year's real gain on what stayed invested after its withdrawal, fees taken:
+    /// the real balance at the end of the year less the real balance left invested.
+    pub gain: [f64; BATCH],
 }
 
 impl Default for History {
@@ -89,12 +107,13 @@ impl Default for History {
             initial_rate: [0.0; BATCH],
             growth: [1.0; BATCH],
             inflation: [1.0; BATCH],
+            gain: [0.0; BATCH],
         }
     }
 }
 
 pub trait Withdraw: Copy + Send + Sync {
-    /// True when `want` reads last year's growth and inflation from [`History`].
+    /// True when `want` reads last year's growth, inflation and gain from [`History`].
     const NEEDS_HISTORY: bool = false;
 
     /// Real spending below this in a retirement year breaks the floor; 0 for strategies
@@ -150,7 +169,87 @@ pub fn with_strategy<R>(plan: &Plan, f: impl StrategyFn<R>) -> R {
             floor,
             net,
         }),
-        Strategy::Vpw { floor, .. } => f.call(Vpw { floor, net }),
+        // 1/N is VPW at a zero rate: the schedule's share is `1/n`.
+        Strategy::Vpw { floor, .. } | Strategy::OneOverN { floor, .. } => {
+            f.call(Vpw { floor, net })
+        }
+        Strategy::Endowment {
+            percent,
+            smoothing,
+            floor,
+        } => f.call(Endowment {
+            percent,
+            smoothing,
+            floor,
+            net,
+        }),
+        Strategy::NinetyFivePercent { percent, floor } => f.call(NinetyFivePercent {
+            percent,
+            floor,
+            net,
+        }),
+        Strategy::VanguardDynamic {
+            percent,
+            max_increase,
+            max_decrease,
+            floor,
+        } => f.call(VanguardDynamic {
+            percent,
+            up: 1.0 + max_increase,
+            down: 1.0 - max_decrease,
+            floor,
+            net,
+        }),
+        Strategy::SensibleWithdrawals {
+            percent,
+            extras_rate,
+            floor,
+        } => f.call(SensibleWithdrawals {
+            percent,
+            extras_rate,
+            floor,
+            net,
+        }),
+        Strategy::AutopilotIi {
+            smoothing, floor, ..
+        } => f.call(AutopilotIi {
+            smoothing,
+            floor,
+            net,
+        }),
+        Strategy::Cape {
+            base_rate,
+            cape_weight,
+            floor,
+        } => f.call(Cape {
+            base_rate,
+            cape_weight,
+            floor,
+            net,
+        }),
+    }
+}
+
+/// Yale's endowment rule weighs last year's spending this much by default (Yale
+/// Investments Office, *The Yale Endowment*: 70 % of the prior year's spending adjusted for
+/// inflation, 30 % of the target rate times the endowment's value).
+pub const ENDOWMENT_SMOOTHING: f64 = 0.7;
+
+/// Hebeler's Autopilot II weighs last year's withdrawal 75 %, the amortized payment 25 %.
+pub const AUTOPILOT_SMOOTHING: f64 = 0.75;
+
+/// Clyatt's 95 % rule: a withdrawal never falls below this share of last year's.
+pub const NINETY_FIVE_PERCENT: f64 = 0.95;
+
+/// A real withdrawal `w` (gross, today's dollars, before the year's scale) as a [`Want`].
+#[inline(always)]
+fn real_want(w: f64, price: f64, net: f64, floor: f64, lane: LaneYear) -> Want {
+    let w = w * lane.spend_scale;
+    let real_spending = w * net;
+    Want {
+        gross: w * price,
+        real_spending,
+        below_floor: real_spending < floor * lane.spend_scale,
     }
 }
 
@@ -335,5 +434,221 @@ impl Withdraw for Guardrails {
             real_spending,
             below_floor: real_spending < self.floor * lane.spend_scale,
         }
+    }
+}
+
+/// Yale's endowment rule, in real terms: `w = λ·w_prev + (1 − λ)·p·B`, and `p·B` in the first
+/// retirement year (`B` the real balance, `p` the target rate, `λ` the smoothing weight).
+#[derive(Debug, Clone, Copy)]
+pub struct Endowment {
+    percent: f64,
+    smoothing: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for Endowment {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let target = self.percent * available.max(0.0) / price;
+        let w = if year.first_retired {
+            target
+        } else {
+            self.smoothing * h.withdrawal[i] + (1.0 - self.smoothing) * target
+        };
+        h.withdrawal[i] = w;
+        real_want(w, price, self.net, self.floor, lane)
+    }
+}
+
+/// Clyatt's 95 % rule, in nominal dollars as published: `W = max(p·balance, 0.95·W_prev)`.
+#[derive(Debug, Clone, Copy)]
+pub struct NinetyFivePercent {
+    percent: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for NinetyFivePercent {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let target = self.percent * available.max(0.0);
+        let w = if year.first_retired {
+            target
+        } else {
+            target.max(NINETY_FIVE_PERCENT * h.withdrawal[i])
+        };
+        h.withdrawal[i] = w;
+        real_want(w / price, price, self.net, self.floor, lane)
+    }
+}
+
+/// Vanguard's dynamic spending, in real terms: `p·B`, kept within
+/// `[w_prev·(1 − max_decrease), w_prev·(1 + max_increase)]` after the first retirement year.
+#[derive(Debug, Clone, Copy)]
+pub struct VanguardDynamic {
+    percent: f64,
+    up: f64,
+    down: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for VanguardDynamic {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let target = self.percent * available.max(0.0) / price;
+        let w = if year.first_retired {
+            target
+        } else {
+            let last = h.withdrawal[i];
+            target.min(last * self.up).max(last * self.down)
+        };
+        h.withdrawal[i] = w;
+        real_want(w, price, self.net, self.floor, lane)
+    }
+}
+
+/// Sensible withdrawals, in real terms: `p·B + e·max(G_prev, 0)`, where `G_prev` is last
+/// year's real gain ([`History::gain`]); `p·B` alone in the first retirement year.
+#[derive(Debug, Clone, Copy)]
+pub struct SensibleWithdrawals {
+    percent: f64,
+    extras_rate: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for SensibleWithdrawals {
+    const NEEDS_HISTORY: bool = true;
+
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let base = self.percent * available.max(0.0) / price;
+        let extras = if year.first_retired {
+            0.0
+        } else {
+            self.extras_rate * h.gain[i].max(0.0)
+        };
+        real_want(base + extras, price, self.net, self.floor, lane)
+    }
+}
+
+/// Hebeler's Autopilot II, in real terms: `w = λ·w_prev + (1 − λ)·a·B`, where `a` is the
+/// year's annuity-due share (VPW's), and `a·B` in the first retirement year.
+#[derive(Debug, Clone, Copy)]
+pub struct AutopilotIi {
+    smoothing: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for AutopilotIi {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        h: &mut History,
+        i: usize,
+        available: f64,
+        price: f64,
+        year: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let payment = year.vpw_share * available.max(0.0) / price;
+        let w = if year.first_retired {
+            payment
+        } else {
+            self.smoothing * h.withdrawal[i] + (1.0 - self.smoothing) * payment
+        };
+        h.withdrawal[i] = w;
+        real_want(w, price, self.net, self.floor, lane)
+    }
+}
+
+/// CAPE-based: the rate `a + b/CAPE` of the balance, with the CAPE of the year the lane
+/// lives through (the historical model's valued periods only).
+#[derive(Debug, Clone, Copy)]
+pub struct Cape {
+    base_rate: f64,
+    cape_weight: f64,
+    floor: f64,
+    net: f64,
+}
+
+impl Withdraw for Cape {
+    fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    #[inline(always)]
+    fn want(
+        &self,
+        _: &mut History,
+        _: usize,
+        available: f64,
+        price: f64,
+        _: &YearPlan,
+        lane: LaneYear,
+    ) -> Want {
+        let rate = self.base_rate + self.cape_weight * lane.earnings_yield;
+        real_want(
+            rate * available.max(0.0) / price,
+            price,
+            self.net,
+            self.floor,
+            lane,
+        )
     }
 }

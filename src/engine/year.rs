@@ -63,6 +63,7 @@ impl Flows for LaneFlows {
             spend_scale: self.scale[i],
             income_real: self.income_real[i],
             income_nominal: self.income_nominal[i],
+            earnings_yield: f64::NAN,
         }
     }
 
@@ -104,7 +105,7 @@ pub(super) fn year_step<S: Withdraw, F: Flows, const RETIRED: bool>(
     for i in 0..BATCH {
         let p = lanes.price[i];
         let (inflow_real, inflow_nominal) = flows.inflows(i);
-        let lane = flows.lane(i);
+        let lane = flows.lane(i).valued(market.earnings_yield[i]);
         let available = lanes.balance[i] + inflow_real * p + inflow_nominal;
         let want = if RETIRED {
             strategy.want(&mut lanes.history, i, available, p, year, lane)
@@ -135,6 +136,7 @@ pub(super) fn year_step<S: Withdraw, F: Flows, const RETIRED: bool>(
         if S::NEEDS_HISTORY {
             lanes.history.growth[i] = growth;
             lanes.history.inflation[i] = inflation;
+            lanes.history.gain[i] = next / next_price - (available - withdrawn).max(0.0) / p;
         }
         lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
         lanes.ran_out_year[i] = if funded {

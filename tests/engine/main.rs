@@ -8,6 +8,7 @@ mod lifetimes;
 mod plan;
 mod properties;
 mod reference;
+mod smoothed_strategies;
 mod strategies;
 mod support;
 mod tax;

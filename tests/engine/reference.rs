@@ -45,6 +45,9 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
         let (mut balance, mut price) = (plan.portfolio.balance, 1.0);
         let (mut last_withdrawal, mut initial_rate, mut last_growth, mut last_inflation) =
             (0.0, 0.0, 1.0, 1.0_f64);
+        // The smoothed strategies' last withdrawal: real, or nominal for the 95 % rule; and
+        // last year's real gain on what stayed invested.
+        let (mut last_real, mut last_nominal, mut last_gain) = (0.0, 0.0, 0.0_f64);
         let mut failed = false;
         for t in 0..years {
             let age = plan.current_age + t as u32;
@@ -70,10 +73,97 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
                     event.amount
                 };
             }
+            let first = age == plan.retirement_age;
+            let real_balance = balance.max(0.0) / price;
+            let amortized = |r: f64, horizon: u32| {
+                let n = f64::from(horizon - age);
+                if n == 1.0 {
+                    1.0
+                } else if r == 0.0 {
+                    1.0 / n
+                } else {
+                    r / ((1.0 + r) * (1.0 - (1.0 + r).powf(-n)))
+                }
+            };
+            // A real gross withdrawal as (nominal withdrawal, below its floor).
+            let real = |w: f64, floor: f64| (w * price, w * tax_keep < floor);
             let (withdrawal, below_floor) = if !retired {
                 (0.0, false)
             } else {
                 match plan.spending.strategy {
+                    Strategy::OneOverN { floor, horizon_age } => {
+                        // In dollars, so the last year's share of 1 takes exactly the balance.
+                        let w = amortized(0.0, horizon_age) * balance.max(0.0);
+                        (w, w * tax_keep / price < floor)
+                    }
+                    Strategy::Endowment {
+                        percent,
+                        smoothing,
+                        floor,
+                    } => {
+                        let target = percent * real_balance;
+                        last_real = if first {
+                            target
+                        } else {
+                            smoothing * last_real + (1.0 - smoothing) * target
+                        };
+                        real(last_real, floor)
+                    }
+                    Strategy::NinetyFivePercent { percent, floor } => {
+                        let target = percent * balance.max(0.0);
+                        last_nominal = if first {
+                            target
+                        } else {
+                            target.max(0.95 * last_nominal)
+                        };
+                        real(last_nominal / price, floor)
+                    }
+                    Strategy::VanguardDynamic {
+                        percent,
+                        max_increase,
+                        max_decrease,
+                        floor,
+                    } => {
+                        let target = percent * real_balance;
+                        last_real = if first {
+                            target
+                        } else {
+                            target.clamp(
+                                last_real * (1.0 - max_decrease),
+                                last_real * (1.0 + max_increase),
+                            )
+                        };
+                        real(last_real, floor)
+                    }
+                    Strategy::SensibleWithdrawals {
+                        percent,
+                        extras_rate,
+                        floor,
+                    } => {
+                        let extras = if first {
+                            0.0
+                        } else {
+                            extras_rate * last_gain.max(0.0)
+                        };
+                        real(percent * real_balance + extras, floor)
+                    }
+                    Strategy::AutopilotIi {
+                        expected_real_return,
+                        horizon_age,
+                        smoothing,
+                        floor,
+                    } => {
+                        let payment = amortized(expected_real_return, horizon_age) * real_balance;
+                        last_real = if first {
+                            payment
+                        } else {
+                            smoothing * last_real + (1.0 - smoothing) * payment
+                        };
+                        real(last_real, floor)
+                    }
+                    Strategy::Cape { .. } => {
+                        unreachable!("the CAPE rule needs the historical model")
+                    }
                     Strategy::ConstantDollar => (plan.spending.annual * price / tax_keep, false),
                     Strategy::ConstantPercent {
                         percent,
@@ -155,8 +245,10 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
             let inflation = 1.0 + (m.inflation.mean + m.inflation.volatility * shock).max(-0.5);
             let a = &plan.allocation;
             let growth = a.stocks * stocks + a.bonds * bonds + a.cash * cash;
+            let invested = balance / price;
             balance *= growth * (1.0 - plan.fees.expense_ratio);
             price *= inflation;
+            last_gain = balance / price - invested;
             (last_growth, last_inflation) = (growth, inflation);
             if t == 9 {
                 year10.push(balance / price);
@@ -247,4 +339,28 @@ fn agrees_with_the_scalar_reference_on_vpw() {
         })),
         "vpw",
     );
+}
+
+#[test]
+fn agrees_with_the_scalar_reference_on_each_smoothed_strategy() {
+    for spending in [
+        json!({"strategy": "one_over_n", "annual": 40_000, "floor": 20_000}),
+        json!({"strategy": "endowment", "annual": 40_000, "percent": 0.05, "floor": 30_000}),
+        json!({"strategy": "ninety_five_percent", "annual": 40_000, "floor": 30_000}),
+        json!({"strategy": "vanguard_dynamic", "annual": 40_000, "percent": 0.045, "floor": 30_000}),
+        json!({"strategy": "sensible_withdrawals", "annual": 40_000, "percent": 0.03, "floor": 30_000}),
+        json!({"strategy": "autopilot_ii", "annual": 40_000, "floor": 30_000}),
+    ] {
+        let name = spending["strategy"].as_str().unwrap().to_owned();
+        assert_agrees(
+            plan_with(json!({
+                "current_age": 60, "retirement_age": 62,
+                "portfolio": {"annual_contribution": 10_000},
+                "spending": spending,
+                "tax": {"effective_rate": 0.1},
+                "simulation": {"scenarios": 10_000}
+            })),
+            &name,
+        );
+    }
 }

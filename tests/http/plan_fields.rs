@@ -152,6 +152,17 @@ fn context(path: &str, bound: &str) -> Vec<(&'static str, Value)> {
             ("end_age", json!(19)),
         ],
         ("spending.horizon_age", _) => vec![strategy("vpw")],
+        ("spending.smoothing", _) => vec![strategy("endowment")],
+        ("spending.max_increase" | "spending.max_decrease", _) => {
+            vec![strategy("vanguard_dynamic")]
+        }
+        ("spending.extras_rate", _) => vec![strategy("sensible_withdrawals")],
+        // The CAPE rule reads Shiller's earnings, which only history has.
+        ("spending.base_rate" | "spending.cape_weight", _) => vec![
+            strategy("cape"),
+            ("market.model", json!("historical")),
+            ("market.wrap_around", json!(false)),
+        ],
         ("market.block_years", _) => vec![("market.model", json!("bootstrap"))],
         // A correlation of ±1 holds only when the other two allow it.
         (c, _) if c.starts_with("market.correlations.") => vec![

@@ -116,9 +116,33 @@ pub enum StrategyName {
     ConstantPercent,
     Guardrails,
     Vpw,
+    #[serde(rename = "one_over_n")]
+    OneOverN,
+    Endowment,
+    #[serde(rename = "ninety_five_percent")]
+    NinetyFivePercent,
+    VanguardDynamic,
+    SensibleWithdrawals,
+    #[serde(rename = "autopilot_ii")]
+    AutopilotIi,
+    Cape,
 }
 
 impl StrategyName {
+    pub const ALL: [StrategyName; 11] = [
+        StrategyName::ConstantDollar,
+        StrategyName::ConstantPercent,
+        StrategyName::Guardrails,
+        StrategyName::Vpw,
+        StrategyName::OneOverN,
+        StrategyName::Endowment,
+        StrategyName::NinetyFivePercent,
+        StrategyName::VanguardDynamic,
+        StrategyName::SensibleWithdrawals,
+        StrategyName::AutopilotIi,
+        StrategyName::Cape,
+    ];
+
     /// The contract name, as in `"strategy": "guardrails"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -126,6 +150,13 @@ impl StrategyName {
             StrategyName::ConstantPercent => "constant_percent",
             StrategyName::Guardrails => "guardrails",
             StrategyName::Vpw => "vpw",
+            StrategyName::OneOverN => "one_over_n",
+            StrategyName::Endowment => "endowment",
+            StrategyName::NinetyFivePercent => "ninety_five_percent",
+            StrategyName::VanguardDynamic => "vanguard_dynamic",
+            StrategyName::SensibleWithdrawals => "sensible_withdrawals",
+            StrategyName::AutopilotIi => "autopilot_ii",
+            StrategyName::Cape => "cape",
         }
     }
 }
@@ -138,7 +169,9 @@ pub struct SpendingInput {
     /// Required. Spending in the first retirement year, in today's dollars, before tax.
     #[schema(required = true, nullable = false, example = 40000)]
     pub annual: Option<f64>,
-    /// `constant_percent`: share of the balance spent each year. Default 0.04.
+    /// `constant_percent`, `endowment`, `ninety_five_percent`, `vanguard_dynamic` and
+    /// `sensible_withdrawals`: share of the balance withdrawn each year (the target, or the
+    /// base). Default 0.04.
     #[schema(example = 0.04)]
     pub percent: Option<f64>,
     /// Variable strategies: real spending below this in a retirement year fails the path
@@ -155,14 +188,35 @@ pub struct SpendingInput {
     /// `guardrails`: size of each cut or raise. Default 0.1.
     #[schema(example = 0.1)]
     pub adjustment: Option<f64>,
-    /// `vpw`: real return assumed when amortizing the balance. Default: the allocation's
+    /// `endowment` and `autopilot_ii`: the share of each withdrawal that is last year's
+    /// real withdrawal; the rest follows the balance. Default 0.7 (Yale's rule) for
+    /// `endowment`, 0.75 (Hebeler) for `autopilot_ii`.
+    #[schema(example = 0.7)]
+    pub smoothing: Option<f64>,
+    /// `vanguard_dynamic`: real spending rises at most this much a year. Default 0.05.
+    #[schema(example = 0.05)]
+    pub max_increase: Option<f64>,
+    /// `vanguard_dynamic`: real spending falls at most this much a year. Default 0.025.
+    #[schema(example = 0.025)]
+    pub max_decrease: Option<f64>,
+    /// `sensible_withdrawals`: share of last year's real gain withdrawn on top of `percent`,
+    /// in years after a gain. Default 0.1.
+    #[schema(example = 0.1)]
+    pub extras_rate: Option<f64>,
+    /// `cape`: the withdrawal rate is `base_rate + cape_weight / CAPE`. Default 0.0175.
+    #[schema(example = 0.0175)]
+    pub base_rate: Option<f64>,
+    /// `cape`: weight of the earnings yield `1 / CAPE`. Default 0.5.
+    #[schema(example = 0.5)]
+    pub cape_weight: Option<f64>,
+    /// `vpw` and `autopilot_ii`: real return assumed when amortizing the balance. Default: the allocation's
     /// weighted mean of 5.0 % for stocks and 1.9 % for bonds and cash (the Bogleheads VPW
     /// table), 0.0376 for 60/40.
     #[schema(example = 0.0376)]
     pub expected_real_return: Option<f64>,
-    /// `vpw`: the balance is amortized over the years before this age; the withdrawal in the
-    /// year before it spends what is left. Default 100, or `end_age` when later. At least
-    /// `end_age`.
+    /// `vpw`, `one_over_n` and `autopilot_ii`: the balance is amortized over the years before
+    /// this age; the withdrawal in the year before it spends what is left. Default 100, or
+    /// `end_age` when later (`one_over_n`: `end_age`). At least `end_age`.
     #[schema(example = 100)]
     pub horizon_age: Option<u32>,
     /// With a partner: after the first death, household spending is this share of what it

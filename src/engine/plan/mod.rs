@@ -199,6 +199,50 @@ pub enum Strategy {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         horizon_age: Option<u32>,
     },
+    /// 1/N: the balance divided by the years left before `horizon_age`.
+    #[serde(rename = "one_over_n")]
+    OneOverN { floor: f64, horizon_age: u32 },
+    /// Yale's endowment rule: `smoothing` of last year's real withdrawal plus the rest of
+    /// `percent` of the balance.
+    Endowment {
+        percent: f64,
+        smoothing: f64,
+        floor: f64,
+    },
+    /// Clyatt's 95 % rule: `percent` of the balance, never less than 95 % of last year's
+    /// withdrawal.
+    #[serde(rename = "ninety_five_percent")]
+    NinetyFivePercent { percent: f64, floor: f64 },
+    /// Vanguard's dynamic spending: `percent` of the balance, its yearly real change kept
+    /// within `+max_increase` and `−max_decrease`.
+    VanguardDynamic {
+        percent: f64,
+        max_increase: f64,
+        max_decrease: f64,
+        floor: f64,
+    },
+    /// Sensible withdrawals: `percent` of the balance plus `extras_rate` of last year's real
+    /// gain, when there was one.
+    SensibleWithdrawals {
+        percent: f64,
+        extras_rate: f64,
+        floor: f64,
+    },
+    /// Hebeler's Autopilot II: `smoothing` of last year's real withdrawal plus the rest of
+    /// the amortized payment over the years left before `horizon_age`.
+    #[serde(rename = "autopilot_ii")]
+    AutopilotIi {
+        expected_real_return: f64,
+        horizon_age: u32,
+        smoothing: f64,
+        floor: f64,
+    },
+    /// CAPE-based: `base_rate + cape_weight / CAPE` of the balance (historical model only).
+    Cape {
+        base_rate: f64,
+        cape_weight: f64,
+        floor: f64,
+    },
 }
 
 impl Strategy {
@@ -208,7 +252,14 @@ impl Strategy {
             Strategy::ConstantDollar => None,
             Strategy::ConstantPercent { floor, .. }
             | Strategy::Guardrails { floor, .. }
-            | Strategy::Vpw { floor, .. } => Some(floor),
+            | Strategy::Vpw { floor, .. }
+            | Strategy::OneOverN { floor, .. }
+            | Strategy::Endowment { floor, .. }
+            | Strategy::NinetyFivePercent { floor, .. }
+            | Strategy::VanguardDynamic { floor, .. }
+            | Strategy::SensibleWithdrawals { floor, .. }
+            | Strategy::AutopilotIi { floor, .. }
+            | Strategy::Cape { floor, .. } => Some(floor),
         }
     }
 

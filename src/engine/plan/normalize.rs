@@ -152,6 +152,9 @@ impl PlanInput {
                 "drawn lifetimes need a random market model (lognormal or bootstrap): the historical model runs each start year once",
             );
         }
+        if matches!(spending.strategy, super::Strategy::Cape { .. }) {
+            c.cape_market(&market);
+        }
         // The environment, not the table, caps the scenarios (`simulation.max_scenarios`).
         let min_scenarios = c.lowest("simulation.scenarios") as u32;
         let max_scenarios = limits.max_scenarios.max(min_scenarios);

@@ -7,6 +7,7 @@ use super::{
     Owner, Partner, PlanDefaults, Spending, Strategy,
 };
 use crate::engine::market::cholesky;
+use crate::engine::strategy::{AUTOPILOT_SMOOTHING, ENDOWMENT_SMOOTHING};
 
 impl Checker<'_> {
     pub(super) fn allocation(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Allocation {
@@ -67,6 +68,15 @@ impl Checker<'_> {
             StrategyName::ConstantPercent => &["percent", "floor", "ceiling"],
             StrategyName::Guardrails => &["upper_guard", "lower_guard", "adjustment", "floor"],
             StrategyName::Vpw => &["expected_real_return", "floor", "horizon_age"],
+            StrategyName::OneOverN => &["floor", "horizon_age"],
+            StrategyName::Endowment => &["percent", "smoothing", "floor"],
+            StrategyName::NinetyFivePercent => &["percent", "floor"],
+            StrategyName::VanguardDynamic => &["percent", "max_increase", "max_decrease", "floor"],
+            StrategyName::SensibleWithdrawals => &["percent", "extras_rate", "floor"],
+            StrategyName::AutopilotIi => {
+                &["expected_real_return", "horizon_age", "smoothing", "floor"]
+            }
+            StrategyName::Cape => &["base_rate", "cape_weight", "floor"],
         };
         let given = [
             ("percent", s.percent.is_some()),
@@ -77,6 +87,12 @@ impl Checker<'_> {
             ("adjustment", s.adjustment.is_some()),
             ("expected_real_return", s.expected_real_return.is_some()),
             ("horizon_age", s.horizon_age.is_some()),
+            ("smoothing", s.smoothing.is_some()),
+            ("max_increase", s.max_increase.is_some()),
+            ("max_decrease", s.max_decrease.is_some()),
+            ("extras_rate", s.extras_rate.is_some()),
+            ("base_rate", s.base_rate.is_some()),
+            ("cape_weight", s.cape_weight.is_some()),
         ];
         for (field, is_given) in given {
             if is_given && !own.contains(&field) {
@@ -109,18 +125,50 @@ impl Checker<'_> {
                 floor,
             },
             StrategyName::Vpw => Strategy::Vpw {
-                expected_real_return: self.number(
-                    "spending.expected_real_return",
-                    s.expected_real_return
-                        .unwrap_or_else(|| vpw_default_return(d, allocation)),
+                expected_real_return: self.expected_real_return(s, defaults, allocation),
+                floor,
+                horizon_age: Some(self.horizon_age(s, d.vpw_horizon_age.max(end_age), end_age)),
+            },
+            StrategyName::OneOverN => Strategy::OneOverN {
+                floor,
+                horizon_age: self.horizon_age(s, end_age, end_age),
+            },
+            StrategyName::Endowment => Strategy::Endowment {
+                percent: self.optional("spending.percent", s.percent),
+                smoothing: self.number(
+                    "spending.smoothing",
+                    s.smoothing.unwrap_or(ENDOWMENT_SMOOTHING),
                 ),
                 floor,
-                horizon_age: Some(self.age_within(
-                    "spending.horizon_age",
-                    s.horizon_age.unwrap_or(d.vpw_horizon_age.max(end_age)),
-                    end_age,
-                    u32::MAX,
-                )),
+            },
+            StrategyName::NinetyFivePercent => Strategy::NinetyFivePercent {
+                percent: self.optional("spending.percent", s.percent),
+                floor,
+            },
+            StrategyName::VanguardDynamic => Strategy::VanguardDynamic {
+                percent: self.optional("spending.percent", s.percent),
+                max_increase: self.optional("spending.max_increase", s.max_increase),
+                max_decrease: self.optional("spending.max_decrease", s.max_decrease),
+                floor,
+            },
+            StrategyName::SensibleWithdrawals => Strategy::SensibleWithdrawals {
+                percent: self.optional("spending.percent", s.percent),
+                extras_rate: self.optional("spending.extras_rate", s.extras_rate),
+                floor,
+            },
+            StrategyName::AutopilotIi => Strategy::AutopilotIi {
+                expected_real_return: self.expected_real_return(s, defaults, allocation),
+                horizon_age: self.horizon_age(s, d.vpw_horizon_age.max(end_age), end_age),
+                smoothing: self.number(
+                    "spending.smoothing",
+                    s.smoothing.unwrap_or(AUTOPILOT_SMOOTHING),
+                ),
+                floor,
+            },
+            StrategyName::Cape => Strategy::Cape {
+                base_rate: self.optional("spending.base_rate", s.base_rate),
+                cape_weight: self.optional("spending.cape_weight", s.cape_weight),
+                floor,
             },
         };
         Spending {
@@ -302,6 +350,48 @@ impl Checker<'_> {
             block_years,
             wrap_around,
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The `cape` strategy reads each simulated year's CAPE: only the historical model has
+    /// one, and only from 1881, which wrapping around would pass through.
+    pub(super) fn cape_market(&mut self, market: &Market) {
+        if market.model != MarketModel::Historical {
+            self.push(
+                "spending.strategy",
+                "the CAPE-based strategy needs each year's stock market valuation (Shiller's CAPE), which only the historical market model has: choose the historical model",
+            );
+        } else if market.wrap_around == Some(true) {
+            self.push(
+                "market.wrap_around",
+                "the CAPE-based strategy runs only periods with a CAPE every year: Shiller's CAPE starts in 1881, and wrapping around would reach 1871–1880",
+            );
+        }
+    }
+
+    /// `vpw` and `autopilot_ii`: the amortizing rate, by default the Bogleheads one.
+    fn expected_real_return(
+        &mut self,
+        s: &SpendingInput,
+        defaults: &PlanDefaults,
+        allocation: &Allocation,
+    ) -> f64 {
+        self.number(
+            "spending.expected_real_return",
+            s.expected_real_return
+                .unwrap_or_else(|| vpw_default_return(&defaults.strategy, allocation)),
+        )
+    }
+
+    /// The age the amortizing strategies spend down by: at least `end_age`.
+    fn horizon_age(&mut self, s: &SpendingInput, default: u32, end_age: u32) -> u32 {
+        self.age_within(
+            "spending.horizon_age",
+            s.horizon_age.unwrap_or(default),
+            end_age,
+            u32::MAX,
+        )
     }
 }
 

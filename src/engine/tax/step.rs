@@ -59,7 +59,7 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     for i in 0..BATCH {
         let p = lanes.price[i];
         let (inflow_real, inflow_nominal) = flows.inflows(i);
-        let shares = flows.lane(i);
+        let shares = flows.lane(i).valued(market.earnings_yield[i]);
         let (state, survivor) = flows.state(i);
         let facts = &ty.states[state];
         let [ct, cd, cr] = facts.contributions.map(|c| c * p);
@@ -200,6 +200,8 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         if S::NEEDS_HISTORY {
             lanes.history.growth[i] = growth;
             lanes.history.inflation[i] = inflation;
+            // Every account grows by the same factor: before it, they held `next / factor`.
+            lanes.history.gain[i] = next / next_price - next / (factor * p);
         }
         let short = !funded | below_floor[i];
         lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };

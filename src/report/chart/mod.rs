@@ -375,5 +375,12 @@ pub fn strategy_label(plan: &Plan) -> &'static str {
         Strategy::ConstantPercent { .. } => "constant-percentage",
         Strategy::Guardrails { .. } => "guardrails",
         Strategy::Vpw { .. } => "variable-percentage",
+        Strategy::OneOverN { .. } => "1/N",
+        Strategy::Endowment { .. } => "endowment",
+        Strategy::NinetyFivePercent { .. } => "95% rule",
+        Strategy::VanguardDynamic { .. } => "Vanguard dynamic spending",
+        Strategy::SensibleWithdrawals { .. } => "sensible-withdrawals",
+        Strategy::AutopilotIi { .. } => "Autopilot II",
+        Strategy::Cape { .. } => "CAPE-based",
     }
 }

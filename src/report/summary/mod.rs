@@ -285,6 +285,68 @@ fn strategy_details(strategy: &Strategy) -> String {
             money(floor),
             horizon_age.map_or_else(String::new, |age| format!(", spent down by {age}"))
         ),
+        Strategy::OneOverN { floor, horizon_age } => {
+            format!(" (spent down by {horizon_age}, floor {})", money(floor))
+        }
+        Strategy::Endowment {
+            percent,
+            smoothing,
+            floor,
+        } => format!(
+            " ({} of last year's spending and {} of {} of the balance, floor {})",
+            pct(smoothing),
+            pct(1.0 - smoothing),
+            percent_precise(percent, 2),
+            money(floor)
+        ),
+        Strategy::NinetyFivePercent { percent, floor } => format!(
+            " ({} of the balance, at least 95% of last year's withdrawal, floor {})",
+            percent_precise(percent, 2),
+            money(floor)
+        ),
+        Strategy::VanguardDynamic {
+            percent,
+            max_increase,
+            max_decrease,
+            floor,
+        } => format!(
+            " ({} of the balance, real spending up at most {} and down at most {} a year, floor {})",
+            percent_precise(percent, 2),
+            pct(max_increase),
+            pct(max_decrease),
+            money(floor)
+        ),
+        Strategy::SensibleWithdrawals {
+            percent,
+            extras_rate,
+            floor,
+        } => format!(
+            " ({} of the balance plus {} of last year's real gain, floor {})",
+            percent_precise(percent, 2),
+            pct(extras_rate),
+            money(floor)
+        ),
+        Strategy::AutopilotIi {
+            expected_real_return,
+            horizon_age,
+            smoothing,
+            floor,
+        } => format!(
+            " ({} of last year's spending and {} of the amortized payment at {} to {horizon_age}, floor {})",
+            pct(smoothing),
+            pct(1.0 - smoothing),
+            percent_precise(expected_real_return, 2),
+            money(floor)
+        ),
+        Strategy::Cape {
+            base_rate,
+            cape_weight,
+            floor,
+        } => format!(
+            " ({} of the balance plus {cape_weight} times 1/CAPE, floor {})",
+            percent_precise(base_rate, 2),
+            money(floor)
+        ),
     }
 }
 

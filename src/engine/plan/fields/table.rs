@@ -15,6 +15,13 @@ pub const STRATEGIES: &[(&str, &str)] = &[
     ("constant_percent", "Constant percentage"),
     ("guardrails", "Guardrails (Guyton-Klinger)"),
     ("vpw", "Variable percentage (VPW)"),
+    ("one_over_n", "1/N (spend down evenly)"),
+    ("endowment", "Endowment (Yale's smoothing rule)"),
+    ("ninety_five_percent", "95% rule"),
+    ("vanguard_dynamic", "Vanguard dynamic spending"),
+    ("sensible_withdrawals", "Sensible withdrawals"),
+    ("autopilot_ii", "Autopilot II (Hebeler)"),
+    ("cape", "CAPE-based (historical market only)"),
 ];
 
 pub const MODELS: &[(&str, &str)] = &[
@@ -37,10 +44,33 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("partner", "Your partner"),
 ];
 
-const VARIABLE: Only = Only::Strategies(&["constant_percent", "guardrails", "vpw"]);
+const VARIABLE: Only = Only::Strategies(&[
+    "constant_percent",
+    "guardrails",
+    "vpw",
+    "one_over_n",
+    "endowment",
+    "ninety_five_percent",
+    "vanguard_dynamic",
+    "sensible_withdrawals",
+    "autopilot_ii",
+    "cape",
+]);
+const PERCENT: Only = Only::Strategies(&[
+    "constant_percent",
+    "endowment",
+    "ninety_five_percent",
+    "vanguard_dynamic",
+    "sensible_withdrawals",
+]);
 const PERCENT_ONLY: Only = Only::Strategies(&["constant_percent"]);
 const GUARDRAILS: Only = Only::Strategies(&["guardrails"]);
-const VPW: Only = Only::Strategies(&["vpw"]);
+const AMORTIZED: Only = Only::Strategies(&["vpw", "autopilot_ii"]);
+const SPENT_DOWN: Only = Only::Strategies(&["vpw", "one_over_n", "autopilot_ii"]);
+const SMOOTHED: Only = Only::Strategies(&["endowment", "autopilot_ii"]);
+const VANGUARD: Only = Only::Strategies(&["vanguard_dynamic"]);
+const SENSIBLE: Only = Only::Strategies(&["sensible_withdrawals"]);
+const CAPE: Only = Only::Strategies(&["cape"]);
 const LOGNORMAL: Only = Only::Model("lognormal");
 const DRAWN: Only = Only::Lifetimes("drawn");
 
@@ -203,7 +233,8 @@ pub(super) const BASE: &[Field] = &[
         .only(VARIABLE),
     field("spending.percent", Spending, "Share of savings spent", "%", pct(0.001, 0.5))
         .default(Fallback::Config(|d| d.strategy.percent.into()))
-        .only(PERCENT_ONLY),
+        .help("Withdrawn each year as a share of savings: the target of the endowment and Vanguard rules, the base of sensible withdrawals.")
+        .only(PERCENT),
     field("spending.ceiling", Spending, "Spending ceiling", "$", MONEY_PER_YEAR)
         .help("Optional: never spend more than this in a year.")
         .only(PERCENT_ONLY),
@@ -227,10 +258,51 @@ pub(super) const BASE: &[Field] = &[
         pct(-0.05, 0.15),
     )
     .help("Used to amortize savings over the years left. Empty: 5% for stocks and 1.9% for bonds and cash, weighted by your allocation (3.76% at 60/40), as in the Bogleheads VPW table.")
-    .only(VPW),
+    .only(AMORTIZED),
     field("spending.horizon_age", Spending, "Spend down by age", "years", int(19, 120))
-        .help("VPW spends what is left in the year before this age. Empty: 100, or the planning age when later.")
-        .only(VPW),
+        .help("Savings are amortized over the years before this age. Empty: 100, or the planning age when later; for 1/N, the planning age.")
+        .only(SPENT_DOWN),
+    field(
+        "spending.smoothing",
+        Spending,
+        "Weight on last year's spending",
+        "%",
+        pct(0.0, 0.95),
+    )
+    .help("The rest follows your savings. Empty: 70% for the endowment rule (Yale), 75% for Autopilot II (Hebeler).")
+    .only(SMOOTHED),
+    field("spending.max_increase", Spending, "Largest yearly raise", "%", pct(0.0, 0.5))
+        .default(Fallback::Number(0.05))
+        .help("Real spending rises at most this much from one year to the next.")
+        .only(VANGUARD),
+    field("spending.max_decrease", Spending, "Largest yearly cut", "%", pct(0.0, 0.5))
+        .default(Fallback::Number(0.025))
+        .help("Real spending falls at most this much from one year to the next.")
+        .only(VANGUARD),
+    field(
+        "spending.extras_rate",
+        Spending,
+        "Share of last year's gain spent",
+        "%",
+        pct(0.0, 1.0),
+    )
+    .default(Fallback::Number(0.1))
+    .help("After a year whose real gain was positive, this share of the gain is spent on top.")
+    .only(SENSIBLE),
+    field("spending.base_rate", Spending, "Base withdrawal rate", "%", pct(0.0, 0.1))
+        .default(Fallback::Number(0.0175))
+        .help("The rate is this plus the weight below times 1/CAPE, the market's earnings yield.")
+        .only(CAPE),
+    field(
+        "spending.cape_weight",
+        Spending,
+        "Weight on the earnings yield",
+        "",
+        decimal(0.0, 2.0),
+    )
+    .default(Fallback::Number(0.5))
+    .help("At a CAPE of 25 a weight of 0.5 adds 2%.")
+    .only(CAPE),
     field(
         "spending.survivor_share",
         Spending,
