@@ -8,6 +8,7 @@ use common::{CLOSED_PORT, PgDatabase, redis_url, unique_prefix};
 use glidepath::config::{BreakerSettings, DatabaseSettings, RedisSettings, Secret};
 use glidepath::resilience::CircuitState;
 use glidepath::storage::audit::{self, AuditEntry};
+use glidepath::storage::comparisons::{self, NewComparison};
 use glidepath::storage::{Backend, Database, RedisError, RedisStore, StorageError};
 
 const BREAKER: BreakerSettings = BreakerSettings {
@@ -57,6 +58,41 @@ async fn audit_round_trip(db: &Database) {
     assert_eq!(recent[0].entry.action, "api_key.revoke", "newest first");
     assert_eq!(recent[1].entry, entry("api_key.create"));
     assert!(recent[0].occurred_at.ends_with('Z'));
+    comparison_round_trip(db).await;
+}
+
+/// A comparison and its audit entry are written together and read back whole.
+async fn comparison_round_trip(db: &Database) {
+    let id = "0123456789abcdef0123456789abcdef";
+    let stored = NewComparison {
+        id: id.into(),
+        created_at: glidepath::storage::timestamp_now(),
+        api_key_id: None,
+        request_id: Some("req-2".into()),
+        engine_version: "1.1.0".into(),
+        document: r#"{"plans": ["é, \"quoted\""]}"#.into(),
+        audit: entry("comparison.create"),
+    };
+    comparisons::insert(db, &stored).await.unwrap();
+    let row = comparisons::find(db, id).await.unwrap().expect("stored");
+    assert_eq!(
+        (row.id.as_str(), row.document.as_str()),
+        (id, stored.document.as_str())
+    );
+    assert_eq!(row.created_at, stored.created_at);
+    assert_eq!(
+        audit::recent(db, 1).await.unwrap()[0].entry.action,
+        "comparison.create"
+    );
+    // The same id twice is refused, and the audit trail gains nothing from the failure.
+    assert!(comparisons::insert(db, &stored).await.is_err());
+    assert_eq!(audit::recent(db, 10).await.unwrap().len(), 3);
+    assert!(
+        comparisons::find(db, &id.replace('0', "f"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]

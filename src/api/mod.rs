@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod assumptions;
+pub mod comparisons;
 pub mod exports;
 pub mod openapi;
 pub mod simulations;

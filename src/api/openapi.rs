@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use utoipa::OpenApi;
 
-use super::{analysis, assumptions, exports, mime_json, simulations};
+use super::{analysis, assumptions, comparisons, exports, mime_json, simulations};
 use crate::engine::plan::fields::{FIELDS, Field};
 use crate::http::get_resource;
 use crate::http::openapi::{BearerKeys, PlanBounds, SharedResponses};
@@ -33,6 +33,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         exports::get_percentiles_csv,
         exports::get_report_pdf,
         analysis::create_analysis,
+        comparisons::create_comparison,
+        comparisons::get_comparison,
+        comparisons::get_percentiles_csv,
+        comparisons::get_differences_csv,
         assumptions::assumptions,
         openapi_json,
     ),
@@ -41,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     tags(
         (name = "simulations", description = "Run a plan and read stored results."),
         (name = "analysis", description = "What spending is safe and what to change."),
+        (name = "comparisons", description = "Plans side by side, on the same random numbers."),
         (name = "meta", description = "About the API itself."),
     )
 )]

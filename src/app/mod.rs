@@ -68,6 +68,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(get_resource(probes::METRICS, probes::metrics))
         .configure(api::simulations::routes)
         .configure(api::exports::routes)
+        .configure(api::comparisons::routes)
         .configure(api::analysis::routes)
         .configure(api::assumptions::routes)
         .configure(api::openapi::routes)

@@ -12,6 +12,7 @@
 
 pub mod batch;
 pub mod bucket_select;
+pub mod compare;
 pub mod history;
 pub mod household;
 pub mod life_table;
@@ -36,6 +37,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use batch::{BatchOut, NEVER, Schedule, TaxOut, run_batch, run_taxed_batch};
+use compare::PathResults;
 use history::{Bootstrap, Historical};
 use market::{Lognormal, ReturnModel};
 pub use outcome::Outcome;
@@ -85,6 +87,25 @@ pub enum EngineError {
 /// assert_eq!(outcome.ages.len(), 30);
 /// ```
 pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineError> {
+    run_plan(plan, options, false, false).map(|(outcome, _)| outcome)
+}
+
+/// [`simulate`], keeping what each path came to (for [`compare`]). `valued_periods`: a
+/// historical run keeps only the start years with a CAPE every year, as the CAPE rule does.
+pub(crate) fn simulate_paths(
+    plan: &Plan,
+    options: &RunOptions,
+    valued_periods: bool,
+) -> Result<(Outcome, PathResults), EngineError> {
+    run_plan(plan, options, valued_periods, true)
+}
+
+fn run_plan(
+    plan: &Plan,
+    options: &RunOptions,
+    valued_periods: bool,
+    keep_paths: bool,
+) -> Result<(Outcome, PathResults), EngineError> {
     let started = Instant::now();
     let level = options.simd.unwrap_or_else(SimdLevel::detect);
     if !level.is_supported() {
@@ -97,6 +118,7 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
         level,
         deadline: options.deadline,
         started,
+        keep_paths,
     };
     match plan.market.model {
         MarketModel::Lognormal => {
@@ -106,7 +128,8 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
         MarketModel::Historical => {
             let wrap_around = plan.market.wrap_around.unwrap_or(false);
             // The CAPE-based strategy runs only the periods with a CAPE every year.
-            let model = if matches!(plan.spending.strategy, Strategy::Cape { .. }) {
+            let cape = matches!(plan.spending.strategy, Strategy::Cape { .. });
+            let model = if cape || valued_periods {
                 Historical::valued(plan.years())
             } else {
                 Historical::new(plan.years(), wrap_around)
@@ -127,6 +150,8 @@ struct Run<'a> {
     level: SimdLevel,
     deadline: Option<Instant>,
     started: Instant,
+    /// Keep each path's verdict, legacy and lifetime tax ([`PathResults`]).
+    keep_paths: bool,
 }
 
 struct WithModel<'a, M> {
@@ -134,23 +159,22 @@ struct WithModel<'a, M> {
     model: &'a M,
 }
 
-impl<M: ReturnModel> StrategyFn<Result<Outcome, EngineError>> for WithModel<'_, M> {
-    fn call<S: Withdraw>(self, strategy: S) -> Result<Outcome, EngineError> {
+type Ran = Result<(Outcome, PathResults), EngineError>;
+
+impl<M: ReturnModel> StrategyFn<Ran> for WithModel<'_, M> {
+    fn call<S: Withdraw>(self, strategy: S) -> Ran {
         run(self.run, strategy, self.model)
     }
 }
 
-fn run<M: ReturnModel, S: Withdraw>(
-    run: Run<'_>,
-    strategy: S,
-    model: &M,
-) -> Result<Outcome, EngineError> {
+fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran {
     let Run {
         plan,
         schedule,
         level,
         deadline,
         started,
+        keep_paths,
     } = run;
     let seed = plan.simulation.seed;
     let n = model.paths(plan.simulation.scenarios as usize);
@@ -250,6 +274,17 @@ fn run<M: ReturnModel, S: Withdraw>(
         .lives
         .as_ref()
         .map(|lives| lives::summarize(plan, lives, &balance, n, &plan_years, &ran_out_year));
+    let paths = if keep_paths {
+        path_results(
+            &balance,
+            n,
+            &ran_out_year,
+            &floor_year,
+            taxed.then_some(lifetime_tax.as_slice()),
+        )
+    } else {
+        PathResults::default()
+    };
     let mut outcome = Paths {
         n,
         current_age: plan.current_age,
@@ -313,5 +348,36 @@ fn run<M: ReturnModel, S: Withdraw>(
     if past_deadline() {
         return Err(EngineError::Timeout);
     }
-    Ok(outcome)
+    Ok((outcome, paths))
+}
+
+/// Each path's verdicts, legacy and lifetime tax, read before the percentiles reorder the
+/// rows. With drawn lifetimes a path's legacy is its last balance before its rows turn NaN.
+fn path_results(
+    balance: &[f64],
+    n: usize,
+    ran_out_year: &[u16],
+    floor_year: &[u16],
+    lifetime_tax: Option<&[f64]>,
+) -> PathResults {
+    let years = balance.len() / n;
+    let legacy = (0..n)
+        .map(|i| {
+            (0..years)
+                .rev()
+                .map(|t| balance[t * n + i])
+                .find(|b| !b.is_nan())
+                .unwrap_or(0.0)
+        })
+        .collect();
+    PathResults {
+        held: ran_out_year
+            .iter()
+            .zip(floor_year)
+            .map(|(&r, &f)| r == NEVER && f == NEVER)
+            .collect(),
+        money_lasted: ran_out_year.iter().map(|&r| r == NEVER).collect(),
+        legacy,
+        lifetime_tax: lifetime_tax.map(<[f64]>::to_vec),
+    }
 }

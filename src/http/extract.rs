@@ -16,6 +16,7 @@ use super::errors::{AppError, ErrorCode, FieldError};
 use super::guard::Identity;
 use super::request_id::RequestId;
 use super::telemetry::record_simulation;
+use crate::simulations::comparisons::ComparisonDoc;
 use crate::simulations::{Caller, Simulation, SimulationError};
 use crate::state::AppState;
 
@@ -193,6 +194,33 @@ impl FromRequest for Found {
                 AppError::internal(anyhow::anyhow!("the app state is not registered"))
             })?;
             find(&state, &viewer, &id).await.map(Found)
+        })
+    }
+}
+
+/// The stored comparison named by the route's `{id}`, as its viewer may see it (as
+/// [`Found`]).
+pub struct FoundComparison(pub ComparisonDoc);
+
+impl FromRequest for FoundComparison {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let id = req.match_info().get("id").unwrap_or_default().to_string();
+        let viewer = identity(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("the app state is not registered"))
+            })?;
+            ensure_started(&state)?;
+            state
+                .simulations
+                .find_comparison(&id, viewer.key_id())
+                .await?
+                .map(FoundComparison)
+                .ok_or_else(|| AppError::not_found("comparison"))
         })
     }
 }

@@ -17,6 +17,7 @@
 pub mod admission;
 mod analyses;
 pub mod cache;
+pub mod comparisons;
 pub mod document;
 mod reports;
 

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod comparisons;
 mod database;
 mod redis;
 pub mod simulations;

@@ -210,7 +210,13 @@ pub fn unique_prefix() -> String {
 }
 
 /// The tables the migrations create.
-pub const SCHEMA_TABLES: [&str; 4] = ["api_keys", "audit_log", "results", "simulations"];
+pub const SCHEMA_TABLES: [&str; 5] = [
+    "api_keys",
+    "audit_log",
+    "comparisons",
+    "results",
+    "simulations",
+];
 
 /// Fails unless every table of the schema is in `tables`.
 pub fn assert_schema_tables(tables: &[String]) {

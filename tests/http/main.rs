@@ -11,6 +11,7 @@ mod support;
 
 mod analysis;
 mod api;
+mod comparisons;
 mod contract;
 mod errors;
 mod household;
