@@ -3,6 +3,7 @@
 //! formatted by `crate::format`, so a number reads the same in both.
 
 pub mod chart;
+pub mod comparison;
 pub mod pdf;
 pub mod summary;
 

@@ -7,6 +7,7 @@
 
 mod answer;
 pub mod assets;
+mod compare;
 pub mod error_pages;
 pub mod form;
 mod pages;
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/", pages::form_page))
         .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
         .service(get_resource("/s/{id}", pages::result_page))
+        .service(get_resource("/c/{id}", compare::comparison_page))
         .service(get_resource("/s/{id}/analysis", pages::analysis_part))
         .service(get_resource(
             "/s/{id}/report.pdf",

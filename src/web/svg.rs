@@ -353,6 +353,10 @@ pub fn class(style: Style) -> &'static str {
         Style::Period => "period",
         Style::Bar => "bar",
         Style::Reference => "reference",
+        Style::Plan(k) => ["plan-a", "plan-b", "plan-c", "plan-d"][usize::from(k.min(3))],
+        Style::PlanBand(k) => {
+            ["plan-a-band", "plan-b-band", "plan-c-band", "plan-d-band"][usize::from(k.min(3))]
+        }
     }
 }
 

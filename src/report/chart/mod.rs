@@ -6,12 +6,14 @@
 
 mod accounts;
 mod axis;
+mod compared;
 mod spending;
 mod tornado;
 
 pub use accounts::accounts_stack;
 pub use axis::nice_step;
 use axis::{age_axis, percent_axis, value_axis};
+pub use compared::{ComparedSeries, compared_balance, compared_spending};
 pub use spending::spending_fan;
 pub use tornado::{parameter_label, sensitivity_tornado};
 
@@ -172,6 +174,12 @@ pub enum Style {
     Bar,
     /// A reference line (zero, the plan's spending): dashed.
     Reference,
+    /// Compared plan `k` (0 is plan A): its median line, each plan in its own colour and
+    /// dash, labelled with its letter at the right end.
+    Plan(u8),
+    /// Compared plan `k`'s middle half (25th–75th percentile): a translucent fill of its
+    /// line's colour.
+    PlanBand(u8),
 }
 
 /// `simulated futures` or `historical periods`: what a run's paths are.

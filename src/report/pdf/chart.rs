@@ -131,7 +131,7 @@ fn grid_and_axes(canvas: &mut Canvas, chart: &Chart, f: &Frame, area: Area) {
 }
 
 /// Fill, stroke and stroke width of each style (the web's `app.css`, in print).
-fn look(style: Style) -> (Rgb8, f32) {
+pub(super) fn look(style: Style) -> (Rgb8, f32) {
     match style {
         Style::BandOuter => (Rgb8(200, 214, 240), 0.0),
         Style::BandInner => (Rgb8(133, 166, 224), 0.0),
@@ -140,6 +140,33 @@ fn look(style: Style) -> (Rgb8, f32) {
         Style::Period => (Rgb8(170, 178, 190), 0.35),
         Style::Bar => (Rgb8(30, 91, 184), 0.0),
         Style::Reference => (Rgb8(138, 83, 0), 1.2),
+        Style::Plan(k) => (PLAN_COLORS[usize::from(k.min(3))], 1.8),
+        // The line's colour, mixed four parts in five with white: a light fill.
+        Style::PlanBand(k) => {
+            let Rgb8(r, g, b) = PLAN_COLORS[usize::from(k.min(3))];
+            let light = |c: u8| 255 - (255 - c) / 5;
+            (Rgb8(light(r), light(g), light(b)), 0.0)
+        }
+    }
+}
+
+/// Compared plans A to D (Okabe and Ito's colour-blind-safe palette, as `app.css`).
+const PLAN_COLORS: [Rgb8; 4] = [
+    Rgb8(11, 61, 145),
+    Rgb8(213, 94, 0),
+    Rgb8(0, 158, 115),
+    Rgb8(204, 121, 167),
+];
+
+/// The dash of a line style, beside its colour: plans B to D are dashed, dotted and
+/// dash-dotted, so colour is never the only cue.
+pub(super) fn dash(style: Style) -> Option<(f32, f32)> {
+    match style {
+        Style::Reference => Some((4.0, 3.0)),
+        Style::Plan(1) => Some((5.0, 2.5)),
+        Style::Plan(2) => Some((1.5, 1.5)),
+        Style::Plan(3) => Some((6.0, 2.0)),
+        _ => None,
     }
 }
 
@@ -154,8 +181,7 @@ fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame) {
             let points: Vec<(f32, f32)> =
                 x.iter().zip(y).map(|(&x, &y)| (f.sx(x), f.sy(y))).collect();
             let (color, width) = look(*style);
-            let dash = (*style == Style::Reference).then_some((4.0, 3.0));
-            canvas.line(&points, color, width, dash);
+            canvas.line(&points, color, width, dash(*style));
             if let (Some(label), Some(&(lx, ly))) = (label, points.last()) {
                 canvas.text(
                     (lx + 4.0, ly - 2.5),

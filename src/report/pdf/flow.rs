@@ -256,5 +256,15 @@ fn swatch(page: &mut Canvas, style: Style, (x, y): (f32, f32)) {
         Style::BandInner => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(133, 166, 224)),
         Style::BandDeep => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(47, 95, 168)),
         Style::Bar => page.rect((x, y - 1.0), (16.0, 8.0), Rgb8(30, 91, 184)),
+        Style::Plan(_) => {
+            let (color, width) = super::chart::look(style);
+            page.line(
+                &[(x, mid), (x + 16.0, mid)],
+                color,
+                width,
+                super::chart::dash(style),
+            )
+        }
+        Style::PlanBand(_) => page.rect((x, y - 1.0), (16.0, 8.0), super::chart::look(style).0),
     }
 }

@@ -246,7 +246,7 @@ impl ResultPage {
     }
 }
 
-fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
+pub(super) fn chart_view(chart: Chart, table: Option<TableView>) -> ChartView {
     ChartView {
         id: chart.id,
         title: chart.title.clone(),
