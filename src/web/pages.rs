@@ -34,12 +34,26 @@ pub struct FormPage {
     pub answer: Option<Answer>,
     /// The form holds the example plan it opens with.
     pub example: bool,
+    /// Plan B of a comparison: the simulation id of plan A, which the form copies.
+    pub comparing: Option<String>,
+}
+
+impl FormPage {
+    fn run_label(&self) -> &'static str {
+        if self.comparing.is_some() {
+            "Compare with plan A"
+        } else {
+            "Run the simulation"
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
 pub struct FormQuery {
     /// Prefill from this simulation ("Edit this plan").
     from: Option<String>,
+    /// With `from`: the form is plan B of a comparison with it ("Compare with a change…").
+    compare: Option<String>,
 }
 
 /// `GET /`: the form with the configured defaults, or prefilled from `?from={id}`.
@@ -66,13 +80,96 @@ pub async fn form_page(
             None,
         ),
     };
+    let comparing = query.compare.is_some().then(|| editing.clone()).flatten();
     let page = FormPage {
         example: editing.is_none(),
         editing,
+        comparing,
         answer: answer(&state, &values).await,
         ..plan_form(&state, &values, &[], false)
     };
     html(StatusCode::OK, &page)
+}
+
+/// `POST /compare`: plan B from the form against plan A (the stored simulation named by
+/// `compare_with`), on plan A's simulated futures; 303 to the comparison's page. Row and
+/// preset buttons re-render the form, and a plan B that is invalid or cannot be compared
+/// with plan A gets the form again with every reason beside its field.
+pub async fn compare(
+    state: web::Data<AppState>,
+    viewer: Identity,
+    caller: Caller,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut pairs = form.into_inner();
+    let with = pairs
+        .iter()
+        .position(|(name, _)| name == "compare_with")
+        .map(|i| pairs.remove(i).1)
+        .unwrap_or_default();
+    let simulation = find(&state, &viewer, &with).await?;
+    let a = crate::engine::Plan::from_stored(&simulation.result.plan_json)
+        .map_err(AppError::internal)?;
+    let (mut values, action) = Values::from_form(pairs);
+    let form_page = |values: &Values, errors: &[FieldError], changed: bool| FormPage {
+        comparing: Some(simulation.id.clone()),
+        ..plan_form(&state, values, errors, changed)
+    };
+    if !matches!(action, Action::Run) {
+        let changed = match &action {
+            Action::Preset(name) => apply_preset(&state, &mut values, name),
+            row => {
+                values.apply(row);
+                false
+            }
+        };
+        let mut page = form_page(&values, &[], changed);
+        if let Some(name) = action.focus(&values) {
+            page.form.autofocus(&name);
+        }
+        return html(StatusCode::OK, &page);
+    }
+    // Plan B runs on plan A's futures unless it names others (which `check` refuses).
+    for (field, value) in [
+        ("simulation.seed", a.simulation.seed.to_string()),
+        ("simulation.scenarios", a.simulation.scenarios.to_string()),
+    ] {
+        if values.get(field).is_empty() {
+            values.set(field, value);
+        }
+    }
+    let limits = Limits::now(state.settings.simulation.max_scenarios);
+    let checked = values
+        .to_plan(&state.settings.plan_defaults, limits)
+        .and_then(|mut b| {
+            if b.name == a.name {
+                b.name = "Plan B".into();
+            }
+            let reasons = crate::engine::compare::check(&a, &b);
+            if reasons.is_empty() {
+                Ok(b)
+            } else {
+                Err(reasons
+                    .into_iter()
+                    .map(|(path, message)| FieldError::new(path, message))
+                    .collect())
+            }
+        });
+    let b = match checked {
+        Ok(b) => b,
+        Err(errors) => {
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&values, &errors, false),
+            );
+        }
+    };
+    ensure_started(&state)?;
+    let doc = state.simulations.compare(vec![a, b], &caller).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, doc.url))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
 }
 
 /// `POST /simulate`: run the plan and redirect to its page; re-render the form for a row or
@@ -247,6 +344,7 @@ fn plan_form(
         max_scenarios_text: crate::format::count(max_scenarios),
         answer: None,
         example: false,
+        comparing: None,
     }
 }
 

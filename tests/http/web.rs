@@ -1082,3 +1082,78 @@ async fn the_result_page_shows_at_once_and_its_analysis_when_ready() {
         .await;
     assert_eq!(response.status(), 404);
 }
+
+/// "Compare with a change…": the result page opens its plan as plan B; the form posts to
+/// `/compare`, which runs both plans on plan A's futures and answers 303 to `/c/{id}`. A
+/// plan B that cannot be compared gets the form again with the reason beside its field.
+#[actix_web::test]
+async fn compare_with_a_change_opens_plan_b_and_shows_both_on_the_same_futures() {
+    let app = started_app().await;
+    let mut plan = common::plans::household(40_000.0);
+    plan["name"] = serde_json::json!("Our plan");
+    let a = app.create(&plan, None).await;
+    let id = a["id"].as_str().unwrap();
+    let page = app.result_page(id).await;
+    let link = format!("/?from={id}&compare=1");
+    assert!(
+        page.select(&sel("a.button"))
+            .any(|a| a.value().attr("href") == Some(&link)),
+        "the result page links to {link}"
+    );
+    let form = Html::parse_document(&app.get(&link).await.text().await.unwrap());
+    assert_eq!(
+        one(&form, "#plan-form").value().attr("action"),
+        Some("/compare")
+    );
+    assert_eq!(value_of(&form, "compare_with"), id);
+    assert!(common::text_of(&form, "#comparing-notice").contains("This is plan B"));
+
+    let post = |fields: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .post(app.url("/compare"))
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut fields = submitted(&form, "#plan-form");
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
+        fields.retain(|(n, _)| n != name);
+        fields.push((name.into(), value.into()));
+    };
+    set(&mut fields, "spending.strategy", "guardrails");
+    let response = post(fields.clone()).await;
+    assert_eq!(response.status(), 303);
+    let location = header(&response, "location");
+    assert!(location.starts_with("/c/"), "{location}");
+    let comparison = Html::parse_document(&app.get(&location).await.text().await.unwrap());
+    let odds = common::text_of(&comparison, "#odds-caption + thead + tbody, table tbody");
+    assert!(
+        odds.contains("A: Our plan") && odds.contains("B: Plan B"),
+        "{odds}"
+    );
+    let a_odds = glidepath::format::percent(a["success_probability"].as_f64().unwrap());
+    assert!(
+        odds.contains(&a_odds),
+        "plan A keeps its odds, {a_odds}: {odds}"
+    );
+    assert!(common::text_of(&comparison, "p.summary").contains("Plan B lasts in"));
+
+    // Another end age cannot be compared: the form again, the reason by the field.
+    set(&mut fields, "end_age", "100");
+    let response = post(fields).await;
+    assert_eq!(response.status(), 422);
+    let again = Html::parse_document(&response.text().await.unwrap());
+    assert_eq!(value_of(&again, "compare_with"), id);
+    assert!(
+        common::text_of(&again, "#error-summary").contains("runs to age 95 and this plan to 100"),
+        "{}",
+        common::text_of(&again, "#error-summary")
+    );
+}
