@@ -333,8 +333,75 @@ fn claiming_grid(c: &mut Criterion) {
     group.finish();
 }
 
+/// A 4-way comparison at 1,000 × 30 (constant dollars, guardrails, VPW and more spending,
+/// on common random numbers, with the paired differences) beside one simulation of plan A
+/// in the same run. Target: at most 4.5 × the one simulation.
+fn comparison(c: &mut Criterion) {
+    use glidepath::engine::compare::compare;
+    let variant = |strategy: &str, annual: u32| {
+        parse_plan_json(&format!(
+            r#"{{"current_age": 20, "retirement_age": 20, "end_age": 50,
+                "portfolio": {{"balance": 1000000}},
+                "allocation": {{"stocks": 0.6, "bonds": 0.4}},
+                "spending": {{"strategy": "{strategy}", "annual": {annual}}},
+                "simulation": {{"scenarios": 1000, "seed": 42}}}}"#
+        ))
+        .expect("comparison plan parses")
+        .normalize(
+            &PlanDefaults::default(),
+            Limits {
+                max_scenarios: 100_000,
+                this_year: Some(2026),
+            },
+        )
+        .expect("comparison plan is valid")
+    };
+    let plans = [
+        variant("constant_dollar", 40_000),
+        variant("guardrails", 40_000),
+        variant("vpw", 40_000),
+        variant("constant_dollar", 46_000),
+    ];
+    let mut group = c.benchmark_group("comparison_1000x30");
+    group.bench_function("one_simulation", |b| {
+        b.iter(|| engine::simulate(black_box(&plans[0]), &RunOptions::default()).expect("runs"))
+    });
+    group.bench_function("four_way", |b| {
+        b.iter(|| compare(black_box(&plans), &RunOptions::default()).expect("runs"))
+    });
+    group.finish();
+}
+
+/// "How would other strategies do?" for a 1,000 × 30 plan: ten strategies on common random
+/// numbers with their spending statistics. Target: at most 60 ms.
+fn strategy_table(c: &mut Criterion) {
+    use glidepath::analysis::Analyzer;
+    let input = parse_plan_json(
+        r#"{"current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},
+            "spending": {"annual": 40000}, "simulation": {"scenarios": 1000, "seed": 3}}"#,
+    )
+    .expect("strategy plan parses");
+    let defaults = PlanDefaults::default();
+    let limits = Limits {
+        max_scenarios: 10_000,
+        this_year: Some(2026),
+    };
+    let analyzer = Analyzer::new(input, &defaults, limits, RunOptions::default())
+        .expect("strategy plan is valid");
+    c.bench_function("strategy_table_1000x30", |b| {
+        b.iter(|| {
+            analyzer
+                .strategy_table(1_000_000.0)
+                .unwrap()
+                .expect("a table")
+        })
+    });
+}
+
 criterion_group!(
     benches,
+    comparison,
+    strategy_table,
     analysis,
     engine_vs_floor,
     simd_levels,

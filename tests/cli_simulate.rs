@@ -116,3 +116,61 @@ fn the_history_examples_run_both_history_models() {
     assert_eq!(bootstrap["plan"]["market"]["block_years"], 5);
     assert_eq!(bootstrap["scenarios"], 1000);
 }
+
+/// `glidepath compare`: both plans on plan A's seed, plan A as `simulate` gives it, and a
+/// plan that cannot be compared is refused by name with exit code 2.
+#[test]
+fn compare_runs_plans_on_plan_as_seed_and_refuses_other_end_ages() {
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let write = |name: &str, json: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, json).expect("written");
+        path.to_str().expect("utf-8").to_string()
+    };
+    let a = write(
+        "a.json",
+        r#"{"current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},
+            "spending": {"annual": 40000}, "simulation": {"scenarios": 500, "seed": 9}}"#,
+    );
+    let b = write(
+        "b.json",
+        r#"{"name": "Guardrails", "current_age": 65, "end_age": 95, "portfolio": {"balance": 1000000},
+            "spending": {"annual": 40000, "strategy": "guardrails"}}"#,
+    );
+    let c = write(
+        "c.json",
+        r#"{"current_age": 65, "end_age": 100, "portfolio": {"balance": 1000000},
+            "spending": {"annual": 40000}}"#,
+    );
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .env_clear()
+            .env("APP_ENV", "development")
+            .arg("compare")
+            .args(args)
+            .output()
+            .expect("binary runs")
+    };
+    let out = json(&run(&["--plan", &a, "--plan", &b]));
+    assert_eq!(out["seed"], 9);
+    let alone = json(&simulate(&["--plan", &a], None));
+    assert_eq!(
+        out["plans"][0]["result"]["success_probability"],
+        alone["success_probability"]
+    );
+    assert_eq!(out["plans"][1]["name"], "Guardrails");
+    assert_eq!(out["plans"][1]["plan"]["simulation"]["seed"], 9);
+    let d = &out["differences"][0]["success"];
+    let diff = out["plans"][1]["result"]["success_probability"]
+        .as_f64()
+        .unwrap()
+        - out["plans"][0]["result"]["success_probability"]
+            .as_f64()
+            .unwrap();
+    assert!((d["estimate"].as_f64().unwrap() - diff).abs() < 1e-12);
+
+    let refused = run(&["--plan", &a, "--plan", &c]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("plans[1].end_age"), "{stderr}");
+}

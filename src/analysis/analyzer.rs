@@ -242,12 +242,17 @@ impl<'a> Analyzer<'a> {
         let base_success = base_outcome.success_probability;
         let savings =
             base_outcome.median_balance_at(self.base.retirement_age, self.base.portfolio.balance);
-        let ((safe, (goals, sensitivity)), (claiming, tax_choices)) = rayon::join(
+        let ((safe, (goals, sensitivity)), (claiming, (tax_choices, strategies))) = rayon::join(
             || self.searches(targets, base_success, savings),
-            || rayon::join(|| self.claiming_grid(), || self.tax_choices()),
+            || {
+                rayon::join(
+                    || self.claiming_grid(),
+                    || rayon::join(|| self.tax_choices(), || self.strategy_table(savings)),
+                )
+            },
         );
         let (safe, goals, sensitivity) = (safe?, goals?, sensitivity?);
-        let (claiming, tax_choices) = (claiming?, tax_choices?);
+        let (claiming, tax_choices, strategies) = (claiming?, tax_choices?, strategies?);
         let warning = implausible(&self.base, savings);
         let insights = if warning.is_some() {
             Vec::new()
@@ -275,6 +280,7 @@ impl<'a> Analyzer<'a> {
             insights,
             claiming,
             tax_choices,
+            strategies,
         })
     }
 

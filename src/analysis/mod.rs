@@ -12,6 +12,7 @@ mod analyzer;
 mod claiming;
 mod insights;
 mod sensitivity;
+mod strategies;
 mod tax_choices;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,7 @@ use crate::engine::{PlanDefaults, PlanInput};
 
 pub use analyzer::Analyzer;
 pub use claiming::{ClaimingCell, ClaimingGrid, GRID_SCENARIOS};
+pub use strategies::{STRATEGY_SCENARIOS, StrategyRow, StrategyTable};
 pub use tax_choices::{CHOICE_SCENARIOS, CONVERSION_BRACKETS, TaxChoice, TaxChoices};
 
 /// Targets when the client gives none.
@@ -57,6 +59,11 @@ pub struct Analysis {
     /// of the 12%, 22% and 24% brackets, on common random numbers (`null` without accounts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_choices: Option<TaxChoices>,
+    /// "How would other strategies do?": the plan under every withdrawal strategy at
+    /// comparable initial spending, on the same random numbers (`null` in analyses cached
+    /// before it, or when the plan cannot run at the table's number of paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategies: Option<StrategyTable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

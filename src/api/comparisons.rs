@@ -4,10 +4,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::exports::{ReportQuery, respond};
 use super::mime_json;
 use crate::engine::plan::Limits;
 use crate::http::errors::{AppError, Body};
-use crate::http::extract::{Admitted, FoundComparison, JsonObject, ensure_started};
+use crate::http::extract::{Admitted, FoundComparison, JsonObject, absolute, ensure_started};
+use crate::http::openapi::PdfDocument;
 use crate::http::{etag, get_resource, resource};
 use crate::simulations::Caller;
 use crate::simulations::comparisons::{ComparisonDoc, ComparisonRequest, comparison_plans};
@@ -21,12 +23,49 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(get_resource("/api/v1/comparisons/{id}", get_comparison))
         .service(get_resource(
             "/api/v1/comparisons/{id}/percentiles.csv",
-            get_percentiles_csv,
+            get_comparison_percentiles_csv,
         ))
         .service(get_resource(
             "/api/v1/comparisons/{id}/differences.csv",
-            get_differences_csv,
+            get_comparison_differences_csv,
+        ))
+        .service(get_resource(
+            "/api/v1/comparisons/{id}/report.pdf",
+            get_comparison_report_pdf,
         ));
+}
+
+/// The comparison as a PDF: the odds side by side, each difference from plan A, the
+/// overlaid charts and each plan's inputs. The same comparison gives the same bytes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/comparisons/{id}/report.pdf",
+    tag = "comparisons",
+    params(("id" = String, Path, description = "The comparison id."), ReportQuery),
+    responses(
+        (status = 200, description = "The report.", content_type = "application/pdf", body = PdfDocument,
+            headers(("Content-Disposition" = String, description = "`attachment` with a file name."))),
+        (status = 400, description = "A query string that cannot be read (a parameter given twice).", body = Body),
+        (status = 404, description = "No such comparison.", body = Body),
+        (status = 422, description = "`paper` is not `a4` or `letter`.", body = Body),
+        (status = 504, description = "The render passed `report.timeout_ms`.", body = Body),
+    )
+)]
+pub async fn get_comparison_report_pdf(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ReportQuery>,
+    found: Result<FoundComparison, AppError>,
+) -> Result<HttpResponse, AppError> {
+    let paper = query.paper()?;
+    let FoundComparison(doc) = found?;
+    let tag = format!("\"{}-{}-pdf\"", doc.id, paper.as_str());
+    let permalink = absolute(&req, &doc.url);
+    let file = state
+        .simulations
+        .comparison_report(doc, paper, permalink)
+        .await?;
+    Ok(respond(file, &tag))
 }
 
 /// Run 2 to 4 plans on the same random numbers, and store the comparison under a new id.
@@ -93,7 +132,7 @@ pub async fn get_comparison(FoundComparison(doc): FoundComparison) -> HttpRespon
         (status = 404, description = "No such comparison.", body = Body),
     )
 )]
-pub async fn get_percentiles_csv(
+pub async fn get_comparison_percentiles_csv(
     req: HttpRequest,
     FoundComparison(doc): FoundComparison,
 ) -> HttpResponse {
@@ -113,7 +152,7 @@ pub async fn get_percentiles_csv(
         (status = 404, description = "No such comparison.", body = Body),
     )
 )]
-pub async fn get_differences_csv(
+pub async fn get_comparison_differences_csv(
     req: HttpRequest,
     FoundComparison(doc): FoundComparison,
 ) -> HttpResponse {

@@ -74,7 +74,7 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
-    fn paper(&self) -> Result<Paper, AppError> {
+    pub(crate) fn paper(&self) -> Result<Paper, AppError> {
         match self
             .paper
             .as_deref()
@@ -92,7 +92,7 @@ impl ReportQuery {
 }
 
 /// Reports change only with the result, paper and analysis: a client may keep one an hour.
-const REPORT_CACHE_CONTROL: &str = "private, max-age=3600";
+pub(crate) const REPORT_CACHE_CONTROL: &str = "private, max-age=3600";
 
 /// The plan review as a PDF: cover with the odds, the plan and its assumptions, the charts,
 /// the percentile table, the analysis, methodology and disclaimer.
@@ -143,7 +143,7 @@ pub async fn get_report_pdf(
 }
 
 /// The PDF as an attachment; with a validator when it is complete, never stored otherwise.
-fn respond(file: ReportFile, tag: &str) -> HttpResponse {
+pub(crate) fn respond(file: ReportFile, tag: &str) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     if file.complete {
         response

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod api_keys;
+mod compare;
 mod simulate;
 
 use crate::app::startup::Application;
@@ -36,6 +37,9 @@ pub enum Command {
     Healthcheck,
     /// Simulate a plan (JSON file, `-` for stdin) and print the result JSON.
     Simulate(simulate::SimulateArgs),
+    /// Compare 2 to 4 plans on the same random numbers and print each plan's result and
+    /// each difference from plan A, with its paired 95% interval, as JSON.
+    Compare(compare::CompareArgs),
     /// Print the OpenAPI document (`glidepath openapi > docs/openapi.json`).
     Openapi,
     /// Create, list and revoke API keys.
@@ -59,6 +63,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Simulate(args) => simulate::run(&settings, &args),
+        Command::Compare(args) => compare::run(&settings, &args),
         Command::ApiKeys(command) => api_keys::run(&settings, command),
         Command::Openapi => {
             print!("{}", crate::api::openapi::document());

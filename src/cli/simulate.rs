@@ -75,7 +75,7 @@ pub fn run(settings: &Settings, args: &SimulateArgs) -> ExitCode {
     }
 }
 
-fn read_plan(path: &str) -> std::io::Result<String> {
+pub(super) fn read_plan(path: &str) -> std::io::Result<String> {
     if path == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;

@@ -31,6 +31,11 @@ pub struct PathResults {
     pub legacy: Vec<f64>,
     /// Plans with accounts: the real taxes paid over the path.
     pub lifetime_tax: Option<Vec<f64>>,
+    /// The mean and the lowest real spending of the path's retirement years (while
+    /// someone lives), and the standard deviation of its yearly real change (a share).
+    pub mean_spending: Vec<f64>,
+    pub lowest_spending: Vec<f64>,
+    pub spending_volatility: Vec<f64>,
 }
 
 /// The plans' outcomes and, for each plan after the first, its difference from the first.

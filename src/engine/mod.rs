@@ -92,7 +92,7 @@ pub fn simulate(plan: &Plan, options: &RunOptions) -> Result<Outcome, EngineErro
 
 /// [`simulate`], keeping what each path came to (for [`compare`]). `valued_periods`: a
 /// historical run keeps only the start years with a CAPE every year, as the CAPE rule does.
-pub(crate) fn simulate_paths(
+pub fn simulate_paths(
     plan: &Plan,
     options: &RunOptions,
     valued_periods: bool,
@@ -275,11 +275,12 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
         .as_ref()
         .map(|lives| lives::summarize(plan, lives, &balance, n, &plan_years, &ran_out_year));
     let paths = if keep_paths {
+        let retired_from = plan.retirement_age.saturating_sub(plan.current_age) as usize;
         path_results(
-            &balance,
+            (&balance, &spending),
             n,
-            &ran_out_year,
-            &floor_year,
+            retired_from,
+            (&ran_out_year, &floor_year),
             taxed.then_some(lifetime_tax.as_slice()),
         )
     } else {
@@ -351,13 +352,14 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
     Ok((outcome, paths))
 }
 
-/// Each path's verdicts, legacy and lifetime tax, read before the percentiles reorder the
-/// rows. With drawn lifetimes a path's legacy is its last balance before its rows turn NaN.
+/// Each path's verdicts, legacy, lifetime tax and spending, read before the percentiles
+/// reorder the rows. With drawn lifetimes a path's legacy is its last balance before its
+/// rows turn NaN, and its spending counts only the years someone lives.
 fn path_results(
-    balance: &[f64],
+    (balance, spending): (&[f64], &[f64]),
     n: usize,
-    ran_out_year: &[u16],
-    floor_year: &[u16],
+    retired_from: usize,
+    (ran_out_year, floor_year): (&[u16], &[u16]),
     lifetime_tax: Option<&[f64]>,
 ) -> PathResults {
     let years = balance.len() / n;
@@ -370,6 +372,42 @@ fn path_results(
                 .unwrap_or(0.0)
         })
         .collect();
+    let (mut mean_spending, mut lowest_spending, mut spending_volatility) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for i in 0..n {
+        let lived = (retired_from.min(years)..years)
+            .map(|t| spending[t * n + i])
+            .filter(|s| !s.is_nan());
+        let (mut count, mut sum, mut low) = (0.0, 0.0, f64::INFINITY);
+        let (mut changes, mut change_sum, mut change_squares, mut last) = (0.0, 0.0, 0.0, None);
+        for s in lived {
+            count += 1.0;
+            sum += s;
+            low = low.min(s);
+            if let Some(previous) = last
+                && previous > 0.0
+            {
+                let change = s / previous - 1.0;
+                changes += 1.0;
+                change_sum += change;
+                change_squares += change * change;
+            }
+            last = Some(s);
+        }
+        mean_spending.push(if count > 0.0 { sum / count } else { 0.0 });
+        lowest_spending.push(if low.is_finite() { low } else { 0.0 });
+        spending_volatility.push(if changes > 1.0 {
+            let mean = change_sum / changes;
+            ((change_squares - changes * mean * mean) / (changes - 1.0))
+                .max(0.0)
+                .sqrt()
+        } else {
+            0.0
+        });
+    }
     PathResults {
         held: ran_out_year
             .iter()
@@ -378,6 +416,9 @@ fn path_results(
             .collect(),
         money_lasted: ran_out_year.iter().map(|&r| r == NEVER).collect(),
         legacy,
+        mean_spending,
+        lowest_spending,
+        spending_volatility,
         lifetime_tax: lifetime_tax.map(<[f64]>::to_vec),
     }
 }

@@ -250,8 +250,13 @@ pub fn ensure_started(state: &AppState) -> Result<(), AppError> {
 
 /// The result page's address as the client reached this service.
 pub fn permalink(req: &HttpRequest, id: &str) -> String {
+    absolute(req, &format!("/s/{id}"))
+}
+
+/// `path` on this host, as the request reached it: `https://example.com/c/…`.
+pub fn absolute(req: &HttpRequest, path: &str) -> String {
     let info = req.connection_info();
-    format!("{}://{}/s/{id}", info.scheme(), info.host())
+    format!("{}://{}{path}", info.scheme(), info.host())
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub struct DifferenceRow {
     pub only_a: String,
     /// The mean legacy's difference and its range.
     pub legacy: String,
+    /// The mean lifetime tax's difference and its range, when both plans have accounts.
+    pub lifetime_tax: String,
     /// The sentence that says it all.
     pub sentence: String,
 }
@@ -164,11 +166,9 @@ fn difference_row(
     let range = if historical {
         String::new()
     } else {
-        format!(
-            "{} to {}",
-            points(s.interval_95[0]),
-            points(s.interval_95[1])
-        )
+        let low = points(s.interval_95[0]);
+        let low = low.trim_end_matches(" points").trim_end_matches(" point");
+        format!("{low} to {}", points(s.interval_95[1]))
     };
     let chance = percent(doc.plans[k].result.success_probability);
     let change = if s.estimate.abs() < 0.0005 {
@@ -194,7 +194,12 @@ fn difference_row(
         range,
         only_this: count(d.success.only_this_held),
         only_a: count(d.success.only_a_held),
-        legacy: legacy_words(&d.legacy, historical),
+        legacy: money_difference(&d.legacy, historical),
+        lifetime_tax: d
+            .lifetime_tax
+            .as_ref()
+            .map(|t| money_difference(t, historical))
+            .unwrap_or_default(),
         sentence: format!(
             "{name} lasts in {chance} of {noun}, {change}. It holds in {} {noun} where {a_name} fails, and fails in {} where {a_name} holds.{within}",
             count(d.success.only_this_held),
@@ -203,7 +208,8 @@ fn difference_row(
     }
 }
 
-fn legacy_words(m: &MeanDifference, historical: bool) -> String {
+/// A mean difference in dollars, signed, with its paired range unless the paths are history.
+fn money_difference(m: &MeanDifference, historical: bool) -> String {
     let signed = |v: f64| {
         if v >= 0.0 {
             format!("+{}", money(v))

@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix_web::web::Bytes;
 use moka::future::Cache;
 
+use super::comparisons::ComparisonDoc;
 use super::{Simulation, SimulationError, Simulations, StoredAnalysis};
 use crate::config::Settings;
 use crate::engine::Plan;
@@ -89,27 +90,55 @@ impl Simulations {
                 complete,
             })
         });
-        let timeout = self.reports.timeout;
-        let file = match tokio::time::timeout(timeout, job).await {
-            Ok(Ok(Ok(file))) => file,
-            Ok(Ok(Err(err))) => {
-                count("failed");
-                return Err(SimulationError::Internal(format!("report render: {err:#}")));
-            }
-            Ok(Err(err)) => {
-                count("failed");
-                return Err(SimulationError::Internal(format!("report render: {err}")));
-            }
-            Err(_) => {
-                count("timeout");
-                return Err(SimulationError::ReportTimeout(timeout));
-            }
-        };
+        let file = self.finish_render(job).await?;
         count("rendered");
         if complete {
             self.reports.cache.insert(key, file.clone()).await;
         }
         Ok(file)
+    }
+
+    /// The PDF of a stored comparison on `paper`, whose footer links to `permalink`.
+    pub async fn comparison_report(
+        &self,
+        doc: ComparisonDoc,
+        paper: Paper,
+        permalink: String,
+    ) -> Result<ReportFile, SimulationError> {
+        let job = tokio::task::spawn_blocking(move || -> anyhow::Result<ReportFile> {
+            let bytes = pdf::render_comparison(&doc, &permalink, paper)?;
+            Ok(ReportFile {
+                bytes: bytes.into(),
+                filename: filename("comparison", &doc.id, paper),
+                complete: true,
+            })
+        });
+        let file = self.finish_render(job).await?;
+        count("rendered");
+        Ok(file)
+    }
+
+    /// Waits for a render on the blocking pool, up to `report.timeout_ms`.
+    async fn finish_render(
+        &self,
+        job: tokio::task::JoinHandle<anyhow::Result<ReportFile>>,
+    ) -> Result<ReportFile, SimulationError> {
+        let timeout = self.reports.timeout;
+        match tokio::time::timeout(timeout, job).await {
+            Ok(Ok(Ok(file))) => Ok(file),
+            Ok(Ok(Err(err))) => {
+                count("failed");
+                Err(SimulationError::Internal(format!("report render: {err:#}")))
+            }
+            Ok(Err(err)) => {
+                count("failed");
+                Err(SimulationError::Internal(format!("report render: {err}")))
+            }
+            Err(_) => {
+                count("timeout");
+                Err(SimulationError::ReportTimeout(timeout))
+            }
+        }
     }
 }
 

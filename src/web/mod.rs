@@ -24,6 +24,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/compare", "POST").route(web::post().to(pages::compare)))
         .service(get_resource("/s/{id}", pages::result_page))
         .service(get_resource("/c/{id}", compare::comparison_page))
+        .service(get_resource(
+            "/c/{id}/report.pdf",
+            crate::api::comparisons::get_comparison_report_pdf,
+        ))
         .service(get_resource("/s/{id}/analysis", pages::analysis_part))
         .service(get_resource(
             "/s/{id}/report.pdf",

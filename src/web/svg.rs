@@ -89,8 +89,20 @@ pub fn render(chart: &Chart, layout: Layout) -> String {
         r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="hatch-bg" width="6" height="6"/><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>"#
     );
     grid_and_axes(&mut out, chart, &frame, height);
-    for layer in &chart.layers {
-        draw_layer(&mut out, layer, &frame, &id);
+    // Line labels at their lines' ends, moved apart where two would overlap.
+    let ends: Vec<Option<f64>> = chart
+        .layers
+        .iter()
+        .map(|layer| match layer {
+            Layer::Line {
+                y, label: Some(_), ..
+            } => y.last().map(|&y| frame.sy(y) + 4.0),
+            _ => None,
+        })
+        .collect();
+    let label_ys = crate::report::chart::spread_labels(&ends, LABEL_GAP);
+    for (layer, label_y) in chart.layers.iter().zip(label_ys) {
+        draw_layer(&mut out, layer, &frame, &id, label_y);
     }
     out.push_str("</svg>");
     out
@@ -238,7 +250,10 @@ fn axis_label(out: &mut String, axis: &Axis, which: &str, x: f64, y: f64) {
     }
 }
 
-fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
+/// The least distance between two line labels, in px: a label's height.
+const LABEL_GAP: f64 = 13.0;
+
+fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str, label_y: Option<f64>) {
     match layer {
         Layer::Band { style, .. } => {
             let _ = write!(out, r#"<path class="{}" d=""#, class(*style));
@@ -250,13 +265,12 @@ fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str) {
         }
         Layer::Line { x, y, style, label } => {
             polyline(out, x, y, *style, f);
-            if let (Some(label), Some(&lx), Some(&ly)) = (label, x.last(), y.last()) {
+            if let (Some(label), Some(&lx), Some(ly)) = (label, x.last(), label_y) {
                 let _ = write!(
                     out,
-                    r#"<text class="line-label {}" x="{:.1}" y="{:.1}">{}</text>"#,
+                    r#"<text class="line-label {}" x="{:.1}" y="{ly:.1}">{}</text>"#,
                     class(*style),
                     f.sx(lx) + 6.0,
-                    f.sy(ly) + 4.0,
                     escape(label)
                 );
             }

@@ -362,3 +362,114 @@ fn insights_for_a_strategy_with_a_floor_say_what_its_odds_are_of() {
         );
     }
 }
+
+/// "How would other strategies do?": every strategy on the plan's futures, each row the
+/// strategy's own run at comparable initial spending (checked against a separate run),
+/// the plan's own first.
+#[test]
+fn every_strategy_runs_on_the_plans_futures_at_comparable_initial_spending() {
+    let plan = json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 1_000_000},
+        "spending": {"strategy": "guardrails", "annual": 40_000},
+        "simulation": {"scenarios": 800, "seed": 21}
+    });
+    let a = analyze_plan(plan.clone());
+    let table = a.strategies.expect("the strategy table");
+    assert_eq!(table.scenarios, 800);
+    // Retired today: the plan's rate is spending over today's savings.
+    assert!((table.initial_rate - 0.04).abs() < 1e-12);
+    let names: Vec<&str> = table.rows.iter().map(|r| r.strategy.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "guardrails",
+            "constant_dollar",
+            "constant_percent",
+            "vpw",
+            "one_over_n",
+            "endowment",
+            "ninety_five_percent",
+            "vanguard_dynamic",
+            "sensible_withdrawals",
+            "autopilot_ii"
+        ],
+        "no CAPE rule without history"
+    );
+    assert!(table.rows[0].as_planned && table.rows.iter().skip(1).all(|r| !r.as_planned));
+    assert_eq!(table.rows[0].success_probability, a.success_probability);
+    // Each row is its strategy run alone on the same seed.
+    let alone = |patch: Value| {
+        let mut p = plan.clone();
+        merge(&mut p, &patch);
+        let plan = input(&p)
+            .normalize(&PlanDefaults::default(), LIMITS)
+            .unwrap();
+        engine::simulate(&plan, &RunOptions::default()).unwrap()
+    };
+    let vanguard = alone(json!({"spending": {"strategy": "vanguard_dynamic", "percent": 0.04}}));
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.strategy == "vanguard_dynamic")
+        .unwrap();
+    assert_eq!(row.success_probability, vanguard.success_probability);
+    assert_eq!(row.median_legacy, vanguard.terminal_wealth.p50);
+    // Constant dollars never move while the money lasts: no swing, and its median
+    // spending is the plan's.
+    let dollars = table
+        .rows
+        .iter()
+        .find(|r| r.strategy == "constant_dollar")
+        .unwrap();
+    assert!(
+        (dollars.median_spending - 40_000.0).abs() < 1e-6,
+        "{}",
+        dollars.median_spending
+    );
+    let constant = alone(json!({"spending": {"strategy": "constant_dollar"}}));
+    assert_eq!(dollars.success_probability, constant.success_probability);
+    if constant.success_probability == 1.0 {
+        assert_eq!(dollars.spending_volatility, 0.0);
+    }
+    // A share of savings moves with the markets; the endowment rule smooths it.
+    let percent = table
+        .rows
+        .iter()
+        .find(|r| r.strategy == "constant_percent")
+        .unwrap();
+    let endowment = table
+        .rows
+        .iter()
+        .find(|r| r.strategy == "endowment")
+        .unwrap();
+    assert!(
+        percent.spending_volatility > 0.05,
+        "{}",
+        percent.spending_volatility
+    );
+    assert!(endowment.spending_volatility < percent.spending_volatility);
+    for r in &table.rows {
+        assert!(r.low_spending <= r.median_spending, "{r:?}");
+    }
+}
+
+/// On history the CAPE rule joins the table.
+#[test]
+fn a_historical_plan_is_shown_the_cape_rule_too() {
+    let a = analyze_plan(json!({
+        "current_age": 65, "end_age": 95,
+        "portfolio": {"balance": 1_000_000},
+        "spending": {"annual": 40_000},
+        "market": {"model": "historical"}
+    }));
+    let table = a.strategies.expect("the strategy table");
+    assert_eq!(table.scenarios, 123);
+    let cape = table
+        .rows
+        .iter()
+        .find(|r| r.strategy == "cape")
+        .expect("the CAPE rule");
+    assert!((0.0..=1.0).contains(&cape.success_probability));
+    assert_eq!(table.rows.len(), 11);
+}

@@ -230,3 +230,89 @@ async fn a_historical_comparison_with_the_cape_rule_runs_the_valued_start_years(
     }
     assert_eq!(doc["scenarios"], 113);
 }
+
+/// The comparison's PDF, read back with qpdf and pdftotext: the odds and differences as the
+/// JSON has them, each plan's inputs, the same bytes twice; and the page links to it.
+#[actix_web::test]
+async fn the_comparison_pdf_carries_the_odds_and_differences_of_the_json() {
+    let tools = ["qpdf", "pdftotext", "pdftoppm"];
+    if tools
+        .iter()
+        .any(|t| std::process::Command::new(t).arg("-v").output().is_err())
+    {
+        service_missing("the PDF tools", "apt-get install qpdf poppler-utils");
+        return;
+    }
+    let app = started_app().await;
+    let mut b = with(
+        plan(40_000.0),
+        json!({"spending": {"strategy": "vanguard_dynamic"}}),
+    );
+    b["name"] = json!("Vanguard");
+    let doc = compared(&app, vec![plan(40_000.0), b]).await;
+    let id = doc["id"].as_str().unwrap();
+    let page = app.get(&format!("/c/{id}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/c/{id}/report.pdf\"")));
+
+    let fetch = || async {
+        let response = app.get(&format!("/c/{id}/report.pdf")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "content-type"), "application/pdf");
+        response.bytes().await.unwrap()
+    };
+    let bytes = fetch().await;
+    assert_eq!(bytes, fetch().await, "the same comparison, the same bytes");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("comparison.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let path = path.to_str().unwrap();
+    let check = std::process::Command::new("qpdf")
+        .args(["--check", path])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).contains("No syntax or stream encoding errors"));
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path, "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let percent = |v: &Value| glidepath::format::percent(v.as_f64().unwrap());
+    let a_odds = percent(&doc["plans"][0]["result"]["success_probability"]);
+    let b_odds = percent(&doc["plans"][1]["result"]["success_probability"]);
+    assert!(text.contains(&format!("A: Plan A {a_odds}")), "{text}");
+    assert!(text.contains(&format!("B: Vanguard {b_odds}")), "{text}");
+    let change = glidepath::format::points(
+        doc["differences"][0]["success"]["estimate"]
+            .as_f64()
+            .unwrap(),
+    );
+    assert!(
+        text.contains(&format!("B: Vanguard {change}")),
+        "{change}: {text}"
+    );
+    for words in [
+        "Plan comparison",
+        "The odds side by side",
+        "Each plan against Plan A",
+        "Savings over time, in today's dollars",
+        "Plan B: Vanguard",
+        "Vanguard dynamic spending",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    let pages = dir.path().join("page");
+    let render = std::process::Command::new("pdftoppm")
+        .args(["-r", "40", "-png", path, pages.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(render.success());
+    assert_eq!(
+        app.get(&format!("/c/{id}/report.pdf?paper=a3"))
+            .await
+            .status(),
+        422
+    );
+}

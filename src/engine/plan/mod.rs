@@ -29,7 +29,7 @@ pub use household::{
     MAX_STEPS, Owner, Partner, PartnerInput, SocialSecurity, SocialSecurityInput, SpendingStep,
     SpendingStepInput,
 };
-pub use input::{PlanInput, StrategyName, parse_plan_json};
+pub use input::{PlanInput, SpendingInput, StrategyName, parse_plan_json};
 pub use longevity::{Longevity, LongevityInput, LongevityModel};
 pub use normalize::Limits;
 pub use seed::{MAX_SEED, derive_seed};
@@ -246,6 +246,23 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// The strategy's name in the contract (`spending.strategy`).
+    pub fn name(&self) -> StrategyName {
+        match self {
+            Strategy::ConstantDollar => StrategyName::ConstantDollar,
+            Strategy::ConstantPercent { .. } => StrategyName::ConstantPercent,
+            Strategy::Guardrails { .. } => StrategyName::Guardrails,
+            Strategy::Vpw { .. } => StrategyName::Vpw,
+            Strategy::OneOverN { .. } => StrategyName::OneOverN,
+            Strategy::Endowment { .. } => StrategyName::Endowment,
+            Strategy::NinetyFivePercent { .. } => StrategyName::NinetyFivePercent,
+            Strategy::VanguardDynamic { .. } => StrategyName::VanguardDynamic,
+            Strategy::SensibleWithdrawals { .. } => StrategyName::SensibleWithdrawals,
+            Strategy::AutopilotIi { .. } => StrategyName::AutopilotIi,
+            Strategy::Cape { .. } => StrategyName::Cape,
+        }
+    }
+
     /// The real spending floor of a variable strategy; `None` for `constant_dollar`.
     pub fn floor(&self) -> Option<f64> {
         match *self {

@@ -138,3 +138,23 @@ fn overlaid(
 fn letter(k: usize) -> char {
     char::from(b'A' + k as u8)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::spread_labels;
+
+    #[test]
+    fn labels_closer_than_the_gap_move_apart_in_their_order_down_the_page() {
+        let ys = [Some(100.0), None, Some(104.0), Some(300.0)];
+        assert_eq!(
+            spread_labels(&ys, 13.0),
+            [Some(100.0), None, Some(113.0), Some(300.0)]
+        );
+        // By position, not by layer: the higher label stays, the lower one moves.
+        assert_eq!(
+            spread_labels(&[Some(50.0), Some(45.0)], 13.0),
+            [Some(58.0), Some(45.0)]
+        );
+        assert_eq!(spread_labels(&[None, None], 13.0), [None, None]);
+    }
+}

@@ -182,6 +182,27 @@ pub enum Style {
     PlanBand(u8),
 }
 
+/// Where each labelled line's label goes, in a renderer's vertical units (down the page):
+/// at its line's last point (`ys[k]`, `None` for a line without a label), moved apart just
+/// enough that no two are closer than `gap`, in their order down the page.
+pub fn spread_labels(ys: &[Option<f64>], gap: f64) -> Vec<Option<f64>> {
+    let mut order: Vec<(usize, f64)> = ys
+        .iter()
+        .enumerate()
+        .filter_map(|(k, y)| y.map(|y| (k, y)))
+        .collect();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1));
+    // Each label at least `gap` below the one above it.
+    let mut out = vec![None; ys.len()];
+    let mut above: Option<f64> = None;
+    for (k, y) in order {
+        let y = above.map_or(y, |a| y.max(a + gap));
+        out[k] = Some(y);
+        above = Some(y);
+    }
+    out
+}
+
 /// `simulated futures` or `historical periods`: what a run's paths are.
 pub fn paths_noun(outcome: &Outcome) -> &'static str {
     if outcome.historical.is_some() {

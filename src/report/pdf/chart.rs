@@ -63,8 +63,21 @@ pub fn draw(canvas: &mut Canvas, chart: &Chart, area: Area) {
         y: chart.y.span(),
     };
     grid_and_axes(canvas, chart, &frame, area);
-    for layer in &chart.layers {
-        draw_layer(canvas, layer, &frame);
+    // Line labels at their lines' ends, moved apart where two would overlap (PDF y runs up,
+    // so the spreading runs on its negation).
+    let ends: Vec<Option<f64>> = chart
+        .layers
+        .iter()
+        .map(|layer| match layer {
+            Layer::Line {
+                y, label: Some(_), ..
+            } => y.last().map(|&y| -f64::from(frame.sy(y) - 2.5)),
+            _ => None,
+        })
+        .collect();
+    let label_ys = crate::report::chart::spread_labels(&ends, 9.0);
+    for (layer, label_y) in chart.layers.iter().zip(label_ys) {
+        draw_layer(canvas, layer, &frame, label_y.map(|y| -y as f32));
     }
 }
 
@@ -170,7 +183,7 @@ pub(super) fn dash(style: Style) -> Option<(f32, f32)> {
     }
 }
 
-fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame) {
+fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame, label_y: Option<f32>) {
     match layer {
         Layer::Band { style, .. } => {
             let points: Vec<(f32, f32)> =
@@ -182,9 +195,9 @@ fn draw_layer(canvas: &mut Canvas, layer: &Layer, f: &Frame) {
                 x.iter().zip(y).map(|(&x, &y)| (f.sx(x), f.sy(y))).collect();
             let (color, width) = look(*style);
             canvas.line(&points, color, width, dash(*style));
-            if let (Some(label), Some(&(lx, ly))) = (label, points.last()) {
+            if let (Some(label), Some(&(lx, _)), Some(ly)) = (label, points.last(), label_y) {
                 canvas.text(
-                    (lx + 4.0, ly - 2.5),
+                    (lx + 4.0, ly),
                     LABEL_SIZE,
                     Font::Bold,
                     color,

@@ -13,6 +13,7 @@
 
 mod canvas;
 mod chart;
+mod comparison;
 mod flow;
 mod household;
 mod sections;
@@ -21,6 +22,7 @@ mod taxes;
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
+pub use self::comparison::render_comparison;
 use self::flow::Flow;
 use crate::analysis::Analysis;
 use crate::engine::{Outcome, Plan};
@@ -92,7 +94,7 @@ pub fn render(report: &Report, paper: Paper) -> Vec<u8> {
     let bytes = pdf
         .with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut Vec::new());
-    with_stable_id(bytes, report)
+    with_stable_id(bytes, report.id, report.created_at)
 }
 
 /// The simulation's date as printpdf's date; the epoch if it does not parse.
@@ -106,9 +108,9 @@ fn pdf_date(created_at: &str) -> printpdf::OffsetDateTime {
 }
 
 /// Replaces the two random 32-character strings of the trailer's `/ID` with ones derived from
-/// the report's identity. Same length, after the cross-reference table: no offset moves.
-fn with_stable_id(mut bytes: Vec<u8>, report: &Report) -> Vec<u8> {
-    let digest = Sha256::digest(format!("{}\0{}", report.id, report.created_at));
+/// the document's identity (its id and date). Same length, after the cross-reference table: no offset moves.
+fn with_stable_id(mut bytes: Vec<u8>, id: &str, created_at: &str) -> Vec<u8> {
+    let digest = Sha256::digest(format!("{id}\0{created_at}"));
     let stable = hex::encode(&digest[..16]).into_bytes();
     let Some(at) = find_last(&bytes, b"/ID") else {
         return bytes;

@@ -270,6 +270,12 @@ pub(super) fn analysis(doc: &mut Flow, r: &Report) {
     if let Some(tornado) = model::sensitivity_tornado(&a.sensitivity) {
         doc.chart(&tornado, 230.0);
     }
+    if let Some(t) = &a.strategies {
+        doc.heading("How would other strategies do?", 160.0);
+        doc.paragraph(&summary::strategy_summary(t), BODY, Font::Regular, INK);
+        let (head, rows) = summary::strategy_table(t);
+        doc.table(&head, &rows);
+    }
     if let Some(t) = &a.tax_choices {
         super::taxes::choices(doc, t);
     }

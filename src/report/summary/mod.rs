@@ -6,6 +6,7 @@ mod household;
 mod odds;
 mod percentiles;
 mod periods;
+mod strategies;
 mod taxes;
 
 pub use claiming::{ClaimingTable, HeatCell, claiming_summary, claiming_table};
@@ -15,6 +16,7 @@ pub use percentiles::{
     Every, PERCENTILE_COLUMNS, PercentileRow, percentile_head, percentile_table, spending_table,
 };
 pub use periods::{period_table, worst_years};
+pub use strategies::{strategy_caption, strategy_summary, strategy_table};
 pub use taxes::{account_table, choices_table, result_rows as tax_rows};
 
 use crate::engine::plan::{MarketModel, Strategy};

@@ -101,6 +101,8 @@ pub struct AnalysisView {
     pub claiming: Option<ClaimingView>,
     /// With accounts: which order and which conversions do best, in words and as a table.
     pub tax_choices: Option<(String, TableView)>,
+    /// "How would other strategies do?": its words and table.
+    pub strategies: Option<(String, TableView)>,
     /// "What moves the odds": the tornado chart of one input changed at a time.
     pub tornado: Option<ChartView>,
 }
@@ -319,6 +321,17 @@ fn analysis_view(plan: &Plan, a: &Analysis) -> AnalysisView {
                 t.summary(),
                 TableView {
                     caption,
+                    head,
+                    rows,
+                },
+            )
+        }),
+        strategies: a.strategies.as_ref().map(|t| {
+            let (head, rows) = summary::strategy_table(t);
+            (
+                summary::strategy_summary(t),
+                TableView {
+                    caption: summary::strategy_caption(t),
                     head,
                     rows,
                 },
