@@ -534,6 +534,22 @@ async fn everything_works_with_javascript_off() {
         let link = eval(tab, "document.getElementById('permalink').value");
         assert!(link.as_str().unwrap().contains("/s/"), "{link}");
         screenshots(tab, "result-no-js");
+        // "Compare with a change…": the plan opens as plan B; guardrails against it.
+        submit_and_wait(tab, r#"a.button[href*="compare=1"]"#);
+        assert!(text_of(tab, "#comparing-notice").contains("This is plan B"));
+        eval(
+            tab,
+            r#"document.querySelector('[name="spending.strategy"]').value = 'guardrails'"#,
+        );
+        submit_and_wait(tab, "button.primary");
+        assert!(tab.get_url().contains("/c/"), "{}", tab.get_url());
+        let odds = text_of(tab, "#odds-caption");
+        assert!(odds.contains("95% range"), "{odds}");
+        for chart in ["balance", "spending"] {
+            tab.wait_for_element(&format!("#chart-{chart} svg"))
+                .expect("the overlaid chart");
+        }
+        screenshots(tab, "comparison-no-js");
         problems.assert_none("pages with JavaScript off");
     })
     .await;

@@ -250,8 +250,9 @@ fn axis_label(out: &mut String, axis: &Axis, which: &str, x: f64, y: f64) {
     }
 }
 
-/// The least distance between two line labels, in px: a label's height.
-const LABEL_GAP: f64 = 13.0;
+/// The least distance between two line labels, in the drawing's units: the height of a
+/// label's box (12 px text) with a little room.
+const LABEL_GAP: f64 = 16.0;
 
 fn draw_layer(out: &mut String, layer: &Layer, f: &Frame, id: &str, label_y: Option<f64>) {
     match layer {
