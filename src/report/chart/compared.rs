@@ -120,7 +120,7 @@ fn overlaid(
             format!("{}: {}, median", letter(k), p.name),
         ));
     }
-    legend.push((Style::PlanBand(0), "Shaded: each plan's middle half".into()));
+    legend.push((Style::PlanBand(0), "Shaded: middle half".into()));
     Chart {
         id,
         title,

@@ -78,15 +78,18 @@ pub fn render_comparison(
         })
         .collect();
     flow.table(&head, &rows);
-    let legacy: Vec<summary::Row> = summary
-        .differences
-        .iter()
-        .map(|d| summary::Row {
-            label: "Mean savings at the end",
-            value: format!("{}: {}", d.letter, d.legacy),
-        })
-        .collect();
-    flow.facts(&legacy);
+    for d in &summary.differences {
+        flow.paragraph(
+            &format!(
+                "{}: {}, mean savings at the end against plan A: {}",
+                d.letter, d.name, d.legacy
+            ),
+            BODY,
+            Font::Regular,
+            INK,
+        );
+    }
+    flow.gap(8.0);
 
     flow.heading("Savings and spending over time", 300.0);
     flow.paragraph(
