@@ -42,6 +42,8 @@ pub struct DifferenceRow {
 
 pub struct ComparisonSummary {
     pub title: String,
+    /// The compared plans, read back from the document, plan A first.
+    pub inputs: Vec<Plan>,
     pub plans: Vec<PlanRow>,
     pub differences: Vec<DifferenceRow>,
     /// How the plans were run, and what pairing bought.
@@ -146,6 +148,7 @@ impl ComparisonSummary {
                 .collect::<Vec<_>>()
                 .join(" or "),
             plans: rows,
+            inputs: plans,
             differences,
             method,
             has_taxes,

@@ -19,7 +19,6 @@ use crate::engine::compare::{self, Difference, MAX_PLANS, MeanDifference};
 use crate::engine::outcome::Bands;
 use crate::engine::plan::{FieldError, Limits, PlanInput, parse_plan_json};
 use crate::engine::{self, EngineError, Outcome, Plan, PlanDefaults, RunOptions};
-use crate::storage::audit::AuditEntry;
 use crate::storage::comparisons::{self as store, NewComparison};
 use crate::storage::timestamp_now;
 
@@ -190,17 +189,7 @@ impl Simulations {
                 .collect(),
             differences: comparison.differences,
         };
-        let audit = AuditEntry {
-            request_id: caller.request_id.clone(),
-            actor: caller
-                .api_key_id
-                .as_ref()
-                .map_or_else(|| "anonymous".to_string(), |key| format!("api_key:{key}")),
-            action: "comparison.create".into(),
-            target: Some(id.clone()),
-            outcome: "success".into(),
-            client_ip_hash: caller.ip.map(|ip| self.hash_ip(ip)),
-        };
+        let audit = self.created_audit(caller, "comparison.create", &id);
         store::insert(
             &self.db,
             &NewComparison {

@@ -185,17 +185,7 @@ impl Simulations {
 
         let id = new_simulation_id();
         let created_at = timestamp_now();
-        let audit = AuditEntry {
-            request_id: caller.request_id.clone(),
-            actor: caller
-                .api_key_id
-                .as_ref()
-                .map_or_else(|| "anonymous".to_string(), |key| format!("api_key:{key}")),
-            action: "simulation.create".into(),
-            target: Some(id.clone()),
-            outcome: "success".into(),
-            client_ip_hash: caller.ip.map(|ip| self.hash_ip(ip)),
-        };
+        let audit = self.created_audit(caller, "simulation.create", &id);
         let new_result = (!result.is_stored()).then(|| NewResult {
             hash: result.hash.clone(),
             engine_version: result.meta.engine_version.clone(),
@@ -300,6 +290,21 @@ impl Simulations {
             metrics::counter!(m::SIMULATION_PATHS_TOTAL).increment(u64::from(scenarios));
         }
         result
+    }
+
+    /// The audit entry of a successful create by `caller` of the permalink `id`.
+    fn created_audit(&self, caller: &Caller, action: &str, id: &str) -> AuditEntry {
+        AuditEntry {
+            request_id: caller.request_id.clone(),
+            actor: caller
+                .api_key_id
+                .as_ref()
+                .map_or_else(|| "anonymous".to_string(), |key| format!("api_key:{key}")),
+            action: action.into(),
+            target: Some(id.to_owned()),
+            outcome: "success".into(),
+            client_ip_hash: caller.ip.map(|ip| self.hash_ip(ip)),
+        }
     }
 
     /// SHA-256 of the address with the deployment's salt (`audit.ip_salt`), as audited.

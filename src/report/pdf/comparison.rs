@@ -1,12 +1,9 @@
 //! The comparison's PDF: the odds side by side, each difference from plan A, the overlaid
 //! charts and each plan's inputs, from the same words and charts as the page.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
-
-use super::canvas::{Align, Font, INK, MUTED, Rgb8};
-use super::flow::{ACCENT, BODY, Flow, MARGIN};
-use super::{Paper, pdf_date, with_stable_id};
-use crate::engine::Plan;
+use super::canvas::{Font, INK, MUTED};
+use super::flow::{BODY, Flow};
+use super::{Identity, Paper, save};
 use crate::report::comparison::ComparisonSummary;
 use crate::report::summary;
 use crate::simulations::comparisons::ComparisonDoc;
@@ -18,11 +15,6 @@ pub fn render_comparison(
     paper: Paper,
 ) -> anyhow::Result<Vec<u8>> {
     let summary = ComparisonSummary::new(doc)?;
-    let plans: Vec<Plan> = doc
-        .plans
-        .iter()
-        .map(|p| Plan::from_stored(&p.plan.to_string()).map_err(anyhow::Error::from))
-        .collect::<anyhow::Result<_>>()?;
     let (w_mm, h_mm) = paper.size_mm();
     let mut flow = Flow::new(w_mm * 72.0 / 25.4, h_mm * 72.0 / 25.4);
     cover(&mut flow, doc, &summary);
@@ -103,7 +95,7 @@ pub fn render_comparison(
         flow.chart(chart, height);
         flow.gap(8.0);
     }
-    for (k, (compared, plan)) in doc.plans.iter().zip(&plans).enumerate() {
+    for (k, (compared, plan)) in doc.plans.iter().zip(&summary.inputs).enumerate() {
         flow.heading(
             &format!("Plan {}: {}", ComparisonDoc::letter(k), compared.name),
             60.0,
@@ -119,42 +111,20 @@ pub fn render_comparison(
         INK,
     );
     let pages = flow.finish(permalink);
-
-    let mut pdf = PdfDocument::new(&format!("{}: plan comparison", summary.title));
-    let info = &mut pdf.metadata.info;
-    let date = pdf_date(&doc.created_at);
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.author = "Glidepath".into();
-    info.creator = "Glidepath".into();
-    info.producer = format!("Glidepath {}", env!("CARGO_PKG_VERSION"));
-    info.subject = "Retirement plan comparison".into();
-    info.identifier = doc.id.clone();
-    let pages = pages
-        .into_iter()
-        .map(|c| PdfPage::new(Mm(w_mm), Mm(h_mm), c.ops))
-        .collect();
-    let bytes = pdf
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new());
-    Ok(with_stable_id(bytes, &doc.id, &doc.created_at))
+    Ok(save(
+        pages,
+        Identity {
+            title: &format!("{}: plan comparison", summary.title),
+            subject: "Retirement plan comparison",
+            id: &doc.id,
+            created_at: &doc.created_at,
+        },
+        paper,
+    ))
 }
 
 fn cover(flow: &mut Flow, doc: &ComparisonDoc, summary: &ComparisonSummary) {
-    let width = flow.content_width();
-    let top = flow.y;
-    let page = flow.page();
-    page.rect((MARGIN, top - 4.0), (width, 24.0), ACCENT);
-    page.text(
-        (MARGIN + 10.0, top + 4.0),
-        11.0,
-        Font::Bold,
-        Rgb8(255, 255, 255),
-        Align::Left,
-        "Glidepath  |  Plan comparison",
-    );
-    flow.y -= 64.0;
+    flow.banner("Glidepath  |  Plan comparison");
     flow.paragraph(&summary.title, 22.0, Font::Bold, INK);
     let date = doc.created_at.get(..10).unwrap_or(&doc.created_at);
     flow.paragraph(

@@ -55,6 +55,23 @@ impl Flow {
         self.y -= points;
     }
 
+    /// The report's banner at the top of its first page: `text` in white on the accent.
+    pub(super) fn banner(&mut self, text: &str) {
+        let width = self.content_width();
+        let top = self.y;
+        let page = self.page();
+        page.rect((MARGIN, top - 4.0), (width, 24.0), ACCENT);
+        page.text(
+            (MARGIN + 10.0, top + 4.0),
+            11.0,
+            Font::Bold,
+            Rgb8(255, 255, 255),
+            Align::Left,
+            text,
+        );
+        self.y -= 64.0;
+    }
+
     /// A section heading, kept on one page with the first `keep` points of what follows.
     pub(super) fn heading(&mut self, text: &str, keep: f32) {
         self.ensure(40.0 + keep);

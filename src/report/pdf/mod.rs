@@ -75,18 +75,41 @@ pub fn render(report: &Report, paper: Paper) -> Vec<u8> {
     sections::analysis(&mut doc, report);
     sections::methodology(&mut doc, report);
     let pages = doc.finish(report.permalink);
+    save(
+        pages,
+        Identity {
+            title: &format!("{}: plan review", report.plan.name),
+            subject: "Retirement plan review",
+            id: report.id,
+            created_at: report.created_at,
+        },
+        paper,
+    )
+}
 
-    let mut pdf = PdfDocument::new(&format!("{}: plan review", report.plan.name));
+/// What a PDF's metadata says it is; its id and date also make its trailer `/ID`.
+struct Identity<'a> {
+    title: &'a str,
+    subject: &'a str,
+    id: &'a str,
+    /// RFC 3339: the document's date, never the clock's, so the bytes are reproducible.
+    created_at: &'a str,
+}
+
+/// The pages as PDF bytes, with the metadata and a stable `/ID`.
+fn save(pages: Vec<canvas::Canvas>, who: Identity, paper: Paper) -> Vec<u8> {
+    let (w_mm, h_mm) = paper.size_mm();
+    let mut pdf = PdfDocument::new(who.title);
     let info = &mut pdf.metadata.info;
-    let date = pdf_date(report.created_at);
+    let date = pdf_date(who.created_at);
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
     info.author = "Glidepath".into();
     info.creator = "Glidepath".into();
     info.producer = format!("Glidepath {}", env!("CARGO_PKG_VERSION"));
-    info.subject = "Retirement plan review".into();
-    info.identifier = report.id.into();
+    info.subject = who.subject.into();
+    info.identifier = who.id.into();
     let pages = pages
         .into_iter()
         .map(|c| PdfPage::new(Mm(w_mm), Mm(h_mm), c.ops))
@@ -94,7 +117,7 @@ pub fn render(report: &Report, paper: Paper) -> Vec<u8> {
     let bytes = pdf
         .with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut Vec::new());
-    with_stable_id(bytes, report.id, report.created_at)
+    with_stable_id(bytes, who.id, who.created_at)
 }
 
 /// The simulation's date as printpdf's date; the epoch if it does not parse.

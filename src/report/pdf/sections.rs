@@ -11,19 +11,8 @@ use crate::report::summary::{self, Row};
 
 pub(super) fn cover(doc: &mut Flow, r: &Report) {
     let (plan, outcome) = (r.plan, r.outcome);
+    doc.banner("Glidepath  |  Retirement plan review");
     let width = doc.content_width();
-    let top = doc.y;
-    let page = doc.page();
-    page.rect((MARGIN, top - 4.0), (width, 24.0), ACCENT);
-    page.text(
-        (MARGIN + 10.0, top + 4.0),
-        11.0,
-        Font::Bold,
-        Rgb8(255, 255, 255),
-        Align::Left,
-        "Glidepath  |  Retirement plan review",
-    );
-    doc.y -= 64.0;
     doc.paragraph(&plan.name, 24.0, Font::Bold, INK);
     let date = r.created_at.get(..10).unwrap_or(r.created_at);
     doc.paragraph(
