@@ -369,6 +369,15 @@ fn comparison(c: &mut Criterion) {
     group.bench_function("four_way", |b| {
         b.iter(|| compare(black_box(&plans), &RunOptions::default()).expect("runs"))
     });
+    // What the four plans cost run one after the other, without pairing: the share of the
+    // comparison that is the plans themselves (guardrails and VPW cost more than plan A).
+    group.bench_function("four_in_turn", |b| {
+        b.iter(|| {
+            for plan in &plans {
+                engine::simulate(black_box(plan), &RunOptions::default()).expect("runs");
+            }
+        })
+    });
     group.finish();
 }
 

@@ -8,6 +8,7 @@
 //! model, horizon or lifetimes. The caller (the comparisons service) sets the common seed
 //! and paths before validation, and reports [`check`]'s reasons as field errors.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -230,11 +231,13 @@ pub fn valued_periods(plans: &[Plan]) -> bool {
 }
 
 /// Runs every plan on the same random numbers. The plans must pass [`check`] against the
-/// first; with fewer than two it still runs what it is given.
+/// first; with fewer than two it still runs what it is given. The plans run side by side on
+/// the engine's threads (each one's numbers do not depend on which thread runs it), so the
+/// statistics of one overlap the paths of another.
 pub fn compare(plans: &[Plan], options: &RunOptions) -> Result<Comparison, EngineError> {
     let valued = valued_periods(plans);
     let runs = plans
-        .iter()
+        .par_iter()
         .map(|plan| super::simulate_paths(plan, options, valued))
         .collect::<Result<Vec<_>, _>>()?;
     let (outcomes, paths): (Vec<Outcome>, Vec<PathResults>) = runs.into_iter().unzip();

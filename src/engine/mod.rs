@@ -363,51 +363,26 @@ fn path_results(
     lifetime_tax: Option<&[f64]>,
 ) -> PathResults {
     let years = balance.len() / n;
-    let legacy = (0..n)
-        .map(|i| {
-            (0..years)
-                .rev()
-                .map(|t| balance[t * n + i])
-                .find(|b| !b.is_nan())
-                .unwrap_or(0.0)
-        })
-        .collect();
-    let (mut mean_spending, mut lowest_spending, mut spending_volatility) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for i in 0..n {
-        let lived = (retired_from.min(years)..years)
-            .map(|t| spending[t * n + i])
-            .filter(|s| !s.is_nan());
-        let (mut count, mut sum, mut low) = (0.0, 0.0, f64::INFINITY);
-        let (mut changes, mut change_sum, mut change_squares, mut last) = (0.0, 0.0, 0.0, None);
-        for s in lived {
-            count += 1.0;
-            sum += s;
-            low = low.min(s);
-            if let Some(previous) = last
-                && previous > 0.0
-            {
-                let change = s / previous - 1.0;
-                changes += 1.0;
-                change_sum += change;
-                change_squares += change * change;
+    // Row by row (a year of every path at a time), as the matrices are laid out.
+    let mut legacy = vec![0.0; n];
+    for row in balance.chunks_exact(n) {
+        for (legacy, &b) in legacy.iter_mut().zip(row) {
+            if !b.is_nan() {
+                *legacy = b;
             }
-            last = Some(s);
         }
-        mean_spending.push(if count > 0.0 { sum / count } else { 0.0 });
-        lowest_spending.push(if low.is_finite() { low } else { 0.0 });
-        spending_volatility.push(if changes > 1.0 {
-            let mean = change_sum / changes;
-            ((change_squares - changes * mean * mean) / (changes - 1.0))
-                .max(0.0)
-                .sqrt()
-        } else {
-            0.0
-        });
     }
+    let mut lived = vec![Lived::default(); n];
+    for row in spending.chunks_exact(n).skip(retired_from.min(years)) {
+        for (path, &s) in lived.iter_mut().zip(row) {
+            if !s.is_nan() {
+                path.add(s);
+            }
+        }
+    }
+    let mean_spending = lived.iter().map(Lived::mean).collect();
+    let lowest_spending = lived.iter().map(Lived::lowest).collect();
+    let spending_volatility = lived.iter().map(Lived::volatility).collect();
     PathResults {
         held: ran_out_year
             .iter()
@@ -420,5 +395,72 @@ fn path_results(
         lowest_spending,
         spending_volatility,
         lifetime_tax: lifetime_tax.map(<[f64]>::to_vec),
+    }
+}
+
+/// One path's real spending in the years someone lives, summed as the years come.
+#[derive(Debug, Clone, Copy)]
+struct Lived {
+    count: f64,
+    sum: f64,
+    low: f64,
+    /// Yearly changes `s/previous − 1` (after a year with spending), their sum and squares.
+    changes: f64,
+    change_sum: f64,
+    change_squares: f64,
+    /// The previous year's spending; NaN before the first.
+    last: f64,
+}
+
+impl Default for Lived {
+    fn default() -> Self {
+        Self {
+            count: 0.0,
+            sum: 0.0,
+            low: f64::INFINITY,
+            changes: 0.0,
+            change_sum: 0.0,
+            change_squares: 0.0,
+            last: f64::NAN,
+        }
+    }
+}
+
+impl Lived {
+    fn add(&mut self, s: f64) {
+        self.count += 1.0;
+        self.sum += s;
+        self.low = self.low.min(s);
+        if self.last > 0.0 {
+            let change = s / self.last - 1.0;
+            self.changes += 1.0;
+            self.change_sum += change;
+            self.change_squares += change * change;
+        }
+        self.last = s;
+    }
+
+    fn mean(&self) -> f64 {
+        if self.count > 0.0 {
+            self.sum / self.count
+        } else {
+            0.0
+        }
+    }
+
+    fn lowest(&self) -> f64 {
+        if self.low.is_finite() { self.low } else { 0.0 }
+    }
+
+    /// The sample standard deviation of the yearly changes; 0 with fewer than two.
+    fn volatility(&self) -> f64 {
+        if self.changes > 1.0 {
+            let mean = self.change_sum / self.changes;
+            ((self.change_squares - self.changes * mean * mean) / (self.changes - 1.0))
+                .max(0.0)
+                .sqrt()
+        } else {
+            0.0
+        }
     }
 }

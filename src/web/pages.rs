@@ -164,8 +164,21 @@ pub async fn compare(
             );
         }
     };
-    ensure_started(&state)?;
-    let doc = state.simulations.compare(vec![a, b], &caller).await?;
+    let compared = match ensure_started(&state) {
+        Ok(()) => state
+            .simulations
+            .compare(vec![a, b], &caller)
+            .await
+            .map_err(AppError::from),
+        Err(err) => Err(err),
+    };
+    let doc = match compared {
+        Ok(doc) => doc,
+        Err(err) if is_transient(err.code()) => {
+            return kept_form(form_page(&values, &[], false), &err);
+        }
+        Err(err) => return Err(err),
+    };
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, doc.url))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -220,24 +233,8 @@ pub async fn simulate(
     };
     let simulation = match created {
         Ok(simulation) => simulation,
-        // Busy or the database is down: the form again with the plan as typed, so nothing
-        // is lost, and the coded status and Retry-After.
         Err(err) if is_transient(err.code()) => {
-            let page = FormPage {
-                notice: Some(format!(
-                    "{}. Your plan is still here: please run it again in a moment.",
-                    super::sentence(err.message())
-                )),
-                ..plan_form(&state, &values, &[], false)
-            };
-            let mut response = html(err.code().status(), &page)?;
-            if let Some(after) = err.retry_after() {
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    header::HeaderValue::from(retry_after_secs(after)),
-                );
-            }
-            return Ok(response);
+            return kept_form(plan_form(&state, &values, &[], false), &err);
         }
         Err(err) => return Err(err),
     };
@@ -346,6 +343,26 @@ fn plan_form(
         example: false,
         comparing: None,
     }
+}
+
+/// Busy or the database is down: the form again with the plan as typed, so nothing is lost,
+/// and the error's coded status and Retry-After.
+fn kept_form(page: FormPage, err: &AppError) -> Result<HttpResponse, AppError> {
+    let page = FormPage {
+        notice: Some(format!(
+            "{}. Your plan is still here: please run it again in a moment.",
+            super::sentence(err.message())
+        )),
+        ..page
+    };
+    let mut response = html(err.code().status(), &page)?;
+    if let Some(after) = err.retry_after() {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(retry_after_secs(after)),
+        );
+    }
+    Ok(response)
 }
 
 /// Errors that pass: a full queue, a deadline, the database down or still starting.

@@ -300,9 +300,11 @@ async fn the_comparison_pdf_carries_the_odds_and_differences_of_the_json() {
         "Savings over time, in today's dollars",
         "Plan B: Vanguard",
         "Vanguard dynamic spending",
+        "Glidepath plan comparison  |  ",
     ] {
         assert!(text.contains(words), "{words}: {text}");
     }
+    assert!(!text.contains("plan review"), "{text}");
     let pages = dir.path().join("page");
     let render = std::process::Command::new("pdftoppm")
         .args(["-r", "40", "-png", path, pages.to_str().unwrap()])

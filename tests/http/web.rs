@@ -1157,3 +1157,46 @@ async fn compare_with_a_change_opens_plan_b_and_shows_both_on_the_same_futures()
         common::text_of(&again, "#error-summary")
     );
 }
+
+#[tokio::test]
+async fn a_comparison_that_runs_out_of_time_keeps_plan_b_on_the_form() {
+    let scenarios = |vars: &mut std::collections::HashMap<String, String>| {
+        vars.insert("APP__SIMULATION__MAX_SCENARIOS".into(), "10000".into());
+    };
+    let roomy = started_app_with(scenarios).await;
+    let mut plan = common::plans::household(40_000.0);
+    plan["current_age"] = serde_json::json!(20);
+    plan["end_age"] = serde_json::json!(120);
+    plan["simulation"] = serde_json::json!({ "scenarios": 10_000, "seed": 7 });
+    let a = roomy.create(&plan, None).await;
+    let id = a["id"].as_str().unwrap();
+    // The same database behind a server whose engine deadline no run can meet.
+    let url = roomy.state.settings.database.url.expose().to_owned();
+    let strict = started_app_with(|vars| {
+        scenarios(vars);
+        vars.insert("APP__DATABASE__URL".into(), url);
+        vars.insert("APP__SIMULATION__TIMEOUT_MS".into(), "1".into());
+    })
+    .await;
+    let link = format!("/?from={id}&compare=1");
+    let form = Html::parse_document(&strict.get(&link).await.text().await.unwrap());
+    let mut fields = submitted(&form, "#plan-form");
+    fields.retain(|(name, _)| name != "spending.strategy");
+    fields.push(("spending.strategy".into(), "guardrails".into()));
+    let response = strict
+        .client
+        .post(strict.url("/compare"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 504);
+    let again = Html::parse_document(&response.text().await.unwrap());
+    assert!(text(one(&again, ".notice.warning")).contains("Your plan is still here"));
+    assert_eq!(value_of(&again, "compare_with"), id);
+    let strategy = one(
+        &again,
+        r#"select[name="spending.strategy"] option[selected]"#,
+    );
+    assert_eq!(strategy.value().attr("value"), Some("guardrails"));
+}

@@ -110,7 +110,7 @@ pub fn render_comparison(
         Font::Regular,
         INK,
     );
-    let pages = flow.finish(permalink);
+    let pages = flow.finish("plan comparison", permalink);
     Ok(save(
         pages,
         Identity {

@@ -229,8 +229,9 @@ impl Flow {
         self.y -= legend_height;
     }
 
-    /// Footers with "Page N of M" and the permalink; returns the pages.
-    pub(super) fn finish(mut self, permalink: &str) -> Vec<Canvas> {
+    /// Footers with what the report is ("plan review"), the permalink and "Page N of M";
+    /// returns the pages.
+    pub(super) fn finish(mut self, report: &str, permalink: &str) -> Vec<Canvas> {
         let total = self.pages.len();
         let right = self.width - MARGIN;
         for (i, page) in self.pages.iter_mut().enumerate() {
@@ -242,7 +243,7 @@ impl Flow {
                 Font::Regular,
                 MUTED,
                 Align::Left,
-                &format!("Glidepath plan review  |  {permalink}"),
+                &format!("Glidepath {report}  |  {permalink}"),
             );
             page.text(
                 (right, y),

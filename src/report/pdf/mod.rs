@@ -74,7 +74,7 @@ pub fn render(report: &Report, paper: Paper) -> Vec<u8> {
     taxes::taxes(&mut doc, report);
     sections::analysis(&mut doc, report);
     sections::methodology(&mut doc, report);
-    let pages = doc.finish(report.permalink);
+    let pages = doc.finish("plan review", report.permalink);
     save(
         pages,
         Identity {
