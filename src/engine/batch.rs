@@ -7,6 +7,8 @@
 //! the stack: nothing is allocated per path. The kernel is compiled once per SIMD level (see
 //! `simd`).
 
+use ndarray::{ArrayViewMut2, Axis};
+
 use super::BATCH;
 use super::lives::{LaneFlows, LaneLives};
 use super::market::{MarketYear, ReturnModel, YearSource};
@@ -19,10 +21,11 @@ use super::year::{Lanes, Records, Shared, Step, year_step};
 
 pub use super::outcome::NEVER;
 
-/// Where one batch writes: its column slice of every year's row, and its per-path results.
+/// Where one batch writes: its columns of the year × path matrices (each row of a view is
+/// contiguous), and its per-path results.
 pub struct BatchOut<'a> {
-    pub balance: Vec<&'a mut [f64]>,
-    pub spending: Vec<&'a mut [f64]>,
+    pub balance: ArrayViewMut2<'a, f64>,
+    pub spending: ArrayViewMut2<'a, f64>,
     pub shortfall_years: &'a mut [u16],
     /// First year the balance could not fund the withdrawal.
     pub ran_out_year: &'a mut [u16],
@@ -37,8 +40,8 @@ pub struct BatchOut<'a> {
 
 /// Where a batch of a plan with accounts writes its tax records.
 pub struct TaxOut<'a> {
-    /// One matrix per row of [`TaxRows`] (`tax::step`): its column slice of each year.
-    pub rows: [Vec<&'a mut [f64]>; TAX_ROWS],
+    /// One matrix per row of [`TaxRows`] (`tax::step`): the batch's columns of it.
+    pub rows: [ArrayViewMut2<'a, f64>; TAX_ROWS],
     pub lifetime_tax: &'a mut [f64],
 }
 
@@ -85,8 +88,8 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
     for (t, year) in schedule.years.iter().enumerate() {
         source.fill_year(t, &mut market);
         let records: Records<'_> = match (
-            <&mut [f64; BATCH]>::try_from(&mut *out.balance[t]),
-            <&mut [f64; BATCH]>::try_from(&mut *out.spending[t]),
+            <&mut [f64; BATCH]>::try_from(year_row(&mut out.balance, t)),
+            <&mut [f64; BATCH]>::try_from(year_row(&mut out.spending, t)),
         ) {
             (Ok(balance), Ok(spending)) => (balance, spending),
             _ => (&mut staged_balance, &mut staged_spending),
@@ -130,7 +133,7 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
                 }
                 if let Some(out) = out.taxes.as_mut() {
                     for (matrix, row) in out.rows.iter_mut().zip(rows.iter()) {
-                        matrix[t].copy_from_slice(&row[..len]);
+                        year_row(matrix, t).copy_from_slice(&row[..len]);
                     }
                 }
             }
@@ -140,8 +143,8 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
             (Some(_), false) => year_step::<S, _, false>(&mut lanes, records, step, &flows),
         }
         if len < BATCH {
-            out.balance[t].copy_from_slice(&staged_balance[..len]);
-            out.spending[t].copy_from_slice(&staged_spending[..len]);
+            year_row(&mut out.balance, t).copy_from_slice(&staged_balance[..len]);
+            year_row(&mut out.spending, t).copy_from_slice(&staged_spending[..len]);
         }
     }
     for (slots, years) in [
@@ -206,4 +209,13 @@ pub fn normals_floor(
         .into_par_iter()
         .map(|batch| floor_batch(level, years, shocks, seed, batch))
         .sum()
+}
+
+/// Year `t` of a batch's columns, as the slice it is (a row of a row-major matrix).
+#[inline(always)]
+fn year_row<'v>(columns: &'v mut ArrayViewMut2<'_, f64>, t: usize) -> &'v mut [f64] {
+    columns
+        .index_axis_mut(Axis(0), t)
+        .into_slice()
+        .expect("a row of the batch's columns is contiguous")
 }

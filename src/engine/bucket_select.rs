@@ -282,6 +282,9 @@ fn bracket(data: &[f64], ranks: &[usize], sample: &mut [f64; SAMPLE]) -> (f64, f
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+
     use super::*;
 
     fn check(data: &[f64], ranks: &[usize]) -> bool {
@@ -312,14 +315,14 @@ mod tests {
 
     #[test]
     fn exact_on_skewed_rows_with_zeros_and_outliers() {
-        let mut rng = fastrand::Rng::with_seed(3);
+        let mut rng = StdRng::seed_from_u64(3);
         for n in [4096, 5000, 10_000, 33_333] {
             let data: Vec<f64> = (0..n)
                 .map(|i| match i % 97 {
                     0 => 1e-300,
                     1 => 1e300,
-                    _ if rng.f64() < 0.12 => 0.0,
-                    _ => (rng.f64() * 4.0).exp() * 1e5,
+                    _ if rng.random::<f64>() < 0.12 => 0.0,
+                    _ => (rng.random::<f64>() * 4.0).exp() * 1e5,
                 })
                 .collect();
             assert!(check(&data, &ranks_for(n)), "n={n} fell back");
@@ -327,19 +330,13 @@ mod tests {
     }
 
     /// `n` values: `repeated` with probability `share`, else uniform on [0, `spread`).
-    fn mostly(
-        rng: &mut fastrand::Rng,
-        n: usize,
-        share: f64,
-        repeated: f64,
-        spread: f64,
-    ) -> Vec<f64> {
+    fn mostly(rng: &mut StdRng, n: usize, share: f64, repeated: f64, spread: f64) -> Vec<f64> {
         (0..n)
             .map(|_| {
-                if rng.f64() < share {
+                if rng.random::<f64>() < share {
                     repeated
                 } else {
-                    rng.f64() * spread
+                    rng.random::<f64>() * spread
                 }
             })
             .collect()
@@ -347,7 +344,7 @@ mod tests {
 
     #[test]
     fn exact_when_most_values_are_equal() {
-        let mut rng = fastrand::Rng::with_seed(4);
+        let mut rng = StdRng::seed_from_u64(4);
         // Spending rows: most funded paths spend exactly the planned amount.
         let data = mostly(&mut rng, 10_000, 0.9, 40_000.0, 40_000.0);
         assert!(
@@ -365,7 +362,7 @@ mod tests {
 
     #[test]
     fn exact_when_every_rank_is_on_the_run() {
-        let mut rng = fastrand::Rng::with_seed(5);
+        let mut rng = StdRng::seed_from_u64(5);
         // A tax row: almost every path owes nothing; the rest owe up to $20,000, so every
         // wanted rank (5% to 95%) is a zero and only the counting pass runs.
         let untaxed = mostly(&mut rng, 10_000, 0.97, 0.0, 20_000.0);

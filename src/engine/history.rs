@@ -15,6 +15,8 @@
 
 use std::sync::OnceLock;
 
+use rand::distr::{Distribution, Uniform};
+
 use super::BATCH;
 use super::market::{MarketYear, ReturnModel, YearSource};
 use super::plan::{AssetAssumption, Correlations};
@@ -286,6 +288,7 @@ impl ReturnModel for Bootstrap {
             data: self.data,
             block_years: self.block_years,
             rng: SplitMix64::for_stream(seed, batch, Stream::Bootstrap),
+            starts: Uniform::new(0, self.data.len() as u32).expect("the series has years"),
             index: [0; BATCH],
         }
     }
@@ -295,6 +298,9 @@ pub struct BootstrapSource {
     data: &'static History,
     block_years: usize,
     rng: SplitMix64,
+    /// A block's first data year, uniform over the series (`rand`'s unbiased `Uniform`,
+    /// sampled as 32-bit so the numbers are the same on every platform).
+    starts: Uniform<u32>,
     /// The data year each lane lives through now.
     index: [usize; BATCH],
 }
@@ -304,8 +310,7 @@ impl YearSource for BootstrapSource {
         let n = self.data.len();
         if year.is_multiple_of(self.block_years) {
             for slot in &mut self.index {
-                // Lemire's multiply-shift: an unbiased-enough uniform index in 0..n.
-                *slot = ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize;
+                *slot = self.starts.sample(&mut self.rng) as usize;
             }
         } else {
             for slot in &mut self.index {

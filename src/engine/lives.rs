@@ -14,13 +14,15 @@
 //!    over: it withdraws nothing, fails no more, and records NaN, which the statistics leave
 //!    out ("among the futures where one of you is alive").
 
-use super::BATCH;
+use rand::distr::{Distribution, Open01};
+
 use super::household::{Alive, Timeline, Who};
 use super::life_table::{LifeTables, death_year};
 use super::outcome::{Chance, LifetimesOutcome, NEVER, Spread};
 use super::plan::Plan;
 use super::rng::{LaneRng, Stream};
 use super::strategy::YearPlan;
+use super::{BATCH, MatrixView};
 
 /// States a year's amounts are resolved for: `[you alone, partner alone, both]`.
 type ByState = [f64; 3];
@@ -220,7 +222,10 @@ impl LaneLives {
         };
         let mut u = [0.0; BATCH];
         for person in 0..2 {
-            rng.fill_open01(&mut u);
+            // `rand`'s open-interval uniforms, lane by lane (the numbers a fill would give).
+            for u in &mut u {
+                *u = Open01.sample(&mut rng);
+            }
             if lives.survival[person].is_empty() {
                 continue; // no partner: never alive
             }
@@ -278,21 +283,21 @@ impl LaneLives {
 pub fn summarize(
     plan: &Plan,
     lives: &Lives,
-    balance: &[f64],
-    n: usize,
+    balance: MatrixView<'_>,
     plan_years: &[u16],
     ran_out_year: &[u16],
 ) -> LifetimesOutcome {
-    let years = balance.len() / n;
+    let (years, n) = balance.dim();
     let alive_share = balance
-        .chunks(n)
+        .rows()
+        .into_iter()
         .map(|row| row.iter().filter(|v| !v.is_nan()).count() as f64 / n as f64)
         .collect();
     // The balance at the end of the last year lived through: what is left.
     let mut legacy: Vec<f64> = plan_years
         .iter()
         .enumerate()
-        .map(|(i, &d)| balance[(usize::from(d).clamp(1, years) - 1) * n + i])
+        .map(|(i, &d)| balance[[usize::from(d).clamp(1, years) - 1, i]])
         .collect();
     let mut lengths: Vec<f64> = plan_years.iter().map(|&d| f64::from(d)).collect();
     let outlived = ran_out_year.iter().filter(|&&y| y != NEVER).count();

@@ -5,10 +5,11 @@
 //! gross returns for every path of the batch. Strategies and statistics only ever see
 //! [`MarketYear`], so a new model touches neither.
 
+use rand::distr::Distribution;
+use rand_distr::ChiSquared;
+
 use super::BATCH;
-use super::math::{
-    exp_fast, in_tail, normal_quantile, normal_quantile_central, normal_quantile_tail,
-};
+use super::math::{exp_fast, in_tail, normal_quantile_central, normal_quantile_tail};
 use super::plan::{AssetAssumption, Correlations, Market};
 use super::rng::{LaneRng, SplitMix64, Stream};
 
@@ -105,7 +106,8 @@ pub struct Lognormal {
     cash: (f64, f64),
     inflation: AssetAssumption,
     chol: [[f64; 3]; 3],
-    fat_tails_df: Option<f64>,
+    /// With fat tails: ν and the χ²(ν) each path-year's scale is drawn from.
+    fat_tails: Option<(f64, ChiSquared<f64>)>,
     uses_cash: bool,
 }
 
@@ -118,7 +120,11 @@ impl Lognormal {
             cash: lognormal_params(market.cash),
             inflation: market.inflation,
             chol: cholesky(&market.correlations).expect("validated plans have valid correlations"),
-            fat_tails_df: market.fat_tails_df,
+            fat_tails: market.fat_tails_df.map(|df| {
+                let chi_squared =
+                    ChiSquared::new(df).expect("validated plans have fat_tails_df above 2");
+                (df, chi_squared)
+            }),
             uses_cash,
         }
     }
@@ -165,14 +171,17 @@ impl YearSource for LognormalSource {
             fill_normals(cash, zc, &mut out.cash);
         }
         let m = &self.model;
-        if let Some(df) = m.fat_tails_df {
+        // Multivariate Student-t shocks of unit variance: each path-year's normal vector
+        // times `√((ν − 2)/χ²_ν)`, one χ² draw (`rand_distr`'s) shared by all assets, so the
+        // correlations are kept and crashes come together, as they do.
+        if let Some((df, chi_squared)) = &m.fat_tails {
             let shocks = zs
                 .iter_mut()
                 .zip(zb.iter_mut())
                 .zip(zi.iter_mut())
                 .zip(zc.iter_mut());
             for (((s, b), i), c) in shocks {
-                let scale = student_t_scale(&mut self.tails, df);
+                let scale = ((df - 2.0) / chi_squared.sample(&mut self.tails)).sqrt();
                 *s *= scale;
                 *b *= scale;
                 *i *= scale;
@@ -223,32 +232,6 @@ pub fn fill_normals(rng: &mut LaneRng, z: &mut [f64; BATCH], scratch: &mut [f64;
                 let tail = normal_quantile_tail(p);
                 *zi = if in_tail(p) { tail } else { *zi };
             }
-        }
-    }
-}
-
-/// `√((ν − 2)/χ²_ν)`: multiplying a standard normal vector by it gives multivariate Student-t
-/// shocks with ν degrees of freedom and unit variance. One scale per path-year is shared by
-/// all assets, so the correlations are kept and crashes come together, as they do.
-fn student_t_scale(rng: &mut SplitMix64, df: f64) -> f64 {
-    let chi_squared = 2.0 * gamma(rng, df / 2.0);
-    ((df - 2.0) / chi_squared).sqrt()
-}
-
-/// Gamma(shape, 1) for shape ≥ 1, by Marsaglia and Tsang (2000).
-fn gamma(rng: &mut SplitMix64, shape: f64) -> f64 {
-    let d = shape - 1.0 / 3.0;
-    let c = 1.0 / (9.0 * d).sqrt();
-    loop {
-        let x = normal_quantile(rng.next_open01());
-        let v = 1.0 + c * x;
-        if v <= 0.0 {
-            continue;
-        }
-        let v = v * v * v;
-        let u = rng.next_open01();
-        if u < 1.0 - 0.0331 * x.powi(4) || u.ln() < 0.5 * x * x + d * (1.0 - v + v.ln()) {
-            return d * v;
         }
     }
 }

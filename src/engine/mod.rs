@@ -7,8 +7,9 @@
 //! 2. Paths are cut into fixed-size batches of [`BATCH`]. rayon runs the batches; batch `b`
 //!    draws only from streams seeded by (seed, `b`), so the answer is bit-identical on any
 //!    number of threads. The deadline is checked before each batch.
-//! 3. Each batch writes its columns of two year-major matrices (real balance and spending).
-//! 4. Percentiles are selected in place, one year per task.
+//! 3. Each batch writes its columns of two year × path matrices (real balance and spending;
+//!    ndarray [`Matrix`]es, row-major, so a batch's part of a year is one contiguous slice).
+//! 4. Percentiles are selected in place, one year (row) per task.
 
 pub mod batch;
 pub mod bucket_select;
@@ -34,6 +35,7 @@ mod year;
 
 use std::time::Instant;
 
+use ndarray::Axis;
 use rayon::prelude::*;
 
 use batch::{BatchOut, NEVER, Schedule, TaxOut, run_batch, run_taxed_batch};
@@ -44,6 +46,7 @@ pub use outcome::Outcome;
 use outcome::{HistoricalPeriods, Paths, TaxOutcome};
 use plan::{MarketModel, Strategy};
 pub use plan::{Plan, PlanDefaults, PlanInput};
+pub use recycle::{Matrix, MatrixView};
 pub use simd::SimdLevel;
 use strategy::{StrategyFn, Withdraw, with_strategy};
 use tax::step::TAX_ROWS;
@@ -53,7 +56,11 @@ use tax::step::TAX_ROWS;
 ///
 /// 1.1.0: VPW's last share is exactly 1 and its default rate and horizon follow the
 /// Bogleheads table; guardrails follow Guyton and Klinger (2006) as published.
-pub const ENGINE_VERSION: &str = "1.1.0";
+/// 1.2.0: the scalar draws come from `rand_distr` and `rand`. Fat-tail plans get new numbers
+/// (each path-year's χ² is `rand_distr`'s); a bootstrap start year is `rand`'s unbiased
+/// `Uniform`, the same year as before but for rare draws; every other plan keeps its numbers
+/// exactly.
+pub const ENGINE_VERSION: &str = "1.2.0";
 
 /// Paths simulated together. A multiple of the RNG's lane count; the state of a batch
 /// (about 40 KB) stays in the L1 and L2 caches.
@@ -179,8 +186,8 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
     let seed = plan.simulation.seed;
     let n = model.paths(plan.simulation.scenarios as usize);
     let years = schedule.years.len();
-    let mut balance = recycle::take(n * years);
-    let mut spending = recycle::take(n * years);
+    let mut balance = recycle::matrix(years, n);
+    let mut spending = recycle::matrix(years, n);
     let mut shortfall_years = vec![0u16; n];
     let mut ran_out_year = vec![NEVER; n];
     let mut floor_year = vec![NEVER; n];
@@ -188,55 +195,47 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
     let drawn = schedule.lives.is_some();
     let mut plan_years = if drawn { vec![0u16; n] } else { Vec::new() };
     let taxed = schedule.taxes.is_some();
-    let mut tax_rows: [Vec<f64>; TAX_ROWS] = std::array::from_fn(|_| {
+    let mut tax_rows: [Matrix; TAX_ROWS] = std::array::from_fn(|_| {
         if taxed {
-            recycle::take(n * years)
+            recycle::matrix(years, n)
         } else {
-            Vec::new()
+            Matrix::zeros((0, 0))
         }
     });
     let mut lifetime_tax = if taxed { vec![0.0; n] } else { Vec::new() };
 
-    let mut outs: Vec<BatchOut<'_>> = shortfall_years
-        .chunks_mut(BATCH)
+    // Each batch gets its columns of every matrix: `BATCH` paths of every year.
+    fn columns(m: &mut Matrix) -> ndarray::iter::AxisChunksIterMut<'_, f64, ndarray::Ix2> {
+        m.axis_chunks_iter_mut(Axis(1), BATCH)
+    }
+    let mut tax_columns = tax_rows.each_mut().map(columns);
+    let mut outs: Vec<BatchOut<'_>> = columns(&mut balance)
+        .zip(columns(&mut spending))
+        .zip(shortfall_years.chunks_mut(BATCH))
         .zip(ran_out_year.chunks_mut(BATCH))
         .zip(floor_year.chunks_mut(BATCH))
-        .map(|((shortfall_years, ran_out_year), floor_year)| BatchOut {
-            balance: Vec::with_capacity(years),
-            spending: Vec::with_capacity(years),
-            shortfall_years,
-            ran_out_year,
-            floor_year,
-            plan_years: None,
-            taxes: None,
-        })
+        .map(
+            |((((balance, spending), shortfall_years), ran_out_year), floor_year)| BatchOut {
+                balance,
+                spending,
+                shortfall_years,
+                ran_out_year,
+                floor_year,
+                plan_years: None,
+                taxes: None,
+            },
+        )
         .collect();
     for (out, chunk) in outs.iter_mut().zip(plan_years.chunks_mut(BATCH)) {
         out.plan_years = Some(chunk);
     }
     for (out, chunk) in outs.iter_mut().zip(lifetime_tax.chunks_mut(BATCH)) {
         out.taxes = Some(Box::new(TaxOut {
-            rows: std::array::from_fn(|_| Vec::with_capacity(years)),
+            rows: tax_columns
+                .each_mut()
+                .map(|rows| rows.next().expect("a taxed plan's rows have every batch")),
             lifetime_tax: chunk,
         }));
-    }
-    for (k, matrix) in tax_rows.iter_mut().enumerate() {
-        for row in matrix.chunks_mut(n) {
-            for (out, column) in outs.iter_mut().zip(row.chunks_mut(BATCH)) {
-                if let Some(taxes) = out.taxes.as_mut() {
-                    taxes.rows[k].push(column);
-                }
-            }
-        }
-    }
-    for (balance_row, spending_row) in balance.chunks_mut(n).zip(spending.chunks_mut(n)) {
-        let columns = balance_row
-            .chunks_mut(BATCH)
-            .zip(spending_row.chunks_mut(BATCH));
-        for (out, (b, s)) in outs.iter_mut().zip(columns) {
-            out.balance.push(b);
-            out.spending.push(s);
-        }
     }
     let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
     outs.into_par_iter()
@@ -263,8 +262,7 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
         HistoricalPeriods::new(
             &years,
             plan.current_age,
-            &balance,
-            n,
+            balance.view(),
             &ran_out_year,
             &floor_year,
         )
@@ -273,12 +271,11 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
     let lifetimes = schedule
         .lives
         .as_ref()
-        .map(|lives| lives::summarize(plan, lives, &balance, n, &plan_years, &ran_out_year));
+        .map(|lives| lives::summarize(plan, lives, balance.view(), &plan_years, &ran_out_year));
     let paths = if keep_paths {
         let retired_from = plan.retirement_age.saturating_sub(plan.current_age) as usize;
         path_results(
-            (&balance, &spending),
-            n,
+            (balance.view(), spending.view()),
             retired_from,
             (&ran_out_year, &floor_year),
             taxed.then_some(lifetime_tax.as_slice()),
@@ -287,7 +284,6 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
         PathResults::default()
     };
     let mut outcome = Paths {
-        n,
         current_age: plan.current_age,
         retirement_age: plan.retirement_age,
         has_floor: plan.spending.strategy.has_floor(),
@@ -303,12 +299,11 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
     if taxed {
         outcome.taxes = Some(TaxOutcome::new(
             &mut tax_rows,
-            n,
             &mut lifetime_tax,
             lifetimes.is_some(),
         ));
         for matrix in tax_rows {
-            recycle::give(matrix);
+            recycle::give_matrix(matrix);
         }
     }
     outcome.household = schedule.household.outcome(plan, years);
@@ -356,16 +351,15 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
 /// reorder the rows. With drawn lifetimes a path's legacy is its last balance before its
 /// rows turn NaN, and its spending counts only the years someone lives.
 fn path_results(
-    (balance, spending): (&[f64], &[f64]),
-    n: usize,
+    (balance, spending): (MatrixView<'_>, MatrixView<'_>),
     retired_from: usize,
     (ran_out_year, floor_year): (&[u16], &[u16]),
     lifetime_tax: Option<&[f64]>,
 ) -> PathResults {
-    let years = balance.len() / n;
+    let (years, n) = balance.dim();
     // Row by row (a year of every path at a time), as the matrices are laid out.
     let mut legacy = vec![0.0; n];
-    for row in balance.chunks_exact(n) {
+    for row in balance.rows() {
         for (legacy, &b) in legacy.iter_mut().zip(row) {
             if !b.is_nan() {
                 *legacy = b;
@@ -373,7 +367,7 @@ fn path_results(
         }
     }
     let mut lived = vec![Lived::default(); n];
-    for row in spending.chunks_exact(n).skip(retired_from.min(years)) {
+    for row in spending.rows().into_iter().skip(retired_from.min(years)) {
         for (path, &s) in lived.iter_mut().zip(row) {
             if !s.is_nan() {
                 path.add(s);

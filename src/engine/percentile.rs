@@ -112,6 +112,9 @@ pub(crate) fn lerp(a: f64, b: f64, t: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+
     use super::*;
 
     fn sorted_reference(data: &[f64], p: f64) -> f64 {
@@ -125,9 +128,9 @@ mod tests {
 
     #[test]
     fn selection_equals_sorting_for_every_size_up_to_64() {
-        let mut rng = fastrand::Rng::with_seed(9);
+        let mut rng = StdRng::seed_from_u64(9);
         for n in 1..=64 {
-            let data: Vec<f64> = (0..n).map(|_| rng.f64() * 100.0 - 20.0).collect();
+            let data: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 100.0 - 20.0).collect();
             let got = percentiles(&mut data.clone(), &PROBABILITIES);
             for (g, &p) in got.iter().zip(&PROBABILITIES) {
                 assert_eq!(*g, sorted_reference(&data, p), "n={n} p={p}");

@@ -1,6 +1,6 @@
 //! Recycling of the per-simulation matrices.
 //!
-//! A simulation fills two `N × T` matrices of f64 (4.8 MB at 10,000 × 30). Fresh memory of that
+//! A simulation fills two `T × N` matrices of f64 (years by paths, ndarray [`Matrix`]es) (4.8 MB at 10,000 × 30). Fresh memory of that
 //! size comes straight from the kernel, and touching it page by page costs more than a tenth
 //! of the run. Finished simulations hand their matrices back here and the next one reuses
 //! them. Every cell is overwritten before it is read, so stale values never leak. At most
@@ -8,12 +8,29 @@
 
 use std::sync::Mutex;
 
+use ndarray::{Array2, ArrayView2};
+
+/// A year × path matrix: row `t` is year `t` of every path, column `i` is path `i`.
+pub type Matrix = Array2<f64>;
+pub type MatrixView<'a> = ArrayView2<'a, f64>;
+
 const RETAINED_BYTES: usize = 64 << 20;
 
 static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
 
+/// A `years × paths` matrix whose contents are unspecified (the caller overwrites them all).
+pub fn matrix(years: usize, paths: usize) -> Matrix {
+    Matrix::from_shape_vec((years, paths), take(years * paths)).expect("the buffer has the shape")
+}
+
+/// Returns a matrix's memory for reuse.
+pub fn give_matrix(matrix: Matrix) {
+    let (buffer, _) = matrix.into_raw_vec_and_offset();
+    give(buffer);
+}
+
 /// A buffer of `len` values whose contents are unspecified (the caller overwrites them all).
-pub fn take(len: usize) -> Vec<f64> {
+fn take(len: usize) -> Vec<f64> {
     let reused = {
         let mut pool = POOL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let best = pool
@@ -36,7 +53,7 @@ pub fn take(len: usize) -> Vec<f64> {
 
 /// Returns a buffer for reuse. The most recent buffers are kept: older ones are freed until
 /// the pool fits in `RETAINED_BYTES`, and a buffer larger than that is freed at once.
-pub fn give(v: Vec<f64>) {
+fn give(v: Vec<f64>) {
     let bytes = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
     if bytes(&v) > RETAINED_BYTES {
         return;

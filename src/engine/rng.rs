@@ -8,7 +8,15 @@
 //! form: one step advances all lanes with plain 64-bit shifts, xors and adds, which the
 //! compiler turns into SIMD at every dispatch level. Output `k` of a fill comes from lane
 //! `k % LANES`, step `k / LANES`, whatever the vector width, so the numbers never depend on the
-//! CPU. [`SplitMix64`] seeds the lanes and serves the rare scalar draws (fat-tail scales).
+//! CPU. [`SplitMix64`] seeds the lanes and serves the rare scalar draws (fat-tail scales,
+//! bootstrap block starts).
+//!
+//! Both are `rand_core` generators ([`TryRng`] with an infallible error, hence [`Rng`] and
+//! the deprecated `RngCore`, and [`SeedableRng`]), so `rand_distr`'s distributions sample
+//! from them directly. A [`LaneRng`] used one number at a time gives the numbers of a fill in
+//! the same order: lane 0, 1, …, `LANES − 1`, then each lane's next step.
+
+use rand::rand_core::{Infallible, SeedableRng, TryRng};
 
 /// Independent xoshiro256+ generators advanced together. Wide enough that the loop over the
 /// lanes is a plain counted loop the compiler vectorizes at any vector width.
@@ -50,11 +58,43 @@ impl SplitMix64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix(self.state)
     }
+}
 
-    /// A uniform double in the open interval (0, 1).
+impl TryRng for SplitMix64 {
+    type Error = Infallible;
+
     #[inline]
-    pub fn next_open01(&mut self) -> f64 {
-        open01(self.next_u64())
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.next_u64() >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(self.next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        fill_bytes_from(dst, || self.next_u64());
+        Ok(())
+    }
+}
+
+impl SeedableRng for SplitMix64 {
+    /// The state itself, little-endian.
+    type Seed = [u8; 8];
+
+    fn from_seed(seed: [u8; 8]) -> Self {
+        Self {
+            state: u64::from_le_bytes(seed),
+        }
+    }
+}
+
+/// Fills `dst` with little-endian words from `next`, the last one cut short.
+fn fill_bytes_from(dst: &mut [u8], mut next: impl FnMut() -> u64) {
+    for chunk in dst.chunks_mut(8) {
+        let word = next().to_le_bytes();
+        chunk.copy_from_slice(&word[..chunk.len()]);
     }
 }
 
@@ -76,31 +116,40 @@ pub fn open01(x: u64) -> f64 {
 }
 
 /// `LANES` xoshiro256+ generators (Blackman and Vigna 2018). The `+` variant's weak low bits
-/// are dropped by [`open01`], which keeps the top 52.
+/// are dropped by [`open01`] (and by `rand`'s `Open01`, the same map), which keep the top 52.
 #[derive(Debug, Clone)]
 pub struct LaneRng {
     s0: [u64; LANES],
     s1: [u64; LANES],
     s2: [u64; LANES],
     s3: [u64; LANES],
+    /// The lane the next single number comes from ([`TryRng`]).
+    next_lane: usize,
 }
 
 impl LaneRng {
     pub fn new(seed: u64, batch: u64, stream: Stream) -> Self {
-        let mut seeder = SplitMix64::for_stream(seed, batch, stream);
+        Self::seeded_by(SplitMix64::for_stream(seed, batch, stream))
+    }
+
+    /// Every lane's state from consecutive outputs of `seeder`.
+    fn seeded_by(mut seeder: SplitMix64) -> Self {
         let mut words = || std::array::from_fn(|_| seeder.next_u64());
         Self {
             s0: words(),
             s1: words(),
             s2: words(),
             s3: words(),
+            next_lane: 0,
         }
     }
 
-    /// Fills `out` (a multiple of `LANES` long) with uniforms in (0, 1).
+    /// Fills `out` (a multiple of `LANES` long) with uniforms in (0, 1): the numbers
+    /// `Open01` would draw one at a time, all lanes a step at once. Starts at lane 0.
     #[inline(always)]
     pub fn fill_open01(&mut self, out: &mut [f64]) {
         debug_assert_eq!(out.len() % LANES, 0);
+        debug_assert_eq!(self.next_lane, 0, "a fill starts at lane 0");
         for chunk in out.chunks_exact_mut(LANES) {
             let chunk: &mut [f64; LANES] = chunk.try_into().expect("chunks are LANES long");
             for (lane, slot) in chunk.iter_mut().enumerate() {
@@ -122,6 +171,41 @@ impl LaneRng {
         self.s2[lane] = s2 ^ t;
         self.s3[lane] = s3.rotate_left(45);
         result
+    }
+}
+
+impl TryRng for LaneRng {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    /// The next lane's next output, lanes in turn.
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let lane = self.next_lane;
+        self.next_lane = (lane + 1) % LANES;
+        Ok(self.next_raw(lane))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        fill_bytes_from(dst, || {
+            let lane = self.next_lane;
+            self.next_lane = (lane + 1) % LANES;
+            self.next_raw(lane)
+        });
+        Ok(())
+    }
+}
+
+impl SeedableRng for LaneRng {
+    /// A [`SplitMix64`] state, which seeds the lanes.
+    type Seed = [u8; 8];
+
+    fn from_seed(seed: [u8; 8]) -> Self {
+        Self::seeded_by(SplitMix64::from_seed(seed))
     }
 }
 
@@ -150,6 +234,34 @@ mod tests {
         for want in expected {
             assert_eq!(rng.next_raw(lane), want);
         }
+    }
+
+    #[test]
+    fn one_at_a_time_the_lanes_give_the_fill_and_rand_s_open01_is_open01() {
+        use rand::distr::{Distribution, Open01};
+        let mut filled = LaneRng::new(5, 2, Stream::Lifetimes);
+        let mut single = filled.clone();
+        let mut buf = vec![0.0; 2 * LANES];
+        filled.fill_open01(&mut buf);
+        for (k, &want) in buf.iter().enumerate() {
+            let got: f64 = Open01.sample(&mut single);
+            assert_eq!(got.to_bits(), want.to_bits(), "number {k}");
+        }
+    }
+
+    #[test]
+    fn seeding_from_bytes_is_seeding_the_state() {
+        use rand::Rng;
+        let seed = 0x0123_4567_89AB_CDEFu64;
+        let mut a = SplitMix64::from_seed(seed.to_le_bytes());
+        let mut b = SplitMix64 { state: seed };
+        assert_eq!(Rng::next_u64(&mut a), b.next_u64());
+        let mut bytes = [0u8; 11];
+        a.fill_bytes(&mut bytes);
+        assert_eq!(bytes[..8], b.next_u64().to_le_bytes());
+        assert_eq!(bytes[8..], b.next_u64().to_le_bytes()[..3]);
+        let lanes = LaneRng::from_seed(seed.to_le_bytes());
+        assert_eq!(lanes.s0[0], SplitMix64 { state: seed }.next_u64());
     }
 
     #[test]

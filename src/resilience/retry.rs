@@ -48,7 +48,7 @@ impl Backoff {
                         return Err(err);
                     }
                     let ceiling = self.ceiling(failures);
-                    tokio::time::sleep(ceiling.mul_f64(fastrand::f64())).await;
+                    tokio::time::sleep(ceiling.mul_f64(rand::random::<f64>())).await;
                 }
             }
         }

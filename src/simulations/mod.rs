@@ -110,7 +110,7 @@ impl Simulations {
         let ip_salt = match settings.audit.ip_salt.expose() {
             "" => {
                 let mut salt = vec![0; 16];
-                getrandom::fill(&mut salt)?;
+                rand::fill(&mut salt[..]);
                 salt
             }
             salt => salt.as_bytes().to_vec(),
@@ -321,11 +321,10 @@ fn unshare(err: Arc<SimulationError>) -> SimulationError {
     SimulationError::clone(&err)
 }
 
-/// A fresh permalink id: 128 random bits from the OS, as 32 lowercase hex digits.
+/// A fresh permalink id: 128 random bits from `rand`'s thread generator (ChaCha12 seeded and
+/// reseeded from the OS), as 32 lowercase hex digits.
 pub fn new_simulation_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source works");
-    hex::encode(bytes)
+    hex::encode(rand::random::<[u8; 16]>())
 }
 
 pub fn is_simulation_id(id: &str) -> bool {

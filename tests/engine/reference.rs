@@ -1,9 +1,11 @@
 //! A plain scalar implementation of the model, written from `docs/methodology.md` with its
-//! own random numbers (std `ln`/`cos` Box-Muller over fastrand). The vectorized engine must
-//! agree with it within Monte Carlo error.
+//! own random numbers (std `ln`/`cos` Box-Muller over `rand`'s ChaCha `StdRng`). The
+//! vectorized engine must agree with it within Monte Carlo error.
 
 use glidepath::engine::Plan;
 use glidepath::engine::plan::Strategy;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use serde_json::json;
 
 use crate::support::{plan_with, run};
@@ -17,9 +19,9 @@ struct Reference {
     year10: Vec<f64>,
 }
 
-fn normal(rng: &mut fastrand::Rng) -> f64 {
-    let u1 = 1.0 - rng.f64();
-    let u2 = rng.f64();
+fn normal(rng: &mut StdRng) -> f64 {
+    let u1 = 1.0 - rng.random::<f64>();
+    let u2 = rng.random::<f64>();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
@@ -38,7 +40,7 @@ fn simulate_reference(plan: &Plan, paths: usize) -> Reference {
     let l22 = (1.0 - c.stocks_inflation.powi(2) - l21 * l21).sqrt();
     let tax_keep = 1.0 - plan.tax.effective_rate;
     let years = plan.years();
-    let mut rng = fastrand::Rng::with_seed(2024);
+    let mut rng = StdRng::seed_from_u64(2024);
     let mut successes = 0;
     let mut year10 = Vec::with_capacity(paths);
     for _ in 0..paths {

@@ -20,7 +20,7 @@ const SIMULATIONS: &str = "/api/v1/simulations";
 /// A plan no other test (or earlier run) has asked for, so it misses every cache.
 fn unique_plan() -> Value {
     let mut plan = plans::household(40_000.0);
-    plan["simulation"]["seed"] = json!(fastrand::u64(1..1 << 52));
+    plan["simulation"]["seed"] = json!(rand::random_range(1..1u64 << 52));
     plan
 }
 
@@ -675,7 +675,7 @@ async fn a_full_queue_answers_503_overloaded_and_a_slow_run_504() {
     let mut slow = plans::household(40_000.0);
     slow["current_age"] = json!(20);
     slow["end_age"] = json!(120);
-    slow["simulation"] = json!({ "scenarios": 10_000, "seed": fastrand::u64(1..1 << 52) });
+    slow["simulation"] = json!({ "scenarios": 10_000, "seed": rand::random_range(1..1u64 << 52) });
     let running = tokio::spawn({
         let client = app.client.clone();
         let url = app.url(SIMULATIONS);

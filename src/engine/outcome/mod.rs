@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,8 +14,9 @@ mod lifetimes;
 mod periods;
 mod taxes;
 
+use super::ENGINE_VERSION;
 use super::percentile::{PROBABILITIES, lerp, percentiles_into};
-use super::{ENGINE_VERSION, recycle};
+use super::recycle::{self, Matrix};
 pub use chance::Chance;
 pub use household::{Benefit, HouseholdOutcome};
 pub use lifetimes::{LifetimesOutcome, Spread};
@@ -133,8 +135,9 @@ impl Bands {
         }
     }
 
-    pub(super) fn from_rows(rows: &[[f64; 7]]) -> Self {
-        let column = |k: usize| rows.iter().map(|r| r[k]).collect();
+    /// From a `years × 7` table of [`PROBABILITIES`]' percentiles.
+    pub(super) fn from_rows(rows: ArrayView2<'_, f64>) -> Self {
+        let column = |k: usize| rows.column(k).to_vec();
         Self {
             p5: column(0),
             p10: column(1),
@@ -244,6 +247,58 @@ pub struct AgeCount {
     pub count: u32,
 }
 
+/// The percentiles of every year of each matrix: for matrix `k` a `years × 7` table, one
+/// column per probability of [`PROBABILITIES`], the rows reordered in place. Every row of
+/// every matrix is one task of one parallel pass (one wake-up of the pool). With gaps (drawn
+/// lifetimes) a row's NaN are left out and a row without numbers reads 0. `median_only(k)`:
+/// matrix `k` needs only the median (one order statistic, not seven; the rest read 0).
+pub(super) fn year_percentiles(
+    matrices: Vec<&mut Matrix>,
+    has_gaps: bool,
+    median_only: impl Fn(usize) -> bool + Sync + Send,
+) -> Vec<Array2<f64>> {
+    let median = PROBABILITIES
+        .iter()
+        .position(|&p| p == 0.5)
+        .expect("the median");
+    let years: Vec<usize> = matrices.iter().map(|m| m.nrows()).collect();
+    let rows: Vec<[f64; 7]> = matrices
+        .into_par_iter()
+        .enumerate()
+        .flat_map(|(k, m)| {
+            m.axis_iter_mut(Axis(0))
+                .into_par_iter()
+                .map(move |row| (k, row))
+        })
+        .map(|(k, mut row)| {
+            let row = row.as_slice_mut().expect("a matrix row is contiguous");
+            let mut out = [0.0; 7];
+            let live = if has_gaps {
+                keep_numbers(row)
+            } else {
+                row.len()
+            };
+            let row = &mut row[..live];
+            match live {
+                0 => {}
+                _ if median_only(k) => {
+                    percentiles_into(row, &[0.5], &mut out[median..=median]);
+                }
+                _ => percentiles_into(row, &PROBABILITIES, &mut out),
+            }
+            out
+        })
+        .collect();
+    let mut rows = rows.into_iter();
+    years
+        .into_iter()
+        .map(|years| {
+            let table = rows.by_ref().take(years).flatten().collect();
+            Array2::from_shape_vec((years, 7), table).expect("seven columns a year")
+        })
+        .collect()
+}
+
 /// Moves the numbers of `row` to its front (NaN to the back) and returns how many there are.
 pub(super) fn keep_numbers(row: &mut [f64]) -> usize {
     let mut live = 0;
@@ -256,9 +311,8 @@ pub(super) fn keep_numbers(row: &mut [f64]) -> usize {
     live
 }
 
-/// The simulated paths, year-major: `balance[t·n + i]` is path `i`'s real balance in year `t`.
+/// The simulated paths: `balance[[t, i]]` is path `i`'s real balance in year `t`.
 pub struct Paths {
-    pub n: usize,
     pub current_age: u32,
     pub retirement_age: u32,
     /// The strategy has a spending floor, so `floor_held` is reported.
@@ -266,8 +320,8 @@ pub struct Paths {
     /// Drawn lifetimes: rows hold NaN where the household has died, left out of the
     /// percentiles (a row with no one alive reads 0).
     pub has_gaps: bool,
-    pub balance: Vec<f64>,
-    pub spending: Vec<f64>,
+    pub balance: Matrix,
+    pub spending: Matrix,
     pub shortfall_years: Vec<u16>,
     /// Each path's first year of running out and of spending below the floor; `NEVER` when
     /// it did not happen. A path fails in the earlier of the two.
@@ -279,32 +333,18 @@ impl Paths {
     /// Computes the outcome, selecting percentiles in place (the rows are reordered), one
     /// year per task in parallel.
     pub fn summarize(mut self, seed: u64, started: Instant) -> Outcome {
-        let n = self.n;
-        let years = self.balance.len() / n;
-        let last_row = &self.balance[(years - 1) * n..];
-        let terminal_mean = last_row.iter().sum::<f64>() / n as f64;
-        // Both matrices in one parallel pass: one wake-up of the pool, not two.
-        let rows: Vec<[f64; 7]> = self
-            .balance
-            .par_chunks_mut(n)
-            .chain(self.spending.par_chunks_mut(n))
-            .map(|row| {
-                let mut out = [0.0; 7];
-                let live = if self.has_gaps {
-                    keep_numbers(row)
-                } else {
-                    row.len()
-                };
-                if live > 0 {
-                    percentiles_into(&mut row[..live], &PROBABILITIES, &mut out);
-                }
-                out
-            })
-            .collect();
-        let (balance_rows, spending_rows) = rows.split_at(years);
-        recycle::give(std::mem::take(&mut self.balance));
-        recycle::give(std::mem::take(&mut self.spending));
-        let last = balance_rows[years - 1];
+        let (years, n) = self.balance.dim();
+        let terminal_mean = self.balance.row(years - 1).iter().sum::<f64>() / n as f64;
+        let [balance_rows, spending_rows]: [Array2<f64>; 2] = year_percentiles(
+            vec![&mut self.balance, &mut self.spending],
+            self.has_gaps,
+            |_| false,
+        )
+        .try_into()
+        .expect("two matrices, two tables");
+        recycle::give_matrix(std::mem::take(&mut self.balance));
+        recycle::give_matrix(std::mem::take(&mut self.spending));
+        let last = balance_rows.row(years - 1);
 
         let (ca, ra) = (self.current_age, self.retirement_age);
         // A path fails in the earlier of its first unfunded year and its first year below
@@ -330,8 +370,8 @@ impl Paths {
             money_lasts: Some(held(&ran_out)),
             floor_held: below_floor.as_ref().map(held),
             ages: (0..years as u32).map(|t| self.current_age + t).collect(),
-            balance_percentiles: Bands::from_rows(balance_rows),
-            spending_percentiles: Bands::from_rows(spending_rows),
+            balance_percentiles: Bands::from_rows(balance_rows.view()),
+            spending_percentiles: Bands::from_rows(spending_rows.view()),
             terminal_wealth: TerminalWealth {
                 mean: terminal_mean,
                 p5: last[0],

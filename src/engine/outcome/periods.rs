@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::engine::MatrixView;
 use crate::engine::batch::NEVER;
 
 /// Every rolling period of a historical run, and the worst of them.
@@ -44,26 +45,26 @@ pub struct Period {
 }
 
 impl HistoricalPeriods {
-    /// From the year-major balance matrix (`n` paths a row) and each path's failure year.
+    /// From the year × path balance matrix (a path per start year) and each path's failure
+    /// year: period `i` is column `i`.
     pub fn new(
         start_years: &[u32],
         current_age: u32,
-        balance: &[f64],
-        n: usize,
+        balance: MatrixView<'_>,
         ran_out_year: &[u16],
         floor_year: &[u16],
     ) -> Self {
-        let years = balance.len() / n;
         let age = |year: u16| (year != NEVER).then(|| current_age + u32::from(year));
         let periods: Vec<Period> = start_years
             .iter()
+            .zip(balance.columns())
             .enumerate()
-            .map(|(path, &start_year)| Period {
+            .map(|(path, (&start_year, column))| Period {
                 start_year,
                 depleted_at_age: age(ran_out_year[path].min(floor_year[path])),
                 ran_out_at_age: age(ran_out_year[path]),
-                terminal_balance: balance[(years - 1) * n + path],
-                balance: (0..years).map(|t| balance[t * n + path]).collect(),
+                terminal_balance: column.last().copied().unwrap_or(0.0),
+                balance: column.to_vec(),
             })
             .collect();
         let mut order: Vec<&Period> = periods.iter().collect();

@@ -2,12 +2,11 @@
 //! distribution, the effective rate, each account's balance, and the lifetime tax. Money is
 //! in today's dollars; the spending bands of the result are after tax.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Bands, Spread, keep_numbers};
-use crate::engine::percentile::{PROBABILITIES, percentiles_into};
+use super::{Bands, Spread, year_percentiles};
+use crate::engine::Matrix;
 use crate::engine::tax::step::{ACCOUNTS, RATE, RMD, TAX, TAX_ROWS};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -33,43 +32,18 @@ pub struct AccountBands {
 }
 
 impl TaxOutcome {
-    /// From the year-major matrices of the kernel's tax rows (`n` paths each) and each path's
-    /// lifetime tax (reordered). With drawn lifetimes (`has_gaps`) a row holds NaN where the
-    /// household has died: its percentiles are those of the futures where one of you is
-    /// alive (0 when none is), as the balance's are.
+    /// From the year × path matrices of the kernel's tax rows and each path's lifetime tax
+    /// (reordered). With drawn lifetimes (`has_gaps`) a row holds NaN where the household
+    /// has died: its percentiles are those of the futures where one of you is alive (0 when
+    /// none is), as the balance's are.
     pub fn new(
-        matrices: &mut [Vec<f64>; TAX_ROWS],
-        n: usize,
+        matrices: &mut [Matrix; TAX_ROWS],
         lifetime_tax: &mut [f64],
         has_gaps: bool,
     ) -> Self {
-        let years = matrices[TAX].len() / n;
-        // The rate reports only its median: one order statistic, not seven.
-        let median = PROBABILITIES
-            .iter()
-            .position(|&p| p == 0.5)
-            .expect("the median");
-        let rows: Vec<[f64; 7]> = matrices
-            .par_iter_mut()
-            .enumerate()
-            .flat_map(|(k, m)| m.par_chunks_mut(n).map(move |row| (k, row)))
-            .map(|(k, row)| {
-                let mut out = [0.0; 7];
-                let live = if has_gaps {
-                    keep_numbers(row)
-                } else {
-                    row.len()
-                };
-                let row = &mut row[..live];
-                match (live, k) {
-                    (0, _) => {}
-                    (_, RATE) => percentiles_into(row, &[0.5], &mut out[median..=median]),
-                    _ => percentiles_into(row, &PROBABILITIES, &mut out),
-                }
-                out
-            })
-            .collect();
-        let bands = |k: usize| Bands::from_rows(&rows[k * years..(k + 1) * years]);
+        // The rate reports only its median.
+        let tables = year_percentiles(matrices.iter_mut().collect(), has_gaps, |k| k == RATE);
+        let bands = |k: usize| Bands::from_rows(tables[k].view());
         Self {
             lifetime_tax: Spread::of(lifetime_tax),
             tax_yearly: bands(TAX),
