@@ -300,7 +300,7 @@ async fn the_comparison_pdf_carries_the_odds_and_differences_of_the_json() {
         "Savings over time, in today's dollars",
         "Plan B: Vanguard",
         "Vanguard dynamic spending",
-        "Glidepath plan comparison  |  ",
+        "Glidepath plan comparison | http",
     ] {
         assert!(text.contains(words), "{words}: {text}");
     }
