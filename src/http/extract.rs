@@ -214,13 +214,9 @@ impl FromRequest for FoundComparison {
             let state = state.ok_or_else(|| {
                 AppError::internal(anyhow::anyhow!("the app state is not registered"))
             })?;
-            ensure_started(&state)?;
-            state
-                .simulations
-                .find_comparison(&id, viewer.key_id())
-                .await?
+            find_comparison(&state, &viewer, &id)
+                .await
                 .map(FoundComparison)
-                .ok_or_else(|| AppError::not_found("comparison"))
         })
     }
 }
@@ -234,6 +230,20 @@ pub async fn find(state: &AppState, viewer: &Identity, id: &str) -> Result<Simul
         .await?
         .ok_or_else(|| AppError::not_found("simulation"))
         .inspect(record_simulation)
+}
+
+/// The comparison `id` as `viewer` may see it (see [`FoundComparison`]).
+pub async fn find_comparison(
+    state: &AppState,
+    viewer: &Identity,
+    id: &str,
+) -> Result<ComparisonDoc, AppError> {
+    ensure_started(state)?;
+    state
+        .simulations
+        .find_comparison(id, viewer.key_id())
+        .await?
+        .ok_or_else(|| AppError::not_found("comparison"))
 }
 
 /// Until migrations have run (the database may be unreachable), nothing can be stored.

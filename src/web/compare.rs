@@ -27,6 +27,8 @@ pub struct ComparisonPage {
     pub has_taxes: bool,
     pub historical: bool,
     pub charts: Vec<ChartView>,
+    /// Fewer than the most plans a comparison holds: "Add a plan…" is offered.
+    pub can_add: bool,
 }
 
 impl ComparisonPage {
@@ -50,6 +52,7 @@ impl ComparisonPage {
             has_taxes: summary.has_taxes,
             historical: doc.plans[0].result.historical.is_some(),
             charts,
+            can_add: doc.plans.len() < crate::engine::compare::MAX_PLANS,
         })
     }
 }

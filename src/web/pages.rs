@@ -10,12 +10,15 @@ use super::answer::{Answer, answer};
 use super::form::{Action, FormView, Values, form_view};
 use super::result::{AnalysisPart, ResultPage};
 use crate::api::assumptions::assumption_sets;
+use crate::engine::Plan;
+use crate::engine::compare::MAX_PLANS;
 use crate::engine::plan::{FieldError, Limits};
 use crate::format::trim_decimals;
 use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
-use crate::http::extract::{Found, ensure_started, find, permalink};
+use crate::http::extract::{Found, ensure_started, find, find_comparison, permalink};
 use crate::http::guard::Identity;
 use crate::http::telemetry::record_simulation;
+use crate::simulations::comparisons::ComparisonDoc;
 use crate::simulations::{Caller, StoredAnalysis};
 use crate::state::AppState;
 
@@ -34,16 +37,54 @@ pub struct FormPage {
     pub answer: Option<Answer>,
     /// The form holds the example plan it opens with.
     pub example: bool,
-    /// Plan B of a comparison: the simulation id of plan A, which the form copies.
-    pub comparing: Option<String>,
+    /// A plan to compare: what it is compared with, which the form copies.
+    pub comparing: Option<Comparing>,
 }
 
 impl FormPage {
     fn run_label(&self) -> &'static str {
-        if self.comparing.is_some() {
-            "Compare with plan A"
-        } else {
-            "Run the simulation"
+        match &self.comparing {
+            Some(Comparing::Simulation(_)) => "Compare with plan A",
+            Some(Comparing::Comparison { .. }) => "Add to the comparison",
+            None => "Run the simulation",
+        }
+    }
+}
+
+/// What the plan on the form is compared with.
+#[derive(Clone)]
+pub enum Comparing {
+    /// Plan B, against the stored simulation with this id (plan A).
+    Simulation(String),
+    /// One more plan for the stored comparison `id`, which has plans up to `letter`'s.
+    Comparison { id: String, letter: char },
+}
+
+impl Comparing {
+    /// The new plan's letter.
+    pub fn letter(&self) -> char {
+        match self {
+            Self::Simulation(_) => 'B',
+            Self::Comparison { letter, .. } => *letter,
+        }
+    }
+
+    /// The form's hidden field naming what is compared with, and its value.
+    pub fn field(&self) -> (&'static str, &str) {
+        match self {
+            Self::Simulation(id) => ("compare_with", id),
+            Self::Comparison { id, .. } => ("add_to", id),
+        }
+    }
+
+    /// Where the copied plan is, and what the link says.
+    pub fn source(&self) -> (String, String) {
+        match self {
+            Self::Simulation(id) => (format!("/s/{id}"), "plan A".into()),
+            Self::Comparison { id, letter } => (
+                format!("/c/{id}"),
+                format!("plan {}", char::from(*letter as u8 - 1)),
+            ),
         }
     }
 }
@@ -54,6 +95,9 @@ pub struct FormQuery {
     from: Option<String>,
     /// With `from`: the form is plan B of a comparison with it ("Compare with a change…").
     compare: Option<String>,
+    /// The form is one more plan for this comparison, a copy of its last plan ("Add a
+    /// plan…").
+    add_to: Option<String>,
 }
 
 /// `GET /`: the form with the configured defaults, or prefilled from `?from={id}`.
@@ -62,6 +106,20 @@ pub async fn form_page(
     viewer: Identity,
     query: web::Query<FormQuery>,
 ) -> Result<HttpResponse, AppError> {
+    if let Some(id) = &query.add_to {
+        let doc = find_comparison(&state, &viewer, id).await?;
+        let last = doc.plans.last().expect("a comparison has plans");
+        let values = Values::from_json(&last.plan).or(&default_values(&state));
+        let page = FormPage {
+            comparing: Some(Comparing::Comparison {
+                letter: ComparisonDoc::letter(doc.plans.len()),
+                id: doc.id,
+            }),
+            answer: answer(&state, &values).await,
+            ..plan_form(&state, &values, &[], false)
+        };
+        return html(StatusCode::OK, &page);
+    }
     let (values, editing) = match &query.from {
         Some(id) => {
             let simulation = find(&state, &viewer, id).await?;
@@ -80,7 +138,11 @@ pub async fn form_page(
             None,
         ),
     };
-    let comparing = query.compare.is_some().then(|| editing.clone()).flatten();
+    let comparing = query
+        .compare
+        .is_some()
+        .then(|| editing.clone().map(Comparing::Simulation))
+        .flatten();
     let page = FormPage {
         example: editing.is_none(),
         editing,
@@ -92,9 +154,10 @@ pub async fn form_page(
 }
 
 /// `POST /compare`: plan B from the form against plan A (the stored simulation named by
-/// `compare_with`), on plan A's simulated futures; 303 to the comparison's page. Row and
-/// preset buttons re-render the form, and a plan B that is invalid or cannot be compared
-/// with plan A gets the form again with every reason beside its field.
+/// `compare_with`), or one more plan for the stored comparison named by `add_to`, on plan
+/// A's simulated futures; 303 to the new comparison's page. Row and preset buttons
+/// re-render the form, and a plan that is invalid or cannot be compared with plan A gets
+/// the form again with every reason beside its field.
 pub async fn compare(
     state: web::Data<AppState>,
     viewer: Identity,
@@ -102,17 +165,42 @@ pub async fn compare(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let mut pairs = form.into_inner();
-    let with = pairs
-        .iter()
-        .position(|(name, _)| name == "compare_with")
-        .map(|i| pairs.remove(i).1)
-        .unwrap_or_default();
-    let simulation = find(&state, &viewer, &with).await?;
-    let a = crate::engine::Plan::from_stored(&simulation.result.plan_json)
-        .map_err(AppError::internal)?;
+    let mut take = |name: &str| {
+        pairs
+            .iter()
+            .position(|(n, _)| n == name)
+            .map(|i| pairs.remove(i).1)
+    };
+    let (with, add_to) = (take("compare_with"), take("add_to"));
+    let (plans, comparing) = match add_to {
+        Some(id) => {
+            let doc = find_comparison(&state, &viewer, &id).await?;
+            if doc.plans.len() >= MAX_PLANS {
+                return Err(AppError::new(
+                    ErrorCode::ValidationFailed,
+                    format!("a comparison holds at most {MAX_PLANS} plans, and this one has them"),
+                ));
+            }
+            let plans = doc
+                .plans
+                .iter()
+                .map(|p| Plan::from_stored(&p.plan.to_string()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(AppError::internal)?;
+            let letter = ComparisonDoc::letter(plans.len());
+            (plans, Comparing::Comparison { id: doc.id, letter })
+        }
+        None => {
+            let simulation = find(&state, &viewer, &with.unwrap_or_default()).await?;
+            let a = Plan::from_stored(&simulation.result.plan_json).map_err(AppError::internal)?;
+            (vec![a], Comparing::Simulation(simulation.id))
+        }
+    };
+    let a = &plans[0];
+    let letter = comparing.letter();
     let (mut values, action) = Values::from_form(pairs);
     let form_page = |values: &Values, errors: &[FieldError], changed: bool| FormPage {
-        comparing: Some(simulation.id.clone()),
+        comparing: Some(comparing.clone()),
         ..plan_form(&state, values, errors, changed)
     };
     if !matches!(action, Action::Run) {
@@ -142,10 +230,10 @@ pub async fn compare(
     let checked = values
         .to_plan(&state.settings.plan_defaults, limits)
         .and_then(|mut b| {
-            if b.name == a.name {
-                b.name = "Plan B".into();
+            if plans.iter().any(|p| p.name == b.name) {
+                b.name = format!("Plan {letter}");
             }
-            let reasons = crate::engine::compare::check(&a, &b);
+            let reasons = crate::engine::compare::check(a, &b);
             if reasons.is_empty() {
                 Ok(b)
             } else {
@@ -164,10 +252,12 @@ pub async fn compare(
             );
         }
     };
+    let mut plans = plans;
+    plans.push(b);
     let compared = match ensure_started(&state) {
         Ok(()) => state
             .simulations
-            .compare(vec![a, b], &caller)
+            .compare(plans, &caller)
             .await
             .map_err(AppError::from),
         Err(err) => Err(err),

@@ -1145,6 +1145,52 @@ async fn compare_with_a_change_opens_plan_b_and_shows_both_on_the_same_futures()
     );
     assert!(common::text_of(&comparison, "p.summary").contains("Plan B lasts in"));
 
+    // "Add a plan…": plan C, a copy of plan B, joins the comparison on the same futures.
+    let comparison_id = location.trim_start_matches("/c/");
+    let add = format!("/?add_to={comparison_id}");
+    assert!(
+        comparison
+            .select(&sel("a.button"))
+            .any(|a| a.value().attr("href") == Some(&add)),
+        "the comparison links to {add}"
+    );
+    let form_c = Html::parse_document(&app.get(&add).await.text().await.unwrap());
+    assert_eq!(value_of(&form_c, "add_to"), comparison_id);
+    let notice = common::text_of(&form_c, "#comparing-notice");
+    assert!(
+        notice.contains("This is plan C, a copy of plan B"),
+        "{notice}"
+    );
+    let strategy = one(
+        &form_c,
+        r#"select[name="spending.strategy"] option[selected]"#,
+    );
+    assert_eq!(strategy.value().attr("value"), Some("guardrails"));
+    let mut fields_c = submitted(&form_c, "#plan-form");
+    set(&mut fields_c, "spending.annual", "36000");
+    let response = post(fields_c).await;
+    assert_eq!(response.status(), 303);
+    let three = header(&response, "location");
+    assert_ne!(three, location, "a new comparison, the old one kept");
+    let doc: Value = app
+        .get(&format!(
+            "/api/v1/comparisons/{}",
+            three.trim_start_matches("/c/")
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let plans = doc["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 3);
+    assert_eq!(plans[2]["name"], "Plan C");
+    assert_eq!(plans[2]["plan"]["spending"]["annual"], 36_000.0);
+    assert_eq!(
+        plans[0]["result"]["success_probability"], a["success_probability"],
+        "plan A keeps its odds"
+    );
+    assert_eq!(doc["differences"].as_array().unwrap().len(), 2);
+
     // Another end age cannot be compared: the form again, the reason by the field.
     set(&mut fields, "end_age", "100");
     let response = post(fields).await;
