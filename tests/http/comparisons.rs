@@ -195,14 +195,7 @@ async fn incomparable_plans_are_refused_and_nothing_is_stored() {
     let fields = refused(vec![a, bad]).await;
     assert_eq!(fields[0].0, "plans[1].current_age");
 
-    use sqlx::Row;
-    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM comparisons")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
-    assert_eq!(stored, 0);
+    assert_eq!(app.comparisons_stored().await, 0);
     assert_eq!(
         app.get(&format!("{COMPARISONS}/{}", "0".repeat(32)))
             .await
@@ -317,4 +310,47 @@ async fn the_comparison_pdf_carries_the_odds_and_differences_of_the_json() {
             .status(),
         422
     );
+}
+
+#[tokio::test]
+async fn a_comparison_of_four_plans_takes_no_more_from_the_page() {
+    let app = started_app().await;
+    let two = compared(&app, vec![plan(40_000.0), plan(44_000.0)]).await;
+    let page = app
+        .get(two["url"].as_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("/?add_to="),
+        "two plans: Add a plan… is offered"
+    );
+    let four = compared(
+        &app,
+        vec![
+            plan(40_000.0),
+            plan(42_000.0),
+            plan(44_000.0),
+            plan(46_000.0),
+        ],
+    )
+    .await;
+    let id = four["id"].as_str().unwrap();
+    let page = app.get(&format!("/c/{id}")).await.text().await.unwrap();
+    assert!(!page.contains("/?add_to="), "four plans: no Add a plan…");
+    let before = app.comparisons_stored().await;
+    let response = app
+        .client
+        .post(app.url("/compare"))
+        .form(&[("add_to", id), ("current_age", "65"), ("end_age", "95")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(
+        response.text().await.unwrap().contains("at most 4 plans"),
+        "the reason is said"
+    );
+    assert_eq!(app.comparisons_stored().await, before, "nothing stored");
 }

@@ -64,6 +64,17 @@ impl TestApp {
             .expect("a number")
     }
 
+    /// How many comparisons are stored.
+    pub async fn comparisons_stored(&self) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM comparisons")
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("the count")
+            .try_get("n")
+            .expect("a number")
+    }
+
     /// The percentiles CSV of simulation `id`.
     pub async fn csv(&self, id: &str) -> String {
         let url = self.url(&format!("/api/v1/simulations/{id}/percentiles.csv"));
