@@ -11,9 +11,9 @@
 //! CPU. [`SplitMix64`] seeds the lanes and serves the rare scalar draws (fat-tail scales,
 //! bootstrap block starts).
 //!
-//! Both are `rand_core` generators ([`TryRng`] with an infallible error, hence [`Rng`] and
-//! the deprecated `RngCore`, and [`SeedableRng`]), so `rand_distr`'s distributions sample
-//! from them directly. A [`LaneRng`] used one number at a time gives the numbers of a fill in
+//! Both are `rand_core` generators ([`TryRng`] with an infallible error, hence
+//! [`Rng`](rand::Rng) and the deprecated `RngCore`, and [`SeedableRng`]), so `rand_distr`'s
+//! distributions sample from them directly. A [`LaneRng`] used one number at a time gives the numbers of a fill in
 //! the same order: lane 0, 1, …, `LANES − 1`, then each lane's next step.
 
 use rand::rand_core::{Infallible, SeedableRng, TryRng};
