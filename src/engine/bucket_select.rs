@@ -9,8 +9,9 @@
 //!    Each bucket is split in three around the sample's most repeated value, so a run of
 //!    equal values (depleted paths at zero, funded paths spending exactly the plan's amount)
 //!    has a position of its own and is known from the counts alone.
-//! 3. A second pass collects the few other buckets that hold wanted ranks. A bucket's own most
-//!    repeated sample value is counted rather than stored, so lesser runs cost no memory either.
+//! 3. A second pass over the indices of the first collects the few other buckets that hold
+//!    wanted ranks. A bucket's own most repeated sample value is counted rather than stored,
+//!    so lesser runs cost no memory either.
 //! 4. Each wanted rank is selected inside its small bucket.
 //!
 //! When the collected values would exceed `n / 8` (a sample that bracketed badly, or a
@@ -51,12 +52,12 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     let mode = most_repeated(sample.iter().copied()).unwrap_or(f64::NAN);
     let map = BucketMap { lo, scale, mode };
     let level = SimdLevel::detect();
-    let mut index = [0u16; CHUNK];
+    // Every value's index, kept for the second pass (2 bytes a value).
+    let mut indices = vec![0u16; n];
     // Four interleaved histograms: when many values share a bucket (depleted paths are all
     // zero), increments of one counter no longer wait on each other.
     let mut counts = [[0u32; INDICES]; 4];
-    for chunk in data.chunks(CHUNK) {
-        let index = &mut index[..chunk.len()];
+    for (chunk, index) in data.chunks(CHUNK).zip(indices.chunks_mut(CHUNK)) {
         bucket_indices(level, chunk, map, index);
         let mut quads = index.chunks_exact(4);
         for quad in &mut quads {
@@ -129,10 +130,8 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     let cap = n / 8;
     let mut stored = 0usize;
     let mut hits = [0u8; CHUNK];
-    for chunk in data.chunks(CHUNK) {
-        let index = &mut index[..chunk.len()];
+    for (chunk, index) in data.chunks(CHUNK).zip(indices.chunks(CHUNK)) {
         let hits = &mut hits[..chunk.len()];
-        bucket_indices(level, chunk, map, index);
         target_hits(level, index, &targets, hits);
         // Most values are in no target bucket: skip eight at a time.
         for (base, word) in hits.chunks(8).enumerate().map(|(w, h)| (w * 8, h)) {
