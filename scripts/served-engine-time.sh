@@ -11,25 +11,16 @@
 #   SERVER_ENV="APP__SIMULATION__WORKERS=1"    one engine thread
 #   NO_BENCH=1                                 skip the criterion bench
 set -euo pipefail
-cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-target}"
+(cd "$(dirname "$0")/.." && cargo build --release --quiet --bin glidepath)
+# shellcheck source=scripts/drill-lib.sh
+source "$(dirname "$0")/drill-lib.sh" "$target/release/glidepath"
 
 requests="${REQUESTS:-200}"
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --quiet --bin glidepath
-bin="$target/release/glidepath"
-scratch="$(mktemp -d)"
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 # shellcheck disable=SC2086 # SERVER_ENV is a list of NAME=value words
-env APP__SERVER__HOST=127.0.0.1 PORT="$port" APP__LOG__LEVEL=warn APP__LOG__FORMAT=json \
-  APP__DATABASE__URL="sqlite://$scratch/served.db" APP__SIMULATION__MAX_SCENARIOS=10000 \
-  APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 ${SERVER_ENV:-} \
-  "$bin" serve >"$scratch/server.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 500); do curl -fs "$base/startup" >/dev/null && break; sleep 0.01; done
+serve APP__LOG__FORMAT=json APP__SIMULATION__MAX_SCENARIOS=10000 \
+  APP__RATE_LIMIT__ANONYMOUS_PER_MINUTE=0 ${SERVER_ENV:-}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "commit:  $(git rev-parse --short HEAD); server env: ${SERVER_ENV:-(defaults)}"
@@ -62,7 +53,7 @@ print(f"  elapsed_ms: median {statistics.median(engine):.3f} ms, p5 {q[0]:.3f}, 
 print(f"  request round trip: median {statistics.median(wall):.3f} ms")
 EOF
 if [ -z "${NO_BENCH:-}" ]; then
-  kill "${pids[@]}" 2>/dev/null || true
+  kill "$server" 2>/dev/null || true
   args=(--bench --warm-up-time 2 --measurement-time 5 --noplot 'engine/simulate/10000x30$')
   if [ -n "${BENCH_BINARY:-}" ]; then
     out="$("$BENCH_BINARY" "${args[@]}" 2>&1)"

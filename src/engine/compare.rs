@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::paths::PathResults;
 use super::plan::{MarketModel, Strategy};
 use super::{EngineError, Outcome, Plan, RunOptions};
 
@@ -20,24 +21,6 @@ pub const MAX_PLANS: usize = 4;
 
 /// z for a two-sided 95 % interval.
 const Z_95: f64 = 1.959_963_984_540_054;
-
-/// What each path of a run came to, in path order, for pairing with another plan's.
-#[derive(Debug, Clone, Default)]
-pub struct PathResults {
-    /// The path never failed (money and floor, as `success_probability`).
-    pub held: Vec<bool>,
-    /// The money funded every withdrawal (as `money_lasts`).
-    pub money_lasted: Vec<bool>,
-    /// The real balance at the end (with drawn lifetimes, at the last death).
-    pub legacy: Vec<f64>,
-    /// Plans with accounts: the real taxes paid over the path.
-    pub lifetime_tax: Option<Vec<f64>>,
-    /// The mean and the lowest real spending of the path's retirement years (while
-    /// someone lives), and the standard deviation of its yearly real change (a share).
-    pub mean_spending: Vec<f64>,
-    pub lowest_spending: Vec<f64>,
-    pub spending_volatility: Vec<f64>,
-}
 
 /// The plans' outcomes and, for each plan after the first, its difference from the first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

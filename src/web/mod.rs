@@ -21,7 +21,7 @@ use crate::http::{get_resource, resource};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(get_resource("/", pages::form_page))
         .service(resource("/simulate", "POST").route(web::post().to(pages::simulate)))
-        .service(resource("/compare", "POST").route(web::post().to(pages::compare)))
+        .service(resource("/compare", "POST").route(web::post().to(compare::compare)))
         .service(get_resource("/s/{id}", pages::result_page))
         .service(get_resource("/c/{id}", compare::comparison_page))
         .service(get_resource(

@@ -7,11 +7,10 @@ use askama::Template;
 
 use super::Layout;
 use super::answer::{Answer, answer};
+use super::compare::Comparing;
 use super::form::{Action, FormView, Values, form_view};
 use super::result::{AnalysisPart, ResultPage};
 use crate::api::assumptions::assumption_sets;
-use crate::engine::Plan;
-use crate::engine::compare::MAX_PLANS;
 use crate::engine::plan::{FieldError, Limits};
 use crate::format::trim_decimals;
 use crate::http::errors::{AppError, ErrorCode, retry_after_secs};
@@ -47,44 +46,6 @@ impl FormPage {
             Some(Comparing::Simulation(_)) => "Compare with plan A",
             Some(Comparing::Comparison { .. }) => "Add to the comparison",
             None => "Run the simulation",
-        }
-    }
-}
-
-/// What the plan on the form is compared with.
-#[derive(Clone)]
-pub enum Comparing {
-    /// Plan B, against the stored simulation with this id (plan A).
-    Simulation(String),
-    /// One more plan for the stored comparison `id`, which has plans up to `letter`'s.
-    Comparison { id: String, letter: char },
-}
-
-impl Comparing {
-    /// The new plan's letter.
-    pub fn letter(&self) -> char {
-        match self {
-            Self::Simulation(_) => 'B',
-            Self::Comparison { letter, .. } => *letter,
-        }
-    }
-
-    /// The form's hidden field naming what is compared with, and its value.
-    pub fn field(&self) -> (&'static str, &str) {
-        match self {
-            Self::Simulation(id) => ("compare_with", id),
-            Self::Comparison { id, .. } => ("add_to", id),
-        }
-    }
-
-    /// Where the copied plan is, and what the link says.
-    pub fn source(&self) -> (String, String) {
-        match self {
-            Self::Simulation(id) => (format!("/s/{id}"), "plan A".into()),
-            Self::Comparison { id, letter } => (
-                format!("/c/{id}"),
-                format!("plan {}", char::from(*letter as u8 - 1)),
-            ),
         }
     }
 }
@@ -153,128 +114,6 @@ pub async fn form_page(
     html(StatusCode::OK, &page)
 }
 
-/// `POST /compare`: plan B from the form against plan A (the stored simulation named by
-/// `compare_with`), or one more plan for the stored comparison named by `add_to`, on plan
-/// A's simulated futures; 303 to the new comparison's page. Row and preset buttons
-/// re-render the form, and a plan that is invalid or cannot be compared with plan A gets
-/// the form again with every reason beside its field.
-pub async fn compare(
-    state: web::Data<AppState>,
-    viewer: Identity,
-    caller: Caller,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let mut pairs = form.into_inner();
-    let mut take = |name: &str| {
-        pairs
-            .iter()
-            .position(|(n, _)| n == name)
-            .map(|i| pairs.remove(i).1)
-    };
-    let (with, add_to) = (take("compare_with"), take("add_to"));
-    let (plans, comparing) = match add_to {
-        Some(id) => {
-            let doc = find_comparison(&state, &viewer, &id).await?;
-            if doc.plans.len() >= MAX_PLANS {
-                return Err(AppError::new(
-                    ErrorCode::ValidationFailed,
-                    format!("a comparison holds at most {MAX_PLANS} plans, and this one has them"),
-                ));
-            }
-            let plans = doc
-                .plans
-                .iter()
-                .map(|p| Plan::from_stored(&p.plan.to_string()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(AppError::internal)?;
-            let letter = ComparisonDoc::letter(plans.len());
-            (plans, Comparing::Comparison { id: doc.id, letter })
-        }
-        None => {
-            let simulation = find(&state, &viewer, &with.unwrap_or_default()).await?;
-            let a = Plan::from_stored(&simulation.result.plan_json).map_err(AppError::internal)?;
-            (vec![a], Comparing::Simulation(simulation.id))
-        }
-    };
-    let a = &plans[0];
-    let letter = comparing.letter();
-    let (mut values, action) = Values::from_form(pairs);
-    let form_page = |values: &Values, errors: &[FieldError], changed: bool| FormPage {
-        comparing: Some(comparing.clone()),
-        ..plan_form(&state, values, errors, changed)
-    };
-    if !matches!(action, Action::Run) {
-        let changed = match &action {
-            Action::Preset(name) => apply_preset(&state, &mut values, name),
-            row => {
-                values.apply(row);
-                false
-            }
-        };
-        let mut page = form_page(&values, &[], changed);
-        if let Some(name) = action.focus(&values) {
-            page.form.autofocus(&name);
-        }
-        return html(StatusCode::OK, &page);
-    }
-    // Plan B runs on plan A's futures unless it names others (which `check` refuses).
-    for (field, value) in [
-        ("simulation.seed", a.simulation.seed.to_string()),
-        ("simulation.scenarios", a.simulation.scenarios.to_string()),
-    ] {
-        if values.get(field).is_empty() {
-            values.set(field, value);
-        }
-    }
-    let limits = Limits::now(state.settings.simulation.max_scenarios);
-    let checked = values
-        .to_plan(&state.settings.plan_defaults, limits)
-        .and_then(|mut b| {
-            if plans.iter().any(|p| p.name == b.name) {
-                b.name = format!("Plan {letter}");
-            }
-            let reasons = crate::engine::compare::check(a, &b);
-            if reasons.is_empty() {
-                Ok(b)
-            } else {
-                Err(reasons
-                    .into_iter()
-                    .map(|(path, message)| FieldError::new(path, message))
-                    .collect())
-            }
-        });
-    let b = match checked {
-        Ok(b) => b,
-        Err(errors) => {
-            return html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&values, &errors, false),
-            );
-        }
-    };
-    let mut plans = plans;
-    plans.push(b);
-    let compared = match ensure_started(&state) {
-        Ok(()) => state
-            .simulations
-            .compare(plans, &caller)
-            .await
-            .map_err(AppError::from),
-        Err(err) => Err(err),
-    };
-    let doc = match compared {
-        Ok(doc) => doc,
-        Err(err) if is_transient(err.code()) => {
-            return kept_form(form_page(&values, &[], false), &err);
-        }
-        Err(err) => return Err(err),
-    };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, doc.url))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
-}
-
 /// `POST /simulate`: run the plan and redirect to its page; re-render the form for a row or
 /// preset button, or with every error when the plan is invalid.
 pub async fn simulate(
@@ -313,15 +152,11 @@ pub async fn simulate(
             return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let created = match ensure_started(&state) {
-        Ok(()) => state
-            .simulations
-            .create(plan, &caller)
-            .await
-            .map_err(AppError::from),
-        Err(err) => Err(err),
+    let created = async {
+        ensure_started(&state)?;
+        Ok::<_, AppError>(state.simulations.create(plan, &caller).await?)
     };
-    let simulation = match created {
+    let simulation = match created.await {
         Ok(simulation) => simulation,
         Err(err) if is_transient(err.code()) => {
             return kept_form(plan_form(&state, &values, &[], false), &err);
@@ -382,7 +217,7 @@ fn default_values(state: &AppState) -> Values {
 /// Fills the lognormal market assumptions from a named set (`defaults`, `us_history`), or
 /// the spending steps with the retirement spending smile (`smile`); `true` when the name
 /// is known.
-fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
+pub(super) fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
     if name == "smile" {
         values.fill_smile();
         return false;
@@ -416,7 +251,7 @@ fn apply_preset(state: &AppState, values: &mut Values, name: &str) -> bool {
     true
 }
 
-fn plan_form(
+pub(super) fn plan_form(
     state: &AppState,
     values: &Values,
     errors: &[FieldError],
@@ -437,7 +272,7 @@ fn plan_form(
 
 /// Busy or the database is down: the form again with the plan as typed, so nothing is lost,
 /// and the error's coded status and Retry-After.
-fn kept_form(page: FormPage, err: &AppError) -> Result<HttpResponse, AppError> {
+pub(super) fn kept_form(page: FormPage, err: &AppError) -> Result<HttpResponse, AppError> {
     let page = FormPage {
         notice: Some(format!(
             "{}. Your plan is still here: please run it again in a moment.",
@@ -456,7 +291,7 @@ fn kept_form(page: FormPage, err: &AppError) -> Result<HttpResponse, AppError> {
 }
 
 /// Errors that pass: a full queue, a deadline, the database down or still starting.
-fn is_transient(code: ErrorCode) -> bool {
+pub(super) fn is_transient(code: ErrorCode) -> bool {
     matches!(
         code,
         ErrorCode::Overloaded

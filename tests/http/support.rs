@@ -55,19 +55,17 @@ impl TestApp {
 
     /// How many simulations are stored.
     pub async fn simulations_stored(&self) -> i64 {
-        use sqlx::Row;
-        sqlx::query("SELECT COUNT(*) AS n FROM simulations")
-            .fetch_one(self.state.db.pool())
-            .await
-            .expect("the count")
-            .try_get("n")
-            .expect("a number")
+        self.count("SELECT COUNT(*) AS n FROM simulations").await
     }
 
     /// How many comparisons are stored.
     pub async fn comparisons_stored(&self) -> i64 {
+        self.count("SELECT COUNT(*) AS n FROM comparisons").await
+    }
+
+    async fn count(&self, query: &'static str) -> i64 {
         use sqlx::Row;
-        sqlx::query("SELECT COUNT(*) AS n FROM comparisons")
+        sqlx::query(query)
             .fetch_one(self.state.db.pool())
             .await
             .expect("the count")
