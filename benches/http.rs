@@ -1,6 +1,7 @@
 //! In-process cost of the full middleware stack (Sentry hub, security headers,
 //! request id, span, metrics, deadline, panic guard) on `/health`, against a
-//! bare actix handler measured in the same run. No sockets: this isolates our
+//! bare actix handler measured in the same run, and once more under the production
+//! subscriber (JSON lines at info, traces off: `health/full_stack_info_logs`). No sockets: this isolates our
 //! per-request overhead from the kernel's. The over-the-wire numbers come from
 //! `scripts/bench-http.sh` (wrk).
 //!
@@ -19,8 +20,9 @@ use std::time::{Duration, Instant};
 use actix_web::{App, HttpResponse, test, web};
 use criterion::{Criterion, criterion_group, criterion_main};
 use glidepath::app::app;
-use glidepath::config::Settings;
+use glidepath::config::{LogFormat, LogSettings, Settings};
 use glidepath::state::AppState;
+use glidepath::telemetry::logging;
 
 async fn bare_health() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
@@ -79,15 +81,23 @@ fn health(c: &mut Criterion) {
             })
         })
     });
-    group.bench_function("full_stack", |b| {
-        b.iter(|| {
-            local.block_on(&rt, async {
-                let res =
-                    test::call_service(&full, test::TestRequest::get().uri("/health").to_request())
-                        .await;
-                assert!(res.status().is_success());
-            })
+    let full_health = || {
+        local.block_on(&rt, async {
+            let res =
+                test::call_service(&full, test::TestRequest::get().uri("/health").to_request())
+                    .await;
+            assert!(res.status().is_success());
         })
+    };
+    group.bench_function("full_stack", |b| b.iter(full_health));
+    // As served: the production subscriber (JSON lines at info), traces off.
+    let production = LogSettings {
+        level: "info".into(),
+        format: LogFormat::Json,
+    };
+    let subscriber = logging::subscriber(&production, None);
+    tracing::subscriber::with_default(subscriber, || {
+        group.bench_function("full_stack_info_logs", |b| b.iter(full_health));
     });
     group.finish();
 }

@@ -68,6 +68,7 @@ pub async fn create_analysis(
     });
     let limits = Limits::now(state.settings.simulation.max_scenarios);
     let plan = input.as_ref().and_then(|input| {
+        let _validate = tracing::info_span!("validate").entered();
         input
             .clone()
             .normalize(&state.settings.plan_defaults, limits)

@@ -104,6 +104,7 @@ pub async fn create_preview(
 
 /// The posted plan, parsed and normalized with this deployment's defaults and limits, or
 /// the 422 that lists every problem.
+#[tracing::instrument(name = "validate", skip_all)]
 fn normalized(state: &AppState, text: &str) -> Result<Plan, AppError> {
     let input = parse_plan_json(text).map_err(|field| AppError::validation(vec![field]))?;
     let limits = Limits::now(state.settings.simulation.max_scenarios);

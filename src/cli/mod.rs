@@ -13,6 +13,7 @@ mod simulate;
 use crate::app::startup::Application;
 use crate::config::Settings;
 use crate::storage::Database;
+use crate::telemetry::traces::Traces;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -92,7 +93,14 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 fn serve(settings: Settings) -> ExitCode {
-    crate::telemetry::logging::init(&settings.log);
+    let traces = match Traces::from_env(settings.environment.as_str()) {
+        Ok(traces) => traces,
+        Err(err) => {
+            eprintln!("glidepath: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    crate::telemetry::logging::init(&settings.log, traces.as_ref().map(Traces::tracer));
     // Sentry first, before the runtime, so its hub is the parent of every thread's.
     let sentry_guard = crate::telemetry::sentry::init(&settings);
     let outcome = runtime().map_err(anyhow::Error::from).and_then(|rt| {
@@ -113,11 +121,14 @@ fn serve(settings: Settings) -> ExitCode {
     if let Some(guard) = sentry_guard {
         guard.flush(Some(Duration::from_secs(2)));
     }
+    if let Some(traces) = traces {
+        traces.shutdown();
+    }
     code
 }
 
 fn migrate(settings: Settings) -> ExitCode {
-    crate::telemetry::logging::init(&settings.log);
+    crate::telemetry::logging::init(&settings.log, None);
     let outcome = runtime().map_err(anyhow::Error::from).and_then(|rt| {
         rt.block_on(async {
             let db = Database::connect_lazy(&settings.database, &settings.breaker)?;

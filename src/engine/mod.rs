@@ -259,6 +259,10 @@ fn run<M: ReturnModel, S: Withdraw>(run: Run<'_>, strategy: S, model: &M) -> Ran
             Ok(())
         })?;
 
+    // Only within a caller's span (a simulation's, not each of an analysis's many runs).
+    let parent = tracing::Span::current();
+    let _statistics = (!parent.is_none())
+        .then(|| tracing::info_span!(parent: &parent, "statistics", paths = n, years).entered());
     let historical = model.start_years().map(|years| {
         HistoricalPeriods::new(
             &years,

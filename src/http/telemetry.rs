@@ -1,5 +1,6 @@
-//! The per-request middleware: request id, tracing span, Sentry tags, the request
-//! deadline, panic containment, metrics and the completion log line.
+//! The per-request middleware: request id, tracing span (continuing an incoming W3C
+//! `traceparent`), Sentry tags, the request deadline, panic containment, metrics and the
+//! completion log line.
 //!
 //! It sits inside the Sentry middleware (so tags land on the request's hub, which
 //! is configured not to capture errors itself) and reports each unexpected 5xx to Sentry
@@ -33,6 +34,10 @@ use crate::state::AppState;
 use crate::storage::budgeted;
 use crate::telemetry::metrics as m;
 use crate::telemetry::refusals;
+use crate::telemetry::traces;
+
+/// The W3C trace context header (<https://www.w3.org/TR/trace-context/>).
+const TRACEPARENT: &str = "traceparent";
 
 pub async fn middleware(
     req: ServiceRequest,
@@ -54,20 +59,43 @@ pub async fn middleware(
         .filter(|_| !quiet)
         .map(|state| state.settings.request_timeout());
 
+    // Simulation handlers fill `scenarios`, `years` and `cache` in (`record_run`). Probes'
+    // spans are at debug, so they are neither exported nor paid for at info.
+    macro_rules! request_span {
+        ($level:expr) => {
+            tracing::span!(
+                $level,
+                "request",
+                request_id = %request_id,
+                method = %method,
+                route = %route,
+                trace_id = tracing::field::Empty,
+                scenarios = tracing::field::Empty,
+                years = tracing::field::Empty,
+                cache = tracing::field::Empty,
+            )
+        };
+    }
+    let span = if quiet {
+        request_span!(tracing::Level::DEBUG)
+    } else {
+        request_span!(tracing::Level::INFO)
+    };
+    let traceparent = req
+        .headers()
+        .get(TRACEPARENT)
+        .and_then(|value| value.to_str().ok());
+    let trace_id = traces::trace_id(&span, traceparent);
+    if let Some(trace_id) = &trace_id {
+        span.record("trace_id", trace_id.as_str());
+    }
     sentry::configure_scope(|scope| {
         scope.set_tag("request_id", request_id.as_str());
         scope.set_tag("route", &route);
+        if let Some(trace_id) = &trace_id {
+            scope.set_tag("trace_id", trace_id);
+        }
     });
-    // Simulation handlers fill `scenarios`, `years` and `cache` in (`record_run`).
-    let span = tracing::info_span!(
-        "request",
-        request_id = %request_id,
-        method = %method,
-        route = %route,
-        scenarios = tracing::field::Empty,
-        years = tracing::field::Empty,
-        cache = tracing::field::Empty,
-    );
 
     m::http_in_flight(1.0);
     // One database budget per request (`storage::budgeted`).

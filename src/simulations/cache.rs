@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use actix_web::web::Bytes;
 use moka::future::Cache;
+use tracing::Instrument;
 
 use super::document::ResultDoc;
 use crate::config::CacheSettings;
@@ -114,6 +115,8 @@ impl<T: Cacheable> TieredCache<T> {
         Fut: Future<Output = Result<T, E>>,
         E: Send + Sync + 'static,
     {
+        // A miss's fallback (the engine, say) runs inside this span.
+        let span = tracing::info_span!("cache", tier = tracing::field::Empty);
         let tier = AtomicU8::new(CacheTier::L1 as u8);
         let entry = self
             .l1
@@ -128,6 +131,7 @@ impl<T: Cacheable> TieredCache<T> {
                 self.l2_put(hash, &doc).await;
                 Ok(Arc::new(doc))
             })
+            .instrument(span.clone())
             .await?;
         let tier = if entry.is_fresh() {
             count("l1", "miss");
@@ -136,6 +140,7 @@ impl<T: Cacheable> TieredCache<T> {
             count("l1", "hit");
             CacheTier::L1
         };
+        span.record("tier", tier.as_str());
         Ok((entry.into_value(), tier))
     }
 

@@ -110,6 +110,7 @@ pub fn comparison_plans(
 }
 
 /// Normalizes plan A, then the others on its seed and paths, and checks each against it.
+#[tracing::instrument(name = "validate", skip_all, fields(plans = inputs.len()))]
 pub fn normalize_all(
     mut inputs: Vec<PlanInput>,
     defaults: &PlanDefaults,
@@ -262,6 +263,7 @@ impl Simulations {
 impl ComparisonDoc {
     /// Each plan's yearly percentile bands, one row per plan and year, real dollars to the
     /// cent: `plan,name,year,age,balance_p5,…,balance_p95,spending_p5,…,spending_p95`.
+    #[tracing::instrument(name = "render", skip_all, fields(format = "csv"))]
     pub fn percentiles_csv(&self) -> String {
         let names = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
         let mut csv = String::from("plan,name,year,age");
@@ -295,6 +297,7 @@ impl ComparisonDoc {
     /// Each plan's odds and legacy, then each difference from plan A with its paired
     /// interval: `plan,name,measure,value,standard_error,interval_95_low,interval_95_high,
     /// unpaired_standard_error`. Shares are fractions, money today's dollars.
+    #[tracing::instrument(name = "render", skip_all, fields(format = "csv"))]
     pub fn differences_csv(&self) -> String {
         let mut csv = String::from(
             "plan,name,measure,value,standard_error,interval_95_low,interval_95_high,unpaired_standard_error\r\n",

@@ -63,6 +63,7 @@ struct Head<'a> {
 }
 
 impl ResultDoc {
+    #[tracing::instrument(name = "render", skip_all, fields(format = "json"))]
     pub fn new(hash: String, plan: &Plan, outcome: &Outcome) -> Self {
         let body = serde_json::to_vec(&Document { plan, outcome }).expect("results serialize");
         let plan_json = serde_json::to_string(plan).expect("plans serialize");
@@ -139,6 +140,7 @@ impl ResultDoc {
     /// floor, whose spending had fallen below it (`below_floor_share`, else empty). Results
     /// before engine 1.1.0 leave both empty. A household's columns and a plan with accounts'
     /// tax medians come last.
+    #[tracing::instrument(name = "render", skip_all, fields(format = "csv"))]
     pub fn percentiles_csv(&self) -> Result<String, serde_json::Error> {
         let outcome = self.outcome()?;
         let names = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];

@@ -260,17 +260,23 @@ impl Simulations {
         let started = Instant::now();
         let deadline = started + self.timeout;
         let scenarios = plan.simulation.scenarios;
+        // The span covers the wait for the engine and the run on its pool (where the engine's
+        // `statistics` span and the result's `render` nest in it).
+        let span = tracing::info_span!("simulate", scenarios);
+        let on_pool = span.clone();
         let outcome = self
             .admission
             .run(deadline, move || {
-                let options = RunOptions {
-                    deadline: Some(deadline),
-                    simd: None,
-                };
-                engine::simulate(&plan, &options)
-                    .map(|outcome| ResultDoc::new(hash, &plan, &outcome))
+                on_pool.in_scope(|| {
+                    let options = RunOptions {
+                        deadline: Some(deadline),
+                        simd: None,
+                    };
+                    engine::simulate(&plan, &options)
+                        .map(|outcome| ResultDoc::new(hash, &plan, &outcome))
+                })
             })
-            .instrument(tracing::info_span!("simulate", scenarios))
+            .instrument(span)
             .await;
         let (label, result) = match outcome {
             Ok(Ok(doc)) => ("completed", Ok(doc)),

@@ -73,7 +73,9 @@ impl Simulations {
             .await
             .and_then(StoredAnalysis::into_ready);
         let complete = analysis.is_some();
+        let span = render_span();
         let job = tokio::task::spawn_blocking(move || -> anyhow::Result<ReportFile> {
+            let _render = span.entered();
             let plan = Plan::from_stored(&simulation.result.plan_json)?;
             let outcome = simulation.result.outcome()?;
             let report = Report {
@@ -105,7 +107,9 @@ impl Simulations {
         paper: Paper,
         permalink: String,
     ) -> Result<ReportFile, SimulationError> {
+        let span = render_span();
         let job = tokio::task::spawn_blocking(move || -> anyhow::Result<ReportFile> {
+            let _render = span.entered();
             let bytes = pdf::render_comparison(&doc, &permalink, paper)?;
             Ok(ReportFile {
                 bytes: bytes.into(),
@@ -163,6 +167,11 @@ fn filename(name: &str, id: &str, paper: Paper) -> String {
     } else {
         format!("glidepath-{slug}-{short}-{}.pdf", paper.as_str())
     }
+}
+
+/// The span of a PDF's render on the blocking pool, a child of the caller's.
+fn render_span() -> tracing::Span {
+    tracing::info_span!("render", format = "pdf")
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Logs, metrics and error reporting.
+//! Logs, metrics, traces and error reporting.
 
 mod json_layer;
 pub mod latency;
@@ -6,5 +6,6 @@ pub mod logging;
 pub mod metrics;
 pub mod refusals;
 pub mod sentry;
+pub mod traces;
 
 pub use json_layer::JsonLayer;

@@ -303,7 +303,9 @@ pub(super) fn is_transient(code: ErrorCode) -> bool {
 
 /// A rendered page; pages are never cached (results are cached by id in the API instead).
 pub fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
-    let body = page.render().map_err(AppError::internal)?;
+    let body = tracing::info_span!("render", format = "html")
+        .in_scope(|| page.render())
+        .map_err(AppError::internal)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -5,6 +5,8 @@
 //! service is down. Under `CI=true` a missing service fails the test.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod server;
+
 use std::collections::HashMap;
 use std::net::TcpStream;
 use std::time::Duration;

@@ -253,6 +253,7 @@ impl Values {
 
     /// The plan, or every error: the unreadable values' and the server's for the rest (a
     /// field left out for being unreadable is not also "required").
+    #[tracing::instrument(name = "validate", skip_all)]
     pub fn to_plan(
         &self,
         defaults: &PlanDefaults,
