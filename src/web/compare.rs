@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::Layout;
 use super::form::{Action, Values};
-use super::pages::{FormPage, apply_preset, html, is_transient, kept_form, plan_form};
+use super::pages::{Comparing, FormPage, apply_preset, html, is_transient, kept_form, plan_form};
 use super::result::{ChartView, TableView, chart_view};
 use crate::engine::Plan;
 use crate::engine::compare::MAX_PLANS;
@@ -114,44 +114,6 @@ pub async fn comparison_page(
 ) -> Result<HttpResponse, AppError> {
     let page = ComparisonPage::new(&doc).map_err(AppError::internal)?;
     html(StatusCode::OK, &page)
-}
-
-/// What the plan on the form is compared with.
-#[derive(Clone)]
-pub enum Comparing {
-    /// Plan B, against the stored simulation with this id (plan A).
-    Simulation(String),
-    /// One more plan for the stored comparison `id`, which has plans up to `letter`'s.
-    Comparison { id: String, letter: char },
-}
-
-impl Comparing {
-    /// The new plan's letter.
-    pub fn letter(&self) -> char {
-        match self {
-            Self::Simulation(_) => 'B',
-            Self::Comparison { letter, .. } => *letter,
-        }
-    }
-
-    /// The form's hidden field naming what is compared with, and its value.
-    pub fn field(&self) -> (&'static str, &str) {
-        match self {
-            Self::Simulation(id) => ("compare_with", id),
-            Self::Comparison { id, .. } => ("add_to", id),
-        }
-    }
-
-    /// Where the copied plan is, and what the link says.
-    pub fn source(&self) -> (String, String) {
-        match self {
-            Self::Simulation(id) => (format!("/s/{id}"), "plan A".into()),
-            Self::Comparison { id, letter } => (
-                format!("/c/{id}"),
-                format!("plan {}", char::from(*letter as u8 - 1)),
-            ),
-        }
-    }
 }
 
 /// `POST /compare`: plan B from the form against plan A (the stored simulation named by

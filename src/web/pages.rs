@@ -7,7 +7,6 @@ use askama::Template;
 
 use super::Layout;
 use super::answer::{Answer, answer};
-use super::compare::Comparing;
 use super::form::{Action, FormView, Values, form_view};
 use super::result::{AnalysisPart, ResultPage};
 use crate::api::assumptions::assumption_sets;
@@ -288,6 +287,44 @@ pub(super) fn kept_form(page: FormPage, err: &AppError) -> Result<HttpResponse, 
         );
     }
     Ok(response)
+}
+
+/// What the plan on the form is compared with.
+#[derive(Clone)]
+pub enum Comparing {
+    /// Plan B, against the stored simulation with this id (plan A).
+    Simulation(String),
+    /// One more plan for the stored comparison `id`, which has plans up to `letter`'s.
+    Comparison { id: String, letter: char },
+}
+
+impl Comparing {
+    /// The new plan's letter.
+    pub fn letter(&self) -> char {
+        match self {
+            Self::Simulation(_) => 'B',
+            Self::Comparison { letter, .. } => *letter,
+        }
+    }
+
+    /// The form's hidden field naming what is compared with, and its value.
+    pub fn field(&self) -> (&'static str, &str) {
+        match self {
+            Self::Simulation(id) => ("compare_with", id),
+            Self::Comparison { id, .. } => ("add_to", id),
+        }
+    }
+
+    /// Where the copied plan is, and what the link says.
+    pub fn source(&self) -> (String, String) {
+        match self {
+            Self::Simulation(id) => (format!("/s/{id}"), "plan A".into()),
+            Self::Comparison { id, letter } => (
+                format!("/c/{id}"),
+                format!("plan {}", char::from(*letter as u8 - 1)),
+            ),
+        }
+    }
 }
 
 /// Errors that pass: a full queue, a deadline, the database down or still starting.
