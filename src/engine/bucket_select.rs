@@ -22,7 +22,7 @@ use super::simd::{SimdLevel, dispatch};
 
 /// Shorter rows are selected in place; bucketing does not pay below this.
 pub const MIN_LEN: usize = 4096;
-const BUCKETS: usize = 1024;
+const BUCKETS: usize = 512;
 /// Each bucket is split in three around the sample's most repeated value (see `bucket_of`).
 const INDICES: usize = 3 * (BUCKETS + 2);
 const SAMPLE: usize = 256;
@@ -104,7 +104,8 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
                 slots.push(Slot {
                     run: run.unwrap_or(f64::NAN),
                     run_count: count,
-                    others: Vec::new(),
+                    // What the bucket can store (its count, and the cap below): one allocation.
+                    others: Vec::with_capacity(count.min(n / 8 + 1)),
                 });
             }
             located[r] = (slot_of[b], start);
@@ -131,15 +132,16 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     let mut stored = 0usize;
     let mut hits = [0u8; CHUNK];
     for (chunk, index) in data.chunks(CHUNK).zip(indices.chunks(CHUNK)) {
-        let hits = &mut hits[..chunk.len()];
-        target_hits(level, index, &targets, hits);
-        // Most values are in no target bucket: skip eight at a time.
-        for (base, word) in hits.chunks(8).enumerate().map(|(w, h)| (w * 8, h)) {
-            if word.iter().all(|&h| h == 0) {
-                continue;
-            }
-            for (offset, _) in word.iter().enumerate().filter(|(_, h)| **h != 0) {
-                let i = base + offset;
+        target_hits(level, index, &targets, &mut hits[..chunk.len()]);
+        let padded = chunk.len().next_multiple_of(8);
+        hits[chunk.len()..padded].fill(0);
+        for (w, word) in hits[..padded].chunks_exact(8).enumerate() {
+            // Most values are in no target bucket: one test for eight. A hit is a byte 1, so
+            // clearing the lowest set bit clears that hit.
+            let mut bits = u64::from_le_bytes(word.try_into().expect("eight hits"));
+            while bits != 0 {
+                let i = w * 8 + bits.trailing_zeros() as usize / 8;
+                bits &= bits - 1;
                 let (x, s) = (chunk[i], slot_of[index[i] as usize]);
                 // Only values other than the slot's run are stored; the run's size is what
                 // the bucket count leaves, so the common case writes nothing.
