@@ -122,6 +122,10 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     }
     // The target indices, padded with one no value reaches, for a vectorized membership test.
     let mut targets = [u16::MAX; 16];
+    // More target buckets than the membership test holds (many ranks, spread out): in place.
+    if slots.len() > targets.len() {
+        return false;
+    }
     for (t, (b, _)) in targets
         .iter_mut()
         .zip(slot_of.iter().enumerate().filter(|(_, s)| **s != NO_SLOT))
@@ -382,6 +386,19 @@ mod tests {
         let descending: Vec<f64> = ascending.iter().rev().copied().collect();
         assert!(check(&ascending, &ranks_for(9000)));
         assert!(check(&descending, &ranks_for(9000)));
+    }
+
+    #[test]
+    fn ranks_in_more_buckets_than_the_membership_test_holds_are_left_to_the_caller() {
+        let mut rng = StdRng::seed_from_u64(6);
+        let data: Vec<f64> = (0..10_000).map(|_| rng.random::<f64>() * 1e6).collect();
+        // 32 ranks 300 apart: each in a bucket of its own, twice what the test holds. Before
+        // the guard, the buckets past the 16th were never collected and read wrong values.
+        let ranks: Vec<usize> = (0..32).map(|k| 150 + 300 * k).collect();
+        let mut out = vec![0.0; ranks.len()];
+        assert!(!order_statistics(&data, &ranks, &mut out));
+        // Paired ranks in at most 16 buckets are still bucketed, and exact.
+        assert!(check(&data, &ranks_for(10_000)));
     }
 
     #[test]
