@@ -22,7 +22,7 @@ use super::simd::{SimdLevel, dispatch};
 
 /// Shorter rows are selected in place; bucketing does not pay below this.
 pub const MIN_LEN: usize = 4096;
-const BUCKETS: usize = 512;
+const BUCKETS: usize = 1024;
 /// Each bucket is split in three around the sample's most repeated value (see `bucket_of`).
 const INDICES: usize = 3 * (BUCKETS + 2);
 const SAMPLE: usize = 256;
@@ -104,8 +104,7 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
                 slots.push(Slot {
                     run: run.unwrap_or(f64::NAN),
                     run_count: count,
-                    // What the bucket can store (its count, and the cap below): one allocation.
-                    others: Vec::with_capacity(count.min(n / 8 + 1)),
+                    others: Vec::new(),
                 });
             }
             located[r] = (slot_of[b], start);
