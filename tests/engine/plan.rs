@@ -180,6 +180,12 @@ fn names_are_stripped_of_markup_and_control_characters_and_limited() {
     assert_eq!(plan.name, "alert(1)Our plan");
     let errors = try_plan(json!({"name": "x".repeat(81)})).expect_err("too long");
     assert_eq!(paths(&errors), ["name"]);
+    // The limit is the schema's maxLength, on the text as sent (schemathesis found a control
+    // character that stripping removed, which let 81 characters through).
+    let sent = format!("\u{5}{}", "x".repeat(80));
+    let errors = try_plan(json!({ "name": sent })).expect_err("81 as sent");
+    assert_eq!(paths(&errors), ["name"]);
+    assert!(try_plan(json!({"name": "x".repeat(80)})).is_ok());
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::engine::life_table::Sex;
 #[serde(deny_unknown_fields)]
 #[schema(title = "Plan")]
 pub struct PlanInput {
-    /// Free text, at most 80 characters; HTML and control characters are stripped.
+    /// Free text, at most 80 characters as sent; HTML and control characters are then stripped.
     #[schema(example = "Our plan")]
     pub name: Option<String>,
     /// Required. Age now, in years.

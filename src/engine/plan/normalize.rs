@@ -334,7 +334,9 @@ impl<'a> Checker<'a> {
             Kind::Text { max_chars } => max_chars,
             _ => panic!("{path} is not a text field"),
         };
-        if clean.chars().count() > max_chars {
+        // The limit is the schema's `maxLength`, on the text as sent: one that is too long is
+        // refused even when stripping would shorten it.
+        if raw.chars().count() > max_chars {
             self.push(path, format!("must be at most {max_chars} characters"));
         }
         if clean.is_empty() {
