@@ -224,20 +224,16 @@ pub fn fill_normals(rng: &mut LaneRng, z: &mut [f64; BATCH], scratch: &mut [f64;
     for (zi, &p) in z.iter_mut().zip(scratch.iter()) {
         *zi = normal_quantile_central(p);
     }
-    // One bit per lane that lies in a tail, 64 lanes a word; the comparisons vectorize.
-    let mut tails = [0u64; BATCH / 64];
-    for (word, ps) in tails.iter_mut().zip(scratch.chunks_exact(64)) {
-        *word = ps
-            .iter()
-            .enumerate()
-            .fold(0, |bits, (k, &p)| bits | (u64::from(in_tail(p)) << k));
-    }
-    // The tail lanes and their uniforms, in lane order; the last chunk padded with 0.5.
+    // The tail lanes and their uniforms, in lane order; the last chunk padded with 0.5. A
+    // word of 64 lanes is one bit mask (the comparisons vectorize), then its set bits.
     let mut lane = [0u16; BATCH];
     let mut p = [0.5; BATCH + TAIL_CHUNK];
     let mut count = 0;
-    for (w, &word) in tails.iter().enumerate() {
-        let mut bits = word;
+    for (w, ps) in scratch.chunks_exact(64).enumerate() {
+        let mut bits = ps
+            .iter()
+            .enumerate()
+            .fold(0u64, |bits, (k, &p)| bits | (u64::from(in_tail(p)) << k));
         while bits != 0 {
             let i = w * 64 + bits.trailing_zeros() as usize;
             lane[count] = i as u16;
