@@ -12,11 +12,12 @@ use ndarray::{ArrayViewMut2, Axis};
 use super::BATCH;
 use super::lives::{LaneFlows, LaneLives};
 use super::market::{MarketYear, ReturnModel, YearSource};
+use super::per_lane::PerLane;
 pub use super::schedule::Schedule;
 use super::simd::{SimdLevel, dispatch};
 use super::strategy::{History, Withdraw};
 use super::tax::kernel::{FILL_BRACKET, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, order_code};
-use super::tax::step::{TAX_ROWS, TaxRows, taxed_year_step};
+use super::tax::step::{TAX_ROWS, TaxRows, TaxScratch, taxed_year_step};
 use super::year::{Lanes, Records, Shared, Step, year_step};
 
 pub use super::outcome::NEVER;
@@ -65,11 +66,11 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
     let mut source = model.source(seed, batch);
     let mut market = MarketYear::default();
     let mut lanes = Lanes {
-        balance: [schedule.initial_balance; BATCH],
-        price: [1.0; BATCH],
-        shortfall_years: [0.0; BATCH],
-        ran_out_year: [f64::INFINITY; BATCH],
-        floor_year: [f64::INFINITY; BATCH],
+        balance: PerLane::splat(schedule.initial_balance),
+        price: PerLane::splat(1.0),
+        shortfall_years: PerLane::splat(0.0),
+        ran_out_year: PerLane::splat(f64::INFINITY),
+        floor_year: PerLane::splat(f64::INFINITY),
         history: History::default(),
     };
     let drawn = schedule
@@ -78,13 +79,14 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
         .map(|lives| (lives, LaneLives::draw(lives, seed, batch)));
     let mut flows = LaneFlows::default();
     let mut accounts = schedule.taxes.as_ref().filter(|_| TAXED).map(TaxLanes::new);
-    // Only a plan with accounts stages tax rows: a plan without them pays nothing for them.
-    let mut staged_tax: Option<Box<TaxRows>> = accounts
+    // Only a plan with accounts has the taxed year's working arrays and a staging buffer for
+    // its tax rows: a plan without them pays nothing for them.
+    let mut tax_work: Option<Box<(TaxScratch, [PerLane; TAX_ROWS])>> = accounts
         .is_some()
-        .then(|| Box::new([[0.0; BATCH]; TAX_ROWS]));
+        .then(|| Box::new((TaxScratch::default(), [PerLane::splat(0.0); TAX_ROWS])));
     // A full batch records straight into its matrix columns; the last, partial one stages.
-    let mut staged_balance = [0.0; BATCH];
-    let mut staged_spending = [0.0; BATCH];
+    let mut staged_balance = PerLane::splat(0.0);
+    let mut staged_spending = PerLane::splat(0.0);
     for (t, year) in schedule.years.iter().enumerate() {
         source.fill_year(t, &mut market);
         let records: Records<'_> = match (
@@ -108,9 +110,17 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
         match (&drawn, year.retired) {
             (_, retired)
                 if TAXED
-                    && let (Some((taxes, accounts)), Some(rows)) =
-                        (taxed, staged_tax.as_deref_mut()) =>
+                    && let (Some((taxes, accounts)), Some((scratch, staged))) =
+                        (taxed, tax_work.as_deref_mut()) =>
             {
+                // A full batch writes its tax rows straight into its matrix columns too.
+                let rows: TaxRows<'_> = match out.taxes.as_deref_mut() {
+                    Some(out) if len == BATCH => out.rows.each_mut().map(|matrix| {
+                        <&mut [f64; BATCH]>::try_from(year_row(matrix, t))
+                            .expect("a full batch's row is a batch long")
+                    }),
+                    _ => staged.each_mut().map(|row| &mut **row),
+                };
                 // Fixed lifetimes put every lane in the year's state: one taxed kernel per
                 // (retired, order), with no branch on either inside the lanes' loops.
                 if drawn.is_none() {
@@ -119,7 +129,7 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
                 macro_rules! taxed {
                     ($retired:literal, $order:path) => {
                         taxed_year_step::<S, $retired, { $order }>(
-                            &mut lanes, accounts, records, step, &flows, taxes, rows, simd,
+                            &mut lanes, accounts, records, step, &flows, taxes, scratch, rows, simd,
                         )
                     };
                 }
@@ -131,8 +141,10 @@ fn simulate<M: ReturnModel, S: Withdraw, const TAXED: bool>(
                     (false, PROPORTIONAL) => taxed!(false, PROPORTIONAL),
                     (false, _) => taxed!(false, FILL_BRACKET),
                 }
-                if let Some(out) = out.taxes.as_mut() {
-                    for (matrix, row) in out.rows.iter_mut().zip(rows.iter()) {
+                if let Some(out) = out.taxes.as_mut()
+                    && len < BATCH
+                {
+                    for (matrix, row) in out.rows.iter_mut().zip(staged.iter()) {
                         year_row(matrix, t).copy_from_slice(&row[..len]);
                     }
                 }

@@ -19,6 +19,7 @@ use rand::distr::{Distribution, Open01};
 use super::household::{Alive, Timeline, Who};
 use super::life_table::{LifeTables, death_year};
 use super::outcome::{Chance, LifetimesOutcome, NEVER, Spread};
+use super::per_lane::PerLane;
 use super::plan::Plan;
 use super::rng::{LaneRng, Stream};
 use super::strategy::YearPlan;
@@ -154,37 +155,37 @@ fn year(plan: &Plan, household: &Timeline, t: u32) -> StateYear {
 
 /// One batch's lifetimes: each lane's death years and the survivor excess it will receive.
 pub struct LaneLives {
-    death: [[f64; BATCH]; 2],
-    excess: [[f64; BATCH]; 2],
-    excess_start: [[f64; BATCH]; 2],
+    death: [PerLane; 2],
+    excess: [PerLane; 2],
+    excess_start: [PerLane; 2],
 }
 
 /// A year's money on each lane, blended from the states by who is alive there.
 pub struct LaneFlows {
-    pub inflow_real: [f64; BATCH],
-    pub inflow_nominal: [f64; BATCH],
-    pub income_real: [f64; BATCH],
-    pub income_nominal: [f64; BATCH],
-    pub scale: [f64; BATCH],
+    pub inflow_real: PerLane,
+    pub inflow_nominal: PerLane,
+    pub income_real: PerLane,
+    pub income_nominal: PerLane,
+    pub scale: PerLane,
     /// 1 while one of you is alive, else 0: the path is over.
-    pub alive: [f64; BATCH],
+    pub alive: PerLane,
     /// Who is alive, as `tax::schedule::State`'s index (`you + 2 · partner`).
-    pub state: [f64; BATCH],
+    pub state: PerLane,
     /// A survivor's yearly Social Security excess, today's dollars (in `income_real` too).
-    pub survivor: [f64; BATCH],
+    pub survivor: PerLane,
 }
 
 impl Default for LaneFlows {
     fn default() -> Self {
         Self {
-            inflow_real: [0.0; BATCH],
-            inflow_nominal: [0.0; BATCH],
-            income_real: [0.0; BATCH],
-            income_nominal: [0.0; BATCH],
-            scale: [0.0; BATCH],
-            alive: [0.0; BATCH],
-            state: [0.0; BATCH],
-            survivor: [0.0; BATCH],
+            inflow_real: PerLane::splat(0.0),
+            inflow_nominal: PerLane::splat(0.0),
+            income_real: PerLane::splat(0.0),
+            income_nominal: PerLane::splat(0.0),
+            scale: PerLane::splat(0.0),
+            alive: PerLane::splat(0.0),
+            state: PerLane::splat(0.0),
+            survivor: PerLane::splat(0.0),
         }
     }
 }
@@ -193,14 +194,14 @@ impl LaneFlows {
     /// Every lane in the year's one `state` (`tax::schedule::State`'s index), as with fixed
     /// lifetimes: the taxed year reads its money from a `LaneFlows` either way.
     pub fn fixed(&mut self, year: &YearPlan, state: f64) {
-        self.inflow_real = [year.inflow_real; BATCH];
-        self.inflow_nominal = [year.inflow_nominal; BATCH];
-        self.income_real = [year.income_real; BATCH];
-        self.income_nominal = [year.income_nominal; BATCH];
-        self.scale = [year.spend_scale; BATCH];
-        self.alive = [1.0; BATCH];
-        self.state = [state; BATCH];
-        self.survivor = [0.0; BATCH];
+        self.inflow_real = PerLane::splat(year.inflow_real);
+        self.inflow_nominal = PerLane::splat(year.inflow_nominal);
+        self.income_real = PerLane::splat(year.income_real);
+        self.income_nominal = PerLane::splat(year.income_nominal);
+        self.scale = PerLane::splat(year.spend_scale);
+        self.alive = PerLane::splat(1.0);
+        self.state = PerLane::splat(state);
+        self.survivor = PerLane::splat(0.0);
     }
 
     /// Who is alive on lane `i` (`tax::schedule::State`'s index) and the survivor's Social
@@ -216,11 +217,11 @@ impl LaneLives {
     pub fn draw(lives: &Lives, seed: u64, batch: u64) -> Self {
         let mut rng = LaneRng::new(seed, batch, Stream::Lifetimes);
         let mut out = Self {
-            death: [[0.0; BATCH]; 2],
-            excess: [[0.0; BATCH]; 2],
-            excess_start: [[0.0; BATCH]; 2],
+            death: [PerLane::splat(0.0); 2],
+            excess: [PerLane::splat(0.0); 2],
+            excess_start: [PerLane::splat(0.0); 2],
         };
-        let mut u = [0.0; BATCH];
+        let mut u = PerLane::splat(0.0);
         for person in 0..2 {
             // `rand`'s open-interval uniforms, lane by lane (the numbers a fill would give).
             for u in &mut u {

@@ -10,29 +10,30 @@ use rand_distr::ChiSquared;
 
 use super::BATCH;
 use super::math::{exp_fast, in_tail, normal_quantile_central, normal_quantile_tail};
+use super::per_lane::PerLane;
 use super::plan::{AssetAssumption, Correlations, Market};
 use super::rng::{LaneRng, SplitMix64, Stream};
 
 /// One year of market outcomes for a batch, as gross factors: `1 + return`, `1 + inflation`.
 #[derive(Clone)]
 pub struct MarketYear {
-    pub stocks: [f64; BATCH],
-    pub bonds: [f64; BATCH],
-    pub cash: [f64; BATCH],
-    pub inflation: [f64; BATCH],
+    pub stocks: PerLane,
+    pub bonds: PerLane,
+    pub cash: PerLane,
+    pub inflation: PerLane,
     /// `1 / CAPE` at the start of the year: only the history models fill it (NaN where the
     /// data has no CAPE), and only the `cape` strategy reads it.
-    pub earnings_yield: [f64; BATCH],
+    pub earnings_yield: PerLane,
 }
 
 impl Default for MarketYear {
     fn default() -> Self {
         Self {
-            stocks: [1.0; BATCH],
-            bonds: [1.0; BATCH],
-            cash: [1.0; BATCH],
-            inflation: [1.0; BATCH],
-            earnings_yield: [f64::NAN; BATCH],
+            stocks: PerLane::splat(1.0),
+            bonds: PerLane::splat(1.0),
+            cash: PerLane::splat(1.0),
+            inflation: PerLane::splat(1.0),
+            earnings_yield: PerLane::splat(f64::NAN),
         }
     }
 }
@@ -143,7 +144,7 @@ impl ReturnModel for Lognormal {
                 .then(|| LaneRng::new(seed, batch, Stream::Cash)),
             inflation: LaneRng::new(seed, batch, Stream::Inflation),
             tails: SplitMix64::for_stream(seed, batch, Stream::FatTails),
-            z: [[0.0; BATCH]; 4],
+            z: [PerLane::splat(0.0); 4],
         }
     }
 }
@@ -157,7 +158,7 @@ pub struct LognormalSource {
     inflation: LaneRng,
     tails: SplitMix64,
     /// Standard normal shocks: stocks, bonds, inflation, cash.
-    z: [[f64; BATCH]; 4],
+    z: [PerLane; 4],
 }
 
 impl YearSource for LognormalSource {

@@ -22,6 +22,7 @@ pub mod market;
 pub mod math;
 pub mod outcome;
 mod paths;
+mod per_lane;
 pub mod percentile;
 pub mod plan;
 pub mod recycle;

@@ -4,6 +4,7 @@
 use super::BATCH;
 use super::lives::LaneFlows;
 use super::market::MarketYear;
+use super::per_lane::PerLane;
 use super::schedule::Schedule;
 use super::strategy::{History, LaneYear, Want, Withdraw, YearPlan};
 
@@ -12,13 +13,13 @@ pub(super) type Records<'a> = (&'a mut [f64; BATCH], &'a mut [f64; BATCH]);
 
 /// One batch's moving parts, as arrays over the lanes.
 pub(super) struct Lanes {
-    pub(super) balance: [f64; BATCH],
-    pub(super) price: [f64; BATCH],
-    pub(super) shortfall_years: [f64; BATCH],
+    pub(super) balance: PerLane,
+    pub(super) price: PerLane,
+    pub(super) shortfall_years: PerLane,
     /// First unfunded year and first year below the floor, `INFINITY` until then. A path
     /// fails in the earlier of the two (see `year_step`).
-    pub(super) ran_out_year: [f64; BATCH],
-    pub(super) floor_year: [f64; BATCH],
+    pub(super) ran_out_year: PerLane,
+    pub(super) floor_year: PerLane,
     pub(super) history: History,
 }
 

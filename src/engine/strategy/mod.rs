@@ -15,7 +15,7 @@ mod fixed;
 pub use adaptive::*;
 pub use fixed::*;
 
-use super::BATCH;
+use super::per_lane::PerLane;
 use super::plan::{Plan, Strategy};
 
 /// What the plan says about one year, the same for every path.
@@ -95,25 +95,25 @@ pub struct History {
     /// Last year's withdrawal as the strategy planned it, before the year's spending scale:
     /// gross nominal for `guardrails` and `ninety_five_percent`, gross real for `endowment`,
     /// `vanguard_dynamic` and `autopilot_ii`.
-    pub withdrawal: [f64; BATCH],
+    pub withdrawal: PerLane,
     /// The initial withdrawal rate, fixed in the first retirement year.
-    pub initial_rate: [f64; BATCH],
+    pub initial_rate: PerLane,
     /// Last year's gross portfolio factor and inflation factor.
-    pub growth: [f64; BATCH],
-    pub inflation: [f64; BATCH],
+    pub growth: PerLane,
+    pub inflation: PerLane,
     /// Last year's real gain on what stayed invested after its withdrawal, fees taken:
     /// the real balance at the end of the year less the real balance left invested.
-    pub gain: [f64; BATCH],
+    pub gain: PerLane,
 }
 
 impl Default for History {
     fn default() -> Self {
         Self {
-            withdrawal: [0.0; BATCH],
-            initial_rate: [0.0; BATCH],
-            growth: [1.0; BATCH],
-            inflation: [1.0; BATCH],
-            gain: [0.0; BATCH],
+            withdrawal: PerLane::splat(0.0),
+            initial_rate: PerLane::splat(0.0),
+            growth: PerLane::splat(1.0),
+            inflation: PerLane::splat(1.0),
+            gain: PerLane::splat(0.0),
         }
     }
 }

@@ -127,27 +127,106 @@ pub fn gains_worksheet<T: Lane>(law: &Law<T>, taxable_income: Lin<T>, gains: Lin
     line23.min(ordinary_tax(law, line1))
 }
 
-/// The rate schedule on a taxable income.
+/// The rate schedule on a taxable income: the tax of the brackets below the income's, in
+/// full, plus its own rate on the rest. Branch-free: each bracket's start is compared with
+/// the income and picks that bracket's sum, start and rate.
+///
+/// It gives the bits of summing every bracket's `rate · clamp(income − start, 0, width)` in
+/// order (the worksheet's way, kept in the tests as the reference): the full brackets' sum is
+/// built in the same order, the income's own bracket adds its part, and the brackets above
+/// add exact zeros. The slope is the rate of the bracket the income is in, or 0 where the
+/// income rounds onto its top; an income on a bracket's start is in that bracket (the rate
+/// on the next dollar).
 #[inline(always)]
 pub fn ordinary_tax<T: Lane>(law: &Law<T>, income: Lin<T>) -> Lin<T> {
-    let mut tax = Lin::c(T::splat(0.0));
-    let mut low = T::splat(0.0);
-    for (k, &rate) in law.rates.iter().enumerate() {
-        let high = law
+    let zero = T::splat(0.0);
+    // The bracket the income is in: its start, its end, its rate and the tax below it.
+    let (mut start, mut end, mut rate, mut below) =
+        (zero, law.brackets[0], T::splat(law.rates[0]), zero);
+    // The running sum of the full brackets, and the current bracket's start.
+    let (mut full, mut low) = (zero, zero);
+    for (k, &high) in law.brackets.iter().enumerate() {
+        full = full + (high - low) * T::splat(law.rates[k]);
+        let next_end = law
             .brackets
-            .get(k)
+            .get(k + 1)
             .copied()
             .unwrap_or(T::splat(f64::INFINITY));
-        tax = tax + (income - low).clamp0(high - low) * rate;
+        // In bracket k + 1 when the income is at or above its start.
+        let pick = |this: T, was: T| T::lt_select(income.v, high, was, this);
+        start = pick(high, start);
+        end = pick(next_end, end);
+        rate = pick(T::splat(law.rates[k + 1]), rate);
+        below = pick(full, below);
         low = high;
     }
-    tax
+    let part = (income.v - start).max(zero);
+    let inside = T::lt_select(part, end - start, income.d * rate, zero);
+    Lin::new(
+        below + part * rate,
+        T::lt_select(income.v, start, zero, inside),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::law::Filing;
     use super::*;
+    use crate::engine::rng::SplitMix64;
+
+    /// The rate schedule as the worksheet sums it: every bracket's part, in order.
+    fn ordinary_tax_by_brackets(law: &Law, income: Lin) -> Lin {
+        let mut tax = Lin::c(0.0);
+        let mut low = 0.0;
+        for (k, &rate) in law.rates.iter().enumerate() {
+            let high = law.brackets.get(k).copied().unwrap_or(f64::INFINITY);
+            tax = tax + (income - low).clamp0(high - low) * rate;
+            low = high;
+        }
+        tax
+    }
+
+    #[test]
+    fn the_schedule_gives_the_bits_of_summing_every_bracket() {
+        use crate::engine::tax::lin::{W, Wide};
+        let mut rng = SplitMix64::for_stream(7, 0, crate::engine::rng::Stream::Stocks);
+        let mut checked = 0;
+        for (year, filing) in [(2026, Filing::Single), (2031, Filing::Joint)] {
+            for index in [1.0, 1.37, 2.9] {
+                let law = Law::of(year, filing).indexed(index);
+                // Every bracket's ends, a cent and an ulp either side, and random incomes.
+                let mut incomes = vec![-5.0, 0.0, 1e-9, 1e7];
+                for &b in &law.brackets {
+                    for x in [b, b - 0.01, b + 0.01, b.next_down(), b.next_up()] {
+                        incomes.push(x);
+                    }
+                }
+                for _ in 0..2000 {
+                    incomes.push((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 900_000.0);
+                }
+                for chunk in incomes.chunks(W) {
+                    let mut values = [0.0; W];
+                    values[..chunk.len()].copy_from_slice(chunk);
+                    for slope in [1.0, 0.85, 0.0, 1.5] {
+                        let wide = ordinary_tax(
+                            &Law::of(year, filing).indexed(Wide([index; W])),
+                            Lin::new(Wide(values), Wide([slope; W])),
+                        );
+                        for (k, &v) in values.iter().enumerate() {
+                            let want = ordinary_tax_by_brackets(&law, Lin::new(v, slope));
+                            let one = ordinary_tax(&law, Lin::new(v, slope));
+                            assert_eq!(one.v.to_bits(), want.v.to_bits(), "tax at {v}");
+                            assert_eq!(one.d, want.d, "rate at {v}, slope {slope}");
+                            assert_eq!(wide.v.0[k].to_bits(), want.v.to_bits(), "lane at {v}");
+                            assert_eq!(wide.d.0[k], want.d, "lane's rate at {v}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 40_000);
+    }
 
     #[test]
     fn the_marginal_rate_is_the_bracket_rate() {

@@ -24,6 +24,7 @@ use super::law::Law;
 use super::lin::{Lane, Lin, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
+use crate::engine::per_lane::PerLane;
 use crate::engine::plan::WithdrawalOrder;
 
 /// Dollars: a solve stops within half a cent of its target.
@@ -35,23 +36,23 @@ const MAX_STEPS: usize = 64;
 
 /// A batch's accounts and what the year's taxes leave in them.
 pub struct TaxLanes {
-    pub taxable: [f64; BATCH],
-    pub basis: [f64; BATCH],
-    pub traditional: [f64; BATCH],
-    pub roth: [f64; BATCH],
+    pub taxable: PerLane,
+    pub basis: PerLane,
+    pub traditional: PerLane,
+    pub roth: PerLane,
     /// Federal and state tax paid so far, in today's dollars.
-    pub lifetime_tax: [f64; BATCH],
+    pub lifetime_tax: PerLane,
 }
 
 impl TaxLanes {
     pub fn new(schedule: &TaxSchedule) -> Self {
         let [taxable, basis, traditional, roth] = schedule.start;
         Self {
-            taxable: [taxable; BATCH],
-            basis: [basis; BATCH],
-            traditional: [traditional; BATCH],
-            roth: [roth; BATCH],
-            lifetime_tax: [0.0; BATCH],
+            taxable: PerLane::splat(taxable),
+            basis: PerLane::splat(basis),
+            traditional: PerLane::splat(traditional),
+            roth: PerLane::splat(roth),
+            lifetime_tax: PerLane::splat(0.0),
         }
     }
 
@@ -97,34 +98,18 @@ impl<T: Lane> LaneTax<T> {
 
 /// A batch's [`LaneTax`]es as arrays, so that a loop over the lanes reads each field
 /// contiguously (and vectorizes).
+#[derive(Default)]
 pub struct LaneTaxes {
-    price: [f64; BATCH],
-    joint: [f64; BATCH],
-    seniors: [f64; BATCH],
-    social_security: [f64; BATCH],
-    ordinary: [f64; BATCH],
-    need: [f64; BATCH],
-    room: [[f64; BATCH]; 3],
-    gain_share: [f64; BATCH],
-    first_traditional: [f64; BATCH],
-    sold: [f64; BATCH],
-}
-
-impl Default for LaneTaxes {
-    fn default() -> Self {
-        Self {
-            price: [0.0; BATCH],
-            joint: [0.0; BATCH],
-            seniors: [0.0; BATCH],
-            social_security: [0.0; BATCH],
-            ordinary: [0.0; BATCH],
-            need: [0.0; BATCH],
-            room: [[0.0; BATCH]; 3],
-            gain_share: [0.0; BATCH],
-            first_traditional: [0.0; BATCH],
-            sold: [0.0; BATCH],
-        }
-    }
+    price: PerLane,
+    joint: PerLane,
+    seniors: PerLane,
+    social_security: PerLane,
+    ordinary: PerLane,
+    need: PerLane,
+    room: [PerLane; 3],
+    gain_share: PerLane,
+    first_traditional: PerLane,
+    sold: PerLane,
 }
 
 impl LaneTaxes {
@@ -272,11 +257,11 @@ pub fn solve(
     hi: &[f64; BATCH],
     f: &impl Objective,
 ) {
-    let mut a = *lo;
-    let mut b = *hi;
-    let mut fa = [f64::NAN; BATCH];
-    let mut fb = [f64::NAN; BATCH];
-    let mut done = [false; BATCH];
+    let mut a = PerLane::copy_of(lo);
+    let mut b = PerLane::copy_of(hi);
+    let mut fa = PerLane::splat(f64::NAN);
+    let mut fb = PerLane::splat(f64::NAN);
+    let mut done = PerLane::splat(false);
     let mut chunk_done = [false; BATCH / W];
     for step in 0..MAX_STEPS {
         let mut all = true;

@@ -12,6 +12,8 @@
 
 use std::ops::{Add, Div, Mul, Sub};
 
+use crate::engine::BATCH;
+
 /// How many lanes a [`Wide`] holds: one AVX-512 vector, two AVX2 ones.
 pub const W: usize = 8;
 
@@ -53,7 +55,7 @@ pub struct Wide(pub [f64; W]);
 impl Wide {
     /// Lanes `at..at + W` of a batch's array.
     #[inline(always)]
-    pub fn load(lanes: &[f64], at: usize) -> Self {
+    pub fn load(lanes: &[f64; BATCH], at: usize) -> Self {
         let mut out = [0.0; W];
         out.copy_from_slice(&lanes[at..at + W]);
         Wide(out)

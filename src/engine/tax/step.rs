@@ -12,6 +12,7 @@ use super::lin::{Lane, Lin, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
+use crate::engine::per_lane::PerLane;
 use crate::engine::simd::{SimdLevel, dispatch};
 use crate::engine::strategy::Withdraw;
 use crate::engine::year::{Flows, Lanes, Records, Step};
@@ -23,7 +24,28 @@ pub const RMD: usize = 1;
 pub const RATE: usize = 2;
 /// Then each account's balance at the end of the year: taxable, traditional, Roth.
 pub const ACCOUNTS: usize = 3;
-pub type TaxRows = [[f64; BATCH]; TAX_ROWS];
+/// Where a year writes its [`TAX_ROWS`] rows: a full batch's columns of the matrices, or
+/// a staging buffer.
+pub type TaxRows<'a> = [&'a mut [f64; BATCH]; TAX_ROWS];
+
+/// A batch's working arrays for its taxed years, made once per batch: every lane of every
+/// array is written each year before it is read.
+#[derive(Default)]
+pub struct TaxScratch {
+    lanes_tax: LaneTaxes,
+    spend: PerLane,
+    cash: PerLane,
+    rmd: PerLane,
+    converted: PerLane,
+    below_floor: PerLane<bool>,
+    /// Each lane's bracket tops, base-year dollars (NaN: none this year).
+    conversion_top: PerLane,
+    fill_top: PerLane,
+    /// What the accounts can give, the withdrawal and `f` there (see below).
+    hi: PerLane,
+    w: PerLane,
+    short: PerLane,
+}
 
 /// A year of a taxed plan. See [`super::kernel`].
 #[inline(always)]
@@ -35,7 +57,8 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     step: Step<'_, S>,
     flows: &LaneFlows,
     taxes: &TaxSchedule,
-    rows: &mut TaxRows,
+    scratch: &mut TaxScratch,
+    rows: TaxRows<'_>,
     simd: SimdLevel,
 ) {
     let Step {
@@ -47,15 +70,19 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     } = step;
     let ty = &taxes.years[t as usize];
     let state = taxes.state;
-    let mut lanes_tax = LaneTaxes::default();
-    let mut spend = [0.0; BATCH];
-    let mut cash = [0.0; BATCH];
-    let mut rmd = [0.0; BATCH];
-    let mut converted = [0.0; BATCH];
-    let mut below_floor = [false; BATCH];
-    // Each lane's bracket tops, base-year dollars (NaN: none this year).
-    let mut conversion_top = [f64::NAN; BATCH];
-    let mut fill_top = [f64::NAN; BATCH];
+    let TaxScratch {
+        lanes_tax,
+        spend,
+        cash,
+        rmd,
+        converted,
+        below_floor,
+        conversion_top,
+        fill_top,
+        hi,
+        w,
+        short,
+    } = scratch;
     for i in 0..BATCH {
         let p = lanes.price[i];
         let (inflow_real, inflow_nominal) = flows.inflows(i);
@@ -110,7 +137,7 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         fill_top[i] = facts.fill_top.unwrap_or(f64::NAN);
     }
     if conversion_top.iter().any(|t| !t.is_nan()) {
-        let x = fill_to_at(simd, ty, state, &conversion_top, &lanes_tax);
+        let x = fill_to_at(simd, ty, state, conversion_top, lanes_tax);
         for (i, &x) in x.iter().enumerate() {
             let mut l = lanes_tax.get(i);
             l.ordinary += x;
@@ -120,7 +147,7 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         }
     }
     if fill_top.iter().any(|t| !t.is_nan()) {
-        let x = fill_to_at(simd, ty, state, &fill_top, &lanes_tax);
+        let x = fill_to_at(simd, ty, state, fill_top, lanes_tax);
         for (i, &x) in x.iter().enumerate() {
             let mut l = lanes_tax.get(i);
             l.first_traditional = x;
@@ -133,7 +160,7 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     // gains that sale realizes, and any of that tax the taxable account cannot pay, are
     // paid with the spending, by the order.
     if ORDER != TAXABLE_FIRST && converted.iter().any(|&c| c > 0.0) {
-        let added = conversion_taxes_at(simd, ty, state, &converted, &lanes_tax);
+        let added = conversion_taxes_at(simd, ty, state, converted, lanes_tax);
         for (i, &added) in added.iter().enumerate() {
             let mut lane = lanes_tax.get(i);
             let sold = added.clamp(0.0, lane.room[0]);
@@ -144,16 +171,18 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         }
     }
     // The withdrawal that pays the spending and every tax.
-    let hi: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).room.iter().sum());
-    let mut w: [f64; BATCH] = std::array::from_fn(|i| lanes_tax.get(i).need.clamp(0.0, hi[i]));
+    for i in 0..BATCH {
+        let l = lanes_tax.get(i);
+        hi[i] = l.room.iter().sum();
+        w[i] = l.need.clamp(0.0, hi[i]);
+    }
     // `f(w) = w − tax(w) − need` at the answer: the tax is `w − need − f(w)`.
-    let mut short = [0.0; BATCH];
     let solve_at = match ORDER {
         TAXABLE_FIRST => withdrawals_taxable_first,
         PROPORTIONAL => withdrawals_proportional,
         _ => withdrawals_fill_bracket,
     };
-    solve_at(simd, &mut w, &mut short, &hi, ty, state, &lanes_tax);
+    solve_at(simd, w, short, hi, ty, state, lanes_tax);
 
     let [ws, wb, wc] = year.weights;
     let keep = schedule.fee_keep;
@@ -275,17 +304,17 @@ impl Objective for FillTo<'_> {
 /// (base-year dollars), at most what the traditional account has left; none on a lane
 /// without a top (NaN).
 #[inline(always)]
-fn fill_to(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> [f64; BATCH] {
-    let (mut x, mut at) = ([0.0; BATCH], [0.0; BATCH]);
-    let lo = [0.0; BATCH];
-    let hi = std::array::from_fn(|i| {
+fn fill_to(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane {
+    let (mut x, mut at) = (PerLane::splat(0.0), PerLane::splat(0.0));
+    let lo = PerLane::splat(0.0);
+    let hi = PerLane::from_fn(|i| {
         if top[i].is_nan() {
             0.0
         } else {
             lanes.get(i).room[1]
         }
     });
-    let top = top.map(|t| if t.is_nan() { 0.0 } else { t });
+    let top = PerLane::from_fn(|i| if top[i].is_nan() { 0.0 } else { top[i] });
     let objective = FillTo {
         year,
         state,
@@ -313,8 +342,8 @@ fn tax_on(year: &TaxYear, state: StateTax, l: &LaneTax<Wide>, ordinary: Wide) ->
 dispatch!(fn withdrawals_taxable_first(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<TAXABLE_FIRST>);
 dispatch!(fn withdrawals_proportional(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<PROPORTIONAL>);
 dispatch!(fn withdrawals_fill_bracket(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<FILL_BRACKET>);
-dispatch!(fn fill_to_at(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> [f64; BATCH] => fill_to);
-dispatch!(fn conversion_taxes_at(year: &TaxYear, state: StateTax, converted: &[f64; BATCH], lanes: &LaneTaxes) -> [f64; BATCH] => conversion_taxes);
+dispatch!(fn fill_to_at(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => fill_to);
+dispatch!(fn conversion_taxes_at(year: &TaxYear, state: StateTax, converted: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => conversion_taxes);
 
 /// The withdrawal of each lane that pays its spending and every tax (`w`, from a first
 /// guess), and `f(w)` there (`short`).
@@ -328,7 +357,7 @@ fn withdrawals<const ORDER: u8>(
     lanes: &LaneTaxes,
 ) {
     let spending = Spending::<ORDER> { year, state, lanes };
-    solve(w, short, &[0.0; BATCH], hi, &spending);
+    solve(w, short, &PerLane::splat(0.0), hi, &spending);
 }
 
 /// What each lane's conversion adds to the tax of its other income, before any withdrawal.
@@ -338,8 +367,8 @@ fn conversion_taxes(
     state: StateTax,
     converted: &[f64; BATCH],
     lanes: &LaneTaxes,
-) -> [f64; BATCH] {
-    let mut added = [0.0; BATCH];
+) -> PerLane {
+    let mut added = PerLane::splat(0.0);
     for at in (0..BATCH).step_by(W) {
         let l = lanes.chunk(at);
         let without = l.ordinary - Wide::load(converted, at);
