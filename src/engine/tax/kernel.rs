@@ -271,34 +271,43 @@ pub fn solve(
             }
             let start = c * W;
             let y = f.at(start, Wide::load(x, start));
+            // The chunk's lanes as fixed-size arrays: no bounds checks, so the update below
+            // compiles to vector selects.
+            let lanes = start..start + W;
+            let x: &mut [f64; W] = (&mut x[lanes.clone()]).try_into().expect("a chunk");
+            let at: &mut [f64; W] = (&mut at[lanes.clone()]).try_into().expect("a chunk");
+            let a: &mut [f64; W] = (&mut a[lanes.clone()]).try_into().expect("a chunk");
+            let b: &mut [f64; W] = (&mut b[lanes.clone()]).try_into().expect("a chunk");
+            let fa: &mut [f64; W] = (&mut fa[lanes.clone()]).try_into().expect("a chunk");
+            let fb: &mut [f64; W] = (&mut fb[lanes.clone()]).try_into().expect("a chunk");
+            let done: &mut [bool; W] = (&mut done[lanes]).try_into().expect("a chunk");
             let mut chunk = true;
             for k in 0..W {
-                let i = start + k;
                 let y = Lin::new(y.v.0[k], y.d.0[k]);
                 let below = y.v < 0.0;
-                a[i] = if below { x[i] } else { a[i] };
-                fa[i] = if below { y.v } else { fa[i] };
-                b[i] = if below { b[i] } else { x[i] };
-                fb[i] = if below { fb[i] } else { y.v };
-                let ok = done[i] | (y.v.abs() <= TOLERANCE) | (b[i] - a[i] <= 1e-9 * b[i].max(1.0));
-                let newton = x[i] - y.v / y.d;
-                let inside = y.d > 0.0 && newton > a[i] && newton < b[i];
-                let secant = a[i] - fa[i] * (b[i] - a[i]) / (fb[i] - fa[i]);
-                let secant_inside = secant > a[i] && secant < b[i];
-                let mid = 0.5 * (a[i] + b[i]);
+                a[k] = if below { x[k] } else { a[k] };
+                fa[k] = if below { y.v } else { fa[k] };
+                b[k] = if below { b[k] } else { x[k] };
+                fb[k] = if below { fb[k] } else { y.v };
+                let ok = done[k] | (y.v.abs() <= TOLERANCE) | (b[k] - a[k] <= 1e-9 * b[k].max(1.0));
+                let newton = x[k] - y.v / y.d;
+                let inside = y.d > 0.0 && newton > a[k] && newton < b[k];
+                let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
+                let secant_inside = secant > a[k] && secant < b[k];
+                let mid = 0.5 * (a[k] + b[k]);
                 let next = match () {
                     _ if step >= NEWTON_STEPS => mid,
                     _ if inside => newton,
                     // NaN (an end not yet evaluated) fails the comparison.
                     _ if secant_inside => secant,
                     // Newton points past an end not yet evaluated, or is flat: try that end.
-                    _ if below && fb[i].is_nan() => b[i],
-                    _ if !below && fa[i].is_nan() => a[i],
+                    _ if below && fb[k].is_nan() => b[k],
+                    _ if !below && fa[k].is_nan() => a[k],
                     _ => mid,
                 };
-                at[i] = if done[i] { at[i] } else { y.v };
-                x[i] = if ok { x[i] } else { next };
-                done[i] = ok;
+                at[k] = if done[k] { at[k] } else { y.v };
+                x[k] = if ok { x[k] } else { next };
+                done[k] = ok;
                 chunk &= ok;
             }
             *chunk_done = chunk;

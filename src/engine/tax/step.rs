@@ -9,7 +9,7 @@ use super::kernel::{
     split, tax_at,
 };
 use super::lin::{Lane, Lin, W, Wide};
-use super::schedule::{TaxSchedule, TaxYear};
+use super::schedule::{Facts, TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
 use crate::engine::per_lane::PerLane;
@@ -83,58 +83,73 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         w,
         short,
     } = scratch;
-    for i in 0..BATCH {
-        let p = lanes.price[i];
-        let (inflow_real, inflow_nominal) = flows.inflows(i);
-        let shares = flows.lane(i).valued(market.earnings_yield[i]);
-        let (state, survivor) = flows.state(i);
-        let facts = &ty.states[state];
-        let [ct, cd, cr] = facts.contributions.map(|c| c * p);
-        let distribution = facts.rmd_share * accounts.traditional[i];
-        accounts.taxable[i] += ct;
-        accounts.basis[i] += ct;
-        accounts.traditional[i] += cd;
-        accounts.roth[i] += cr;
-        let other_cash = inflow_real * p + inflow_nominal - (ct + cd + cr);
-        let available = accounts.total(i) + other_cash;
-        let (spending, floor_broken) = if RETIRED {
-            let want = strategy.want(&mut lanes.history, i, available, p, year, shares);
-            (want.real_spending * p, want.below_floor)
-        } else {
-            (0.0, false)
-        };
-        let free = (accounts.traditional[i] - distribution).max(0.0);
-        let conversion = (facts.conversion_real * p).min(free);
-        let taxable = accounts.taxable[i];
-        lanes_tax.set(
-            i,
-            LaneTax {
-                price: p,
-                joint: f64::from(u8::from(facts.joint)),
-                seniors: facts.seniors,
-                social_security: (facts.social_security + survivor) * p,
-                ordinary: facts.taxable_real * p
-                    + facts.taxable_nominal
-                    + distribution
-                    + conversion,
-                need: spending - (other_cash + distribution),
-                room: [taxable, free - conversion, accounts.roth[i]],
-                gain_share: if taxable > 0.0 {
-                    (1.0 - accounts.basis[i] / taxable).max(0.0)
+    // The year's accounts, spending and tax inputs, lane by lane. With fixed lifetimes (or
+    // drawn ones with every lane in one state) the lanes share the year's facts: looked up
+    // once, the loop reads no lane's state.
+    macro_rules! first_pass {
+        ($facts_of:expr) => {{
+            let facts_of = $facts_of;
+            for i in 0..BATCH {
+                let p = lanes.price[i];
+                let (inflow_real, inflow_nominal) = flows.inflows(i);
+                let shares = flows.lane(i).valued(market.earnings_yield[i]);
+                let survivor = flows.survivor[i];
+                let facts: &Facts = facts_of(i);
+                let [ct, cd, cr] = facts.contributions.map(|c| c * p);
+                let distribution = facts.rmd_share * accounts.traditional[i];
+                accounts.taxable[i] += ct;
+                accounts.basis[i] += ct;
+                accounts.traditional[i] += cd;
+                accounts.roth[i] += cr;
+                let other_cash = inflow_real * p + inflow_nominal - (ct + cd + cr);
+                let available = accounts.total(i) + other_cash;
+                let (spending, floor_broken) = if RETIRED {
+                    let want = strategy.want(&mut lanes.history, i, available, p, year, shares);
+                    (want.real_spending * p, want.below_floor)
                 } else {
-                    0.0
-                },
-                first_traditional: 0.0,
-                sold: 0.0,
-            },
-        );
-        spend[i] = spending;
-        cash[i] = other_cash + distribution;
-        rmd[i] = distribution;
-        converted[i] = conversion;
-        below_floor[i] = floor_broken;
-        conversion_top[i] = facts.conversion_top.unwrap_or(f64::NAN);
-        fill_top[i] = facts.fill_top.unwrap_or(f64::NAN);
+                    (0.0, false)
+                };
+                let free = (accounts.traditional[i] - distribution).max(0.0);
+                let conversion = (facts.conversion_real * p).min(free);
+                let taxable = accounts.taxable[i];
+                lanes_tax.set(
+                    i,
+                    LaneTax {
+                        price: p,
+                        joint: f64::from(u8::from(facts.joint)),
+                        seniors: facts.seniors,
+                        social_security: (facts.social_security + survivor) * p,
+                        ordinary: facts.taxable_real * p
+                            + facts.taxable_nominal
+                            + distribution
+                            + conversion,
+                        need: spending - (other_cash + distribution),
+                        room: [taxable, free - conversion, accounts.roth[i]],
+                        gain_share: if taxable > 0.0 {
+                            (1.0 - accounts.basis[i] / taxable).max(0.0)
+                        } else {
+                            0.0
+                        },
+                        first_traditional: 0.0,
+                        sold: 0.0,
+                    },
+                );
+                spend[i] = spending;
+                cash[i] = other_cash + distribution;
+                rmd[i] = distribution;
+                converted[i] = conversion;
+                below_floor[i] = floor_broken;
+                conversion_top[i] = facts.conversion_top.unwrap_or(f64::NAN);
+                fill_top[i] = facts.fill_top.unwrap_or(f64::NAN);
+            }
+        }};
+    }
+    let one_state = flows.state[0];
+    if flows.state.iter().all(|&s| s == one_state) {
+        let facts = &ty.states[flows.state(0).0];
+        first_pass!(|_| facts)
+    } else {
+        first_pass!(|i| &ty.states[flows.state(i).0])
     }
     if conversion_top.iter().any(|t| !t.is_nan()) {
         let x = fill_to_at(simd, ty, state, conversion_top, lanes_tax);
