@@ -59,7 +59,12 @@ impl SimdLevel {
 /// Defines `$name(level, args…)` that runs the `#[inline(always)]` function `$body` compiled
 /// for the requested level. The caller must have checked `level.is_supported()`.
 macro_rules! dispatch {
+    // One body for every level.
     ($vis:vis fn $name:ident $(<$($g:ident: $bound:path),*>)? ($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $body:path) => {
+        $crate::engine::simd::dispatch!($vis fn $name $(<$($g: $bound),*>)? ($($arg: $ty),*) -> $ret => $body, avx512: $body);
+    };
+    // Another body for AVX-512 (a wider chunk, say).
+    ($vis:vis fn $name:ident $(<$($g:ident: $bound:path),*>)? ($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $body:path, avx512: $wide:path) => {
         #[allow(clippy::too_many_arguments)]
         $vis fn $name $(<$($g: $bound),*>)? (level: $crate::engine::simd::SimdLevel, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
@@ -68,7 +73,7 @@ macro_rules! dispatch {
 
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
-            fn avx512 $(<$($g: $bound),*>)? ($($arg: $ty),*) -> $ret { $body($($arg),*) }
+            fn avx512 $(<$($g: $bound),*>)? ($($arg: $ty),*) -> $ret { $wide($($arg),*) }
 
             match level {
                 #[cfg(target_arch = "x86_64")]

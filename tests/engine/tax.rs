@@ -352,7 +352,8 @@ fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
                     seniors,
                 ));
             }
-            let wide = |f: fn(&Drawn) -> f64| Wide(std::array::from_fn(|k| f(&lanes[k])));
+            let wide =
+                |f: fn(&Drawn) -> f64| -> Wide { Wide(std::array::from_fn(|k| f(&lanes[k]))) };
             let price = wide(|l| l.0);
             let incomes = Incomes {
                 ordinary: Lin::new(wide(|l| l.1), Wide::splat(1.0)),

@@ -3,7 +3,7 @@
 //!
 //! 1. A strided sample of `SAMPLE` values, sorted, brackets the wanted ranks: `[lo, hi]` covers
 //!    them with a margin of `MARGIN` (over 2 standard errors of a sample quantile).
-//! 2. One pass counts the values per bucket: below `lo`, `BUCKETS` equal slices of
+//! 2. One pass counts the values per bucket: below `lo`, `buckets` equal slices of
 //!    `[lo, hi]`, above `hi`. The bucket map is monotone, so the counts say which bucket holds
 //!    each wanted rank and at which position inside it.
 //!    Each bucket is split in three around the sample's most repeated value, so a run of
@@ -22,9 +22,17 @@ use super::simd::{SimdLevel, dispatch};
 
 /// Shorter rows are selected in place; bucketing does not pay below this.
 pub const MIN_LEN: usize = 4096;
+/// Equal slices of the sample's range: 1,024 for a long row, 256 for one of fewer than
+/// `SHORT_ROW` values (about 37 values a slice at 10,000), whose counts then fit the L1 cache
+/// with the values they count.
 const BUCKETS: usize = 1024;
-/// Each bucket is split in three around the sample's most repeated value (see `bucket_of`).
-const INDICES: usize = 3 * (BUCKETS + 2);
+const SHORT_ROW_BUCKETS: usize = 256;
+const SHORT_ROW: usize = 32_768;
+/// Index positions for `buckets` slices and the two ends: each bucket is split in three around
+/// the sample's most repeated value (see `bucket_of`).
+const fn indices(buckets: usize) -> usize {
+    3 * (buckets + 2)
+}
 const SAMPLE: usize = 256;
 const MARGIN: f64 = 0.03;
 const NO_SLOT: u8 = u8::MAX;
@@ -40,17 +48,33 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     if n < MIN_LEN || ranks.is_empty() || ranks.len() > 32 {
         return false;
     }
+    if n < SHORT_ROW {
+        bucketed::<{ indices(SHORT_ROW_BUCKETS) }>(data, ranks, out)
+    } else {
+        bucketed::<{ indices(BUCKETS) }>(data, ranks, out)
+    }
+}
+
+/// [`order_statistics`] with `INDICES / 3 − 2` buckets.
+fn bucketed<const INDICES: usize>(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool {
+    let n = data.len();
+    let buckets = INDICES / 3 - 2;
     let mut sample = [0.0; SAMPLE];
     let (lo, hi) = bracket(data, ranks, &mut sample);
     let scale = if hi > lo {
-        BUCKETS as f64 / (hi - lo)
+        buckets as f64 / (hi - lo)
     } else {
         0.0
     };
     // The sample's most repeated value (zero when many paths are depleted, the planned amount
     // in a spending row) gets index positions of its own, so its run is counted, not scanned.
     let mode = most_repeated(sample.iter().copied()).unwrap_or(f64::NAN);
-    let map = BucketMap { lo, scale, mode };
+    let map = BucketMap {
+        lo,
+        scale,
+        top: (buckets + 1) as f64,
+        mode,
+    };
     let level = SimdLevel::detect();
     // Every value's index, kept for the second pass (2 bytes a value).
     let mut indices = vec![0u16; n];
@@ -78,17 +102,14 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     let mut located = [(0u8, 0usize); 32];
     let mut start = 0usize;
     let mut r = 0;
-    let [total, rest @ ..] = &mut counts;
-    for histogram in rest.iter() {
-        for (t, &c) in total.iter_mut().zip(histogram.iter()) {
-            *t += c;
-        }
-    }
-    for (b, &count) in total.iter().enumerate() {
+    for b in 0..INDICES {
         if r == ranks.len() {
             break;
         }
-        let count = count as usize;
+        let count = counts
+            .iter()
+            .map(|histogram| histogram[b] as usize)
+            .sum::<usize>();
         while r < ranks.len() && ranks[r] < start + count {
             if b % 3 == 1 && !mode.is_nan() {
                 located[r] = (MODE_SLOT, start);
@@ -175,11 +196,13 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
 struct BucketMap {
     lo: f64,
     scale: f64,
+    /// The last bucket: values above the range.
+    top: f64,
     /// The most repeated value, or NaN.
     mode: f64,
 }
 
-/// The index of `x`: its bucket `b`, `1 + (x − lo)·scale` clamped to [0, `BUCKETS + 1`] and
+/// The index of `x`: its bucket `b`, `1 + (x − lo)·scale` clamped to [0, `top`] and
 /// rounded, then `3b`, `3b + 1` or `3b + 2` as `x` is below, equal to or above the mode.
 /// Every step is monotone, so the map is (all of a bucket below the mode's is below the mode,
 /// and so on); values below `lo` gather in the first buckets and values above `hi` in the last.
@@ -188,9 +211,7 @@ struct BucketMap {
 #[inline(always)]
 fn bucket_of(x: f64, map: BucketMap) -> u16 {
     const MAGIC: f64 = 4_503_599_627_370_496.0; // 2^52
-    let t = ((x - map.lo) * map.scale + 1.0)
-        .max(0.0)
-        .min((BUCKETS + 1) as f64);
+    let t = ((x - map.lo) * map.scale + 1.0).max(0.0).min(map.top);
     let bucket = (t + MAGIC) - MAGIC;
     let above = if x > map.mode { 1.0 } else { 0.0 };
     let below = if x < map.mode { 1.0 } else { 0.0 };

@@ -129,9 +129,9 @@ impl LaneTaxes {
         }
     }
 
-    /// Lanes `at..at + W`.
+    /// Lanes `at..at + N`.
     #[inline(always)]
-    pub fn chunk(&self, at: usize) -> LaneTax<Wide> {
+    pub fn chunk<const N: usize>(&self, at: usize) -> LaneTax<Wide<N>> {
         LaneTax {
             price: Wide::load(&self.price, at),
             joint: Wide::load(&self.joint, at),
@@ -139,11 +139,32 @@ impl LaneTaxes {
             social_security: Wide::load(&self.social_security, at),
             ordinary: Wide::load(&self.ordinary, at),
             need: Wide::load(&self.need, at),
-            room: self.room.each_ref().map(|r| Wide::load(r, at)),
+            room: [
+                Wide::load(&self.room[0], at),
+                Wide::load(&self.room[1], at),
+                Wide::load(&self.room[2], at),
+            ],
             gain_share: Wide::load(&self.gain_share, at),
             first_traditional: Wide::load(&self.first_traditional, at),
             sold: Wide::load(&self.sold, at),
         }
+    }
+
+    /// Lanes `at..at + W`.
+    #[inline(always)]
+    pub fn set_chunk(&mut self, at: usize, l: LaneTax<Wide>) {
+        l.price.store(&mut self.price, at);
+        l.joint.store(&mut self.joint, at);
+        l.seniors.store(&mut self.seniors, at);
+        l.social_security.store(&mut self.social_security, at);
+        l.ordinary.store(&mut self.ordinary, at);
+        l.need.store(&mut self.need, at);
+        for (room, r) in self.room.iter_mut().zip(l.room) {
+            r.store(room, at);
+        }
+        l.gain_share.store(&mut self.gain_share, at);
+        l.first_traditional.store(&mut self.first_traditional, at);
+        l.sold.store(&mut self.sold, at);
     }
 
     #[inline(always)]
@@ -235,8 +256,8 @@ pub fn tax_at<T: Lane, const ORDER: u8>(
 /// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
 /// (a closure the compiler leaves out of line runs at the baseline level).
 pub trait Objective {
-    /// The value and slope at `x` of lanes `at..at + W`.
-    fn at(&self, at: usize, x: Wide) -> Lin<Wide>;
+    /// The value and slope at `x` of lanes `at..at + N`.
+    fn at<const N: usize>(&self, at: usize, x: Wide<N>) -> Lin<Wide<N>>;
 }
 
 /// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
@@ -247,10 +268,11 @@ pub trait Objective {
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
-/// A chunk whose lanes have all converged is not evaluated again; a lane's steps depend on
-/// that lane alone.
+/// A chunk of `N` lanes whose lanes have all converged is not evaluated again; a lane's steps
+/// depend on that lane alone, so `N` changes the time and not the answer. A narrower chunk
+/// waits on fewer lanes that need more steps than the others.
 #[inline(always)]
-pub fn solve(
+pub fn solve<const N: usize>(
     x: &mut [f64; BATCH],
     at: &mut [f64; BATCH],
     lo: &[f64; BATCH],
@@ -262,27 +284,28 @@ pub fn solve(
     let mut fa = PerLane::splat(f64::NAN);
     let mut fb = PerLane::splat(f64::NAN);
     let mut done = PerLane::splat(false);
-    let mut chunk_done = [false; BATCH / W];
+    // One flag per chunk (a batch holds at most `BATCH` of them).
+    let mut chunk_done = [false; BATCH];
     for step in 0..MAX_STEPS {
         let mut all = true;
-        for (c, chunk_done) in chunk_done.iter_mut().enumerate() {
+        for (c, chunk_done) in chunk_done[..BATCH / N].iter_mut().enumerate() {
             if *chunk_done {
                 continue;
             }
-            let start = c * W;
-            let y = f.at(start, Wide::load(x, start));
+            let start = c * N;
+            let y = f.at(start, Wide::<N>::load(x, start));
             // The chunk's lanes as fixed-size arrays: no bounds checks, so the update below
             // compiles to vector selects.
-            let lanes = start..start + W;
-            let x: &mut [f64; W] = (&mut x[lanes.clone()]).try_into().expect("a chunk");
-            let at: &mut [f64; W] = (&mut at[lanes.clone()]).try_into().expect("a chunk");
-            let a: &mut [f64; W] = (&mut a[lanes.clone()]).try_into().expect("a chunk");
-            let b: &mut [f64; W] = (&mut b[lanes.clone()]).try_into().expect("a chunk");
-            let fa: &mut [f64; W] = (&mut fa[lanes.clone()]).try_into().expect("a chunk");
-            let fb: &mut [f64; W] = (&mut fb[lanes.clone()]).try_into().expect("a chunk");
-            let done: &mut [bool; W] = (&mut done[lanes]).try_into().expect("a chunk");
+            let lanes = start..start + N;
+            let x: &mut [f64; N] = (&mut x[lanes.clone()]).try_into().expect("a chunk");
+            let at: &mut [f64; N] = (&mut at[lanes.clone()]).try_into().expect("a chunk");
+            let a: &mut [f64; N] = (&mut a[lanes.clone()]).try_into().expect("a chunk");
+            let b: &mut [f64; N] = (&mut b[lanes.clone()]).try_into().expect("a chunk");
+            let fa: &mut [f64; N] = (&mut fa[lanes.clone()]).try_into().expect("a chunk");
+            let fb: &mut [f64; N] = (&mut fb[lanes.clone()]).try_into().expect("a chunk");
+            let done: &mut [bool; N] = (&mut done[lanes]).try_into().expect("a chunk");
             let mut chunk = true;
-            for k in 0..W {
+            for k in 0..N {
                 let y = Lin::new(y.v.0[k], y.d.0[k]);
                 let below = y.v < 0.0;
                 a[k] = if below { x[k] } else { a[k] };

@@ -122,18 +122,28 @@ impl Law {
         let up = |a: f64, b: f64| pick(a, b) * index;
         Law {
             rates: single.rates,
-            brackets: std::array::from_fn(|k| up(single.brackets[k], both.brackets[k])),
+            // Written out: `std::array::from_fn` and `map` are left out of line here.
+            brackets: [
+                up(single.brackets[0], both.brackets[0]),
+                up(single.brackets[1], both.brackets[1]),
+                up(single.brackets[2], both.brackets[2]),
+                up(single.brackets[3], both.brackets[3]),
+                up(single.brackets[4], both.brackets[4]),
+                up(single.brackets[5], both.brackets[5]),
+            ],
             standard_deduction: up(single.standard_deduction, both.standard_deduction),
             aged_deduction: up(single.aged_deduction, both.aged_deduction),
             gains_rates: single.gains_rates,
-            gains_brackets: std::array::from_fn(|k| {
-                up(single.gains_brackets[k], both.gains_brackets[k])
-            }),
+            gains_brackets: [
+                up(single.gains_brackets[0], both.gains_brackets[0]),
+                up(single.gains_brackets[1], both.gains_brackets[1]),
+            ],
             niit_rate: single.niit_rate,
             niit_threshold: pick(single.niit_threshold, both.niit_threshold),
-            ss_thresholds: std::array::from_fn(|k| {
-                pick(single.ss_thresholds[k], both.ss_thresholds[k])
-            }),
+            ss_thresholds: [
+                pick(single.ss_thresholds[0], both.ss_thresholds[0]),
+                pick(single.ss_thresholds[1], both.ss_thresholds[1]),
+            ],
             ss_shares: single.ss_shares,
             senior_deduction: pick(single.senior_deduction, both.senior_deduction),
             senior_phaseout_start: pick(single.senior_phaseout_start, both.senior_phaseout_start),

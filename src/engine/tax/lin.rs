@@ -14,7 +14,7 @@ use std::ops::{Add, Div, Mul, Sub};
 
 use crate::engine::BATCH;
 
-/// How many lanes a [`Wide`] holds: one AVX-512 vector, two AVX2 ones.
+/// How many lanes a [`Wide`] holds by default: one AVX-512 vector, two AVX2 ones.
 pub const W: usize = 8;
 
 /// A number per lane: `f64` for one, [`Wide`] for a chunk of [`W`].
@@ -48,17 +48,29 @@ impl Lane for f64 {
     }
 }
 
-/// [`W`] lanes side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Wide(pub [f64; W]);
+/// `N` lanes side by side ([`W`] unless said).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Wide<const N: usize = W>(pub [f64; N]);
 
-impl Wide {
-    /// Lanes `at..at + W` of a batch's array.
+impl<const N: usize> Default for Wide<N> {
+    fn default() -> Self {
+        Wide([0.0; N])
+    }
+}
+
+impl<const N: usize> Wide<N> {
+    /// Lanes `at..at + N` of a batch's array.
     #[inline(always)]
     pub fn load(lanes: &[f64; BATCH], at: usize) -> Self {
-        let mut out = [0.0; W];
-        out.copy_from_slice(&lanes[at..at + W]);
+        let mut out = [0.0; N];
+        out.copy_from_slice(&lanes[at..at + N]);
         Wide(out)
+    }
+
+    /// Into lanes `at..at + N` of a batch's array.
+    #[inline(always)]
+    pub fn store(self, lanes: &mut [f64; BATCH], at: usize) {
+        lanes[at..at + N].copy_from_slice(&self.0);
     }
 }
 
@@ -67,9 +79,9 @@ impl Wide {
 macro_rules! each_lane {
     ($a:expr, $b:expr, |$x:ident, $y:ident| $body:expr) => {{
         let (a, b) = ($a, $b);
-        let mut out = [0.0; W];
+        let mut out = [0.0; N];
         #[allow(clippy::needless_range_loop)]
-        for k in 0..W {
+        for k in 0..N {
             let ($x, $y) = (a.0[k], b.0[k]);
             out[k] = $body;
         }
@@ -77,10 +89,10 @@ macro_rules! each_lane {
     }};
 }
 
-impl Lane for Wide {
+impl<const N: usize> Lane for Wide<N> {
     #[inline(always)]
     fn splat(x: f64) -> Self {
-        Wide([x; W])
+        Wide([x; N])
     }
     #[inline(always)]
     fn min(self, o: Self) -> Self {
@@ -92,9 +104,9 @@ impl Lane for Wide {
     }
     #[inline(always)]
     fn lt_select(a: Self, b: Self, x: Self, y: Self) -> Self {
-        let mut out = [0.0; W];
+        let mut out = [0.0; N];
         #[allow(clippy::needless_range_loop)]
-        for k in 0..W {
+        for k in 0..N {
             out[k] = if a.0[k] < b.0[k] { x.0[k] } else { y.0[k] };
         }
         Wide(out)
@@ -103,10 +115,10 @@ impl Lane for Wide {
 
 macro_rules! wide_op {
     ($trait:ident, $method:ident, $op:tt) => {
-        impl $trait for Wide {
-            type Output = Wide;
+        impl<const N: usize> $trait for Wide<N> {
+            type Output = Wide<N>;
             #[inline(always)]
-            fn $method(self, o: Wide) -> Wide {
+            fn $method(self, o: Wide<N>) -> Wide<N> {
                 each_lane!(self, o, |a, b| a $op b)
             }
         }

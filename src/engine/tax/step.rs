@@ -12,6 +12,7 @@ use super::lin::{Lane, Lin, W, Wide};
 use super::schedule::{Facts, TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
+use crate::engine::market::MarketYear;
 use crate::engine::per_lane::PerLane;
 use crate::engine::simd::{SimdLevel, dispatch};
 use crate::engine::strategy::Withdraw;
@@ -47,13 +48,15 @@ pub struct TaxScratch {
     short: PerLane,
 }
 
-/// A year of a taxed plan. See [`super::kernel`].
+/// A year of a taxed plan. See [`super::kernel`]. Only the strategy's loop is compiled per
+/// strategy and return model; the passes over the lanes before and after it are dispatched
+/// functions of their own, compiled once per SIMD level (and order).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const ORDER: u8>(
     lanes: &mut Lanes,
     accounts: &mut TaxLanes,
-    (real_balance, real_spending): Records<'_>,
+    records: Records<'_>,
     step: Step<'_, S>,
     flows: &LaneFlows,
     taxes: &TaxSchedule,
@@ -70,87 +73,34 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
     } = step;
     let ty = &taxes.years[t as usize];
     let state = taxes.state;
+    // With fixed lifetimes (or drawn ones with every lane in one state) the lanes share the
+    // year's facts: looked up once, the passes read no lane's state.
+    let one_state = flows.state.iter().all(|&s| s == flows.state[0]);
+    accounts_in_at(simd, &lanes.price, accounts, flows, ty, one_state, scratch);
+    // The strategy names each lane's real spending from what it sees (in `spend`).
+    for i in 0..BATCH {
+        let (spending, floor_broken) = if RETIRED {
+            let p = lanes.price[i];
+            let shares = flows.lane(i).valued(market.earnings_yield[i]);
+            let want = strategy.want(&mut lanes.history, i, scratch.spend[i], p, year, shares);
+            (want.real_spending * p, want.below_floor)
+        } else {
+            (0.0, false)
+        };
+        scratch.spend[i] = spending;
+        scratch.below_floor[i] = floor_broken;
+    }
+    tax_inputs_at(simd, &lanes.price, accounts, flows, ty, one_state, scratch);
     let TaxScratch {
         lanes_tax,
-        spend,
-        cash,
-        rmd,
         converted,
-        below_floor,
         conversion_top,
         fill_top,
         hi,
         w,
         short,
-    } = scratch;
-    // The year's accounts, spending and tax inputs, lane by lane. With fixed lifetimes (or
-    // drawn ones with every lane in one state) the lanes share the year's facts: looked up
-    // once, the loop reads no lane's state.
-    macro_rules! first_pass {
-        ($facts_of:expr) => {{
-            let facts_of = $facts_of;
-            for i in 0..BATCH {
-                let p = lanes.price[i];
-                let (inflow_real, inflow_nominal) = flows.inflows(i);
-                let shares = flows.lane(i).valued(market.earnings_yield[i]);
-                let survivor = flows.survivor[i];
-                let facts: &Facts = facts_of(i);
-                let [ct, cd, cr] = facts.contributions.map(|c| c * p);
-                let distribution = facts.rmd_share * accounts.traditional[i];
-                accounts.taxable[i] += ct;
-                accounts.basis[i] += ct;
-                accounts.traditional[i] += cd;
-                accounts.roth[i] += cr;
-                let other_cash = inflow_real * p + inflow_nominal - (ct + cd + cr);
-                let available = accounts.total(i) + other_cash;
-                let (spending, floor_broken) = if RETIRED {
-                    let want = strategy.want(&mut lanes.history, i, available, p, year, shares);
-                    (want.real_spending * p, want.below_floor)
-                } else {
-                    (0.0, false)
-                };
-                let free = (accounts.traditional[i] - distribution).max(0.0);
-                let conversion = (facts.conversion_real * p).min(free);
-                let taxable = accounts.taxable[i];
-                lanes_tax.set(
-                    i,
-                    LaneTax {
-                        price: p,
-                        joint: f64::from(u8::from(facts.joint)),
-                        seniors: facts.seniors,
-                        social_security: (facts.social_security + survivor) * p,
-                        ordinary: facts.taxable_real * p
-                            + facts.taxable_nominal
-                            + distribution
-                            + conversion,
-                        need: spending - (other_cash + distribution),
-                        room: [taxable, free - conversion, accounts.roth[i]],
-                        gain_share: if taxable > 0.0 {
-                            (1.0 - accounts.basis[i] / taxable).max(0.0)
-                        } else {
-                            0.0
-                        },
-                        first_traditional: 0.0,
-                        sold: 0.0,
-                    },
-                );
-                spend[i] = spending;
-                cash[i] = other_cash + distribution;
-                rmd[i] = distribution;
-                converted[i] = conversion;
-                below_floor[i] = floor_broken;
-                conversion_top[i] = facts.conversion_top.unwrap_or(f64::NAN);
-                fill_top[i] = facts.fill_top.unwrap_or(f64::NAN);
-            }
-        }};
-    }
-    let one_state = flows.state[0];
-    if flows.state.iter().all(|&s| s == one_state) {
-        let facts = &ty.states[flows.state(0).0];
-        first_pass!(|_| facts)
-    } else {
-        first_pass!(|i| &ty.states[flows.state(i).0])
-    }
+        ..
+    } = &mut *scratch;
     if conversion_top.iter().any(|t| !t.is_nan()) {
         let x = fill_to_at(simd, ty, state, conversion_top, lanes_tax);
         for (i, &x) in x.iter().enumerate() {
@@ -198,81 +148,357 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         _ => withdrawals_fill_bracket,
     };
     solve_at(simd, w, short, hi, ty, state, lanes_tax);
+    let money = YearMoney {
+        weights: year.weights,
+        fee_keep: schedule.fee_keep,
+        floor: strategy.floor(),
+        t,
+        retired: RETIRED,
+        history: S::NEEDS_HISTORY,
+    };
+    settle_at(
+        simd, lanes, accounts, records, rows, scratch, flows, market, money, ORDER,
+    );
+}
 
-    let [ws, wb, wc] = year.weights;
-    let keep = schedule.fee_keep;
-    let floor = strategy.floor();
-    for i in 0..BATCH {
-        let l = &lanes_tax.get(i);
+/// Lanes `at..at + W` computed lane by lane (a macro, so that it is always inlined).
+macro_rules! each {
+    (|$k:ident| $value:expr) => {{
+        let mut out = [0.0; W];
+        #[allow(clippy::needless_range_loop)]
+        for $k in 0..W {
+            out[$k] = $value;
+        }
+        Wide(out)
+    }};
+}
+
+/// The facts of the year for lane `i`: one lookup for all when they share a state.
+macro_rules! by_state {
+    ($ty:expr, $flows:expr, $one_state:expr, $pass:ident($($arg:expr),*)) => {
+        if $one_state {
+            let facts = &$ty.states[$flows.state[0] as usize];
+            $pass(|_| facts, $($arg),*)
+        } else {
+            $pass(|i| &$ty.states[$flows.state[i] as usize], $($arg),*)
+        }
+    };
+}
+
+dispatch!(fn accounts_in_at(price: &[f64; BATCH], accounts: &mut TaxLanes, flows: &LaneFlows, ty: &TaxYear, one_state: bool, scratch: &mut TaxScratch) -> () => accounts_in);
+dispatch!(fn tax_inputs_at(price: &[f64; BATCH], accounts: &mut TaxLanes, flows: &LaneFlows, ty: &TaxYear, one_state: bool, scratch: &mut TaxScratch) -> () => tax_inputs);
+dispatch!(fn settle_at(lanes: &mut Lanes, accounts: &mut TaxLanes, records: Records<'_>, rows: TaxRows<'_>, scratch: &TaxScratch, flows: &LaneFlows, market: &MarketYear, money: YearMoney, order: u8) -> () => settle);
+
+/// Contributions go into their accounts; the required distribution (`rmd`), the year's other
+/// cash (`cash`) and what the strategy sees (`spend`). Each lane's arithmetic is the scalar
+/// one's, in the same order (see `lin`).
+#[inline(always)]
+fn accounts_in(
+    price: &[f64; BATCH],
+    accounts: &mut TaxLanes,
+    flows: &LaneFlows,
+    ty: &TaxYear,
+    one_state: bool,
+    scratch: &mut TaxScratch,
+) {
+    by_state!(
+        ty,
+        flows,
+        one_state,
+        accounts_in_by(price, accounts, flows, scratch)
+    )
+}
+
+#[inline(always)]
+fn accounts_in_by<'f>(
+    facts_of: impl Fn(usize) -> &'f Facts,
+    price: &[f64; BATCH],
+    accounts: &mut TaxLanes,
+    flows: &LaneFlows,
+    scratch: &mut TaxScratch,
+) {
+    for at in (0..BATCH).step_by(W) {
+        let p = Wide::<W>::load(price, at);
+        let ct = each!(|k| facts_of(at + k).contributions[0]) * p;
+        let cd = each!(|k| facts_of(at + k).contributions[1]) * p;
+        let cr = each!(|k| facts_of(at + k).contributions[2]) * p;
+        let traditional = Wide::<W>::load(&accounts.traditional, at);
+        let distribution = each!(|k| facts_of(at + k).rmd_share) * traditional;
+        let taxable = Wide::<W>::load(&accounts.taxable, at) + ct;
+        let traditional = traditional + cd;
+        let roth = Wide::<W>::load(&accounts.roth, at) + cr;
+        taxable.store(&mut accounts.taxable, at);
+        (Wide::<W>::load(&accounts.basis, at) + ct).store(&mut accounts.basis, at);
+        traditional.store(&mut accounts.traditional, at);
+        roth.store(&mut accounts.roth, at);
+        let other_cash = Wide::<W>::load(&flows.inflow_real, at) * p
+            + Wide::<W>::load(&flows.inflow_nominal, at)
+            - (ct + cd + cr);
+        (taxable + traditional + roth + other_cash).store(&mut scratch.spend, at);
+        other_cash.store(&mut scratch.cash, at);
+        distribution.store(&mut scratch.rmd, at);
+    }
+}
+
+/// After the strategy: what each account can give, the year's incomes and the conversion.
+#[inline(always)]
+fn tax_inputs(
+    price: &[f64; BATCH],
+    accounts: &mut TaxLanes,
+    flows: &LaneFlows,
+    ty: &TaxYear,
+    one_state: bool,
+    scratch: &mut TaxScratch,
+) {
+    by_state!(
+        ty,
+        flows,
+        one_state,
+        tax_inputs_by(price, accounts, flows, scratch)
+    )
+}
+
+#[inline(always)]
+fn tax_inputs_by<'f>(
+    facts_of: impl Fn(usize) -> &'f Facts,
+    price: &[f64; BATCH],
+    accounts: &TaxLanes,
+    flows: &LaneFlows,
+    scratch: &mut TaxScratch,
+) {
+    let zero = Wide::<W>::splat(0.0);
+    for at in (0..BATCH).step_by(W) {
+        let p = Wide::<W>::load(price, at);
+        let distribution = Wide::<W>::load(&scratch.rmd, at);
+        let free = (Wide::<W>::load(&accounts.traditional, at) - distribution).max(zero);
+        let conversion = (each!(|k| facts_of(at + k).conversion_real) * p).min(free);
+        let taxable = Wide::<W>::load(&accounts.taxable, at);
+        let other_cash = Wide::<W>::load(&scratch.cash, at);
+        let gain_share =
+            (Wide::<W>::splat(1.0) - Wide::<W>::load(&accounts.basis, at) / taxable).max(zero);
+        scratch.lanes_tax.set_chunk(
+            at,
+            LaneTax {
+                price: p,
+                joint: each!(|k| f64::from(u8::from(facts_of(at + k).joint))),
+                seniors: each!(|k| facts_of(at + k).seniors),
+                social_security: (each!(|k| facts_of(at + k).social_security)
+                    + Wide::<W>::load(&flows.survivor, at))
+                    * p,
+                ordinary: each!(|k| facts_of(at + k).taxable_real) * p
+                    + each!(|k| facts_of(at + k).taxable_nominal)
+                    + distribution
+                    + conversion,
+                need: Wide::<W>::load(&scratch.spend, at) - (other_cash + distribution),
+                room: [
+                    taxable,
+                    free - conversion,
+                    Wide::<W>::load(&accounts.roth, at),
+                ],
+                gain_share: each!(|k| if taxable.0[k] > 0.0 {
+                    gain_share.0[k]
+                } else {
+                    0.0
+                }),
+                first_traditional: zero,
+                sold: zero,
+            },
+        );
+        (other_cash + distribution).store(&mut scratch.cash, at);
+        conversion.store(&mut scratch.converted, at);
+        each!(|k| facts_of(at + k).conversion_top.unwrap_or(f64::NAN))
+            .store(&mut scratch.conversion_top, at);
+        each!(|k| facts_of(at + k).fill_top.unwrap_or(f64::NAN)).store(&mut scratch.fill_top, at);
+    }
+}
+
+/// What the rest of the year needs of the plan and the strategy.
+#[derive(Clone, Copy)]
+struct YearMoney {
+    weights: [f64; 3],
+    fee_keep: f64,
+    floor: f64,
+    t: f64,
+    retired: bool,
+    /// The strategy keeps a history (`Withdraw::NEEDS_HISTORY`).
+    history: bool,
+}
+
+/// The year's end for every lane: the withdrawal leaves the accounts, the tax is paid, cash
+/// left over is reinvested, the accounts grow, and the year is recorded.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    lanes: &mut Lanes,
+    accounts: &mut TaxLanes,
+    records: Records<'_>,
+    rows: TaxRows<'_>,
+    scratch: &TaxScratch,
+    flows: &LaneFlows,
+    market: &MarketYear,
+    money: YearMoney,
+    order: u8,
+) {
+    match order {
+        TAXABLE_FIRST => settle_by::<TAXABLE_FIRST>(
+            lanes, accounts, records, rows, scratch, flows, market, money,
+        ),
+        PROPORTIONAL => settle_by::<PROPORTIONAL>(
+            lanes, accounts, records, rows, scratch, flows, market, money,
+        ),
+        _ => settle_by::<FILL_BRACKET>(
+            lanes, accounts, records, rows, scratch, flows, market, money,
+        ),
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn settle_by<const ORDER: u8>(
+    lanes: &mut Lanes,
+    accounts: &mut TaxLanes,
+    (real_balance, real_spending): Records<'_>,
+    rows: TaxRows<'_>,
+    scratch: &TaxScratch,
+    flows: &LaneFlows,
+    market: &MarketYear,
+    money: YearMoney,
+) {
+    let TaxScratch {
+        lanes_tax,
+        spend,
+        cash,
+        rmd,
+        converted,
+        below_floor,
+        w,
+        short,
+        ..
+    } = scratch;
+    let YearMoney {
+        weights: [ws, wb, wc],
+        fee_keep,
+        floor,
+        t,
+        retired,
+        history,
+    } = money;
+    let (ws, wb, wc) = (
+        Wide::<W>::splat(ws),
+        Wide::<W>::splat(wb),
+        Wide::<W>::splat(wc),
+    );
+    let keep = Wide::<W>::splat(fee_keep);
+    let floor = Wide::<W>::splat(floor);
+    let zero = Wide::<W>::splat(0.0);
+    for at in (0..BATCH).step_by(W) {
+        macro_rules! load {
+            ($lanes:expr) => {
+                Wide::<W>::load($lanes, at)
+            };
+        }
+        let l = lanes_tax.chunk::<W>(at);
         let p = l.price;
-        let (from_taxable, from_traditional, from_roth) = split::<f64, ORDER>(Lin::c(w[i]), l);
+        let w = load!(w);
+        let (from_taxable, from_traditional, from_roth) = split::<Wide, ORDER>(Lin::c(w), &l);
         // With what was sold for a conversion's tax (none under taxable first).
         let (withdrawn, sold) = if ORDER == TAXABLE_FIRST {
-            (w[i], from_taxable.v)
+            (w, from_taxable.v)
         } else {
-            (w[i] + l.sold, from_taxable.v + l.sold)
+            (w + l.sold, from_taxable.v + l.sold)
         };
-        let tax = w[i] - l.need - short[i];
-        let left = withdrawn + cash[i] - tax - spend[i];
-        let funded = left >= -0.005;
-        let spent = if funded {
-            spend[i]
-        } else {
-            (withdrawn + cash[i] - tax).max(0.0)
-        } / p;
-        let surplus = if funded { left.max(0.0) } else { 0.0 };
-        let taxable = accounts.taxable[i];
-        let basis_kept = if taxable > 0.0 {
-            1.0 - sold / taxable
+        let tax = w - l.need - load!(short);
+        let (cash, spend) = (load!(cash), load!(spend));
+        let left = withdrawn + cash - tax - spend;
+        let mut funded = [false; W];
+        for (funded, &left) in funded.iter_mut().zip(&left.0) {
+            *funded = left >= -0.005;
+        }
+        let paid = (withdrawn + cash - tax).max(zero);
+        let spent = each!(|k| if funded[k] { spend.0[k] } else { paid.0[k] }) / p;
+        let left = left.max(zero);
+        let surplus = each!(|k| if funded[k] { left.0[k] } else { 0.0 });
+        let taxable = load!(&accounts.taxable);
+        let sold_share = Wide::<W>::splat(1.0) - sold / taxable;
+        let basis_kept = each!(|k| if taxable.0[k] > 0.0 {
+            sold_share.0[k]
         } else {
             0.0
-        };
-        let growth = ws * market.stocks[i] + wb * market.bonds[i] + wc * market.cash[i];
+        });
+        let growth =
+            ws * load!(&market.stocks) + wb * load!(&market.bonds) + wc * load!(&market.cash);
         let factor = growth * keep;
-        let inflation = market.inflation[i];
-        accounts.taxable[i] = ((taxable - sold).max(0.0) + surplus) * factor;
-        accounts.basis[i] = accounts.basis[i] * basis_kept + surplus;
-        accounts.traditional[i] =
-            (accounts.traditional[i] - rmd[i] - converted[i] - from_traditional.v).max(0.0)
-                * factor;
-        accounts.roth[i] = (accounts.roth[i] + converted[i] - from_roth.v).max(0.0) * factor;
-        accounts.lifetime_tax[i] += tax / p;
-        let next = accounts.total(i);
+        let inflation = load!(&market.inflation);
+        let (rmd, converted) = (load!(rmd), load!(converted));
+        let taxable = ((taxable - sold).max(zero) + surplus) * factor;
+        let basis = load!(&accounts.basis) * basis_kept + surplus;
+        let traditional = (load!(&accounts.traditional) - rmd - converted - from_traditional.v)
+            .max(zero)
+            * factor;
+        let roth = (load!(&accounts.roth) + converted - from_roth.v).max(zero) * factor;
+        let next = taxable + traditional + roth;
         let next_price = p * inflation;
-        lanes.balance[i] = next;
-        lanes.price[i] = next_price;
-        if S::NEEDS_HISTORY {
-            lanes.history.growth[i] = growth;
-            lanes.history.inflation[i] = inflation;
+        taxable.store(&mut accounts.taxable, at);
+        basis.store(&mut accounts.basis, at);
+        traditional.store(&mut accounts.traditional, at);
+        roth.store(&mut accounts.roth, at);
+        (load!(&accounts.lifetime_tax) + tax / p).store(&mut accounts.lifetime_tax, at);
+        next.store(&mut lanes.balance, at);
+        next_price.store(&mut lanes.price, at);
+        if history {
+            growth.store(&mut lanes.history.growth, at);
+            inflation.store(&mut lanes.history.inflation, at);
             // Every account grows by the same factor: before it, they held `next / factor`.
-            lanes.history.gain[i] = next / next_price - next / (factor * p);
+            (next / next_price - next / (factor * p)).store(&mut lanes.history.gain, at);
         }
-        let short = !funded | below_floor[i];
-        lanes.shortfall_years[i] += if short { 1.0 } else { 0.0 };
-        lanes.ran_out_year[i] = if funded {
-            lanes.ran_out_year[i]
+        let shortfall_years = load!(&lanes.shortfall_years);
+        let shortfall_years = each!(|k| shortfall_years.0[k]
+            + if !funded[k] | below_floor[at + k] {
+                1.0
+            } else {
+                0.0
+            });
+        shortfall_years.store(&mut lanes.shortfall_years, at);
+        let ran_out_year = load!(&lanes.ran_out_year);
+        let ran_out_year = each!(|k| if funded[k] {
+            ran_out_year.0[k]
         } else {
-            lanes.ran_out_year[i].min(t)
-        };
-        let broke_floor = RETIRED & (spent < floor * flows.lane(i).spend_scale);
-        lanes.floor_year[i] = if broke_floor {
-            lanes.floor_year[i].min(t)
+            ran_out_year.0[k].min(t)
+        });
+        ran_out_year.store(&mut lanes.ran_out_year, at);
+        let scaled_floor = floor * load!(&flows.scale);
+        let floor_year = load!(&lanes.floor_year);
+        let floor_year = each!(|k| if retired & (spent.0[k] < scaled_floor.0[k]) {
+            floor_year.0[k].min(t)
         } else {
-            lanes.floor_year[i]
-        };
+            floor_year.0[k]
+        });
+        floor_year.store(&mut lanes.floor_year, at);
         // AGI plus the untaxed Social Security: every income the year had.
         let income = l.ordinary + from_traditional.v + sold * l.gain_share + l.social_security;
+        let rate = tax / income;
+        let rate = each!(|k| if income.0[k] > 0.0 { rate.0[k] } else { 0.0 });
         // Once both have died (drawn lifetimes), a path records NaN, as the one-pot year does.
-        let alive = flows.alive(i);
-        let record = |v: f64| if alive { v } else { f64::NAN };
-        rows[TAX][i] = record(tax / p);
-        rows[RMD][i] = record(rmd[i] / p);
-        rows[RATE][i] = record(if income > 0.0 { tax / income } else { 0.0 });
-        rows[ACCOUNTS][i] = record(accounts.taxable[i] / next_price);
-        rows[ACCOUNTS + 1][i] = record(accounts.traditional[i] / next_price);
-        rows[ACCOUNTS + 2][i] = record(accounts.roth[i] / next_price);
-        real_balance[i] = record(next / next_price);
-        real_spending[i] = record(spent);
+        let alive = load!(&flows.alive);
+        macro_rules! record {
+            ($value:expr, $to:expr) => {{
+                let value = $value;
+                each!(|k| if alive.0[k] > 0.0 {
+                    value.0[k]
+                } else {
+                    f64::NAN
+                })
+                .store($to, at)
+            }};
+        }
+        record!(tax / p, rows[TAX]);
+        record!(rmd / p, rows[RMD]);
+        record!(rate, rows[RATE]);
+        record!(taxable / next_price, rows[ACCOUNTS]);
+        record!(traditional / next_price, rows[ACCOUNTS + 1]);
+        record!(roth / next_price, rows[ACCOUNTS + 2]);
+        record!(next / next_price, real_balance);
+        record!(spent, real_spending);
     }
 }
 
@@ -285,10 +511,10 @@ struct Spending<'a, const ORDER: u8> {
 
 impl<const ORDER: u8> Objective for Spending<'_, ORDER> {
     #[inline(always)]
-    fn at(&self, at: usize, w: Wide) -> Lin<Wide> {
-        let l = self.lanes.chunk(at);
+    fn at<const N: usize>(&self, at: usize, w: Wide<N>) -> Lin<Wide<N>> {
+        let l = self.lanes.chunk::<N>(at);
         let w = Lin::new(w, Wide::splat(1.0));
-        w - tax_at::<Wide, ORDER>(self.year, self.state, &l, w).total() - l.need
+        w - tax_at::<Wide<N>, ORDER>(self.year, self.state, &l, w).total() - l.need
     }
 }
 
@@ -303,15 +529,15 @@ struct FillTo<'a> {
 
 impl Objective for FillTo<'_> {
     #[inline(always)]
-    fn at(&self, at: usize, x: Wide) -> Lin<Wide> {
-        let l = self.lanes.chunk(at);
+    fn at<const N: usize>(&self, at: usize, x: Wide<N>) -> Lin<Wide<N>> {
+        let l = self.lanes.chunk::<N>(at);
         let incomes = Incomes {
             ordinary: Lin::new(l.ordinary + x, Wide::splat(1.0)),
             social_security: Lin::c(l.social_security),
             gains: Lin::c(Wide::splat(0.0)),
         };
         owed(&l.law(self.year), l.seniors, self.state, incomes).taxable_income
-            - Wide::load(self.top, at) * l.price
+            - Wide::<N>::load(self.top, at) * l.price
     }
 }
 
@@ -319,7 +545,12 @@ impl Objective for FillTo<'_> {
 /// (base-year dollars), at most what the traditional account has left; none on a lane
 /// without a top (NaN).
 #[inline(always)]
-fn fill_to(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane {
+fn fill_to<const N: usize>(
+    year: &TaxYear,
+    state: StateTax,
+    top: &[f64; BATCH],
+    lanes: &LaneTaxes,
+) -> PerLane {
     let (mut x, mut at) = (PerLane::splat(0.0), PerLane::splat(0.0));
     let lo = PerLane::splat(0.0);
     let hi = PerLane::from_fn(|i| {
@@ -336,7 +567,7 @@ fn fill_to(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxe
         lanes,
         top: &top,
     };
-    solve(&mut x, &mut at, &lo, &hi, &objective);
+    solve::<N>(&mut x, &mut at, &lo, &hi, &objective);
     x
 }
 
@@ -346,24 +577,25 @@ fn tax_on(year: &TaxYear, state: StateTax, l: &LaneTax<Wide>, ordinary: Wide) ->
     let incomes = Incomes {
         ordinary: Lin::c(ordinary),
         social_security: Lin::c(l.social_security),
-        gains: Lin::c(Wide::splat(0.0)),
+        gains: Lin::c(Wide::<W>::splat(0.0)),
     };
     owed(&l.law(year), l.seniors, state, incomes).total().v
 }
 
 // The tax itself is compiled once per order and SIMD level, apart from the year step (which
 // is compiled for every strategy and return model too): each solve below is its own
-// dispatched function, called once a batch-year.
-dispatch!(fn withdrawals_taxable_first(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<TAXABLE_FIRST>);
-dispatch!(fn withdrawals_proportional(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<PROPORTIONAL>);
-dispatch!(fn withdrawals_fill_bracket(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<FILL_BRACKET>);
-dispatch!(fn fill_to_at(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => fill_to);
+// dispatched function, called once a batch-year. A solve works on one vector of lanes at a
+// time (4 with AVX2 and below, 8 with AVX-512): see `solve`.
+dispatch!(fn withdrawals_taxable_first(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<TAXABLE_FIRST, 4>, avx512: withdrawals::<TAXABLE_FIRST, 8>);
+dispatch!(fn withdrawals_proportional(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<PROPORTIONAL, 4>, avx512: withdrawals::<PROPORTIONAL, 8>);
+dispatch!(fn withdrawals_fill_bracket(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<FILL_BRACKET, 4>, avx512: withdrawals::<FILL_BRACKET, 8>);
+dispatch!(fn fill_to_at(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => fill_to::<4>, avx512: fill_to::<8>);
 dispatch!(fn conversion_taxes_at(year: &TaxYear, state: StateTax, converted: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => conversion_taxes);
 
 /// The withdrawal of each lane that pays its spending and every tax (`w`, from a first
 /// guess), and `f(w)` there (`short`).
 #[inline(always)]
-fn withdrawals<const ORDER: u8>(
+fn withdrawals<const ORDER: u8, const N: usize>(
     w: &mut [f64; BATCH],
     short: &mut [f64; BATCH],
     hi: &[f64; BATCH],
@@ -372,7 +604,7 @@ fn withdrawals<const ORDER: u8>(
     lanes: &LaneTaxes,
 ) {
     let spending = Spending::<ORDER> { year, state, lanes };
-    solve(w, short, &PerLane::splat(0.0), hi, &spending);
+    solve::<N>(w, short, &PerLane::splat(0.0), hi, &spending);
 }
 
 /// What each lane's conversion adds to the tax of its other income, before any withdrawal.
@@ -385,8 +617,8 @@ fn conversion_taxes(
 ) -> PerLane {
     let mut added = PerLane::splat(0.0);
     for at in (0..BATCH).step_by(W) {
-        let l = lanes.chunk(at);
-        let without = l.ordinary - Wide::load(converted, at);
+        let l = lanes.chunk::<W>(at);
+        let without = l.ordinary - Wide::<W>::load(converted, at);
         let tax = tax_on(year, state, &l, l.ordinary) - tax_on(year, state, &l, without);
         added[at..at + W].copy_from_slice(&tax.0);
     }
