@@ -16,6 +16,7 @@ pub mod federal;
 pub mod kernel;
 pub mod law;
 pub mod lin;
+mod passes;
 pub mod rmd;
 pub mod schedule;
 pub mod step;
