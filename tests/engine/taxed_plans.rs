@@ -3,6 +3,7 @@
 //! on 1 and 2 threads, monotonicity on common random numbers, and the 422s of bad input.
 
 use glidepath::engine::tax::Filing;
+use glidepath::engine::{self, RunOptions, SimdLevel};
 use serde_json::{Value, json};
 
 use crate::support::{deterministic_market, numbers, plan_with, pool, run, try_plan};
@@ -178,6 +179,60 @@ fn results_are_bit_identical_on_one_and_two_threads() {
     let two = pool(2).install(|| numbers(run(&plan)));
     assert_eq!(one, two);
     assert!(one.taxes.is_some());
+}
+
+#[test]
+fn every_simd_level_gives_bit_identical_taxed_results() {
+    // The taxed year's passes and solves are vector code of their own per level (the solve
+    // takes 8 lanes at a time with AVX-512, 4 below): each lane must get the same bits.
+    let levels: Vec<SimdLevel> = SimdLevel::ALL
+        .into_iter()
+        .filter(|l| l.is_supported())
+        .collect();
+    eprintln!("SIMD levels on this CPU: {levels:?}");
+    let plans = [
+        json!({"tax": {"withdrawal_order": "taxable_first", "conversion": "fixed",
+                       "conversion_amount": 15_000, "conversion_end_age": 66}}),
+        json!({"tax": {"withdrawal_order": "proportional", "conversion": "fill_bracket",
+                       "conversion_bracket_rate": 0.12, "state_rate": 0.05}}),
+        json!({"tax": {"withdrawal_order": "fill_bracket", "fill_bracket_rate": 0.22},
+               "longevity": {"model": "drawn"}, "sex": "female",
+               "partner": {"sex": "male", "current_age": 62}}),
+    ];
+    for patch in plans {
+        let mut plan = json!({
+            "current_age": 63, "retirement_age": 65, "end_age": 95, "birth_year": 1963,
+            "portfolio": {"balance": null},
+            "partner": {"current_age": 61, "end_age": 93,
+                        "social_security": {"monthly_benefit": 1_400, "claiming_age": 62}},
+            "social_security": {"monthly_benefit": 2_500, "claiming_age": 68},
+            "accounts": {"taxable": {"balance": 150_000, "basis": 110_000, "annual_contribution": 10_000},
+                         "traditional": {"balance": 850_000, "annual_contribution": 23_000},
+                         "roth": {"balance": 60_000}},
+            "spending": {"annual": 70_000, "survivor_share": 0.7},
+            "simulation": {"scenarios": 1_000, "seed": 12}
+        });
+        crate::support::merge(&mut plan, &patch);
+        let plan = plan_with(plan);
+        let results: Vec<_> = levels
+            .iter()
+            .map(|&level| {
+                let options = RunOptions {
+                    simd: Some(level),
+                    ..RunOptions::default()
+                };
+                numbers(engine::simulate(&plan, &options).expect("runs"))
+            })
+            .collect();
+        assert!(results[0].taxes.is_some());
+        for (level, result) in levels.iter().zip(&results) {
+            assert_eq!(
+                result, &results[0],
+                "{level:?} differs from {:?}",
+                levels[0]
+            );
+        }
+    }
 }
 
 /// The odds of a plan with `patch` over a mostly pre-tax household, on fixed seeds.

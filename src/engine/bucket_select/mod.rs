@@ -291,6 +291,19 @@ impl Slot {
     }
 }
 
+/// Sorts in `f64::total_cmp`'s order, comparing integers: a value's bits, with the magnitude
+/// bits flipped when it is negative, order as signed integers the way `total_cmp` orders the
+/// values (it makes the same key for each comparison). The key is its own inverse. About
+/// twice as fast as sorting with `total_cmp`, and the order, hence the answer, is the same.
+fn sort_total(values: &mut [f64; SAMPLE]) {
+    let flip = |bits: i64| bits ^ ((((bits >> 63) as u64) >> 1) as i64);
+    let mut keys = values.map(|x| flip(x.to_bits() as i64));
+    keys.sort_unstable();
+    for (value, key) in values.iter_mut().zip(keys) {
+        *value = f64::from_bits(flip(key) as u64);
+    }
+}
+
 /// A value range that holds the wanted ranks with high probability, from a strided sample.
 fn bracket(data: &[f64], ranks: &[usize], sample: &mut [f64; SAMPLE]) -> (f64, f64) {
     let n = data.len();
@@ -298,7 +311,7 @@ fn bracket(data: &[f64], ranks: &[usize], sample: &mut [f64; SAMPLE]) -> (f64, f
     for (k, s) in sample.iter_mut().enumerate() {
         *s = data[k * stride];
     }
-    sample.sort_unstable_by(f64::total_cmp);
+    sort_total(sample);
     let at = |p: f64| sample[(p.clamp(0.0, 1.0) * (SAMPLE - 1) as f64).round() as usize];
     let first = ranks[0] as f64 / n as f64;
     let last = ranks[ranks.len() - 1] as f64 / n as f64;

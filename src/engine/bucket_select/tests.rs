@@ -120,3 +120,35 @@ fn short_rows_are_left_to_the_caller() {
     let mut out = [0.0];
     assert!(!order_statistics(&[1.0; 100], &[50], &mut out));
 }
+
+#[test]
+fn the_sample_sorts_in_total_cmp_order() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let special = [
+        -0.0,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -f64::NAN,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        5e-324,
+        -5e-324,
+        f64::MAX,
+        f64::MIN,
+    ];
+    let mut sample = [0.0; SAMPLE];
+    for (i, s) in sample.iter_mut().enumerate() {
+        *s = match special.get(i) {
+            Some(&x) => x,
+            None if i % 5 == 0 => 1.0,
+            None => (rng.random::<f64>() - 0.5) * 1e6,
+        };
+    }
+    let mut want = sample;
+    want.sort_by(f64::total_cmp);
+    sort_total(&mut sample);
+    let bits = |values: &[f64]| values.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&sample), bits(&want));
+}

@@ -314,20 +314,22 @@ pub fn solve<const N: usize>(
                 fb[k] = if below { fb[k] } else { y.v };
                 let ok = done[k] | (y.v.abs() <= TOLERANCE) | (b[k] - a[k] <= 1e-9 * b[k].max(1.0));
                 let newton = x[k] - y.v / y.d;
-                let inside = y.d > 0.0 && newton > a[k] && newton < b[k];
+                let inside = (y.d > 0.0) & (newton > a[k]) & (newton < b[k]);
                 let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
-                let secant_inside = secant > a[k] && secant < b[k];
+                let secant_inside = (secant > a[k]) & (secant < b[k]);
                 let mid = 0.5 * (a[k] + b[k]);
-                let next = match () {
-                    _ if step >= NEWTON_STEPS => mid,
-                    _ if inside => newton,
-                    // NaN (an end not yet evaluated) fails the comparison.
-                    _ if secant_inside => secant,
-                    // Newton points past an end not yet evaluated, or is flat: try that end.
-                    _ if below && fb[k].is_nan() => b[k],
-                    _ if !below && fa[k].is_nan() => a[k],
-                    _ => mid,
-                };
+                // The first of these that holds names the next point: after the Newton steps,
+                // the midpoint; Newton's point inside the bracket; the secant's (NaN, an end not
+                // yet evaluated, fails the comparison); when Newton points past an end not yet
+                // evaluated, or is flat, that end; else the midpoint. Written as selects from
+                // the last to the first, so that the loop is vector code (a `match` of guards
+                // compiled to branches, lane by lane).
+                let mut next = mid;
+                next = if !below & fa[k].is_nan() { a[k] } else { next };
+                next = if below & fb[k].is_nan() { b[k] } else { next };
+                next = if secant_inside { secant } else { next };
+                next = if inside { newton } else { next };
+                next = if step >= NEWTON_STEPS { mid } else { next };
                 at[k] = if done[k] { at[k] } else { y.v };
                 x[k] = if ok { x[k] } else { next };
                 done[k] = ok;

@@ -74,6 +74,24 @@ impl<const N: usize> Wide<N> {
     }
 }
 
+/// The first lane of each chunk of [`W`] lanes of a batch: the loop of a pass written on
+/// [`Wide`]s.
+///
+/// The starts are opaque to the optimizer (`black_box`), so that it vectorizes each chunk's
+/// lanes and not the loop across the chunks. With AVX-512's gathers and scatters at hand,
+/// LLVM's loop vectorizer took `accounts_in`'s loop for eight interleaved streams and
+/// transposed it (lane `k` of eight chunks to a vector, every access a gather or a scatter),
+/// which took several times as long. The bound check keeps the chunk's loads and stores free
+/// of their own.
+#[inline(always)]
+pub fn chunk_starts() -> impl Iterator<Item = usize> {
+    (0..BATCH).step_by(W).map(|at| {
+        let at = std::hint::black_box(at);
+        assert!(at <= BATCH - W, "a chunk inside the batch");
+        at
+    })
+}
+
 // Each operation is a plain indexed loop over the lanes (no closure): the compiler
 // vectorizes it.
 macro_rules! each_lane {

@@ -4,7 +4,7 @@
 //! arithmetic in the same order (see `lin`), and dispatched once per SIMD level.
 
 use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, split};
-use super::lin::{Lane, Lin, W, Wide};
+use super::lin::{Lane, Lin, W, Wide, chunk_starts};
 use super::schedule::{Facts, TaxYear};
 use super::step::{ACCOUNTS, RATE, RMD, TAX, TaxRows, TaxScratch};
 use crate::engine::BATCH;
@@ -69,7 +69,7 @@ fn accounts_in_by<'f>(
     flows: &LaneFlows,
     scratch: &mut TaxScratch,
 ) {
-    for at in (0..BATCH).step_by(W) {
+    for at in chunk_starts() {
         let p = Wide::<W>::load(price, at);
         let ct = each!(|k| facts_of(at + k).contributions[0]) * p;
         let cd = each!(|k| facts_of(at + k).contributions[1]) * p;
@@ -119,7 +119,7 @@ fn tax_inputs_by<'f>(
     scratch: &mut TaxScratch,
 ) {
     let zero = Wide::<W>::splat(0.0);
-    for at in (0..BATCH).step_by(W) {
+    for at in chunk_starts() {
         let p = Wide::<W>::load(price, at);
         let distribution = Wide::<W>::load(&scratch.rmd, at);
         let free = (Wide::<W>::load(&accounts.traditional, at) - distribution).max(zero);
@@ -243,7 +243,7 @@ fn settle_by<const ORDER: u8>(
     let keep = Wide::<W>::splat(fee_keep);
     let floor = Wide::<W>::splat(floor);
     let zero = Wide::<W>::splat(0.0);
-    for at in (0..BATCH).step_by(W) {
+    for at in chunk_starts() {
         macro_rules! load {
             ($lanes:expr) => {
                 Wide::<W>::load($lanes, at)

@@ -8,7 +8,7 @@ use super::kernel::{
     FILL_BRACKET, LaneTax, LaneTaxes, Objective, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, solve,
     tax_at,
 };
-use super::lin::{Lane, Lin, W, Wide};
+use super::lin::{Lane, Lin, W, Wide, chunk_starts};
 use super::passes::{YearMoney, accounts_in_at, settle_at, tax_inputs_at};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
@@ -275,7 +275,7 @@ fn conversion_taxes(
     lanes: &LaneTaxes,
 ) -> PerLane {
     let mut added = PerLane::splat(0.0);
-    for at in (0..BATCH).step_by(W) {
+    for at in chunk_starts() {
         let l = lanes.chunk::<W>(at);
         let without = l.ordinary - Wide::<W>::load(converted, at);
         let tax = tax_on(year, state, &l, l.ordinary) - tax_on(year, state, &l, without);
