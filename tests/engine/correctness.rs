@@ -6,7 +6,9 @@ use glidepath::engine::market::{Lognormal, MarketYear, ReturnModel, YearSource, 
 use glidepath::engine::{self, BATCH, EngineError, RunOptions, SimdLevel};
 use serde_json::json;
 
-use crate::support::{assert_close, deterministic_market, numbers, plan_with, pool, run};
+use crate::support::{
+    assert_close, deterministic_market, numbers, plan_with, pool, run, same_at_every_level,
+};
 
 /// `docs/methodology.md`: a zero-volatility path equals the closed form within 1e-9, relative.
 const CLOSED_FORM_TOLERANCE: f64 = 1e-9;
@@ -256,29 +258,8 @@ fn same_seed_gives_bit_identical_results_on_one_and_two_threads() {
 
 #[test]
 fn every_simd_level_gives_bit_identical_results() {
-    let levels: Vec<SimdLevel> = SimdLevel::ALL
-        .into_iter()
-        .filter(|l| l.is_supported())
-        .collect();
-    eprintln!("SIMD levels on this CPU: {levels:?}");
     for plan in reproducibility_plans() {
-        let results: Vec<_> = levels
-            .iter()
-            .map(|&level| {
-                let options = RunOptions {
-                    simd: Some(level),
-                    ..RunOptions::default()
-                };
-                numbers(engine::simulate(&plan, &options).expect("runs"))
-            })
-            .collect();
-        for (level, result) in levels.iter().zip(&results) {
-            assert_eq!(
-                result, &results[0],
-                "{level:?} differs from {:?}",
-                levels[0]
-            );
-        }
+        same_at_every_level(&plan);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Building plans for the engine tests.
 
 use glidepath::engine::plan::{FieldError, Limits, parse_plan_json};
-use glidepath::engine::{self, Outcome, Plan, PlanDefaults, RunOptions};
+use glidepath::engine::{self, Outcome, Plan, PlanDefaults, RunOptions, SimdLevel};
 use serde_json::{Value, json};
 
 /// Large enough for every test; the environment's cap is tested on its own.
@@ -66,6 +66,34 @@ pub fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
         (got - want).abs() <= rel * scale,
         "{what}: got {got}, want {want} (relative tolerance {rel:e})"
     );
+}
+
+/// Asserts that every SIMD level this CPU supports gives `plan` the same numbers, and
+/// returns them.
+pub fn same_at_every_level(plan: &Plan) -> Outcome {
+    let levels: Vec<SimdLevel> = SimdLevel::ALL
+        .into_iter()
+        .filter(|l| l.is_supported())
+        .collect();
+    eprintln!("SIMD levels on this CPU: {levels:?}");
+    let results: Vec<Outcome> = levels
+        .iter()
+        .map(|&level| {
+            let options = RunOptions {
+                simd: Some(level),
+                ..RunOptions::default()
+            };
+            numbers(engine::simulate(plan, &options).expect("runs"))
+        })
+        .collect();
+    for (level, result) in levels.iter().zip(&results) {
+        assert_eq!(
+            result, &results[0],
+            "{level:?} differs from {:?}",
+            levels[0]
+        );
+    }
+    results.into_iter().next().expect("the baseline level")
 }
 
 /// A rayon pool of `threads` threads, to compare results across thread counts.

@@ -3,10 +3,11 @@
 //! on 1 and 2 threads, monotonicity on common random numbers, and the 422s of bad input.
 
 use glidepath::engine::tax::Filing;
-use glidepath::engine::{self, RunOptions, SimdLevel};
 use serde_json::{Value, json};
 
-use crate::support::{deterministic_market, numbers, plan_with, pool, run, try_plan};
+use crate::support::{
+    deterministic_market, numbers, plan_with, pool, run, same_at_every_level, try_plan,
+};
 use crate::tax::{Filer, form_1040};
 
 /// A couple with all three accounts, RMDs from the second year, a fixed conversion in the
@@ -185,11 +186,6 @@ fn results_are_bit_identical_on_one_and_two_threads() {
 fn every_simd_level_gives_bit_identical_taxed_results() {
     // The taxed year's passes and solves are vector code of their own per level (the solve
     // takes 8 lanes at a time with AVX-512, 4 below): each lane must get the same bits.
-    let levels: Vec<SimdLevel> = SimdLevel::ALL
-        .into_iter()
-        .filter(|l| l.is_supported())
-        .collect();
-    eprintln!("SIMD levels on this CPU: {levels:?}");
     let plans = [
         json!({"tax": {"withdrawal_order": "taxable_first", "conversion": "fixed",
                        "conversion_amount": 15_000, "conversion_end_age": 66}}),
@@ -213,25 +209,8 @@ fn every_simd_level_gives_bit_identical_taxed_results() {
             "simulation": {"scenarios": 1_000, "seed": 12}
         });
         crate::support::merge(&mut plan, &patch);
-        let plan = plan_with(plan);
-        let results: Vec<_> = levels
-            .iter()
-            .map(|&level| {
-                let options = RunOptions {
-                    simd: Some(level),
-                    ..RunOptions::default()
-                };
-                numbers(engine::simulate(&plan, &options).expect("runs"))
-            })
-            .collect();
-        assert!(results[0].taxes.is_some());
-        for (level, result) in levels.iter().zip(&results) {
-            assert_eq!(
-                result, &results[0],
-                "{level:?} differs from {:?}",
-                levels[0]
-            );
-        }
+        let outcome = same_at_every_level(&plan_with(plan));
+        assert!(outcome.taxes.is_some());
     }
 }
 
