@@ -17,7 +17,8 @@ pub use super::schedule::Schedule;
 use super::simd::{SimdLevel, dispatch};
 use super::strategy::{History, Withdraw};
 use super::tax::kernel::{FILL_BRACKET, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, order_code};
-use super::tax::step::{TAX_ROWS, TaxRows, TaxScratch, taxed_year_step};
+use super::tax::scratch::{TAX_ROWS, TaxRows, TaxScratch};
+use super::tax::step::taxed_year_step;
 use super::year::{Lanes, Records, Shared, Step, year_step};
 
 pub use super::outcome::NEVER;

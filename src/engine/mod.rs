@@ -51,7 +51,7 @@ pub use plan::{Plan, PlanDefaults, PlanInput};
 pub use recycle::{Matrix, MatrixView};
 pub use simd::SimdLevel;
 use strategy::{StrategyFn, Withdraw, with_strategy};
-use tax::step::TAX_ROWS;
+use tax::scratch::TAX_ROWS;
 
 /// Changes whenever the same plan and seed could give different numbers. Part of every
 /// result and of every cache key.

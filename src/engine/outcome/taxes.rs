@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{Bands, Spread, year_percentiles};
 use crate::engine::Matrix;
-use crate::engine::tax::step::{ACCOUNTS, RATE, RMD, TAX, TAX_ROWS};
+use crate::engine::tax::scratch::{ACCOUNTS, RATE, RMD, TAX, TAX_ROWS};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TaxOutcome {

@@ -6,7 +6,8 @@
 //!   or a chunk of lanes at once (`Wide`).
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
-//! - `schedule`: a plan's per-year tax facts; `kernel` and `step`: the year of a batch.
+//! - `schedule`: a plan's per-year tax facts; `kernel`, `step` and `passes`: the year of a
+//!   batch, in the working arrays of `scratch`.
 //!
 //! Every function is branch-free on amounts and generic over the lane type, so the kernel
 //! evaluates the tax of a chunk of lanes in vector instructions; `docs/methodology.md` has
@@ -19,6 +20,7 @@ pub mod lin;
 mod passes;
 pub mod rmd;
 pub mod schedule;
+pub mod scratch;
 pub mod step;
 
 pub use federal::{Incomes, Owed, StateTax, owed};

@@ -6,7 +6,7 @@
 use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, split};
 use super::lin::{Lane, Lin, W, Wide, chunk_starts};
 use super::schedule::{Facts, TaxYear};
-use super::step::{ACCOUNTS, RATE, RMD, TAX, TaxRows, TaxScratch};
+use super::scratch::{ACCOUNTS, RATE, RMD, TAX, TaxRows, TaxScratch};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
 use crate::engine::market::MarketYear;
