@@ -192,7 +192,9 @@ impl Default for LaneFlows {
 
 impl LaneFlows {
     /// Every lane in the year's one `state` (`tax::schedule::State`'s index), as with fixed
-    /// lifetimes: the taxed year reads its money from a `LaneFlows` either way.
+    /// lifetimes: the taxed year reads its money from a `LaneFlows` either way. Inlined, so
+    /// that it is compiled at the kernel's SIMD level.
+    #[inline(always)]
     pub fn fixed(&mut self, year: &YearPlan, state: f64) {
         self.inflow_real = PerLane::splat(year.inflow_real);
         self.inflow_nominal = PerLane::splat(year.inflow_nominal);

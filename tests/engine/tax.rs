@@ -12,7 +12,7 @@
 //! The oracle is checked against the IRS's worked examples first.
 
 use glidepath::engine::tax::federal::{gains_worksheet, taxable_benefits};
-use glidepath::engine::tax::lin::{Lane, W, Wide};
+use glidepath::engine::tax::lin::{Lane, Val, W, Wide};
 use glidepath::engine::tax::{Filing, Incomes, Law, Lin, StateTax, owed};
 use sha2::{Digest, Sha256};
 
@@ -317,9 +317,11 @@ fn the_state_tax_is_a_flat_rate_on_agi_with_social_security_exempt_by_default() 
 type Drawn = (f64, f64, f64, f64, f64, f64);
 
 #[test]
-fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
+fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit_with_or_without_slopes() {
     // The kernel evaluates the tax for W lanes at once; each lane must get the bits of the
-    // one-lane tax, or the result would depend on the batch a path falls in.
+    // one-lane tax, or the result would depend on the batch a path falls in. The solve's
+    // first step evaluates the value alone (`Val`): it must have the bits of the value
+    // carried with its slope, or skipping the slopes would change the answer.
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
     let mut draw = |scale: f64| {
         state ^= state << 13;
@@ -361,6 +363,12 @@ fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
                 gains: Lin::new(wide(|l| l.3), wide(|l| l.4)),
             };
             let chunk = owed(&law.indexed(price), wide(|l| l.5), rules, incomes);
+            let values = Incomes {
+                ordinary: Val(wide(|l| l.1)),
+                social_security: Val(wide(|l| l.2)),
+                gains: Val(wide(|l| l.3)),
+            };
+            let alone = owed(&law.indexed(price), wide(|l| l.5), rules, values);
             for (k, &(p, ordinary, benefits, gains, gain_slope, seniors)) in
                 lanes.iter().enumerate()
             {
@@ -370,13 +378,19 @@ fn a_chunk_of_lanes_owes_what_each_lane_owes_alone_to_the_bit() {
                     gains: Lin::new(gains, gain_slope),
                 };
                 let one = owed(&law.indexed(p), seniors, rules, incomes);
-                for (name, wide, lane) in [
-                    ("federal", chunk.federal, one.federal),
-                    ("state", chunk.state, one.state),
-                    ("taxable income", chunk.taxable_income, one.taxable_income),
+                for (name, wide, value, lane) in [
+                    ("federal", chunk.federal, alone.federal, one.federal),
+                    ("state", chunk.state, alone.state, one.state),
+                    (
+                        "taxable income",
+                        chunk.taxable_income,
+                        alone.taxable_income,
+                        one.taxable_income,
+                    ),
                 ] {
                     assert_eq!(wide.v.0[k].to_bits(), lane.v.to_bits(), "{name} lane {k}");
                     assert_eq!(wide.d.0[k].to_bits(), lane.d.to_bits(), "{name} slope {k}");
+                    assert_eq!(value.0.0[k].to_bits(), lane.v.to_bits(), "{name} value {k}");
                 }
             }
         }

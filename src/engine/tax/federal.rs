@@ -18,20 +18,21 @@
 //! 5. The 3.8% net investment income tax (Form 8960) on the lesser of the gains and the
 //!    adjusted gross income above $200,000 single or $250,000 joint, unindexed.
 //!
-//! Everything is carried as [`Lin`], so the marginal rate comes with the tax.
+//! Every amount is an [`Amount`]: carried as [`Lin`], the marginal rate comes with the tax;
+//! as [`Val`](super::lin::Val), the tax alone, with the same bits.
 
 use super::law::Law;
-use super::lin::{Lane, Lin};
+use super::lin::{Amount, Lane, Lin};
 
 /// A year's incomes, in that year's dollars (for one lane, or a chunk: see [`Lane`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Incomes<T = f64> {
+pub struct Incomes<X = Lin> {
     /// Traditional withdrawals, Roth conversions, taxable pensions and other income.
-    pub ordinary: Lin<T>,
+    pub ordinary: X,
     /// Social Security benefits received (all of them, before taxation).
-    pub social_security: Lin<T>,
+    pub social_security: X,
     /// Realized long-term capital gains.
-    pub gains: Lin<T>,
+    pub gains: X,
 }
 
 /// The optional flat state income tax: a rate on federal adjusted gross income, with the
@@ -45,17 +46,17 @@ pub struct StateTax {
 
 /// What a year's incomes owe, and the amounts on the way.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Owed<T = f64> {
-    pub federal: Lin<T>,
-    pub state: Lin<T>,
-    pub agi: Lin<T>,
-    pub taxable_social_security: Lin<T>,
-    pub taxable_income: Lin<T>,
+pub struct Owed<X = Lin> {
+    pub federal: X,
+    pub state: X,
+    pub agi: X,
+    pub taxable_social_security: X,
+    pub taxable_income: X,
 }
 
-impl<T: Lane> Owed<T> {
+impl<X: Amount> Owed<X> {
     #[inline(always)]
-    pub fn total(&self) -> Lin<T> {
+    pub fn total(&self) -> X {
         self.federal + self.state
     }
 }
@@ -63,7 +64,12 @@ impl<T: Lane> Owed<T> {
 /// The tax on `incomes` under `law` (already in the year's dollars: see `Law::indexed`),
 /// for a household with `seniors` people aged 65 or older (per lane).
 #[inline(always)]
-pub fn owed<T: Lane>(law: &Law<T>, seniors: T, state: StateTax, incomes: Incomes<T>) -> Owed<T> {
+pub fn owed<T: Lane, X: Amount<Lane = T>>(
+    law: &Law<T>,
+    seniors: T,
+    state: StateTax,
+    incomes: Incomes<X>,
+) -> Owed<X> {
     let Incomes {
         ordinary,
         social_security: benefits,
@@ -71,7 +77,7 @@ pub fn owed<T: Lane>(law: &Law<T>, seniors: T, state: StateTax, incomes: Incomes
     } = incomes;
     let taxable_social_security = taxable_benefits(law, benefits, ordinary + gains);
     let agi = ordinary + gains + taxable_social_security;
-    let senior_each = (Lin::c(law.senior_deduction)
+    let senior_each = (X::c(law.senior_deduction)
         - (agi - law.senior_phaseout_start).max0() * law.senior_phaseout_rate)
         .max0();
     let deductions =
@@ -91,7 +97,11 @@ pub fn owed<T: Lane>(law: &Law<T>, seniors: T, state: StateTax, incomes: Incomes
 
 /// Publication 915, Worksheet 1 (lines 1–18), with no tax-exempt interest or adjustments.
 #[inline(always)]
-pub fn taxable_benefits<T: Lane>(law: &Law<T>, benefits: Lin<T>, other_income: Lin<T>) -> Lin<T> {
+pub fn taxable_benefits<T: Lane, X: Amount<Lane = T>>(
+    law: &Law<T>,
+    benefits: X,
+    other_income: X,
+) -> X {
     let [base, adjusted_base] = law.ss_thresholds;
     let [half, most] = law.ss_shares;
     let line2 = benefits * half;
@@ -99,7 +109,7 @@ pub fn taxable_benefits<T: Lane>(law: &Law<T>, benefits: Lin<T>, other_income: L
     let line9 = (line7 - base).max0();
     let line10 = adjusted_base - base;
     let line11 = (line9 - line10).max0();
-    let line12 = line9.min(Lin::c(line10));
+    let line12 = line9.min(X::c(line10));
     let line14 = line2.min(line12 * half);
     let line16 = line14 + line11 * most;
     line16.min(benefits * most)
@@ -108,16 +118,20 @@ pub fn taxable_benefits<T: Lane>(law: &Law<T>, benefits: Lin<T>, other_income: L
 /// The Qualified Dividends and Capital Gain Tax Worksheet (lines 1–25), with the gains as the
 /// only preferential income.
 #[inline(always)]
-pub fn gains_worksheet<T: Lane>(law: &Law<T>, taxable_income: Lin<T>, gains: Lin<T>) -> Lin<T> {
+pub fn gains_worksheet<T: Lane, X: Amount<Lane = T>>(
+    law: &Law<T>,
+    taxable_income: X,
+    gains: X,
+) -> X {
     let [zero_rate, mid_rate, top_rate] = law.gains_rates;
     let line1 = taxable_income;
     let line5 = (line1 - gains).max0();
-    let line7 = line1.min(Lin::c(law.gains_brackets[0]));
+    let line7 = line1.min(X::c(law.gains_brackets[0]));
     let line8 = line5.min(line7);
     let line9 = line7 - line8;
     let line10 = line1.min(gains);
     let line12 = line10 - line9;
-    let line14 = line1.min(Lin::c(law.gains_brackets[1]));
+    let line14 = line1.min(X::c(law.gains_brackets[1]));
     let line15 = line5 + line9;
     let line16 = (line14 - line15).max0();
     let line17 = line12.min(line16);
@@ -138,34 +152,48 @@ pub fn gains_worksheet<T: Lane>(law: &Law<T>, taxable_income: Lin<T>, gains: Lin
 /// income rounds onto its top; an income on a bracket's start is in that bracket (the rate
 /// on the next dollar).
 #[inline(always)]
-pub fn ordinary_tax<T: Lane>(law: &Law<T>, income: Lin<T>) -> Lin<T> {
+#[allow(unused_assignments)] // the last bracket's `low`
+pub fn ordinary_tax<T: Lane, X: Amount<Lane = T>>(law: &Law<T>, income: X) -> X {
     let zero = T::splat(0.0);
+    let value = income.value();
     // The bracket the income is in: its start, its end, its rate and the tax below it.
     let (mut start, mut end, mut rate, mut below) =
         (zero, law.brackets[0], T::splat(law.rates[0]), zero);
     // The running sum of the full brackets, and the current bracket's start.
     let (mut full, mut low) = (zero, zero);
-    for (k, &high) in law.brackets.iter().enumerate() {
-        full = full + (high - low) * T::splat(law.rates[k]);
-        let next_end = law
-            .brackets
-            .get(k + 1)
-            .copied()
-            .unwrap_or(T::splat(f64::INFINITY));
-        // In bracket k + 1 when the income is at or above its start.
-        let pick = |this: T, was: T| T::lt_select(income.v, high, was, this);
-        start = pick(high, start);
-        end = pick(next_end, end);
-        rate = pick(T::splat(law.rates[k + 1]), rate);
-        below = pick(full, below);
-        low = high;
+    // Unrolled by hand: in a loop LLVM kept, the running sums were vectorized across the
+    // brackets, with a lane shuffle at every step.
+    macro_rules! bracket {
+        ($k:literal) => {{
+            let high = law.brackets[$k];
+            full = full + (high - low) * T::splat(law.rates[$k]);
+            let next_end = law
+                .brackets
+                .get($k + 1)
+                .copied()
+                .unwrap_or(T::splat(f64::INFINITY));
+            // In bracket k + 1 when the income is at or above its start.
+            let pick = |this: T, was: T| T::lt_select(value, high, was, this);
+            start = pick(high, start);
+            end = pick(next_end, end);
+            rate = pick(T::splat(law.rates[$k + 1]), rate);
+            below = pick(full, below);
+            low = high;
+        }};
     }
-    let part = (income.v - start).max(zero);
-    let inside = T::lt_select(part, end - start, income.d * rate, zero);
-    Lin::new(
-        below + part * rate,
-        T::lt_select(income.v, start, zero, inside),
-    )
+    bracket!(0);
+    bracket!(1);
+    bracket!(2);
+    bracket!(3);
+    bracket!(4);
+    bracket!(5);
+    // One `bracket!` per bracket: this fails to compile when the table has another count.
+    let [_, _, _, _, _, _] = law.brackets;
+    let part = (value - start).max(zero);
+    income.derive(below + part * rate, |d| {
+        let inside = T::lt_select(part, end - start, d * rate, zero);
+        T::lt_select(value, start, zero, inside)
+    })
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@
 
 use super::federal::{Incomes, Owed, owed};
 use super::law::Law;
-use super::lin::{Lane, Lin, W, Wide};
+use super::lin::{Amount, Lane, Lin, Val, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::per_lane::PerLane;
@@ -203,7 +203,7 @@ pub fn order_code(order: WithdrawalOrder) -> u8 {
 /// The withdrawal `w` split by the order (`ORDER`, one of the codes above): (taxable,
 /// traditional, Roth).
 #[inline(always)]
-pub fn split<T: Lane, const ORDER: u8>(w: Lin<T>, lane: &LaneTax<T>) -> (Lin<T>, Lin<T>, Lin<T>) {
+pub fn split<T: Lane, X: Amount<Lane = T>, const ORDER: u8>(w: X, lane: &LaneTax<T>) -> (X, X, X) {
     let [bt, bd, br] = lane.room;
     match ORDER {
         TAXABLE_FIRST => (
@@ -229,15 +229,15 @@ pub fn split<T: Lane, const ORDER: u8>(w: Lin<T>, lane: &LaneTax<T>) -> (Lin<T>,
     }
 }
 
-/// The year's tax with a withdrawal of `w` (carrying its slope along `w`).
+/// The year's tax with a withdrawal of `w` (carrying its slope along `w` when it has one).
 #[inline(always)]
-pub fn tax_at<T: Lane, const ORDER: u8>(
+pub fn tax_at<T: Lane, X: Amount<Lane = T>, const ORDER: u8>(
     year: &TaxYear,
     state: super::StateTax,
     lane: &LaneTax<T>,
-    w: Lin<T>,
-) -> Owed<T> {
-    let (from_taxable, from_traditional, _) = split::<T, ORDER>(w, lane);
+    w: X,
+) -> Owed<X> {
+    let (from_taxable, from_traditional, _) = split::<T, X, ORDER>(w, lane);
     // Taxable first sells nothing apart from its order (and compiles without the sum).
     let sold = if ORDER == TAXABLE_FIRST {
         from_taxable
@@ -246,7 +246,7 @@ pub fn tax_at<T: Lane, const ORDER: u8>(
     };
     let incomes = Incomes {
         ordinary: from_traditional + lane.ordinary,
-        social_security: Lin::c(lane.social_security),
+        social_security: X::c(lane.social_security),
         gains: sold.scale(lane.gain_share),
     };
     owed(&lane.law(year), lane.seniors, state, incomes)
@@ -256,8 +256,8 @@ pub fn tax_at<T: Lane, const ORDER: u8>(
 /// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
 /// (a closure the compiler leaves out of line runs at the baseline level).
 pub trait Objective {
-    /// The value and slope at `x` of lanes `at..at + N`.
-    fn at<const N: usize>(&self, at: usize, x: Wide<N>) -> Lin<Wide<N>>;
+    /// The value at `x` of lanes `at..at + N`, with its slope when `X` carries one.
+    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, x: Wide<N>) -> X;
 }
 
 /// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
@@ -265,6 +265,9 @@ pub trait Objective {
 /// receives the answer; `at` receives `f` there (so the caller need not evaluate it again).
 ///
 /// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
+/// The first step evaluates the value alone (half the work) and keeps it when every lane of
+/// the chunk has converged there, as most do (the first guess is often the answer); else it
+/// evaluates again with the slope. The answer is the same either way.
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
@@ -293,7 +296,32 @@ pub fn solve<const N: usize>(
                 continue;
             }
             let start = c * N;
-            let y = f.at(start, Wide::<N>::load(x, start));
+            if step == 0 {
+                let y = f
+                    .at::<N, Val<Wide<N>>>(start, Wide::<N>::load(x, start))
+                    .value();
+                let lanes = start..start + N;
+                let xs: &[f64; N] = x[lanes.clone()].try_into().expect("a chunk");
+                let (a, b): (&[f64; N], &[f64; N]) = (
+                    a[lanes.clone()].try_into().expect("a chunk"),
+                    b[lanes.clone()].try_into().expect("a chunk"),
+                );
+                // Whether the step below would find every lane `ok`, from the value alone.
+                let mut converged = true;
+                for k in 0..N {
+                    let below = y.0[k] < 0.0;
+                    let a = if below { xs[k] } else { a[k] };
+                    let b = if below { b[k] } else { xs[k] };
+                    converged &= (y.0[k].abs() <= TOLERANCE) | (b - a <= 1e-9 * b.max(1.0));
+                }
+                if converged {
+                    at[lanes.clone()].copy_from_slice(&y.0);
+                    done[lanes].fill(true);
+                    *chunk_done = true;
+                    continue;
+                }
+            }
+            let y: Lin<Wide<N>> = f.at(start, Wide::<N>::load(x, start));
             // The chunk's lanes as fixed-size arrays: no bounds checks, so the update below
             // compiles to vector selects.
             let lanes = start..start + N;

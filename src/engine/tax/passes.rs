@@ -4,7 +4,7 @@
 //! arithmetic in the same order (see `lin`), and dispatched once per SIMD level.
 
 use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, split};
-use super::lin::{Lane, Lin, W, Wide, chunk_starts};
+use super::lin::{Lane, Val, W, Wide, chunk_starts};
 use super::schedule::{Facts, TaxYear};
 use super::scratch::{ACCOUNTS, RATE, RMD, TAX, TaxRows, TaxScratch};
 use crate::engine::BATCH;
@@ -147,11 +147,7 @@ fn tax_inputs_by<'f>(
                     free - conversion,
                     Wide::<W>::load(&accounts.roth, at),
                 ],
-                gain_share: each!(|k| if taxable.0[k] > 0.0 {
-                    gain_share.0[k]
-                } else {
-                    0.0
-                }),
+                gain_share: Wide::where_positive(taxable, gain_share, 0.0),
                 first_traditional: zero,
                 sold: zero,
             },
@@ -252,12 +248,13 @@ fn settle_by<const ORDER: u8>(
         let l = lanes_tax.chunk::<W>(at);
         let p = l.price;
         let w = load!(w);
-        let (from_taxable, from_traditional, from_roth) = split::<Wide, ORDER>(Lin::c(w), &l);
+        let (from_taxable, from_traditional, from_roth) =
+            split::<Wide, Val<Wide>, ORDER>(Val(w), &l);
         // With what was sold for a conversion's tax (none under taxable first).
         let (withdrawn, sold) = if ORDER == TAXABLE_FIRST {
-            (w, from_taxable.v)
+            (w, from_taxable.0)
         } else {
-            (w + l.sold, from_taxable.v + l.sold)
+            (w + l.sold, from_taxable.0 + l.sold)
         };
         let tax = w - l.need - load!(short);
         let (cash, spend) = (load!(cash), load!(spend));
@@ -272,11 +269,7 @@ fn settle_by<const ORDER: u8>(
         let surplus = each!(|k| if funded[k] { left.0[k] } else { 0.0 });
         let taxable = load!(&accounts.taxable);
         let sold_share = Wide::<W>::splat(1.0) - sold / taxable;
-        let basis_kept = each!(|k| if taxable.0[k] > 0.0 {
-            sold_share.0[k]
-        } else {
-            0.0
-        });
+        let basis_kept = Wide::where_positive(taxable, sold_share, 0.0);
         let growth =
             ws * load!(&market.stocks) + wb * load!(&market.bonds) + wc * load!(&market.cash);
         let factor = growth * keep;
@@ -284,10 +277,10 @@ fn settle_by<const ORDER: u8>(
         let (rmd, converted) = (load!(rmd), load!(converted));
         let taxable = ((taxable - sold).max(zero) + surplus) * factor;
         let basis = load!(&accounts.basis) * basis_kept + surplus;
-        let traditional = (load!(&accounts.traditional) - rmd - converted - from_traditional.v)
+        let traditional = (load!(&accounts.traditional) - rmd - converted - from_traditional.0)
             .max(zero)
             * factor;
-        let roth = (load!(&accounts.roth) + converted - from_roth.v).max(zero) * factor;
+        let roth = (load!(&accounts.roth) + converted - from_roth.0).max(zero) * factor;
         let next = taxable + traditional + roth;
         let next_price = p * inflation;
         taxable.store(&mut accounts.taxable, at);
@@ -327,21 +320,15 @@ fn settle_by<const ORDER: u8>(
         });
         floor_year.store(&mut lanes.floor_year, at);
         // AGI plus the untaxed Social Security: every income the year had.
-        let income = l.ordinary + from_traditional.v + sold * l.gain_share + l.social_security;
+        let income = l.ordinary + from_traditional.0 + sold * l.gain_share + l.social_security;
         let rate = tax / income;
-        let rate = each!(|k| if income.0[k] > 0.0 { rate.0[k] } else { 0.0 });
+        let rate = Wide::where_positive(income, rate, 0.0);
         // Once both have died (drawn lifetimes), a path records NaN, as the one-pot year does.
         let alive = load!(&flows.alive);
         macro_rules! record {
-            ($value:expr, $to:expr) => {{
-                let value = $value;
-                each!(|k| if alive.0[k] > 0.0 {
-                    value.0[k]
-                } else {
-                    f64::NAN
-                })
-                .store($to, at)
-            }};
+            ($value:expr, $to:expr) => {
+                Wide::where_positive(alive, $value, f64::NAN).store($to, at)
+            };
         }
         record!(tax / p, rows[TAX]);
         record!(rmd / p, rows[RMD]);

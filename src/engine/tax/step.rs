@@ -8,7 +8,7 @@ use super::kernel::{
     FILL_BRACKET, LaneTax, LaneTaxes, Objective, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, solve,
     tax_at,
 };
-use super::lin::{Lane, Lin, W, Wide, chunk_starts};
+use super::lin::{Amount, Lane, Val, W, Wide, chunk_starts};
 use super::passes::{YearMoney, accounts_in_at, settle_at, tax_inputs_at};
 use super::schedule::{TaxSchedule, TaxYear};
 use super::scratch::{TaxRows, TaxScratch};
@@ -141,10 +141,10 @@ struct Spending<'a, const ORDER: u8> {
 
 impl<const ORDER: u8> Objective for Spending<'_, ORDER> {
     #[inline(always)]
-    fn at<const N: usize>(&self, at: usize, w: Wide<N>) -> Lin<Wide<N>> {
+    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, w: Wide<N>) -> X {
         let l = self.lanes.chunk::<N>(at);
-        let w = Lin::new(w, Wide::splat(1.0));
-        w - tax_at::<Wide<N>, ORDER>(self.year, self.state, &l, w).total() - l.need
+        let w = X::unknown(w);
+        w - tax_at::<Wide<N>, X, ORDER>(self.year, self.state, &l, w).total() - l.need
     }
 }
 
@@ -159,12 +159,12 @@ struct FillTo<'a> {
 
 impl Objective for FillTo<'_> {
     #[inline(always)]
-    fn at<const N: usize>(&self, at: usize, x: Wide<N>) -> Lin<Wide<N>> {
+    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, x: Wide<N>) -> X {
         let l = self.lanes.chunk::<N>(at);
         let incomes = Incomes {
-            ordinary: Lin::new(l.ordinary + x, Wide::splat(1.0)),
-            social_security: Lin::c(l.social_security),
-            gains: Lin::c(Wide::splat(0.0)),
+            ordinary: X::unknown(l.ordinary + x),
+            social_security: X::c(l.social_security),
+            gains: X::c(Wide::splat(0.0)),
         };
         owed(&l.law(self.year), l.seniors, self.state, incomes).taxable_income
             - Wide::<N>::load(self.top, at) * l.price
@@ -205,11 +205,11 @@ fn fill_to<const N: usize>(
 #[inline(always)]
 fn tax_on(year: &TaxYear, state: StateTax, l: &LaneTax<Wide>, ordinary: Wide) -> Wide {
     let incomes = Incomes {
-        ordinary: Lin::c(ordinary),
-        social_security: Lin::c(l.social_security),
-        gains: Lin::c(Wide::<W>::splat(0.0)),
+        ordinary: Val(ordinary),
+        social_security: Val(l.social_security),
+        gains: Val(Wide::<W>::splat(0.0)),
     };
-    owed(&l.law(year), l.seniors, state, incomes).total().v
+    owed(&l.law(year), l.seniors, state, incomes).total().0
 }
 
 // The tax itself is compiled once per order and SIMD level, apart from the year step (which
