@@ -11,8 +11,9 @@
 //!
 //! The oracle is checked against the IRS's worked examples first.
 
+use glidepath::engine::tax::amount::Val;
 use glidepath::engine::tax::federal::{gains_worksheet, taxable_benefits};
-use glidepath::engine::tax::lin::{Lane, Val, W, Wide};
+use glidepath::engine::tax::lin::{Lane, W, Wide};
 use glidepath::engine::tax::{Filing, Incomes, Law, Lin, StateTax, owed};
 use sha2::{Digest, Sha256};
 

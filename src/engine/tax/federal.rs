@@ -19,10 +19,11 @@
 //!    adjusted gross income above $200,000 single or $250,000 joint, unindexed.
 //!
 //! Every amount is an [`Amount`]: carried as [`Lin`], the marginal rate comes with the tax;
-//! as [`Val`](super::lin::Val), the tax alone, with the same bits.
+//! as [`Val`](super::amount::Val), the tax alone, with the same bits.
 
+use super::amount::Amount;
 use super::law::Law;
-use super::lin::{Amount, Lane, Lin};
+use super::lin::{Lane, Lin};
 
 /// A year's incomes, in that year's dollars (for one lane, or a chunk: see [`Lane`]).
 #[derive(Debug, Clone, Copy, Default)]

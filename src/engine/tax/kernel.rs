@@ -19,9 +19,10 @@
 //! 6. Each account grows by the portfolio's return (the allocation applies within each
 //!    account) less fees; the basis does not grow.
 
+use super::amount::{Amount, Val};
 use super::federal::{Incomes, Owed, owed};
 use super::law::Law;
-use super::lin::{Amount, Lane, Lin, Val, W, Wide};
+use super::lin::{Lane, Lin, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::per_lane::PerLane;

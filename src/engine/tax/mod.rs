@@ -3,7 +3,8 @@
 //!
 //! - `law`: the parameters by year, from Tax-Calculator's current law (`data/`).
 //! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact, for one lane
-//!   or a chunk of lanes at once (`Wide`).
+//!   or a chunk of lanes at once (`Wide`); `amount`: what the worksheets compute on, a value
+//!   with its slope or alone (`Val`, the same bits at half the work).
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
 //! - `schedule`: a plan's per-year tax facts; `kernel`, `step` and `passes`: the year of a
@@ -13,6 +14,7 @@
 //! evaluates the tax of a chunk of lanes in vector instructions; `docs/methodology.md` has
 //! the rules and their sources.
 
+pub mod amount;
 pub mod federal;
 pub mod kernel;
 pub mod law;

@@ -3,8 +3,9 @@
 //! after the solves. Each is written on chunks of lanes ([`Wide`]), each lane doing the scalar
 //! arithmetic in the same order (see `lin`), and dispatched once per SIMD level.
 
+use super::amount::Val;
 use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, split};
-use super::lin::{Lane, Val, W, Wide, chunk_starts};
+use super::lin::{Lane, W, Wide, chunk_starts};
 use super::schedule::{Facts, TaxYear};
 use super::scratch::{ACCOUNTS, RATE, RMD, TAX, TaxRows, TaxScratch};
 use crate::engine::BATCH;

@@ -2,13 +2,14 @@
 //! protocol). Each phase is a loop over the lanes with no branch on a lane's amounts; the
 //! solves loop until every lane of the batch has converged.
 
+use super::amount::{Amount, Val};
 use super::federal::StateTax;
 use super::federal::{Incomes, owed};
 use super::kernel::{
     FILL_BRACKET, LaneTax, LaneTaxes, Objective, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, solve,
     tax_at,
 };
-use super::lin::{Amount, Lane, Val, W, Wide, chunk_starts};
+use super::lin::{Lane, W, Wide, chunk_starts};
 use super::passes::{YearMoney, accounts_in_at, settle_at, tax_inputs_at};
 use super::schedule::{TaxSchedule, TaxYear};
 use super::scratch::{TaxRows, TaxScratch};
