@@ -8,7 +8,7 @@ use super::lin::{Lane, Lin};
 /// An amount the tax is computed on: a value with its slope ([`Lin`]), or the value alone
 /// ([`Val`]) where nothing needs the slope. A value never depends on a slope, and both do the
 /// same operations on it in the same order, so a value computed alone has the bits of the
-/// one computed with its slope, at about half the work.
+/// one computed with its slope, without the work of the slopes.
 pub trait Amount:
     Copy
     + Add<Output = Self>

@@ -4,7 +4,7 @@
 //! - `law`: the parameters by year, from Tax-Calculator's current law (`data/`).
 //! - `lin`: values with their slopes, so a withdrawal's marginal rate is exact, for one lane
 //!   or a chunk of lanes at once (`Wide`); `amount`: what the worksheets compute on, a value
-//!   with its slope or alone (`Val`, the same bits at half the work).
+//!   with its slope or alone (`Val`, the same bits without the slopes' work).
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
 //! - `schedule`: a plan's per-year tax facts; `kernel`, `step` and `passes`: the year of a
