@@ -266,9 +266,9 @@ pub trait Objective {
 /// receives the answer; `at` receives `f` there (so the caller need not evaluate it again).
 ///
 /// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
-/// The first step evaluates the value alone (no slopes to carry) and keeps it when every lane of
-/// the chunk has converged there, as most do (the first guess is often the answer); else it
-/// evaluates again with the slope. The answer is the same either way.
+/// The first step evaluates the value alone (no slopes to carry) and keeps it when every
+/// lane of the chunk has converged there, as most do (the first guess is often the answer);
+/// else it evaluates again with the slope. The answer is the same either way.
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
