@@ -12,28 +12,21 @@
 //! 4. The withdrawal `w` that pays the spending and every tax: `w − tax(w) = need`, where
 //!    `need` is the spending less the year's cash (incomes, events, the distribution).
 //!    `w` is split over the accounts by the order, so the tax is piecewise linear in `w`,
-//!    and the solver (`solve`) finds it to the cent. A year whose accounts cannot pay it
+//!    and the solver (`tax::solve`) finds it to the cent. A year whose accounts cannot pay it
 //!    withdraws everything and is unfunded: the path fails, as in the one-pot kernel.
 //! 5. Cash left over (a distribution or income larger than the spending and its tax) is
 //!    reinvested in the taxable account, adding to its basis.
 //! 6. Each account grows by the portfolio's return (the allocation applies within each
 //!    account) less fees; the basis does not grow.
 
-use super::amount::{Amount, Val};
+use super::amount::Amount;
 use super::federal::{Incomes, Owed, owed};
 use super::law::Law;
-use super::lin::{Lane, Lin, W, Wide};
+use super::lin::{Lane, W, Wide};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::per_lane::PerLane;
 use crate::engine::plan::WithdrawalOrder;
-
-/// Dollars: a solve stops within half a cent of its target.
-const TOLERANCE: f64 = 0.005;
-/// Newton steps before the solver only bisects: a piecewise-linear function can make
-/// Newton cycle between two pieces, never bisection.
-const NEWTON_STEPS: usize = 8;
-const MAX_STEPS: usize = 64;
 
 /// A batch's accounts and what the year's taxes leave in them.
 pub struct TaxLanes {
@@ -251,124 +244,4 @@ pub fn tax_at<T: Lane, X: Amount<Lane = T>, const ORDER: u8>(
         gains: sold.scale(lane.gain_share),
     };
     owed(&lane.law(year), lane.seniors, state, incomes)
-}
-
-/// A function of one unknown per lane, evaluated a chunk of lanes at a time. A trait and not
-/// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
-/// (a closure the compiler leaves out of line runs at the baseline level).
-pub trait Objective {
-    /// The value at `x` of lanes `at..at + N`, with its slope when `X` carries one.
-    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, x: Wide<N>) -> X;
-}
-
-/// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
-/// where `f` is closest to it when there is none inside. `x` holds a first guess and
-/// receives the answer; `at` receives `f` there (so the caller need not evaluate it again).
-///
-/// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
-/// The first step evaluates the value alone (no slopes to carry) and keeps it when every
-/// lane of the chunk has converged there, as most do (the first guess is often the answer);
-/// else it evaluates again with the slope. The answer is the same either way.
-/// The next point is Newton's when it falls strictly inside the bracket; otherwise the
-/// secant through the bracket's ends once both are known (exact within one linear piece);
-/// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
-/// A chunk of `N` lanes whose lanes have all converged is not evaluated again; a lane's steps
-/// depend on that lane alone, so `N` changes the time and not the answer. A narrower chunk
-/// waits on fewer lanes that need more steps than the others.
-#[inline(always)]
-pub fn solve<const N: usize>(
-    x: &mut [f64; BATCH],
-    at: &mut [f64; BATCH],
-    lo: &[f64; BATCH],
-    hi: &[f64; BATCH],
-    f: &impl Objective,
-) {
-    let mut a = PerLane::copy_of(lo);
-    let mut b = PerLane::copy_of(hi);
-    let mut fa = PerLane::splat(f64::NAN);
-    let mut fb = PerLane::splat(f64::NAN);
-    let mut done = PerLane::splat(false);
-    // One flag per chunk (a batch holds at most `BATCH` of them).
-    let mut chunk_done = [false; BATCH];
-    for step in 0..MAX_STEPS {
-        let mut all = true;
-        for (c, chunk_done) in chunk_done[..BATCH / N].iter_mut().enumerate() {
-            if *chunk_done {
-                continue;
-            }
-            let start = c * N;
-            if step == 0 {
-                let y = f
-                    .at::<N, Val<Wide<N>>>(start, Wide::<N>::load(x, start))
-                    .value();
-                let lanes = start..start + N;
-                let xs: &[f64; N] = x[lanes.clone()].try_into().expect("a chunk");
-                let (a, b): (&[f64; N], &[f64; N]) = (
-                    a[lanes.clone()].try_into().expect("a chunk"),
-                    b[lanes.clone()].try_into().expect("a chunk"),
-                );
-                // Whether the step below would find every lane `ok`, from the value alone.
-                let mut converged = true;
-                for k in 0..N {
-                    let below = y.0[k] < 0.0;
-                    let a = if below { xs[k] } else { a[k] };
-                    let b = if below { b[k] } else { xs[k] };
-                    converged &= (y.0[k].abs() <= TOLERANCE) | (b - a <= 1e-9 * b.max(1.0));
-                }
-                if converged {
-                    at[lanes.clone()].copy_from_slice(&y.0);
-                    done[lanes].fill(true);
-                    *chunk_done = true;
-                    continue;
-                }
-            }
-            let y: Lin<Wide<N>> = f.at(start, Wide::<N>::load(x, start));
-            // The chunk's lanes as fixed-size arrays: no bounds checks, so the update below
-            // compiles to vector selects.
-            let lanes = start..start + N;
-            let x: &mut [f64; N] = (&mut x[lanes.clone()]).try_into().expect("a chunk");
-            let at: &mut [f64; N] = (&mut at[lanes.clone()]).try_into().expect("a chunk");
-            let a: &mut [f64; N] = (&mut a[lanes.clone()]).try_into().expect("a chunk");
-            let b: &mut [f64; N] = (&mut b[lanes.clone()]).try_into().expect("a chunk");
-            let fa: &mut [f64; N] = (&mut fa[lanes.clone()]).try_into().expect("a chunk");
-            let fb: &mut [f64; N] = (&mut fb[lanes.clone()]).try_into().expect("a chunk");
-            let done: &mut [bool; N] = (&mut done[lanes]).try_into().expect("a chunk");
-            let mut chunk = true;
-            for k in 0..N {
-                let y = Lin::new(y.v.0[k], y.d.0[k]);
-                let below = y.v < 0.0;
-                a[k] = if below { x[k] } else { a[k] };
-                fa[k] = if below { y.v } else { fa[k] };
-                b[k] = if below { b[k] } else { x[k] };
-                fb[k] = if below { fb[k] } else { y.v };
-                let ok = done[k] | (y.v.abs() <= TOLERANCE) | (b[k] - a[k] <= 1e-9 * b[k].max(1.0));
-                let newton = x[k] - y.v / y.d;
-                let inside = (y.d > 0.0) & (newton > a[k]) & (newton < b[k]);
-                let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
-                let secant_inside = (secant > a[k]) & (secant < b[k]);
-                let mid = 0.5 * (a[k] + b[k]);
-                // The first of these that holds names the next point: after the Newton steps,
-                // the midpoint; Newton's point inside the bracket; the secant's (NaN, an end not
-                // yet evaluated, fails the comparison); when Newton points past an end not yet
-                // evaluated, or is flat, that end; else the midpoint. Written as selects from
-                // the last to the first, so that the loop is vector code (a `match` of guards
-                // compiled to branches, lane by lane).
-                let mut next = mid;
-                next = if !below & fa[k].is_nan() { a[k] } else { next };
-                next = if below & fb[k].is_nan() { b[k] } else { next };
-                next = if secant_inside { secant } else { next };
-                next = if inside { newton } else { next };
-                next = if step >= NEWTON_STEPS { mid } else { next };
-                at[k] = if done[k] { at[k] } else { y.v };
-                x[k] = if ok { x[k] } else { next };
-                done[k] = ok;
-                chunk &= ok;
-            }
-            *chunk_done = chunk;
-            all &= chunk;
-        }
-        if all {
-            return;
-        }
-    }
 }

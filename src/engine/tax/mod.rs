@@ -8,7 +8,7 @@
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
 //! - `schedule`: a plan's per-year tax facts; `kernel`, `step` and `passes`: the year of a
-//!   batch, in the working arrays of `scratch`.
+//!   batch, in the working arrays of `scratch`; `solve`: the solver of its unknowns.
 //!
 //! Every function is branch-free on amounts and generic over the lane type, so the kernel
 //! evaluates the tax of a chunk of lanes in vector instructions; `docs/methodology.md` has
@@ -23,6 +23,7 @@ mod passes;
 pub mod rmd;
 pub mod schedule;
 pub mod scratch;
+pub mod solve;
 pub mod step;
 
 pub use federal::{Incomes, Owed, StateTax, owed};

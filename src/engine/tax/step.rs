@@ -6,13 +6,13 @@ use super::amount::{Amount, Val};
 use super::federal::StateTax;
 use super::federal::{Incomes, owed};
 use super::kernel::{
-    FILL_BRACKET, LaneTax, LaneTaxes, Objective, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, solve,
-    tax_at,
+    FILL_BRACKET, LaneTax, LaneTaxes, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, tax_at,
 };
 use super::lin::{Lane, W, Wide, chunk_starts};
 use super::passes::{YearMoney, accounts_in_at, settle_at, tax_inputs_at};
 use super::schedule::{TaxSchedule, TaxYear};
 use super::scratch::{TaxRows, TaxScratch};
+use super::solve::{Objective, solve};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
 use crate::engine::per_lane::PerLane;
