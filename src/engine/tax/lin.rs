@@ -206,17 +206,6 @@ impl<T: Lane> Lin<T> {
         }
     }
 
-    #[inline(always)]
-    pub fn max0(self) -> Self {
-        self.max(Self::c(T::splat(0.0)))
-    }
-
-    /// `self` held within `0..=width`.
-    #[inline(always)]
-    pub fn clamp0(self, width: T) -> Self {
-        self.max0().min(Self::c(width))
-    }
-
     /// Times a per-lane factor.
     #[inline(always)]
     pub fn scale(self, k: T) -> Self {
@@ -267,6 +256,7 @@ impl<T: Lane> Mul<f64> for Lin<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::amount::Amount;
     use super::*;
 
     #[test]

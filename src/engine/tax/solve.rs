@@ -14,6 +14,13 @@ const TOLERANCE: f64 = 0.005;
 const NEWTON_STEPS: usize = 8;
 const MAX_STEPS: usize = 64;
 
+/// A lane has converged: `f` is within the tolerance of 0, or the bracket `[a, b]` is down to
+/// rounding. Non-short-circuit, so that a loop over lanes stays vector code.
+#[inline(always)]
+fn settled(fx: f64, a: f64, b: f64) -> bool {
+    (fx.abs() <= TOLERANCE) | (b - a <= 1e-9 * b.max(1.0))
+}
+
 /// A function of one unknown per lane, evaluated a chunk of lanes at a time. A trait and not
 /// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
 /// (a closure the compiler leaves out of line runs at the baseline level).
@@ -74,7 +81,7 @@ pub fn solve<const N: usize>(
                     let below = y.0[k] < 0.0;
                     let a = if below { xs[k] } else { a[k] };
                     let b = if below { b[k] } else { xs[k] };
-                    converged &= (y.0[k].abs() <= TOLERANCE) | (b - a <= 1e-9 * b.max(1.0));
+                    converged &= settled(y.0[k], a, b);
                 }
                 if converged {
                     at[lanes.clone()].copy_from_slice(&y.0);
@@ -102,7 +109,7 @@ pub fn solve<const N: usize>(
                 fa[k] = if below { y.v } else { fa[k] };
                 b[k] = if below { b[k] } else { x[k] };
                 fb[k] = if below { fb[k] } else { y.v };
-                let ok = done[k] | (y.v.abs() <= TOLERANCE) | (b[k] - a[k] <= 1e-9 * b[k].max(1.0));
+                let ok = done[k] | settled(y.v, a[k], b[k]);
                 let newton = x[k] - y.v / y.d;
                 let inside = (y.d > 0.0) & (newton > a[k]) & (newton < b[k]);
                 let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
