@@ -22,7 +22,7 @@
 use super::amount::Amount;
 use super::federal::{Incomes, Owed, owed};
 use super::law::Law;
-use super::lin::{Lane, W, Wide};
+use super::lin::{Lane, W};
 use super::schedule::{TaxSchedule, TaxYear};
 use crate::engine::BATCH;
 use crate::engine::per_lane::PerLane;
@@ -87,94 +87,6 @@ impl<T: Lane> LaneTax<T> {
     #[inline(always)]
     pub fn law(&self, year: &TaxYear) -> Law<T> {
         Law::by_filing(&year.laws, self.joint, self.price)
-    }
-}
-
-/// A batch's [`LaneTax`]es as arrays, so that a loop over the lanes reads each field
-/// contiguously (and vectorizes).
-#[derive(Default)]
-pub struct LaneTaxes {
-    price: PerLane,
-    joint: PerLane,
-    seniors: PerLane,
-    social_security: PerLane,
-    ordinary: PerLane,
-    need: PerLane,
-    room: [PerLane; 3],
-    gain_share: PerLane,
-    first_traditional: PerLane,
-    sold: PerLane,
-}
-
-impl LaneTaxes {
-    #[inline(always)]
-    pub fn get(&self, i: usize) -> LaneTax {
-        LaneTax {
-            price: self.price[i],
-            joint: self.joint[i],
-            seniors: self.seniors[i],
-            social_security: self.social_security[i],
-            ordinary: self.ordinary[i],
-            need: self.need[i],
-            room: [self.room[0][i], self.room[1][i], self.room[2][i]],
-            gain_share: self.gain_share[i],
-            first_traditional: self.first_traditional[i],
-            sold: self.sold[i],
-        }
-    }
-
-    /// Lanes `at..at + N`.
-    #[inline(always)]
-    pub fn chunk<const N: usize>(&self, at: usize) -> LaneTax<Wide<N>> {
-        LaneTax {
-            price: Wide::load(&self.price, at),
-            joint: Wide::load(&self.joint, at),
-            seniors: Wide::load(&self.seniors, at),
-            social_security: Wide::load(&self.social_security, at),
-            ordinary: Wide::load(&self.ordinary, at),
-            need: Wide::load(&self.need, at),
-            room: [
-                Wide::load(&self.room[0], at),
-                Wide::load(&self.room[1], at),
-                Wide::load(&self.room[2], at),
-            ],
-            gain_share: Wide::load(&self.gain_share, at),
-            first_traditional: Wide::load(&self.first_traditional, at),
-            sold: Wide::load(&self.sold, at),
-        }
-    }
-
-    /// Lanes `at..at + W`.
-    #[inline(always)]
-    pub fn set_chunk(&mut self, at: usize, l: LaneTax<Wide>) {
-        l.price.store(&mut self.price, at);
-        l.joint.store(&mut self.joint, at);
-        l.seniors.store(&mut self.seniors, at);
-        l.social_security.store(&mut self.social_security, at);
-        l.ordinary.store(&mut self.ordinary, at);
-        l.need.store(&mut self.need, at);
-        for (room, r) in self.room.iter_mut().zip(l.room) {
-            r.store(room, at);
-        }
-        l.gain_share.store(&mut self.gain_share, at);
-        l.first_traditional.store(&mut self.first_traditional, at);
-        l.sold.store(&mut self.sold, at);
-    }
-
-    #[inline(always)]
-    pub fn set(&mut self, i: usize, l: LaneTax) {
-        self.price[i] = l.price;
-        self.joint[i] = l.joint;
-        self.seniors[i] = l.seniors;
-        self.social_security[i] = l.social_security;
-        self.ordinary[i] = l.ordinary;
-        self.need[i] = l.need;
-        for k in 0..3 {
-            self.room[k][i] = l.room[k];
-        }
-        self.gain_share[i] = l.gain_share;
-        self.first_traditional[i] = l.first_traditional;
-        self.sold[i] = l.sold;
     }
 }
 

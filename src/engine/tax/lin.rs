@@ -91,7 +91,7 @@ impl<const N: usize> Wide<N> {
     }
 }
 
-/// The first lane of each chunk of [`W`] lanes of a batch: the loop of a pass written on
+/// The first lane of each chunk of `N` lanes of a batch: the loop of a pass written on
 /// [`Wide`]s.
 ///
 /// The starts are opaque to the optimizer (`black_box`), so that it vectorizes each chunk's
@@ -101,10 +101,10 @@ impl<const N: usize> Wide<N> {
 /// which took several times as long. The bound check keeps the chunk's loads and stores free
 /// of their own.
 #[inline(always)]
-pub fn chunk_starts() -> impl Iterator<Item = usize> {
-    (0..BATCH).step_by(W).map(|at| {
+pub fn chunk_starts<const N: usize>() -> impl Iterator<Item = usize> {
+    (0..BATCH).step_by(N).map(|at| {
         let at = std::hint::black_box(at);
-        assert!(at <= BATCH - W, "a chunk inside the batch");
+        assert!(at <= BATCH - N, "a chunk inside the batch");
         at
     })
 }

@@ -1,7 +1,6 @@
 //! What a taxed year works in and what it records: the batch's working arrays, shared by
 //! the year step (`step`) and its passes (`passes`), and the rows it writes per lane.
 
-use super::kernel::LaneTaxes;
 use crate::engine::BATCH;
 use crate::engine::per_lane::PerLane;
 
@@ -17,20 +16,16 @@ pub const ACCOUNTS: usize = 3;
 pub type TaxRows<'a> = [&'a mut [f64; BATCH]; TAX_ROWS];
 
 /// A batch's working arrays for its taxed years, made once per batch: every lane of every
-/// array is written each year before it is read.
+/// array is written each year before it is read. They carry what the pass before the
+/// strategy's loop and the loop itself leave for the rest of the year (see `step`); the rest
+/// of the year works a chunk of lanes at a time, in registers.
 #[derive(Default)]
 pub struct TaxScratch {
-    pub(super) lanes_tax: LaneTaxes,
+    /// What the strategy sees, then the spending it names (nominal dollars).
     pub(super) spend: PerLane,
+    /// The year's cash other than the distribution.
     pub(super) cash: PerLane,
+    /// The required distribution.
     pub(super) rmd: PerLane,
-    pub(super) converted: PerLane,
     pub(super) below_floor: PerLane<bool>,
-    /// Each lane's bracket tops, base-year dollars (NaN: none this year).
-    pub(super) conversion_top: PerLane,
-    pub(super) fill_top: PerLane,
-    /// What the accounts can give, the withdrawal and `f` there (see `step`).
-    pub(super) hi: PerLane,
-    pub(super) w: PerLane,
-    pub(super) short: PerLane,
 }

@@ -4,8 +4,6 @@
 
 use super::amount::{Amount, Val};
 use super::lin::{Lin, Wide};
-use crate::engine::BATCH;
-use crate::engine::per_lane::PerLane;
 
 /// Dollars: a solve stops within half a cent of its target.
 const TOLERANCE: f64 = 0.005;
@@ -21,17 +19,17 @@ fn settled(fx: f64, a: f64, b: f64) -> bool {
     (fx.abs() <= TOLERANCE) | (b - a <= 1e-9 * b.max(1.0))
 }
 
-/// A function of one unknown per lane, evaluated a chunk of lanes at a time. A trait and not
-/// a closure so that it is always inlined into the kernel, which is compiled per SIMD level
-/// (a closure the compiler leaves out of line runs at the baseline level).
-pub trait Objective {
-    /// The value at `x` of lanes `at..at + N`, with its slope when `X` carries one.
-    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, x: Wide<N>) -> X;
+/// A function of one unknown per lane of a chunk of `N` lanes, whose other inputs it holds.
+/// A trait and not a closure so that it is always inlined into the kernel, which is compiled
+/// per SIMD level (a closure the compiler leaves out of line runs at the baseline level).
+pub trait Objective<const N: usize> {
+    /// The value at `x`, with its slope when `X` carries one.
+    fn at<X: Amount<Lane = Wide<N>>>(&self, x: Wide<N>) -> X;
 }
 
-/// Solves `f(x) = 0` for each lane, `f` nondecreasing on `lo..=hi`: the root, or the end
-/// where `f` is closest to it when there is none inside. `x` holds a first guess and
-/// receives the answer; `at` receives `f` there (so the caller need not evaluate it again).
+/// Solves `f(x) = 0` for each lane of a chunk, `f` nondecreasing on `lo..=hi`: the root, or
+/// the end where `f` is closest to it when there is none inside. `x` is a first guess.
+/// Returns the answer and `f` there (so the caller need not evaluate it again).
 ///
 /// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
 /// The first step evaluates the value alone (no slopes to carry) and keeps it when every
@@ -40,103 +38,69 @@ pub trait Objective {
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
-/// A chunk of `N` lanes whose lanes have all converged is not evaluated again; a lane's steps
-/// depend on that lane alone, so `N` changes the time and not the answer. A narrower chunk
-/// waits on fewer lanes that need more steps than the others.
+/// The chunk is evaluated until all its lanes have converged; a lane's steps depend on that
+/// lane alone, so `N` changes the time and not the answer. A narrower chunk waits on fewer
+/// lanes that need more steps than the others.
 #[inline(always)]
 pub fn solve<const N: usize>(
-    x: &mut [f64; BATCH],
-    at: &mut [f64; BATCH],
-    lo: &[f64; BATCH],
-    hi: &[f64; BATCH],
-    f: &impl Objective,
-) {
-    let mut a = PerLane::copy_of(lo);
-    let mut b = PerLane::copy_of(hi);
-    let mut fa = PerLane::splat(f64::NAN);
-    let mut fb = PerLane::splat(f64::NAN);
-    let mut done = PerLane::splat(false);
-    // One flag per chunk (a batch holds at most `BATCH` of them).
-    let mut chunk_done = [false; BATCH];
+    x: Wide<N>,
+    lo: Wide<N>,
+    hi: Wide<N>,
+    f: &impl Objective<N>,
+) -> (Wide<N>, Wide<N>) {
+    let (mut x, mut a, mut b) = (x.0, lo.0, hi.0);
+    let mut at = [f64::NAN; N];
+    let mut fa = [f64::NAN; N];
+    let mut fb = [f64::NAN; N];
+    let mut done = [false; N];
+    // Whether the step below would find every lane `ok` at `x`, from the value alone.
+    let y = f.at::<Val<Wide<N>>>(Wide(x)).value();
+    let mut converged = true;
+    for k in 0..N {
+        let below = y.0[k] < 0.0;
+        let a = if below { x[k] } else { a[k] };
+        let b = if below { b[k] } else { x[k] };
+        converged &= settled(y.0[k], a, b);
+    }
+    if converged {
+        return (Wide(x), y);
+    }
     for step in 0..MAX_STEPS {
-        let mut all = true;
-        for (c, chunk_done) in chunk_done[..BATCH / N].iter_mut().enumerate() {
-            if *chunk_done {
-                continue;
-            }
-            let start = c * N;
-            if step == 0 {
-                let y = f
-                    .at::<N, Val<Wide<N>>>(start, Wide::<N>::load(x, start))
-                    .value();
-                let lanes = start..start + N;
-                let xs: &[f64; N] = x[lanes.clone()].try_into().expect("a chunk");
-                let (a, b): (&[f64; N], &[f64; N]) = (
-                    a[lanes.clone()].try_into().expect("a chunk"),
-                    b[lanes.clone()].try_into().expect("a chunk"),
-                );
-                // Whether the step below would find every lane `ok`, from the value alone.
-                let mut converged = true;
-                for k in 0..N {
-                    let below = y.0[k] < 0.0;
-                    let a = if below { xs[k] } else { a[k] };
-                    let b = if below { b[k] } else { xs[k] };
-                    converged &= settled(y.0[k], a, b);
-                }
-                if converged {
-                    at[lanes.clone()].copy_from_slice(&y.0);
-                    done[lanes].fill(true);
-                    *chunk_done = true;
-                    continue;
-                }
-            }
-            let y: Lin<Wide<N>> = f.at(start, Wide::<N>::load(x, start));
-            // The chunk's lanes as fixed-size arrays: no bounds checks, so the update below
-            // compiles to vector selects.
-            let lanes = start..start + N;
-            let x: &mut [f64; N] = (&mut x[lanes.clone()]).try_into().expect("a chunk");
-            let at: &mut [f64; N] = (&mut at[lanes.clone()]).try_into().expect("a chunk");
-            let a: &mut [f64; N] = (&mut a[lanes.clone()]).try_into().expect("a chunk");
-            let b: &mut [f64; N] = (&mut b[lanes.clone()]).try_into().expect("a chunk");
-            let fa: &mut [f64; N] = (&mut fa[lanes.clone()]).try_into().expect("a chunk");
-            let fb: &mut [f64; N] = (&mut fb[lanes.clone()]).try_into().expect("a chunk");
-            let done: &mut [bool; N] = (&mut done[lanes]).try_into().expect("a chunk");
-            let mut chunk = true;
-            for k in 0..N {
-                let y = Lin::new(y.v.0[k], y.d.0[k]);
-                let below = y.v < 0.0;
-                a[k] = if below { x[k] } else { a[k] };
-                fa[k] = if below { y.v } else { fa[k] };
-                b[k] = if below { b[k] } else { x[k] };
-                fb[k] = if below { fb[k] } else { y.v };
-                let ok = done[k] | settled(y.v, a[k], b[k]);
-                let newton = x[k] - y.v / y.d;
-                let inside = (y.d > 0.0) & (newton > a[k]) & (newton < b[k]);
-                let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
-                let secant_inside = (secant > a[k]) & (secant < b[k]);
-                let mid = 0.5 * (a[k] + b[k]);
-                // The first of these that holds names the next point: after the Newton steps,
-                // the midpoint; Newton's point inside the bracket; the secant's (NaN, an end not
-                // yet evaluated, fails the comparison); when Newton points past an end not yet
-                // evaluated, or is flat, that end; else the midpoint. Written as selects from
-                // the last to the first, so that the loop is vector code (a `match` of guards
-                // compiled to branches, lane by lane).
-                let mut next = mid;
-                next = if !below & fa[k].is_nan() { a[k] } else { next };
-                next = if below & fb[k].is_nan() { b[k] } else { next };
-                next = if secant_inside { secant } else { next };
-                next = if inside { newton } else { next };
-                next = if step >= NEWTON_STEPS { mid } else { next };
-                at[k] = if done[k] { at[k] } else { y.v };
-                x[k] = if ok { x[k] } else { next };
-                done[k] = ok;
-                chunk &= ok;
-            }
-            *chunk_done = chunk;
-            all &= chunk;
+        let y: Lin<Wide<N>> = f.at(Wide(x));
+        let mut chunk = true;
+        for k in 0..N {
+            let y = Lin::new(y.v.0[k], y.d.0[k]);
+            let below = y.v < 0.0;
+            a[k] = if below { x[k] } else { a[k] };
+            fa[k] = if below { y.v } else { fa[k] };
+            b[k] = if below { b[k] } else { x[k] };
+            fb[k] = if below { fb[k] } else { y.v };
+            let ok = done[k] | settled(y.v, a[k], b[k]);
+            let newton = x[k] - y.v / y.d;
+            let inside = (y.d > 0.0) & (newton > a[k]) & (newton < b[k]);
+            let secant = a[k] - fa[k] * (b[k] - a[k]) / (fb[k] - fa[k]);
+            let secant_inside = (secant > a[k]) & (secant < b[k]);
+            let mid = 0.5 * (a[k] + b[k]);
+            // The first of these that holds names the next point: after the Newton steps,
+            // the midpoint; Newton's point inside the bracket; the secant's (NaN, an end not
+            // yet evaluated, fails the comparison); when Newton points past an end not yet
+            // evaluated, or is flat, that end; else the midpoint. Written as selects from
+            // the last to the first, so that the loop is vector code (a `match` of guards
+            // compiled to branches, lane by lane).
+            let mut next = mid;
+            next = if !below & fa[k].is_nan() { a[k] } else { next };
+            next = if below & fb[k].is_nan() { b[k] } else { next };
+            next = if secant_inside { secant } else { next };
+            next = if inside { newton } else { next };
+            next = if step >= NEWTON_STEPS { mid } else { next };
+            at[k] = if done[k] { at[k] } else { y.v };
+            x[k] = if ok { x[k] } else { next };
+            done[k] = ok;
+            chunk &= ok;
         }
-        if all {
-            return;
+        if chunk {
+            break;
         }
     }
+    (Wide(x), Wide(at))
 }

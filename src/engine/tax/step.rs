@@ -1,21 +1,20 @@
 //! One year of a plan with accounts for every lane of a batch (see `kernel` for the
-//! protocol). Each phase is a loop over the lanes with no branch on a lane's amounts; the
-//! solves loop until every lane of the batch has converged.
+//! protocol). Each phase is a loop over the lanes with no branch on a lane's amounts; after
+//! the strategy's loop, each chunk of lanes goes from its tax's inputs to its year's end
+//! (a solve loops until every lane of the chunk has converged) before the next chunk starts.
 
 use super::amount::{Amount, Val};
 use super::federal::StateTax;
 use super::federal::{Incomes, owed};
-use super::kernel::{
-    FILL_BRACKET, LaneTax, LaneTaxes, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, tax_at,
-};
-use super::lin::{Lane, W, Wide, chunk_starts};
-use super::passes::{YearMoney, accounts_in_at, settle_at, tax_inputs_at};
-use super::schedule::{TaxSchedule, TaxYear};
+use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, tax_at};
+use super::lin::{Lane, Wide, chunk_starts};
+use super::passes::{YearMoney, accounts_in_at, inputs, settle};
+use super::schedule::{Facts, TaxSchedule, TaxYear};
 use super::scratch::{TaxRows, TaxScratch};
 use super::solve::{Objective, solve};
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
-use crate::engine::per_lane::PerLane;
+use crate::engine::market::MarketYear;
 use crate::engine::simd::{SimdLevel, dispatch};
 use crate::engine::strategy::Withdraw;
 use crate::engine::year::{Flows, Lanes, Records, Step};
@@ -62,64 +61,6 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         scratch.spend[i] = spending;
         scratch.below_floor[i] = floor_broken;
     }
-    tax_inputs_at(simd, &lanes.price, accounts, flows, ty, one_state, scratch);
-    let TaxScratch {
-        lanes_tax,
-        converted,
-        conversion_top,
-        fill_top,
-        hi,
-        w,
-        short,
-        ..
-    } = &mut *scratch;
-    if conversion_top.iter().any(|t| !t.is_nan()) {
-        let x = fill_to_at(simd, ty, state, conversion_top, lanes_tax);
-        for (i, &x) in x.iter().enumerate() {
-            let mut l = lanes_tax.get(i);
-            l.ordinary += x;
-            l.room[1] -= x;
-            lanes_tax.set(i, l);
-            converted[i] += x;
-        }
-    }
-    if fill_top.iter().any(|t| !t.is_nan()) {
-        let x = fill_to_at(simd, ty, state, fill_top, lanes_tax);
-        for (i, &x) in x.iter().enumerate() {
-            let mut l = lanes_tax.get(i);
-            l.first_traditional = x;
-            lanes_tax.set(i, l);
-        }
-    }
-    // Under the other orders a conversion's tax would come out of every account: it is paid
-    // from the taxable account first, as far as it holds. The conversion's tax is what it
-    // adds to the tax of the year's other income before any withdrawal for spending; the
-    // gains that sale realizes, and any of that tax the taxable account cannot pay, are
-    // paid with the spending, by the order.
-    if ORDER != TAXABLE_FIRST && converted.iter().any(|&c| c > 0.0) {
-        let added = conversion_taxes_at(simd, ty, state, converted, lanes_tax);
-        for (i, &added) in added.iter().enumerate() {
-            let mut lane = lanes_tax.get(i);
-            let sold = added.clamp(0.0, lane.room[0]);
-            lane.sold = sold;
-            lane.room[0] -= sold;
-            lane.need -= sold;
-            lanes_tax.set(i, lane);
-        }
-    }
-    // The withdrawal that pays the spending and every tax.
-    for i in 0..BATCH {
-        let l = lanes_tax.get(i);
-        hi[i] = l.room.iter().sum();
-        w[i] = l.need.clamp(0.0, hi[i]);
-    }
-    // `f(w) = w − tax(w) − need` at the answer: the tax is `w − need − f(w)`.
-    let solve_at = match ORDER {
-        TAXABLE_FIRST => withdrawals_taxable_first,
-        PROPORTIONAL => withdrawals_proportional,
-        _ => withdrawals_fill_bracket,
-    };
-    solve_at(simd, w, short, hi, ty, state, lanes_tax);
     let money = YearMoney {
         weights: year.weights,
         fee_keep: schedule.fee_keep,
@@ -128,47 +69,190 @@ pub(in crate::engine) fn taxed_year_step<S: Withdraw, const RETIRED: bool, const
         retired: RETIRED,
         history: S::NEEDS_HISTORY,
     };
-    settle_at(
-        simd, lanes, accounts, records, rows, scratch, flows, market, money, ORDER,
+    let rest_of_year = match ORDER {
+        TAXABLE_FIRST => year_end_taxable_first,
+        PROPORTIONAL => year_end_proportional,
+        _ => year_end_fill_bracket,
+    };
+    let facts = YearFacts {
+        year: ty,
+        state,
+        one_state,
+    };
+    rest_of_year(
+        simd, lanes, accounts, records, rows, scratch, flows, market, money, facts,
     );
 }
 
-/// `w − tax(w) − need`: zero at the withdrawal `w` that pays the spending and its tax.
-struct Spending<'a, const ORDER: u8> {
+/// The year's tax facts, and whether every lane is in one state (whose facts are then looked
+/// up once).
+#[derive(Clone, Copy)]
+struct YearFacts<'a> {
     year: &'a TaxYear,
     state: StateTax,
-    lanes: &'a LaneTaxes,
+    one_state: bool,
 }
 
-impl<const ORDER: u8> Objective for Spending<'_, ORDER> {
-    #[inline(always)]
-    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, w: Wide<N>) -> X {
-        let l = self.lanes.chunk::<N>(at);
-        let w = X::unknown(w);
-        w - tax_at::<Wide<N>, X, ORDER>(self.year, self.state, &l, w).total() - l.need
+// The rest of the year is compiled once per order and SIMD level, apart from the year step
+// (which is compiled for every strategy and return model too), and called once a batch-year.
+// It works on one vector of lanes at a time (4 with AVX2 and below, 8 with AVX-512), from
+// the tax's inputs to the year's end, so that a chunk's numbers stay in registers.
+dispatch!(fn year_end_taxable_first(lanes: &mut Lanes, accounts: &mut TaxLanes, records: Records<'_>, rows: TaxRows<'_>, scratch: &TaxScratch, flows: &LaneFlows, market: &MarketYear, money: YearMoney, facts: YearFacts<'_>) -> () => year_end::<TAXABLE_FIRST, 4>, avx512: year_end::<TAXABLE_FIRST, 8>);
+dispatch!(fn year_end_proportional(lanes: &mut Lanes, accounts: &mut TaxLanes, records: Records<'_>, rows: TaxRows<'_>, scratch: &TaxScratch, flows: &LaneFlows, market: &MarketYear, money: YearMoney, facts: YearFacts<'_>) -> () => year_end::<PROPORTIONAL, 4>, avx512: year_end::<PROPORTIONAL, 8>);
+dispatch!(fn year_end_fill_bracket(lanes: &mut Lanes, accounts: &mut TaxLanes, records: Records<'_>, rows: TaxRows<'_>, scratch: &TaxScratch, flows: &LaneFlows, market: &MarketYear, money: YearMoney, facts: YearFacts<'_>) -> () => year_end::<FILL_BRACKET, 4>, avx512: year_end::<FILL_BRACKET, 8>);
+
+/// After the strategy, for every chunk of `N` lanes: the tax's inputs, the conversion, the
+/// withdrawal that pays the spending and every tax, and the year's end.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn year_end<const ORDER: u8, const N: usize>(
+    lanes: &mut Lanes,
+    accounts: &mut TaxLanes,
+    records: Records<'_>,
+    rows: TaxRows<'_>,
+    scratch: &TaxScratch,
+    flows: &LaneFlows,
+    market: &MarketYear,
+    money: YearMoney,
+    facts: YearFacts<'_>,
+) {
+    // Whether any lane of the batch has a bracket to fill this year: the lanes without one
+    // solve for none (see `fill_to`).
+    let tops = |f: &Facts| [f.conversion_top.is_some(), f.fill_top.is_some()];
+    let states = &facts.year.states;
+    if facts.one_state {
+        let one = &states[flows.state[0] as usize];
+        year_end_by::<ORDER, N>(
+            |_| one,
+            tops(one),
+            lanes,
+            accounts,
+            records,
+            rows,
+            scratch,
+            flows,
+            market,
+            money,
+            facts,
+        )
+    } else {
+        let of = |i: usize| &states[flows.state[i] as usize];
+        let any = (0..BATCH).fold([false; 2], |[c, f], i| {
+            let [ci, fi] = tops(of(i));
+            [c | ci, f | fi]
+        });
+        year_end_by::<ORDER, N>(
+            of, any, lanes, accounts, records, rows, scratch, flows, market, money, facts,
+        )
     }
 }
 
-/// Taxable income with `x` more ordinary income, less the lane's `top` (in its dollars):
-/// zero at the traditional dollars that fill the bracket.
-struct FillTo<'a> {
-    year: &'a TaxYear,
-    state: StateTax,
-    lanes: &'a LaneTaxes,
-    top: &'a [f64; BATCH],
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn year_end_by<'f, const ORDER: u8, const N: usize>(
+    facts_of: impl Fn(usize) -> &'f Facts,
+    [conversion_to_top, fill_top]: [bool; 2],
+    lanes: &mut Lanes,
+    accounts: &mut TaxLanes,
+    mut records: Records<'_>,
+    mut rows: TaxRows<'_>,
+    scratch: &TaxScratch,
+    flows: &LaneFlows,
+    market: &MarketYear,
+    money: YearMoney,
+    YearFacts { year, state, .. }: YearFacts<'_>,
+) {
+    for at in chunk_starts::<N>() {
+        let mut chunk = inputs::<N>(at, &facts_of, &lanes.price, accounts, flows, scratch);
+        let l = &mut chunk.lane;
+        if conversion_to_top {
+            let x = fill_to(year, state, l, chunk.conversion_top);
+            l.ordinary = l.ordinary + x;
+            l.room[1] = l.room[1] - x;
+            chunk.converted = chunk.converted + x;
+        }
+        if fill_top {
+            l.first_traditional = fill_to(year, state, l, chunk.fill_top);
+        }
+        // Under the other orders a conversion's tax would come out of every account: it is
+        // paid from the taxable account first, as far as it holds. The conversion's tax is
+        // what it adds to the tax of the year's other income before any withdrawal for
+        // spending; the gains that sale realizes, and any of that tax the taxable account
+        // cannot pay, are paid with the spending, by the order. (Lanes without a
+        // conversion add no tax, sell nothing and change nothing.)
+        if ORDER != TAXABLE_FIRST && chunk.converted.0.iter().any(|&c| c > 0.0) {
+            let added = conversion_tax(year, state, l, chunk.converted);
+            for k in 0..N {
+                let sold = added.0[k].clamp(0.0, l.room[0].0[k]);
+                l.sold.0[k] = sold;
+                l.room[0].0[k] -= sold;
+                l.need.0[k] -= sold;
+            }
+        }
+        // The withdrawal that pays the spending and every tax.
+        let (mut hi, mut w) = ([0.0; N], [0.0; N]);
+        for k in 0..N {
+            hi[k] = [l.room[0].0[k], l.room[1].0[k], l.room[2].0[k]]
+                .iter()
+                .sum();
+            w[k] = l.need.0[k].clamp(0.0, hi[k]);
+        }
+        let spending = Spending::<ORDER, N> {
+            year,
+            state,
+            lane: l,
+        };
+        let solved = solve(Wide(w), Wide::splat(0.0), Wide(hi), &spending);
+        settle::<ORDER, N>(
+            &chunk,
+            solved,
+            lanes,
+            accounts,
+            &mut records,
+            &mut rows,
+            scratch,
+            flows,
+            market,
+            money,
+        );
+    }
 }
 
-impl Objective for FillTo<'_> {
+/// `w − tax(w) − need`: zero at the withdrawal `w` that pays the spending and its tax.
+struct Spending<'a, const ORDER: u8, const N: usize> {
+    year: &'a TaxYear,
+    state: StateTax,
+    lane: &'a LaneTax<Wide<N>>,
+}
+
+impl<const ORDER: u8, const N: usize> Objective<N> for Spending<'_, ORDER, N> {
     #[inline(always)]
-    fn at<const N: usize, X: Amount<Lane = Wide<N>>>(&self, at: usize, x: Wide<N>) -> X {
-        let l = self.lanes.chunk::<N>(at);
+    fn at<X: Amount<Lane = Wide<N>>>(&self, w: Wide<N>) -> X {
+        let l = self.lane;
+        let w = X::unknown(w);
+        w - tax_at::<Wide<N>, X, ORDER>(self.year, self.state, l, w).total() - l.need
+    }
+}
+
+/// Taxable income with `x` more ordinary income, less the lanes' `top` (in their dollars):
+/// zero at the traditional dollars that fill the bracket.
+struct FillTo<'a, const N: usize> {
+    year: &'a TaxYear,
+    state: StateTax,
+    lane: &'a LaneTax<Wide<N>>,
+    top: Wide<N>,
+}
+
+impl<const N: usize> Objective<N> for FillTo<'_, N> {
+    #[inline(always)]
+    fn at<X: Amount<Lane = Wide<N>>>(&self, x: Wide<N>) -> X {
+        let l = self.lane;
         let incomes = Incomes {
             ordinary: X::unknown(l.ordinary + x),
             social_security: X::c(l.social_security),
             gains: X::c(Wide::splat(0.0)),
         };
-        owed(&l.law(self.year), l.seniors, self.state, incomes).taxable_income
-            - Wide::<N>::load(self.top, at) * l.price
+        owed(&l.law(self.year), l.seniors, self.state, incomes).taxable_income - self.top * l.price
     }
 }
 
@@ -179,79 +263,50 @@ impl Objective for FillTo<'_> {
 fn fill_to<const N: usize>(
     year: &TaxYear,
     state: StateTax,
-    top: &[f64; BATCH],
-    lanes: &LaneTaxes,
-) -> PerLane {
-    let (mut x, mut at) = (PerLane::splat(0.0), PerLane::splat(0.0));
-    let lo = PerLane::splat(0.0);
-    let hi = PerLane::from_fn(|i| {
-        if top[i].is_nan() {
-            0.0
-        } else {
-            lanes.get(i).room[1]
-        }
-    });
-    let top = PerLane::from_fn(|i| if top[i].is_nan() { 0.0 } else { top[i] });
+    lane: &LaneTax<Wide<N>>,
+    top: Wide<N>,
+) -> Wide<N> {
+    let mut hi = [0.0; N];
+    let mut tops = [0.0; N];
+    for k in 0..N {
+        let none = top.0[k].is_nan();
+        hi[k] = if none { 0.0 } else { lane.room[1].0[k] };
+        tops[k] = if none { 0.0 } else { top.0[k] };
+    }
     let objective = FillTo {
         year,
         state,
-        lanes,
-        top: &top,
+        lane,
+        top: Wide(tops),
     };
-    solve::<N>(&mut x, &mut at, &lo, &hi, &objective);
-    x
+    let zero = Wide::splat(0.0);
+    solve(zero, zero, Wide(hi), &objective).0
 }
 
 /// The tax of lanes `l` with `ordinary` income, their benefits and nothing else.
 #[inline(always)]
-fn tax_on(year: &TaxYear, state: StateTax, l: &LaneTax<Wide>, ordinary: Wide) -> Wide {
+fn tax_on<const N: usize>(
+    year: &TaxYear,
+    state: StateTax,
+    l: &LaneTax<Wide<N>>,
+    ordinary: Wide<N>,
+) -> Wide<N> {
     let incomes = Incomes {
         ordinary: Val(ordinary),
         social_security: Val(l.social_security),
-        gains: Val(Wide::<W>::splat(0.0)),
+        gains: Val(Wide::splat(0.0)),
     };
     owed(&l.law(year), l.seniors, state, incomes).total().0
 }
 
-// The tax itself is compiled once per order and SIMD level, apart from the year step (which
-// is compiled for every strategy and return model too): each solve below is its own
-// dispatched function, called once a batch-year. A solve works on one vector of lanes at a
-// time (4 with AVX2 and below, 8 with AVX-512): see `solve`.
-dispatch!(fn withdrawals_taxable_first(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<TAXABLE_FIRST, 4>, avx512: withdrawals::<TAXABLE_FIRST, 8>);
-dispatch!(fn withdrawals_proportional(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<PROPORTIONAL, 4>, avx512: withdrawals::<PROPORTIONAL, 8>);
-dispatch!(fn withdrawals_fill_bracket(w: &mut [f64; BATCH], short: &mut [f64; BATCH], hi: &[f64; BATCH], year: &TaxYear, state: StateTax, lanes: &LaneTaxes) -> () => withdrawals::<FILL_BRACKET, 4>, avx512: withdrawals::<FILL_BRACKET, 8>);
-dispatch!(fn fill_to_at(year: &TaxYear, state: StateTax, top: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => fill_to::<4>, avx512: fill_to::<8>);
-dispatch!(fn conversion_taxes_at(year: &TaxYear, state: StateTax, converted: &[f64; BATCH], lanes: &LaneTaxes) -> PerLane => conversion_taxes);
-
-/// The withdrawal of each lane that pays its spending and every tax (`w`, from a first
-/// guess), and `f(w)` there (`short`).
-#[inline(always)]
-fn withdrawals<const ORDER: u8, const N: usize>(
-    w: &mut [f64; BATCH],
-    short: &mut [f64; BATCH],
-    hi: &[f64; BATCH],
-    year: &TaxYear,
-    state: StateTax,
-    lanes: &LaneTaxes,
-) {
-    let spending = Spending::<ORDER> { year, state, lanes };
-    solve::<N>(w, short, &PerLane::splat(0.0), hi, &spending);
-}
-
 /// What each lane's conversion adds to the tax of its other income, before any withdrawal.
 #[inline(always)]
-fn conversion_taxes(
+fn conversion_tax<const N: usize>(
     year: &TaxYear,
     state: StateTax,
-    converted: &[f64; BATCH],
-    lanes: &LaneTaxes,
-) -> PerLane {
-    let mut added = PerLane::splat(0.0);
-    for at in chunk_starts() {
-        let l = lanes.chunk::<W>(at);
-        let without = l.ordinary - Wide::<W>::load(converted, at);
-        let tax = tax_on(year, state, &l, l.ordinary) - tax_on(year, state, &l, without);
-        added[at..at + W].copy_from_slice(&tax.0);
-    }
-    added
+    l: &LaneTax<Wide<N>>,
+    converted: Wide<N>,
+) -> Wide<N> {
+    let without = l.ordinary - converted;
+    tax_on(year, state, l, l.ordinary) - tax_on(year, state, l, without)
 }
