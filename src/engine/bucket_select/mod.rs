@@ -48,6 +48,13 @@ pub fn order_statistics(data: &[f64], ranks: &[usize], out: &mut [f64]) -> bool 
     if n < MIN_LEN || ranks.is_empty() || ranks.len() > 32 {
         return false;
     }
+    // A row of one value (a distribution before its first year, a tax nobody owes yet):
+    // every order statistic is that value, as the counts would say after a pass.
+    let first = data[0];
+    if !first.is_nan() && data.chunks(64).all(|c| same_bits(c, first)) {
+        out.fill(first);
+        return true;
+    }
     if n < SHORT_ROW {
         bucketed::<{ indices(SHORT_ROW_BUCKETS) }>(data, ranks, out)
     } else {
@@ -157,14 +164,19 @@ fn bucketed<const INDICES: usize>(data: &[f64], ranks: &[usize], out: &mut [f64]
     let mut hits = [0u8; CHUNK];
     for (chunk, index) in data.chunks(CHUNK).zip(indices.chunks(CHUNK)) {
         target_hits(level, index, &targets, &mut hits[..chunk.len()]);
-        let padded = chunk.len().next_multiple_of(8);
+        let padded = chunk.len().next_multiple_of(64);
         hits[chunk.len()..padded].fill(0);
-        for (w, word) in hits[..padded].chunks_exact(8).enumerate() {
-            // Most values are in no target bucket: one test for eight. A hit is a byte 1, so
-            // clearing the lowest set bit clears that hit.
-            let mut bits = u64::from_le_bytes(word.try_into().expect("eight hits"));
+        for (block, bytes) in hits[..padded].chunks_exact(64).enumerate() {
+            // Most values are in no target bucket: one test for 64. Bit `j` of `bits` is the
+            // hit of value `64·block + j`: a hit is a byte 0 or 1, and the product gathers
+            // the lowest bits of a word's eight bytes in its top byte, in order.
+            let mut bits = 0u64;
+            for (k, word) in bytes.chunks_exact(8).enumerate() {
+                let word = u64::from_le_bytes(word.try_into().expect("eight hits"));
+                bits |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+            }
             while bits != 0 {
-                let i = w * 8 + bits.trailing_zeros() as usize / 8;
+                let i = block * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let (x, s) = (chunk[i], slot_of[index[i] as usize]);
                 // Only values other than the slot's run are stored; the run's size is what
@@ -190,6 +202,15 @@ fn bucketed<const INDICES: usize>(data: &[f64], ranks: &[usize], out: &mut [f64]
         };
     }
     true
+}
+
+/// Whether every value of `values` has the bits of `x`. No early exit inside, so that it is
+/// vector code.
+#[inline]
+fn same_bits(values: &[f64], x: f64) -> bool {
+    values
+        .iter()
+        .fold(true, |same, v| same & (v.to_bits() == x.to_bits()))
 }
 
 #[derive(Clone, Copy)]

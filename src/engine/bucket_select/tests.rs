@@ -80,6 +80,19 @@ fn exact_when_most_values_are_equal() {
 }
 
 #[test]
+fn a_row_that_differs_only_at_its_ends_is_not_taken_for_one_value() {
+    // Past the last whole block of 64 values, and with the differing value at the very end.
+    for n in [8192, 10_001] {
+        let mut data = vec![7.0; n];
+        data[n - 1] = 8.0;
+        assert!(check(&data, &[0, n / 2, n - 2, n - 1]), "n={n}");
+        data[n - 1] = -0.0;
+        data[0] = -0.0;
+        assert!(check(&data, &[0, 1, 2, n - 1]), "n={n}");
+    }
+}
+
+#[test]
 fn exact_when_every_rank_is_on_the_run() {
     let mut rng = StdRng::seed_from_u64(5);
     // A tax row: almost every path owes nothing; the rest owe up to $20,000, so every
