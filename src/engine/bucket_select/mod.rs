@@ -14,6 +14,8 @@
 //!    so lesser runs cost no memory either.
 //! 4. Each wanted rank is selected inside its small bucket.
 //!
+//! A row of one value (every path the same) needs neither pass.
+//!
 //! When the collected values would exceed `n / 8` (a sample that bracketed badly, or a
 //! distribution concentrated in one bucket) it gives up and the caller selects in place, so
 //! the answer is always exact and the extra memory stays small.
