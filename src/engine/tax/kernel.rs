@@ -55,7 +55,8 @@ impl TaxLanes {
     }
 }
 
-/// One lane's year as the solver needs it (nominal dollars), or a chunk's ([`Wide`](super::lin::Wide)).
+/// One lane's year as the solver needs it (nominal dollars), or a chunk's
+/// ([`Wide`](super::lin::Wide)).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LaneTax<T = f64> {
     /// The price index: indexed amounts are the base year's times it.
