@@ -202,6 +202,7 @@ fn year_end_by<'f, const ORDER: u8, const N: usize>(
             state,
             lane: l,
         };
+        // The withdrawal and `f(w) = w − tax(w) − need` there: the tax is `w − need − f(w)`.
         let solved = solve(Wide(w), Wide::splat(0.0), Wide(hi), &spending);
         settle::<ORDER, N>(
             &chunk,
