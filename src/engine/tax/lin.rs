@@ -84,6 +84,19 @@ impl<const N: usize> Wide<N> {
         Wide(out)
     }
 
+    /// Per lane, `f64::clamp`'s bits without its check that `lo <= hi` (a branch per lane,
+    /// which kept the loop from being vector code).
+    #[inline(always)]
+    pub fn clamp(self, lo: Self, hi: Self) -> Self {
+        let mut out = self.0;
+        #[allow(clippy::needless_range_loop)]
+        for k in 0..N {
+            out[k] = if out[k] < lo.0[k] { lo.0[k] } else { out[k] };
+            out[k] = if out[k] > hi.0[k] { hi.0[k] } else { out[k] };
+        }
+        Wide(out)
+    }
+
     /// Into lanes `at..at + N` of a batch's array.
     #[inline(always)]
     pub fn store(self, lanes: &mut [f64; BATCH], at: usize) {

@@ -8,17 +8,20 @@
 //! - `federal`: a year's tax, step by step as the IRS worksheets go.
 //! - `rmd`: the Uniform Lifetime Table and the applicable ages.
 //! - `schedule`: a plan's per-year tax facts; `kernel`, `step` and `passes`: the year of a
-//!   batch, in the working arrays of `scratch`; `solve`: the solver of its unknowns.
+//!   batch, in the working arrays of `scratch`; `solve`: the solver of its unknowns, and
+//!   `objectives`: the functions it solves.
 //!
 //! Every function is branch-free on amounts and generic over the lane type, so the kernel
 //! evaluates the tax of a chunk of lanes in vector instructions; `docs/methodology.md` has
 //! the rules and their sources.
 
 pub mod amount;
+mod divisor;
 pub mod federal;
 pub mod kernel;
 pub mod law;
 pub mod lin;
+mod objectives;
 mod passes;
 pub mod rmd;
 pub mod schedule;

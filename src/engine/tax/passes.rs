@@ -4,6 +4,7 @@
 //! ([`Wide`]), each lane doing the scalar arithmetic in the same order (see `lin`).
 
 use super::amount::Val;
+use super::divisor::Divisor;
 use super::kernel::{LaneTax, TAXABLE_FIRST, TaxLanes, split};
 use super::lin::{Lane, W, Wide, chunk_starts};
 use super::schedule::{Facts, TaxYear};
@@ -105,6 +106,8 @@ pub(super) struct ChunkYear<const N: usize> {
     /// (NaN: none this year).
     pub(super) conversion_top: Wide<N>,
     pub(super) fill_top: Wide<N>,
+    /// The taxable account's balance, to divide by.
+    pub(super) per_taxable: Divisor<N>,
 }
 
 /// After the strategy, for lanes `at..at + N`: what each account can give, the year's
@@ -125,8 +128,10 @@ pub(super) fn inputs<'f, const N: usize>(
     let conversion = (each!(|k| facts_of(at + k).conversion_real) * p).min(free);
     let taxable = Wide::<N>::load(&accounts.taxable, at);
     let other_cash = Wide::<N>::load(&scratch.cash, at);
-    let gain_share =
-        (Wide::<N>::splat(1.0) - Wide::<N>::load(&accounts.basis, at) / taxable).max(zero);
+    let per_taxable = Divisor::new(taxable);
+    let gain_share = (Wide::<N>::splat(1.0)
+        - per_taxable.divide(Wide::<N>::load(&accounts.basis, at)))
+    .max(zero);
     ChunkYear {
         at,
         lane: LaneTax {
@@ -154,6 +159,7 @@ pub(super) fn inputs<'f, const N: usize>(
         converted: conversion,
         conversion_top: each!(|k| facts_of(at + k).conversion_top.unwrap_or(f64::NAN)),
         fill_top: each!(|k| facts_of(at + k).fill_top.unwrap_or(f64::NAN)),
+        per_taxable,
     }
 }
 
@@ -205,6 +211,7 @@ pub(super) fn settle<const ORDER: u8, const N: usize>(
         lane: ref l,
         cash,
         converted,
+        per_taxable,
         ..
     } = *chunk;
     let (ws, wb, wc) = (
@@ -237,11 +244,12 @@ pub(super) fn settle<const ORDER: u8, const N: usize>(
         *funded = left >= -0.005;
     }
     let paid = (withdrawn + cash - tax).max(zero);
-    let spent = each!(|k| if funded[k] { spend.0[k] } else { paid.0[k] }) / p;
+    let per_price = Divisor::new(p);
+    let spent = per_price.divide(each!(|k| if funded[k] { spend.0[k] } else { paid.0[k] }));
     let left = left.max(zero);
     let surplus = each!(|k| if funded[k] { left.0[k] } else { 0.0 });
     let taxable = load!(&accounts.taxable);
-    let sold_share = Wide::<N>::splat(1.0) - sold / taxable;
+    let sold_share = Wide::<N>::splat(1.0) - per_taxable.divide(sold);
     let basis_kept = Wide::where_positive(taxable, sold_share, 0.0);
     let growth = ws * load!(&market.stocks) + wb * load!(&market.bonds) + wc * load!(&market.cash);
     let factor = growth * keep;
@@ -254,18 +262,21 @@ pub(super) fn settle<const ORDER: u8, const N: usize>(
     let roth = (load!(&accounts.roth) + converted - from_roth.0).max(zero) * factor;
     let next = taxable + traditional + roth;
     let next_price = p * inflation;
+    let per_next_price = Divisor::new(next_price);
+    let real_tax = per_price.divide(tax);
+    let real_next = per_next_price.divide(next);
     taxable.store(&mut accounts.taxable, at);
     basis.store(&mut accounts.basis, at);
     traditional.store(&mut accounts.traditional, at);
     roth.store(&mut accounts.roth, at);
-    (load!(&accounts.lifetime_tax) + tax / p).store(&mut accounts.lifetime_tax, at);
+    (load!(&accounts.lifetime_tax) + real_tax).store(&mut accounts.lifetime_tax, at);
     next.store(&mut lanes.balance, at);
     next_price.store(&mut lanes.price, at);
     if history {
         growth.store(&mut lanes.history.growth, at);
         inflation.store(&mut lanes.history.inflation, at);
         // Every account grows by the same factor: before it, they held `next / factor`.
-        (next / next_price - next / (factor * p)).store(&mut lanes.history.gain, at);
+        (real_next - next / (factor * p)).store(&mut lanes.history.gain, at);
     }
     let shortfall_years = load!(&lanes.shortfall_years);
     let shortfall_years = each!(|k| shortfall_years.0[k]
@@ -301,12 +312,12 @@ pub(super) fn settle<const ORDER: u8, const N: usize>(
             Wide::where_positive(alive, $value, f64::NAN).store($to, at)
         };
     }
-    record!(tax / p, rows[TAX]);
-    record!(rmd / p, rows[RMD]);
+    record!(real_tax, rows[TAX]);
+    record!(per_price.divide(rmd), rows[RMD]);
     record!(rate, rows[RATE]);
-    record!(taxable / next_price, rows[ACCOUNTS]);
-    record!(traditional / next_price, rows[ACCOUNTS + 1]);
-    record!(roth / next_price, rows[ACCOUNTS + 2]);
-    record!(next / next_price, real_balance);
+    record!(per_next_price.divide(taxable), rows[ACCOUNTS]);
+    record!(per_next_price.divide(traditional), rows[ACCOUNTS + 1]);
+    record!(per_next_price.divide(roth), rows[ACCOUNTS + 2]);
+    record!(real_next, real_balance);
     record!(spent, real_spending);
 }

@@ -27,14 +27,23 @@ pub trait Objective<const N: usize> {
     fn at<X: Amount<Lane = Wide<N>>>(&self, x: Wide<N>) -> X;
 }
 
+/// What [`solve`] found for a chunk.
+pub struct Solution<const N: usize> {
+    pub x: Wide<N>,
+    /// `f(x)`, so that the caller need not evaluate it again.
+    pub fx: Wide<N>,
+    /// Every lane had converged at the first guess.
+    pub at_first_guess: bool,
+}
+
 /// Solves `f(x) = 0` for each lane of a chunk, `f` nondecreasing on `lo..=hi`: the root, or
 /// the end where `f` is closest to it when there is none inside. `x` is a first guess.
-/// Returns the answer and `f` there (so the caller need not evaluate it again).
 ///
 /// Each step evaluates `f` (with its slope) and shrinks the bracket `[a, b]` around the root.
-/// The first step evaluates the value alone (no slopes to carry) and keeps it when every
-/// lane of the chunk has converged there, as most do (the first guess is often the answer);
-/// else it evaluates again with the slope. The answer is the same either way.
+/// With `value_first`, the first guess is evaluated for the value alone (no slopes to carry)
+/// and kept when every lane of the chunk has converged there; else it is evaluated again
+/// with the slope. The answer is the same either way, so a caller asks for it when the first
+/// guess is likely the answer (the last chunk's was) and saves that evaluation when not.
 /// The next point is Newton's when it falls strictly inside the bracket; otherwise the
 /// secant through the bracket's ends once both are known (exact within one linear piece);
 /// otherwise the midpoint. After `NEWTON_STEPS` only midpoints are taken, which cannot cycle.
@@ -47,24 +56,32 @@ pub fn solve<const N: usize>(
     lo: Wide<N>,
     hi: Wide<N>,
     f: &impl Objective<N>,
-) -> (Wide<N>, Wide<N>) {
+    value_first: bool,
+) -> Solution<N> {
     let (mut x, mut a, mut b) = (x.0, lo.0, hi.0);
     let mut at = [f64::NAN; N];
     let mut fa = [f64::NAN; N];
     let mut fb = [f64::NAN; N];
     let mut done = [false; N];
     // Whether the step below would find every lane `ok` at `x`, from the value alone.
-    let y = f.at::<Val<Wide<N>>>(Wide(x)).value();
-    let mut converged = true;
-    for k in 0..N {
-        let below = y.0[k] < 0.0;
-        let a = if below { x[k] } else { a[k] };
-        let b = if below { b[k] } else { x[k] };
-        converged &= settled(y.0[k], a, b);
+    if value_first {
+        let y = f.at::<Val<Wide<N>>>(Wide(x)).value();
+        let mut converged = true;
+        for k in 0..N {
+            let below = y.0[k] < 0.0;
+            let a = if below { x[k] } else { a[k] };
+            let b = if below { b[k] } else { x[k] };
+            converged &= settled(y.0[k], a, b);
+        }
+        if converged {
+            return Solution {
+                x: Wide(x),
+                fx: y,
+                at_first_guess: true,
+            };
+        }
     }
-    if converged {
-        return (Wide(x), y);
-    }
+    let mut at_first_guess = false;
     for step in 0..MAX_STEPS {
         let y: Lin<Wide<N>> = f.at(Wide(x));
         let mut chunk = true;
@@ -99,8 +116,13 @@ pub fn solve<const N: usize>(
             chunk &= ok;
         }
         if chunk {
+            at_first_guess = step == 0;
             break;
         }
     }
-    (Wide(x), Wide(at))
+    Solution {
+        x: Wide(x),
+        fx: Wide(at),
+        at_first_guess,
+    }
 }

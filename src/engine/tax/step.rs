@@ -3,15 +3,14 @@
 //! the strategy's loop, each chunk of lanes goes from its tax's inputs to its year's end
 //! (a solve loops until every lane of the chunk has converged) before the next chunk starts.
 
-use super::amount::{Amount, Val};
 use super::federal::StateTax;
-use super::federal::{Incomes, owed};
-use super::kernel::{FILL_BRACKET, LaneTax, PROPORTIONAL, TAXABLE_FIRST, TaxLanes, tax_at};
+use super::kernel::{FILL_BRACKET, PROPORTIONAL, TAXABLE_FIRST, TaxLanes};
 use super::lin::{Lane, Wide, chunk_starts};
+use super::objectives::{Spending, conversion_tax, fill_to};
 use super::passes::{YearMoney, accounts_in_at, inputs, settle};
 use super::schedule::{Facts, TaxSchedule, TaxYear};
 use super::scratch::{TaxRows, TaxScratch};
-use super::solve::{Objective, solve};
+use super::solve::solve;
 use crate::engine::BATCH;
 use crate::engine::lives::LaneFlows;
 use crate::engine::market::MarketYear;
@@ -162,6 +161,9 @@ fn year_end_by<'f, const ORDER: u8, const N: usize>(
     money: YearMoney,
     YearFacts { year, state, .. }: YearFacts<'_>,
 ) {
+    // Whether the withdrawal solve first tries its first guess for the value alone: while
+    // the chunks' first guesses keep being their answers (see `solve`).
+    let mut value_first = true;
     for at in chunk_starts::<N>() {
         let mut chunk = inputs::<N>(at, &facts_of, &lanes.price, accounts, flows, scratch);
         let l = &mut chunk.lane;
@@ -182,31 +184,25 @@ fn year_end_by<'f, const ORDER: u8, const N: usize>(
         // conversion add no tax, sell nothing and change nothing.)
         if ORDER != TAXABLE_FIRST && chunk.converted.0.iter().any(|&c| c > 0.0) {
             let added = conversion_tax(year, state, l, chunk.converted);
-            for k in 0..N {
-                let sold = added.0[k].clamp(0.0, l.room[0].0[k]);
-                l.sold.0[k] = sold;
-                l.room[0].0[k] -= sold;
-                l.need.0[k] -= sold;
-            }
+            let sold = added.clamp(Wide::splat(0.0), l.room[0]);
+            l.sold = sold;
+            l.room[0] = l.room[0] - sold;
+            l.need = l.need - sold;
         }
         // The withdrawal that pays the spending and every tax.
-        let (mut hi, mut w) = ([0.0; N], [0.0; N]);
-        for k in 0..N {
-            hi[k] = [l.room[0].0[k], l.room[1].0[k], l.room[2].0[k]]
-                .iter()
-                .sum();
-            w[k] = l.need.0[k].clamp(0.0, hi[k]);
-        }
+        let hi = l.room[0] + l.room[1] + l.room[2];
+        let w = l.need.clamp(Wide::splat(0.0), hi);
         let spending = Spending::<ORDER, N> {
             year,
             state,
             lane: l,
         };
         // The withdrawal and `f(w) = w − tax(w) − need` there: the tax is `w − need − f(w)`.
-        let solved = solve(Wide(w), Wide::splat(0.0), Wide(hi), &spending);
+        let solved = solve(w, Wide::splat(0.0), hi, &spending, value_first);
+        value_first = solved.at_first_guess;
         settle::<ORDER, N>(
             &chunk,
-            solved,
+            (solved.x, solved.fx),
             lanes,
             accounts,
             &mut records,
@@ -217,97 +213,4 @@ fn year_end_by<'f, const ORDER: u8, const N: usize>(
             money,
         );
     }
-}
-
-/// `w − tax(w) − need`: zero at the withdrawal `w` that pays the spending and its tax.
-struct Spending<'a, const ORDER: u8, const N: usize> {
-    year: &'a TaxYear,
-    state: StateTax,
-    lane: &'a LaneTax<Wide<N>>,
-}
-
-impl<const ORDER: u8, const N: usize> Objective<N> for Spending<'_, ORDER, N> {
-    #[inline(always)]
-    fn at<X: Amount<Lane = Wide<N>>>(&self, w: Wide<N>) -> X {
-        let l = self.lane;
-        let w = X::unknown(w);
-        w - tax_at::<Wide<N>, X, ORDER>(self.year, self.state, l, w).total() - l.need
-    }
-}
-
-/// Taxable income with `x` more ordinary income, less the lanes' `top` (in their dollars):
-/// zero at the traditional dollars that fill the bracket.
-struct FillTo<'a, const N: usize> {
-    year: &'a TaxYear,
-    state: StateTax,
-    lane: &'a LaneTax<Wide<N>>,
-    top: Wide<N>,
-}
-
-impl<const N: usize> Objective<N> for FillTo<'_, N> {
-    #[inline(always)]
-    fn at<X: Amount<Lane = Wide<N>>>(&self, x: Wide<N>) -> X {
-        let l = self.lane;
-        let incomes = Incomes {
-            ordinary: X::unknown(l.ordinary + x),
-            social_security: X::c(l.social_security),
-            gains: X::c(Wide::splat(0.0)),
-        };
-        owed(&l.law(self.year), l.seniors, self.state, incomes).taxable_income - self.top * l.price
-    }
-}
-
-/// Traditional dollars that bring each lane's taxable ordinary income to its `top`
-/// (base-year dollars), at most what the traditional account has left; none on a lane
-/// without a top (NaN).
-#[inline(always)]
-fn fill_to<const N: usize>(
-    year: &TaxYear,
-    state: StateTax,
-    lane: &LaneTax<Wide<N>>,
-    top: Wide<N>,
-) -> Wide<N> {
-    let mut hi = [0.0; N];
-    let mut tops = [0.0; N];
-    for k in 0..N {
-        let none = top.0[k].is_nan();
-        hi[k] = if none { 0.0 } else { lane.room[1].0[k] };
-        tops[k] = if none { 0.0 } else { top.0[k] };
-    }
-    let objective = FillTo {
-        year,
-        state,
-        lane,
-        top: Wide(tops),
-    };
-    let zero = Wide::splat(0.0);
-    solve(zero, zero, Wide(hi), &objective).0
-}
-
-/// The tax of lanes `l` with `ordinary` income, their benefits and nothing else.
-#[inline(always)]
-fn tax_on<const N: usize>(
-    year: &TaxYear,
-    state: StateTax,
-    l: &LaneTax<Wide<N>>,
-    ordinary: Wide<N>,
-) -> Wide<N> {
-    let incomes = Incomes {
-        ordinary: Val(ordinary),
-        social_security: Val(l.social_security),
-        gains: Val(Wide::splat(0.0)),
-    };
-    owed(&l.law(year), l.seniors, state, incomes).total().0
-}
-
-/// What each lane's conversion adds to the tax of its other income, before any withdrawal.
-#[inline(always)]
-fn conversion_tax<const N: usize>(
-    year: &TaxYear,
-    state: StateTax,
-    l: &LaneTax<Wide<N>>,
-    converted: Wide<N>,
-) -> Wide<N> {
-    let without = l.ordinary - converted;
-    tax_on(year, state, l, l.ordinary) - tax_on(year, state, l, without)
 }
