@@ -12,6 +12,7 @@ mod household;
 mod household_input;
 mod input;
 mod longevity;
+mod market_check;
 mod normalize;
 mod sections;
 mod seed;

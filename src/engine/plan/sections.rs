@@ -1,12 +1,11 @@
-//! The checks of each plan section: allocation, spending, income, events and market.
+//! The checks of each plan section: allocation, spending, income and events (the market's
+//! are in `market_check`).
 
-use super::input::{AssetInput, PlanInput, SpendingInput, StrategyName};
+use super::input::{PlanInput, SpendingInput, StrategyName};
 use super::normalize::{Checker, MAX_EVENTS, MAX_INCOME_STREAMS, WEIGHT_TOLERANCE};
 use super::{
-    Allocation, AssetAssumption, Correlations, Event, GlidePath, Income, Market, MarketModel,
-    Owner, Partner, PlanDefaults, Spending, Strategy,
+    Allocation, Event, GlidePath, Income, Owner, Partner, PlanDefaults, Spending, Strategy,
 };
-use crate::engine::market::cholesky;
 use crate::engine::strategy::{AUTOPILOT_SMOOTHING, ENDOWMENT_SMOOTHING};
 
 impl Checker<'_> {
@@ -270,104 +269,6 @@ impl Checker<'_> {
             });
         }
         out
-    }
-
-    pub(super) fn market(&mut self, input: &PlanInput, defaults: &PlanDefaults) -> Market {
-        let m = &input.market;
-        let d = &defaults.market;
-        let mut asset = |name: &str, given: &Option<AssetInput>| {
-            let given = given.clone().unwrap_or_default();
-            AssetAssumption {
-                mean: self.optional(&format!("market.{name}.mean"), given.mean),
-                volatility: self.optional(&format!("market.{name}.volatility"), given.volatility),
-            }
-        };
-        let stocks = asset("stocks", &m.stocks);
-        let bonds = asset("bonds", &m.bonds);
-        let cash = asset("cash", &m.cash);
-        let inflation = asset("inflation", &m.inflation);
-        let given = m.correlations.clone().unwrap_or_default();
-        let errors_before = self.errors.len();
-        let mut corr = |field: &str, value: Option<f64>| {
-            self.optional(&format!("market.correlations.{field}"), value)
-        };
-        let correlations = Correlations {
-            stocks_bonds: corr("stocks_bonds", given.stocks_bonds),
-            stocks_inflation: corr("stocks_inflation", given.stocks_inflation),
-            bonds_inflation: corr("bonds_inflation", given.bonds_inflation),
-        };
-        if self.errors.len() == errors_before && cholesky(&correlations).is_none() {
-            self.push(
-                "market.correlations",
-                "these three correlations cannot hold together (the matrix is not positive semi-definite)",
-            );
-        }
-        let fat_tails_df = m
-            .fat_tails_df
-            .or(d.fat_tails_df)
-            .map(|df| self.number("market.fat_tails_df", df));
-        let model = m.model.unwrap_or(d.model);
-        if model != MarketModel::Lognormal && m.fat_tails_df.is_some() {
-            self.push(
-                "market.fat_tails_df",
-                "applies only to the `lognormal` model; history has its own tails",
-            );
-        }
-        let block_years = match (model, m.block_years) {
-            (MarketModel::Bootstrap, given) => {
-                let years =
-                    given.unwrap_or_else(|| self.default_number("market.block_years") as u32);
-                Some(self.age("market.block_years", years))
-            }
-            (_, Some(_)) => {
-                self.push(
-                    "market.block_years",
-                    "applies only to the `bootstrap` model",
-                );
-                None
-            }
-            (_, None) => None,
-        };
-        let wrap_around = match (model, m.wrap_around) {
-            (MarketModel::Historical, given) => Some(given.unwrap_or(false)),
-            (_, Some(_)) => {
-                self.push(
-                    "market.wrap_around",
-                    "applies only to the `historical` model",
-                );
-                None
-            }
-            (_, None) => None,
-        };
-        Market {
-            model,
-            stocks,
-            bonds,
-            cash,
-            inflation,
-            correlations,
-            fat_tails_df,
-            block_years,
-            wrap_around,
-        }
-    }
-}
-
-impl Checker<'_> {
-    /// The `cape` strategy reads each simulated year's CAPE: only the historical model has
-    /// one, and only from 1881, which wrapping around would pass through.
-    pub(super) fn cape_market(&mut self, market: &Market) {
-        if market.model != MarketModel::Historical {
-            self.push(
-                "spending.strategy",
-                "the CAPE-based strategy needs each year's stock market valuation (Shiller's CAPE), which only the historical market model has: choose the historical model",
-            );
-        } else if market.wrap_around == Some(true) {
-            self.push(
-                "market.wrap_around",
-                "the CAPE-based strategy runs only periods with a CAPE every year: Shiller's CAPE starts in 1881, and wrapping around would reach 1871–1880",
-            );
-        }
     }
 
     /// `vpw` and `autopilot_ii`: the amortizing rate, by default the Bogleheads one.
