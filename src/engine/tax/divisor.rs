@@ -34,6 +34,7 @@ impl<const N: usize> Divisor<N> {
 
     #[inline(always)]
     pub fn new(d: Wide<N>) -> Self {
+        // Narrower chunks divide by `d` and never read `r`: no division for it.
         let r = if Self::FUSED { Wide::splat(1.0) / d } else { d };
         Self { d, r }
     }

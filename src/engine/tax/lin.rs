@@ -84,17 +84,12 @@ impl<const N: usize> Wide<N> {
         Wide(out)
     }
 
-    /// Per lane, `f64::clamp`'s bits without its check that `lo <= hi` (a branch per lane,
-    /// which kept the loop from being vector code).
+    /// Per lane, `f64::clamp`'s bits (its two selects) without its check that `lo <= hi`
+    /// (a branch per lane, which kept the loop from being vector code).
     #[inline(always)]
     pub fn clamp(self, lo: Self, hi: Self) -> Self {
-        let mut out = self.0;
-        #[allow(clippy::needless_range_loop)]
-        for k in 0..N {
-            out[k] = if out[k] < lo.0[k] { lo.0[k] } else { out[k] };
-            out[k] = if out[k] > hi.0[k] { hi.0[k] } else { out[k] };
-        }
-        Wide(out)
+        let above_lo = Self::lt_select(self, lo, lo, self);
+        Self::lt_select(hi, above_lo, hi, above_lo)
     }
 
     /// Into lanes `at..at + N` of a batch's array.
@@ -300,6 +295,18 @@ mod tests {
                 let want = if tests[k] > 0.0 { values[k] } else { otherwise };
                 assert_eq!(got.0[k].to_bits(), want.to_bits(), "lane {k}, {otherwise}");
             }
+        }
+    }
+
+    #[test]
+    fn clamp_gives_the_bits_of_f64_clamp() {
+        let values = [-5.0, 0.0, -0.0, 3.0, 12.0, f64::NAN, 10.0, 1e-300];
+        let lo = Wide([0.0; W]);
+        let hi = Wide([10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 0.0, 0.0]);
+        let got = Wide(values).clamp(lo, hi);
+        for (k, value) in values.into_iter().enumerate() {
+            let want = value.clamp(lo.0[k], hi.0[k]);
+            assert_eq!(got.0[k].to_bits(), want.to_bits(), "lane {k}");
         }
     }
 
