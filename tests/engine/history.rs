@@ -190,6 +190,14 @@ fn model_parameters_belong_to_their_model() {
     let errors = try_plan(json!({"market": {"block_years": 5, "wrap_around": true}})).unwrap_err();
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(paths, ["market.block_years", "market.wrap_around"]);
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "applies only to the `bootstrap` model",
+            "applies only to the `historical` model"
+        ]
+    );
     let errors =
         try_plan(json!({"market": {"model": "bootstrap", "block_years": 31}})).unwrap_err();
     assert_eq!(errors[0].path, "market.block_years");

@@ -280,6 +280,10 @@ fn bad_accounts_and_rules_are_refused_naming_the_field() {
             "tax.fill_bracket_rate",
         ),
         (
+            json!({"tax": {"withdrawal_order": "proportional", "fill_bracket_rate": 0.22}}),
+            "tax.fill_bracket_rate",
+        ),
+        (
             json!({"tax": {"conversion_start_age": 74, "conversion_end_age": 73}}),
             "tax.conversion_end_age",
         ),

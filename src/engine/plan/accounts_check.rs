@@ -81,19 +81,14 @@ impl Checker<'_> {
             return None;
         };
         let withdrawal_order = t.withdrawal_order.unwrap_or_default();
-        let fill_bracket_rate = match (withdrawal_order, t.fill_bracket_rate) {
-            (WithdrawalOrder::FillBracket, rate) => {
-                Some(self.bracket_rate("tax.fill_bracket_rate", rate.unwrap_or(0.12)))
-            }
-            (_, Some(_)) => {
-                self.push(
-                    "tax.fill_bracket_rate",
-                    "applies only to the fill-the-bracket order",
-                );
-                None
-            }
-            (_, None) => None,
-        };
+        let fill_bracket_rate = self
+            .applies_only(
+                withdrawal_order == WithdrawalOrder::FillBracket,
+                "tax.fill_bracket_rate",
+                t.fill_bracket_rate,
+                "the fill-the-bracket order",
+            )
+            .map(|rate| self.bracket_rate("tax.fill_bracket_rate", rate.unwrap_or(0.12)));
         let conversion = t.conversion.unwrap_or_default();
         let converts = conversion != ConversionKind::None;
         let only = |this: &mut Self, path: &str, given: bool, kind: &str| {

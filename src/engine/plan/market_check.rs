@@ -48,32 +48,26 @@ impl Checker<'_> {
                 "applies only to the `lognormal` model; history has its own tails",
             );
         }
-        let block_years = match (model, m.block_years) {
-            (MarketModel::Bootstrap, given) => {
+        let block_years = self
+            .applies_only(
+                model == MarketModel::Bootstrap,
+                "market.block_years",
+                m.block_years,
+                "the `bootstrap` model",
+            )
+            .map(|given| {
                 let years =
                     given.unwrap_or_else(|| self.default_number("market.block_years") as u32);
-                Some(self.age("market.block_years", years))
-            }
-            (_, Some(_)) => {
-                self.push(
-                    "market.block_years",
-                    "applies only to the `bootstrap` model",
-                );
-                None
-            }
-            (_, None) => None,
-        };
-        let wrap_around = match (model, m.wrap_around) {
-            (MarketModel::Historical, given) => Some(given.unwrap_or(false)),
-            (_, Some(_)) => {
-                self.push(
-                    "market.wrap_around",
-                    "applies only to the `historical` model",
-                );
-                None
-            }
-            (_, None) => None,
-        };
+                self.age("market.block_years", years)
+            });
+        let wrap_around = self
+            .applies_only(
+                model == MarketModel::Historical,
+                "market.wrap_around",
+                m.wrap_around,
+                "the `historical` model",
+            )
+            .map(|given| given.unwrap_or(false));
         Market {
             model,
             stocks,

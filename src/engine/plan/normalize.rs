@@ -229,6 +229,25 @@ impl<'a> Checker<'a> {
         self.errors.push(FieldError::new(path, message));
     }
 
+    /// A field that applies only to one choice (`to` names it: "the `bootstrap` model"):
+    /// `Some(given)` when the choice is made (`applies`), else `None`, with an error when the
+    /// field was given anyway.
+    pub(super) fn applies_only<T>(
+        &mut self,
+        applies: bool,
+        path: &str,
+        given: Option<T>,
+        to: &str,
+    ) -> Option<Option<T>> {
+        if applies {
+            return Some(given);
+        }
+        if given.is_some() {
+            self.push(path, format!("applies only to {to}"));
+        }
+        None
+    }
+
     pub(super) fn required<T>(&mut self, path: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
             self.push(path, "is required");
